@@ -1,0 +1,49 @@
+package dev.t5j.cli;
+
+import dev.t5j.common.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code t5j} command: a thin shell over the library. Each subcommand lives in its own class. */
+@Command(name = "t5j", mixinStandardHelpOptions = true, version = "t5j 0.1.0",
+        description = "Pretrain, fine-tune, evaluate and serve T5-family text-to-text models on the JVM.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class T5jCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Builds the command line with t5j's error policy: user errors print one message and exit 2, no stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new T5jCli());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable t = ex;
+            while (t != null && !(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
+            PrintWriter err = commandLine.getErr();
+            if (t instanceof UserError) {
+                err.println("t5j: error: " + t.getMessage());
+                err.flush();
+                return 2;
+            }
+            err.println("t5j: internal error (please report): " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        int rc = commandLine().execute(args);
+        System.out.flush();
+        System.exit(rc);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.t5j.engine;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The one place that brings up libtorch: native loading, thread count, seeding and device choice.
+ *
+ * <p>Contract: call {@link #init()} (or any method here) before touching any {@code org.bytedeco.pytorch} class.
+ * It is idempotent and thread-safe. Everything else in t5j reaches torch only after this has run.
+ */
+public final class Torch {
+    private static volatile boolean initialized;
+    private static int threads;
+    private static Device device;
+
+    private Torch() {}
+
+    /** Loads the natives with the default thread count ({@code T5J_THREADS}, else all available processors). */
+    public static void init() {
+        if (initialized) return;
+        init(defaultThreads());
+    }
+
+    /** Loads the natives (first call only) and sets the intra-op thread count. */
+    public static synchronized void init(int numThreads) {
+        if (!initialized) {
+            // The first JVM that extracts the natives into an empty JavaCPP cache crashes in pthread_mutex_lock
+            // unless the whole resource folder is cached before the torch class initializer runs.
+            try {
+                Loader.cacheResources(org.bytedeco.pytorch.presets.torch.class,
+                        "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("could not extract libtorch natives into the JavaCPP cache: " + e.getMessage(), e);
+            }
+            Loader.load(torch.class);
+            initialized = true;
+        }
+        setThreads(numThreads);
+    }
+
+    /** Sets libtorch's intra-op thread count (inter-op stays at 1: t5j parallelises at the op level). */
+    public static synchronized void setThreads(int numThreads) {
+        if (numThreads < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + numThreads);
+        torch.set_num_threads(numThreads);
+        threads = numThreads;
+    }
+
+    public static int threads() {
+        init();
+        return threads;
+    }
+
+    static int defaultThreads() {
+        String env = System.getenv("T5J_THREADS");
+        if (env != null && !env.isBlank()) {
+            try {
+                return Math.max(1, Integer.parseInt(env.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("T5J_THREADS must be a positive integer, got '" + env + "'");
+            }
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Seeds libtorch's global generator (CPU and, when present, CUDA). */
+    public static void seed(long seed) {
+        init();
+        torch.manual_seed(seed);
+    }
+
+    public static boolean cudaAvailable() {
+        init();
+        try {
+            return torch.cuda_is_available();
+        } catch (Throwable t) { // CPU-only natives carry no CUDA symbols
+            return false;
+        }
+    }
+
+    /** The device new parameters and tensors are placed on: "cpu", "cuda", or "auto" (cuda when present). */
+    public static synchronized Device device() {
+        init();
+        if (device == null) device = new Device("cpu");
+        return device;
+    }
+
+    public static synchronized void setDevice(String name) {
+        init();
+        String n = name == null ? "cpu" : name.trim().toLowerCase();
+        if (n.equals("auto")) n = cudaAvailable() ? "cuda" : "cpu";
+        if (n.startsWith("cuda") && !cudaAvailable())
+            throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available");
+        if (!n.equals("cpu") && !n.startsWith("cuda"))
+            throw new IllegalArgumentException("unknown device '" + name + "' (use cpu, cuda, cuda:N or auto)");
+        device = new Device(n);
+    }
+}
