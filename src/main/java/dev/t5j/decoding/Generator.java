@@ -1,0 +1,102 @@
+package dev.t5j.decoding;
+
+import dev.t5j.engine.Tensors;
+import dev.t5j.model.DecoderCache;
+import dev.t5j.model.T5ForConditionalGeneration;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Autoregressive decoding of a {@link T5ForConditionalGeneration}: greedy, sampling, or beam search
+ * ({@link BeamSearch}), all with the incremental key/value cache. Inputs of different lengths are batched with padding.
+ *
+ * <p>Each step runs in its own {@link PointerScope}, so native memory stays flat however long the output.
+ */
+public final class Generator {
+    private final T5ForConditionalGeneration model;
+
+    public Generator(T5ForConditionalGeneration model) {
+        this.model = model;
+    }
+
+    /** One output per input: generated ids without the decoder start token, EOS included when produced. */
+    public record Result(int[][] sequences, double[] scores) {}
+
+    public Result generate(int[][] inputIds, GenerationConfig cfg) {
+        if (inputIds.length == 0) return new Result(new int[0][], new double[0]);
+        for (int[] row : inputIds)
+            if (row.length == 0) throw new dev.t5j.common.UserError("an input has no tokens; every input needs at least one id");
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        try (PointerScope outer = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor ids = Tensors.longs(inputIds, model.config().padTokenId());
+            Tensor mask = Tensors.lengthMask(inputIds);
+            Tensor enc = model.encode(ids, mask);
+            if (cfg.numBeams() > 1) return new BeamSearch(model, cfg).run(enc, mask, inputIds.length);
+            return greedyOrSample(enc, mask, inputIds.length, cfg);
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    private Result greedyOrSample(Tensor enc, Tensor mask, int batch, GenerationConfig cfg) {
+        int eos = model.config().eosTokenId();
+        int pad = model.config().padTokenId();
+        int[][] out = new int[batch][cfg.maxNewTokens()];
+        int[] len = new int[batch];
+        double[] scores = new double[batch];
+        boolean[] done = new boolean[batch];
+        Sampler sampler = cfg.doSample() ? new Sampler(cfg.temperature(), cfg.topK(), cfg.topP(), cfg.seed()) : null;
+        long[] next = new long[batch];
+        Arrays.fill(next, model.config().decoderStartTokenId());
+        try (DecoderCache cache = model.newCache()) {
+            for (int step = 0; step < cfg.maxNewTokens(); step++) {
+                float[] logp; // raw logits [B, V]
+                int vocab;
+                try (PointerScope s = new PointerScope()) {
+                    Tensor cur = Tensors.longs(next, batch, 1);
+                    Tensor logits = model.logits(model.decode(cur, enc, mask, null, cache)).select(1, 0); // [B, V]
+                    vocab = (int) logits.size(1);
+                    logp = Tensors.toFloats(logits);
+                }
+                int remaining = 0;
+                for (int b = 0; b < batch; b++) {
+                    if (done[b]) {
+                        next[b] = pad;
+                        continue;
+                    }
+                    float[] row = Arrays.copyOfRange(logp, b * vocab, (b + 1) * vocab);
+                    if (step < cfg.minNewTokens()) row[eos] = Float.NEGATIVE_INFINITY;
+                    int tok = sampler != null ? sampler.sample(row) : argmax(row);
+                    scores[b] += row[tok] - logSumExp(row);
+                    out[b][len[b]++] = tok;
+                    next[b] = tok;
+                    if (tok == eos) done[b] = true;
+                    else remaining++;
+                }
+                if (remaining == 0) break;
+            }
+        }
+        int[][] seqs = new int[batch][];
+        for (int b = 0; b < batch; b++) seqs[b] = Arrays.copyOf(out[b], len[b]);
+        return new Result(seqs, scores);
+    }
+
+    static double logSumExp(float[] row) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float f : row) max = Math.max(max, f);
+        double sum = 0;
+        for (float f : row) sum += Math.exp(f - max);
+        return max + Math.log(sum);
+    }
+
+    /** First index of the maximum, as torch.argmax. */
+    static int argmax(float[] row) {
+        int best = 0;
+        for (int i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+}

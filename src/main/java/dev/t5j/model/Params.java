@@ -1,0 +1,83 @@
+package dev.t5j.model;
+
+import dev.t5j.engine.Tensors;
+import dev.t5j.engine.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A model's parameters by their HF checkpoint names, in creation order. Owns the tensors: they live outside any
+ * {@link org.bytedeco.javacpp.PointerScope} until {@link #close()}.
+ */
+public final class Params implements AutoCloseable {
+    private final Map<String, Tensor> byName = new LinkedHashMap<>();
+
+    /** Creates a trainable fp32 parameter drawn from N(0, std²) (or filled with {@code fill} when std is NaN). */
+    Tensor normal(String name, double std, long... shape) {
+        Torch.init();
+        Tensor t;
+        try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            t = torch.empty(shape, Tensors.options(ScalarType.Float), new org.bytedeco.pytorch.MemoryFormatOptional());
+            t.normal_(0.0, std, new org.bytedeco.pytorch.GeneratorOptional());
+        }
+        return add(name, t);
+    }
+
+    Tensor constant(String name, double value, long... shape) {
+        Torch.init();
+        Tensor t;
+        try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            t = torch.empty(shape, Tensors.options(ScalarType.Float), new org.bytedeco.pytorch.MemoryFormatOptional());
+            t.fill_(Tensors.scalar(value));
+        }
+        return add(name, t);
+    }
+
+    private Tensor add(String name, Tensor t) {
+        if (byName.containsKey(name)) throw new IllegalStateException("duplicate parameter " + name);
+        Tensors.keep(t);
+        t.set_requires_grad(true);
+        byName.put(name, t);
+        return t;
+    }
+
+    public Tensor get(String name) {
+        Tensor t = byName.get(name);
+        if (t == null) throw new IllegalArgumentException("no parameter " + name);
+        return t;
+    }
+
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
+    /** Name → tensor, in HF order of creation. The map is read-only; the tensors are the live parameters. */
+    public Map<String, Tensor> all() {
+        return Collections.unmodifiableMap(byName);
+    }
+
+    public long count() {
+        long n = 0;
+        for (Tensor t : byName.values()) n += t.numel();
+        return n;
+    }
+
+    /** Replaces the values of {@code name} in place (shape must match), keeping the same tensor object. */
+    public void copyInto(String name, Tensor src) {
+        Tensor dst = get(name);
+        try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+            dst.copy_(src);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Tensor t : byName.values()) t.close();
+        byName.clear();
+    }
+}

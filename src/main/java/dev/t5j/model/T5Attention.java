@@ -1,0 +1,114 @@
+package dev.t5j.model;
+
+import dev.t5j.engine.Tensors;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Multi-head attention as HF's {@code T5Attention}: no biases, no 1/sqrt(d_kv) scaling (folded into the q init),
+ * softmax in fp32, and in block 0 of each stack a learned relative position bias table shared by all later blocks.
+ */
+final class T5Attention {
+    final Tensor q;
+    final Tensor k;
+    final Tensor v;
+    final Tensor o;
+    /** [num_buckets, heads], only in block 0 of each stack; null elsewhere. */
+    final Tensor relativeAttentionBias;
+    private final boolean bidirectional;
+    private final int heads;
+    private final int dKv;
+    private final int numBuckets;
+    private final int maxDistance;
+    private final double dropout;
+
+    T5Attention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
+        double f = c.initializerFactor();
+        int d = c.dModel();
+        int inner = c.innerDim();
+        q = p.normal(prefix + ".q.weight", f * Math.pow((double) d * c.dKv(), -0.5), inner, d);
+        k = p.normal(prefix + ".k.weight", f * Math.pow(d, -0.5), inner, d);
+        v = p.normal(prefix + ".v.weight", f * Math.pow(d, -0.5), inner, d);
+        o = p.normal(prefix + ".o.weight", f * Math.pow(inner, -0.5), d, inner);
+        relativeAttentionBias = hasRelativeAttentionBias
+                ? p.normal(prefix + ".relative_attention_bias.weight", f * Math.pow(d, -0.5), c.relativeAttentionNumBuckets(), c.numHeads())
+                : null;
+        bidirectional = !isDecoder;
+        heads = c.numHeads();
+        dKv = c.dKv();
+        numBuckets = c.relativeAttentionNumBuckets();
+        maxDistance = c.relativeAttentionMaxDistance();
+        dropout = c.dropoutRate();
+    }
+
+    /**
+     * HF {@code _relative_position_bucket}, computed in float32 like the reference.
+     *
+     * @param relativePosition key position minus query position
+     */
+    static int relativePositionBucket(int relativePosition, boolean bidirectional, int numBuckets, int maxDistance) {
+        int buckets = 0;
+        int n;
+        if (bidirectional) {
+            numBuckets /= 2;
+            if (relativePosition > 0) buckets += numBuckets;
+            n = Math.abs(relativePosition);
+        } else {
+            n = -Math.min(relativePosition, 0);
+        }
+        int maxExact = numBuckets / 2;
+        if (n < maxExact) return buckets + n;
+        float ratio = (float) Math.log((float) n / (float) maxExact);
+        float scaled = ratio / (float) Math.log((double) maxDistance / maxExact) * (float) (numBuckets - maxExact);
+        int large = maxExact + (int) scaled;
+        return buckets + Math.min(large, numBuckets - 1);
+    }
+
+    /**
+     * The position bias {@code [1, heads, qLen, kLen]} for queries at positions {@code qOffset ..
+     * qOffset+qLen-1} against keys {@code 0 .. kLen-1}.
+     */
+    Tensor computeBias(int qLen, int kLen, int qOffset) {
+        long[] ids = new long[qLen * kLen];
+        for (int i = 0; i < qLen; i++)
+            for (int j = 0; j < kLen; j++)
+                ids[i * kLen + j] = relativePositionBucket(j - (i + qOffset), bidirectional, numBuckets, maxDistance);
+        Tensor buckets = Tensors.longs(ids, qLen, kLen);
+        Tensor values = torch.embedding(relativeAttentionBias, buckets); // [q, k, h]
+        return values.permute(2, 0, 1).unsqueeze(0);
+    }
+
+    /** Projects and splits heads: [B, T, d] → [B, h, T, d_kv]. */
+    Tensor shape(Tensor x, Tensor w) {
+        long b = x.size(0);
+        return torch.linear(x, w).view(b, -1, heads, dKv).transpose(1, 2);
+    }
+
+    /**
+     * Attention of {@code hidden} (queries) over keys/values.
+     *
+     * @param keys   [B, h, K, d_kv] (already projected)
+     * @param values [B, h, K, d_kv]
+     * @param bias   additive bias incl. mask, broadcastable to [B, h, T, K]
+     * @return [B, T, d_model]
+     */
+    Tensor attend(Tensor hidden, Tensor keys, Tensor values, Tensor bias, boolean train) {
+        long b = hidden.size(0);
+        Tensor query = shape(hidden, q);
+        Tensor scores = query.matmul(keys.transpose(3, 2));
+        if (bias != null) scores = scores.add(bias);
+        Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(scores.scalar_type());
+        weights = torch.dropout(weights, dropout, train);
+        Tensor out = weights.matmul(values).transpose(1, 2).contiguous().view(b, -1, (long) heads * dKv);
+        return torch.linear(out, o);
+    }
+
+    /** Concatenates along the time axis (dim 2). */
+    static Tensor catTime(Tensor a, Tensor b) {
+        TensorVector tv = new TensorVector(a, b);
+        return torch.cat(tv, 2);
+    }
+}

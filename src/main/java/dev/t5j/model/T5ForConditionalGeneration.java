@@ -1,0 +1,134 @@
+package dev.t5j.model;
+
+import dev.t5j.engine.Tensors;
+import dev.t5j.engine.Torch;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Map;
+
+/**
+ * The encoder-decoder T5 with a language-model head, with HF {@code T5ForConditionalGeneration} semantics and
+ * parameter names. Encoder and decoder can be called separately (fusion-in-decoder concatenates several encoder
+ * outputs before decoding).
+ *
+ * <p>Tensors returned by the forward methods belong to the caller's {@link org.bytedeco.javacpp.PointerScope};
+ * parameters belong to this object until {@link #close()}.
+ */
+public final class T5ForConditionalGeneration implements AutoCloseable {
+    /** The label value ignored by the loss, as HF's {@code CrossEntropyLoss(ignore_index=-100)}. */
+    public static final int IGNORE_INDEX = -100;
+
+    private final T5Config config;
+    private final Params params;
+    final Tensor shared;
+    final T5Stack encoder;
+    final T5Stack decoder;
+    final Tensor lmHead; // same tensor as shared when tied
+    private boolean training;
+
+    /** A freshly initialised model (HF "Mesh TensorFlow" init scheme), drawn from libtorch's generator seeded with {@code seed}. */
+    public static T5ForConditionalGeneration init(T5Config config, long seed) {
+        Torch.seed(seed);
+        return new T5ForConditionalGeneration(config);
+    }
+
+    public T5ForConditionalGeneration(T5Config config) {
+        Torch.init();
+        this.config = config;
+        this.params = new Params();
+        double f = config.initializerFactor();
+        shared = params.normal("shared.weight", f * 1.0, config.vocabSize(), config.dModel());
+        encoder = new T5Stack(params, "encoder", config, shared, false);
+        decoder = new T5Stack(params, "decoder", config, shared, true);
+        lmHead = config.tieWordEmbeddings() ? shared : params.normal("lm_head.weight", f * 1.0, config.vocabSize(), config.dModel());
+    }
+
+    public T5Config config() {
+        return config;
+    }
+
+    /** Parameters by HF checkpoint name (tied models hold {@code shared.weight} only). */
+    public Map<String, Tensor> parameters() {
+        return params.all();
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    public long parameterCount() {
+        return params.count();
+    }
+
+    /** Training mode turns dropout on. */
+    public void train(boolean on) {
+        this.training = on;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Encoder hidden states [B, S, d] for {@code inputIds} [B, S] with padding mask [B, S] (null = no padding). */
+    public Tensor encode(Tensor inputIds, Tensor attentionMask) {
+        return encoder.forward(inputIds, attentionMask, null, null, null, training);
+    }
+
+    /**
+     * Decoder hidden states [B, T, d].
+     *
+     * @param decoderMask [B, K] mask over decoder keys (null = causal only, as HF when no decoder_attention_mask is given)
+     * @param cache       null for a full teacher-forced pass; otherwise positions are appended to the cache
+     */
+    public Tensor decode(Tensor decoderInputIds, Tensor encoderHidden, Tensor encoderMask, Tensor decoderMask, DecoderCache cache) {
+        return decoder.forward(decoderInputIds, decoderMask, encoderHidden, encoderMask, cache, training);
+    }
+
+    /** LM head: tied models rescale by d_model^-0.5 before projecting on the shared embedding. */
+    public Tensor logits(Tensor decoderHidden) {
+        Tensor h = config.tieWordEmbeddings() ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
+        return torch.linear(h, lmHead);
+    }
+
+    /** Full teacher-forced forward: logits [B, T, V]. */
+    public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor decoderInputIds) {
+        Tensor enc = encode(inputIds, attentionMask);
+        return logits(decode(decoderInputIds, enc, attentionMask, null, null));
+    }
+
+    public DecoderCache newCache() {
+        return new DecoderCache(config.numDecoderLayers());
+    }
+
+    /** HF {@code _shift_right}: prepend the decoder start token, drop the last label, replace -100 by pad. */
+    public Tensor shiftRight(Tensor labels) {
+        long b = labels.size(0);
+        long t = labels.size(1);
+        Tensor start = torch.full(new long[]{b, 1}, Tensors.scalar(config.decoderStartTokenId()), Tensors.options(torch.ScalarType.Long));
+        Tensor body = labels.narrow(1, 0, t - 1);
+        Tensor shifted = torch.cat(new org.bytedeco.pytorch.TensorVector(start, body), 1);
+        return shifted.masked_fill(shifted.eq(Tensors.scalar(IGNORE_INDEX)), Tensors.scalar(config.padTokenId()));
+    }
+
+    /** Mean token cross-entropy over labels != -100 (HF's loss). */
+    public static Tensor loss(Tensor logits, Tensor labels) {
+        long v = logits.size(-1);
+        Tensor lp = torch.log_softmax(logits.reshape(-1, v).to(torch.ScalarType.Float), -1, new ScalarTypeOptional());
+        return torch.nll_loss(lp, labels.reshape(-1), new TensorOptional(), 1 /* mean */, IGNORE_INDEX);
+    }
+
+    /** Per-token log-probabilities [B, T] of {@code targets} under {@code logits} [B, T, V] (fp32). */
+    public static Tensor tokenLogProbs(Tensor logits, Tensor targets) {
+        Tensor lp = torch.log_softmax(logits.to(torch.ScalarType.Float), -1, new ScalarTypeOptional());
+        Tensor safe = targets.clamp_min(Tensors.scalar(0));
+        return torch.gather(lp, 2, safe.unsqueeze(2)).squeeze(2);
+    }
+
+    @Override
+    public void close() {
+        params.close();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.t5j.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** Pre-norm residual feed-forward sub-layer: {@code x + dropout(DenseReluDense(layer_norm(x)))}. */
+final class T5LayerFF {
+    final FeedForward denseReluDense;
+    final T5LayerNorm layerNorm;
+    private final double dropout;
+
+    T5LayerFF(Params p, String prefix, T5Config c) {
+        denseReluDense = c.isGatedAct()
+                ? new T5DenseGatedActDense(p, prefix + ".DenseReluDense", c)
+                : new T5DenseActDense(p, prefix + ".DenseReluDense", c);
+        layerNorm = new T5LayerNorm(p, prefix + ".layer_norm", c);
+        dropout = c.dropoutRate();
+    }
+
+    Tensor forward(Tensor x, boolean train) {
+        Tensor h = denseReluDense.forward(layerNorm.forward(x), train);
+        return x.add(torch.dropout(h, dropout, train));
+    }
+}

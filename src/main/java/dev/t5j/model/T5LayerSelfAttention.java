@@ -1,0 +1,32 @@
+package dev.t5j.model;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** Pre-norm residual self-attention sub-layer ({@code layer.0}); in the decoder its keys/values grow in the cache. */
+final class T5LayerSelfAttention {
+    final T5Attention selfAttention;
+    final T5LayerNorm layerNorm;
+    private final double dropout;
+
+    T5LayerSelfAttention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
+        selfAttention = new T5Attention(p, prefix + ".SelfAttention", c, isDecoder, hasRelativeAttentionBias);
+        layerNorm = new T5LayerNorm(p, prefix + ".layer_norm", c);
+        dropout = c.dropoutRate();
+    }
+
+    Tensor forward(Tensor x, Tensor bias, boolean train, DecoderCache.Layer cache) {
+        Tensor normed = layerNorm.forward(x);
+        Tensor keys = selfAttention.shape(normed, selfAttention.k);
+        Tensor values = selfAttention.shape(normed, selfAttention.v);
+        if (cache != null) {
+            if (cache.selfK != null) {
+                keys = T5Attention.catTime(cache.selfK, keys);
+                values = T5Attention.catTime(cache.selfV, values);
+            }
+            cache.setSelf(keys, values);
+        }
+        Tensor out = selfAttention.attend(normed, keys, values, bias, train);
+        return x.add(torch.dropout(out, dropout, train));
+    }
+}
