@@ -123,7 +123,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     /** Per-token log-probabilities [B, T] of {@code targets} under {@code logits} [B, T, V] (fp32). */
     public static Tensor tokenLogProbs(Tensor logits, Tensor targets) {
         Tensor lp = torch.log_softmax(logits.to(torch.ScalarType.Float), -1, new ScalarTypeOptional());
-        Tensor safe = targets.clamp_min(Tensors.scalar(0));
+        Tensor safe = targets.clamp_min(new org.bytedeco.pytorch.Scalar(0L)); // a long scalar keeps the index dtype
         return torch.gather(lp, 2, safe.unsqueeze(2)).squeeze(2);
     }
 

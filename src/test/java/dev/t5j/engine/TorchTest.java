@@ -1,0 +1,52 @@
+package dev.t5j.engine;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TorchTest {
+    /** The first JVM to extract the natives into an empty JavaCPP cache must not crash (DEVELOPERS.md trap 1). */
+    @Test
+    void firstRunAgainstEmptyNativeCacheWorks(@TempDir Path tmp) throws Exception {
+        Path cache = tmp.resolve("javacpp-cache");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorg.bytedeco.javacpp.cachedir=" + cache, TorchSmokeMain.class.getName()))
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child JVM timed out");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("result 7.0 10.0 15.0 22.0 threads 1"), out);
+        assertTrue(Files.isDirectory(cache), "natives were extracted into the given cache dir");
+    }
+
+    @Test
+    void threadCountIsSetExplicitly() {
+        Torch.init();
+        int before = Torch.threads();
+        Torch.setThreads(1);
+        assertEquals(1, org.bytedeco.pytorch.global.torch.get_num_threads());
+        Torch.setThreads(before);
+        assertEquals(before, org.bytedeco.pytorch.global.torch.get_num_threads());
+        assertThrows(IllegalArgumentException.class, () -> Torch.setThreads(0));
+    }
+
+    @Test
+    void deviceChoice() {
+        Torch.setDevice("cpu");
+        assertTrue(Torch.device().is_cpu());
+        if (!Torch.cudaAvailable()) assertThrows(IllegalArgumentException.class, () -> Torch.setDevice("cuda"));
+        assertThrows(IllegalArgumentException.class, () -> Torch.setDevice("tpu"));
+        Torch.setDevice("auto");
+        assertEquals(Torch.cudaAvailable(), !Torch.device().is_cpu());
+        Torch.setDevice("cpu");
+    }
+}

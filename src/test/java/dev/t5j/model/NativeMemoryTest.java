@@ -1,0 +1,54 @@
+package dev.t5j.model;
+
+import dev.t5j.decoding.GenerationConfig;
+import dev.t5j.decoding.Generator;
+import dev.t5j.engine.Tensors;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** DEVELOPERS.md trap 2: every step in a PointerScope; native memory must stay flat over many steps. */
+class NativeMemoryTest {
+    private static void trainStep(T5ForConditionalGeneration m) {
+        try (var s = new PointerScope()) {
+            Tensor ids = Tensors.longs(new int[][]{{5, 6, 7, 8, 1}, {9, 10, 1}}, 0);
+            Tensor mask = Tensors.lengthMask(new int[][]{{5, 6, 7, 8, 1}, {9, 10, 1}});
+            Tensor labels = Tensors.longs(new long[]{11, 12, 1, 13, 1, -100}, 2, 3);
+            Tensor loss = T5ForConditionalGeneration.loss(m.forward(ids, mask, m.shiftRight(labels)), labels);
+            loss.backward();
+            try (var ng = new NoGradGuard()) {
+                for (Tensor p : m.parameters().values()) {
+                    Tensor g = p.grad();
+                    p.sub_(g.mul(Tensors.scalar(0.01)));
+                    g.zero_();
+                }
+            }
+        }
+    }
+
+    @Test
+    void trainingAndGenerationStepsKeepNativeMemoryFlat() {
+        try (var m = T5ForConditionalGeneration.init(T5Config.preset("tiny"), 3)) {
+            m.train(true);
+            Generator gen = new Generator(m);
+            Runnable round = () -> {
+                trainStep(m);
+                gen.generate(new int[][]{{5, 6, 7, 1}}, GenerationConfig.beam(6, 2));
+            };
+            for (int i = 0; i < 30; i++) round.run(); // warm-up: allocator pools, grads, thread pools
+            System.gc();
+            long count0 = Pointer.totalCount();
+            long rss0 = Pointer.physicalBytes();
+            for (int i = 0; i < 200; i++) round.run();
+            System.gc();
+            long count1 = Pointer.totalCount();
+            long rss1 = Pointer.physicalBytes();
+            assertTrue(count1 - count0 <= 16, "live native pointers grew from " + count0 + " to " + count1);
+            assertTrue(rss1 - rss0 < 64L << 20, "resident memory grew by " + ((rss1 - rss0) >> 20) + " MiB over 200 steps");
+        }
+    }
+}
