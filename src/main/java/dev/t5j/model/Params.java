@@ -16,14 +16,25 @@ import java.util.Map;
  */
 public final class Params implements AutoCloseable {
     private final Map<String, Tensor> byName = new LinkedHashMap<>();
+    private final ScalarType dtype;
 
-    /** Creates a trainable fp32 parameter drawn from N(0, std²) (or filled with {@code fill} when std is NaN). */
+    /** Parameters are created in {@code dtype} (fp32 for training; bf16 is possible for inference). */
+    public Params(ScalarType dtype) {
+        this.dtype = dtype;
+    }
+
+    public ScalarType dtype() {
+        return dtype;
+    }
+
+    /** Creates a trainable parameter drawn from N(0, std²) in fp32, then cast to this store's dtype. */
     Tensor normal(String name, double std, long... shape) {
         Torch.init();
         Tensor t;
         try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
             t = torch.empty(shape, Tensors.options(ScalarType.Float), new org.bytedeco.pytorch.MemoryFormatOptional());
             t.normal_(0.0, std, new org.bytedeco.pytorch.GeneratorOptional());
+            if (dtype != ScalarType.Float) t = t.to(dtype);
         }
         return add(name, t);
     }
@@ -34,6 +45,7 @@ public final class Params implements AutoCloseable {
         try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
             t = torch.empty(shape, Tensors.options(ScalarType.Float), new org.bytedeco.pytorch.MemoryFormatOptional());
             t.fill_(Tensors.scalar(value));
+            if (dtype != ScalarType.Float) t = t.to(dtype);
         }
         return add(name, t);
     }
@@ -67,7 +79,7 @@ public final class Params implements AutoCloseable {
         return n;
     }
 
-    /** Replaces the values of {@code name} in place (shape must match), keeping the same tensor object. */
+    /** Replaces the values of {@code name} in place (shape must match, dtype is converted), keeping the same tensor object. */
     public void copyInto(String name, Tensor src) {
         Tensor dst = get(name);
         try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {

@@ -100,7 +100,7 @@ final class T5Attention {
         Tensor query = shape(hidden, q);
         Tensor scores = query.matmul(keys.transpose(3, 2));
         if (bias != null) scores = scores.add(bias);
-        Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(scores.scalar_type());
+        Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(values.scalar_type());
         weights = torch.dropout(weights, dropout, train);
         Tensor out = weights.matmul(values).transpose(1, 2).contiguous().view(b, -1, (long) heads * dKv);
         return torch.linear(out, o);

@@ -36,9 +36,14 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     }
 
     public T5ForConditionalGeneration(T5Config config) {
+        this(config, torch.ScalarType.Float);
+    }
+
+    /** A model whose parameters are held in {@code dtype} (Float for training; BFloat16 halves memory for inference). */
+    public T5ForConditionalGeneration(T5Config config, torch.ScalarType dtype) {
         Torch.init();
         this.config = config;
-        this.params = new Params();
+        this.params = new Params(dtype);
         double f = config.initializerFactor();
         shared = params.normal("shared.weight", f * 1.0, config.vocabSize(), config.dModel());
         encoder = new T5Stack(params, "encoder", config, shared, false);

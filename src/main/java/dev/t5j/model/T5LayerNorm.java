@@ -19,7 +19,7 @@ final class T5LayerNorm {
         Tensor variance = x.to(ScalarType.Float).pow(new org.bytedeco.pytorch.Scalar(2.0))
                 .mean(new long[]{-1}, true, new ScalarTypeOptional());
         Tensor h = x.mul(torch.rsqrt(variance.add(new org.bytedeco.pytorch.Scalar(eps))));
-        ScalarType wt = weight.scalar_type();
+        ScalarType wt = weight.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
         if (wt == ScalarType.Half || wt == ScalarType.BFloat16) h = h.to(wt);
         return weight.mul(h);
     }

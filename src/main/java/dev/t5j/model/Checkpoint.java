@@ -1,0 +1,115 @@
+package dev.t5j.model;
+
+import dev.t5j.common.UserError;
+import dev.t5j.engine.Tensors;
+import dev.t5j.model.io.CheckpointFiles;
+import dev.t5j.model.io.DType;
+import dev.t5j.model.io.RawTensor;
+import dev.t5j.model.io.TensorSource;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * HF-layout checkpoints of a {@link T5ForConditionalGeneration}: {@code config.json} plus {@code model.safetensors}
+ * (or shards with an index, or {@code pytorch_model.bin}). Names are HF's; loading is "follow the key".
+ */
+public final class Checkpoint {
+    /** Names HF also accepts for the shared embedding. */
+    private static final List<String> SHARED_ALIASES = List.of("shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight");
+    /** Tensors HF ignores on load: an unused cross-attention bias table in old checkpoints. */
+    private static final String IGNORED_CROSS_BIAS = "decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.weight";
+
+    private Checkpoint() {}
+
+    public static T5Config readConfig(Path dir) {
+        Path cfg = dir.resolve("config.json");
+        if (!Files.isRegularFile(cfg)) throw new UserError(dir + ": not a model folder (no config.json)");
+        return T5Config.read(cfg);
+    }
+
+    /** Loads a model, widening F16/BF16 tensors to fp32. */
+    public static T5ForConditionalGeneration load(Path dir) {
+        return load(dir, null);
+    }
+
+    /** Loads a model; {@code dtype} null keeps fp32 parameters, otherwise parameters are cast to it (e.g. BFloat16). */
+    public static T5ForConditionalGeneration load(Path dir, ScalarType dtype) {
+        T5Config config = readConfig(dir);
+        T5ForConditionalGeneration model = new T5ForConditionalGeneration(config, dtype == null ? ScalarType.Float : dtype);
+        try (TensorSource src = CheckpointFiles.open(dir)) {
+            loadInto(model, src);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /** Copies every parameter from {@code src}; missing tensors and shape mismatches are errors naming tensor and file. */
+    public static void loadInto(T5ForConditionalGeneration model, TensorSource src) {
+        Set<String> used = new TreeSet<>();
+        for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+            String name = e.getKey();
+            String found = resolve(src, name);
+            if (found == null)
+                throw new UserError(src.path() + ": tensor '" + name + "' is missing from the checkpoint"
+                        + (name.equals("lm_head.weight") ? " (config says tie_word_embeddings=false, which needs lm_head.weight)" : ""));
+            used.add(found);
+            Tensor param = e.getValue();
+            long[] want = Tensors.shape(param);
+            TensorSource.TensorInfo info = src.info(found);
+            if (!Arrays.equals(want, info.shape()))
+                throw new UserError(info.file() + ": tensor '" + found + "' has shape " + Arrays.toString(info.shape())
+                        + " but the config needs " + Arrays.toString(want));
+            if (!info.dtype().isFloatingPoint())
+                throw new UserError(info.file() + ": tensor '" + found + "' has dtype " + info.dtype() + "; expected F32, F16 or BF16");
+            RawTensor raw = src.get(found);
+            try (PointerScope s = new PointerScope()) {
+                model.params().copyInto(name, Tensors.floats(raw.toFloatArray(), want));
+            }
+        }
+        List<String> unexpected = new ArrayList<>();
+        for (String n : src.names()) {
+            if (used.contains(n) || SHARED_ALIASES.contains(n) || n.equals(IGNORED_CROSS_BIAS)) continue;
+            if (n.equals("lm_head.weight") && model.config().tieWordEmbeddings()) continue; // tied: HF ignores it too
+            unexpected.add(n);
+        }
+        if (!unexpected.isEmpty())
+            System.err.println("t5j: warning: " + src.path() + ": " + unexpected.size() + " tensor(s) not used by the model: "
+                    + String.join(", ", unexpected.subList(0, Math.min(5, unexpected.size()))) + (unexpected.size() > 5 ? ", ..." : ""));
+    }
+
+    private static String resolve(TensorSource src, String name) {
+        if (src.contains(name)) return name;
+        if (name.equals("shared.weight")) for (String alias : SHARED_ALIASES) if (src.contains(alias)) return alias;
+        return null;
+    }
+
+    /** Saves config.json and model.safetensors (sharded above {@code maxShardBytes}); each file is written atomically. */
+    public static void save(T5ForConditionalGeneration model, Path dir, DType dtype, long maxShardBytes) throws IOException {
+        Files.createDirectories(dir);
+        List<RawTensor> raws = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+            try (PointerScope s = new PointerScope()) {
+                raws.add(RawTensor.ofFloats(e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue()), dtype));
+            }
+        }
+        CheckpointFiles.write(dir, raws, maxShardBytes);
+        model.config().write(dir.resolve("config.json")); // last: a folder with config.json has its tensors
+    }
+
+    public static void save(T5ForConditionalGeneration model, Path dir) throws IOException {
+        save(model, dir, DType.F32, CheckpointFiles.DEFAULT_MAX_SHARD_BYTES);
+    }
+}
