@@ -1,0 +1,47 @@
+package dev.t5j.cli;
+
+import dev.t5j.common.UserError;
+import dev.t5j.engine.Torch;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Options shared by commands that run a model: where it is, threads and device. */
+final class ModelOptions {
+    @Option(names = "--model", required = true, description = "Model folder (config.json + model.safetensors)")
+    Path model;
+    @Option(names = "--threads", description = "libtorch threads (default: T5J_THREADS or all cores)")
+    Integer threads;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or auto (default ${DEFAULT-VALUE})")
+    String device;
+
+    void apply() {
+        if (threads != null) Torch.init(threads);
+        else Torch.init();
+        Torch.setDevice(device);
+    }
+
+    /** Parses "13,7,9" (or "13 7 9") into ids; names the option in errors. */
+    static int[] parseIds(String option, String s) {
+        List<Integer> ids = new ArrayList<>();
+        for (String part : s.trim().split("[,\\s]+")) {
+            if (part.isEmpty()) continue;
+            try {
+                int v = Integer.parseInt(part);
+                if (v < 0) throw new NumberFormatException();
+                ids.add(v);
+            } catch (NumberFormatException e) {
+                throw new UserError(option + ": '" + part + "' is not a token id (non-negative integer) in '" + s + "'");
+            }
+        }
+        if (ids.isEmpty()) throw new UserError(option + ": no token ids in '" + s + "'");
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static void checkRange(String what, int[] ids, int vocab) {
+        for (int id : ids)
+            if (id >= vocab) throw new UserError(what + ": token id " + id + " is outside the model's vocabulary (size " + vocab + ")");
+    }
+}
