@@ -2,6 +2,7 @@ package dev.t5j.model.io;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
@@ -125,7 +126,8 @@ public final class SafetensorsReader implements TensorSource {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(header);
+            root = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(header);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             long at = 8 + (loc == null || loc.getByteOffset() < 0 ? 0 : loc.getByteOffset());

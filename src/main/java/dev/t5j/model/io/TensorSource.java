@@ -31,6 +31,20 @@ public interface TensorSource extends AutoCloseable {
     /** The tensor; a {@link UserError} naming the tensor and the file if it is absent. */
     RawTensor get(String name);
 
+    /**
+     * The tensor, after checking its shape against what the model expects: a {@link UserError} naming the tensor,
+     * the file that holds it and both shapes otherwise (or if the tensor is absent).
+     */
+    default RawTensor getChecked(String name, long... expectedShape) {
+        TensorInfo i = info(name);
+        if (i == null) throw missing(path(), name);
+        if (!java.util.Arrays.equals(i.shape(), expectedShape)) {
+            throw new UserError(i.file() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(i.shape())
+                    + " but the model expects " + java.util.Arrays.toString(expectedShape));
+        }
+        return get(name);
+    }
+
     /** Free-form string metadata (safetensors {@code __metadata__}); empty when the format has none. */
     Map<String, String> metadata();
 

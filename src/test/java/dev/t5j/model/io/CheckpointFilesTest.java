@@ -90,6 +90,19 @@ class CheckpointFilesTest {
     }
 
     @Test
+    void shapeCheckNamesTensorShardAndShapes() throws IOException {
+        CheckpointFiles.write(dir, model(), 1000);
+        try (TensorSource src = CheckpointFiles.open(dir)) {
+            assertEquals(100, src.getChecked("lm_head.weight", 10, 10).numel());
+            UserError e = assertThrows(UserError.class, () -> src.getChecked("lm_head.weight", 32128, 512));
+            assertTrue(e.getMessage().contains("model-00005-of-00005.safetensors") && e.getMessage().contains("'lm_head.weight'")
+                    && e.getMessage().contains("[10, 10]") && e.getMessage().contains("[32128, 512]"), e.getMessage());
+            UserError m = assertThrows(UserError.class, () -> src.getChecked("encoder.block.9.x", 1));
+            assertTrue(m.getMessage().contains("model.safetensors.index.json") && m.getMessage().contains("encoder.block.9.x"));
+        }
+    }
+
+    @Test
     void aTensorLargerThanTheShardSizeGetsItsOwnShard() throws IOException {
         List<RawTensor> ts = List.of(RawTensor.ofFloats("small", new long[]{1}, new float[]{1}),
                 RawTensor.ofFloats("big", new long[]{100}, new float[100]),

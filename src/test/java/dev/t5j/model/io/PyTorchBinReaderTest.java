@@ -170,6 +170,36 @@ class PyTorchBinReaderTest {
     }
 
     @Test
+    void plainDictRootAndRebuildFromTypeV2() throws IOException {
+        // torch 1.13 wrote every tensor through _rebuild_from_type_v2(func, type, args, state) (pytorch#81616), and
+        // plain-dict checkpoints (e.g. consolidated.pth) start with EMPTY_DICT instead of an OrderedDict:
+        // } q00 ( X'w' c torch._tensor _rebuild_from_type_v2 ( c torch._utils _rebuild_tensor_v2
+        //   c torch.nn.parameter Parameter ( (pid) Q K00 (2,) (1,) 89 ) t } t R u .
+        PickleBytes p = new PickleBytes().proto(2).emptyDict().put().mark();
+        p.str("w").put();
+        p.global("torch._tensor", "_rebuild_from_type_v2").put();
+        p.mark();
+        p.global("torch._utils", "_rebuild_tensor_v2").put();
+        p.global("torch.nn.parameter", "Parameter").put();
+        p.mark().mark().str("storage").put().global("torch", "HalfStorage").put().str("0").put().str("cpu").put()
+                .integer(2).tuple().put().binpersid();
+        p.integer(0).integer(2).tuple1().put().integer(1).tuple1().put().newFalse();
+        p.emptyDict().put();                                                 // backward_hooks as a plain dict
+        p.tuple().put();                                                     // inner args
+        p.emptyDict().put();                                                 // state
+        p.tuple().put().reduce().put();
+        p.setitems().stop();
+        ByteBuffer h = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
+                .putShort(0, HalfFloats.floatToF16(0.25f)).putShort(2, HalfFloats.floatToF16(-3f));
+        Path file = save("consolidated.00.pth", "consolidated", p.bytes(), Map.of("0", h.array()));
+        try (TensorSource r = CheckpointFiles.open(file)) {
+            assertEquals(List.of("w"), r.names());
+            assertEquals(DType.F16, r.get("w").dtype());
+            assertArrayEquals(new float[]{0.25f, -3f}, r.get("w").toFloatArray());
+        }
+    }
+
+    @Test
     void theTopFolderNameVaries() throws IOException {
         Path p = save("weights.pt", "pytorch_model", handWrittenPickle(), storages());
         try (TensorSource r = CheckpointFiles.open(p)) {

@@ -209,6 +209,7 @@ class SafetensorsTest {
     @Test
     void invalidJsonAndBadStructure() throws IOException {
         assertTrue(fails("json.safetensors", file("{\"a\":{\"dtype\":", new byte[0])).getMessage().contains("invalid JSON"));
+        assertTrue(fails("tail.safetensors", file("{} x", new byte[0])).getMessage().contains("invalid JSON"));
         assertTrue(fails("arr.safetensors", file("[1,2]   ", new byte[0])).getMessage().contains("not a JSON object"));
         String dup = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
