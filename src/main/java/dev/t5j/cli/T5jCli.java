@@ -11,9 +11,11 @@ import java.io.PrintWriter;
         description = "Pretrain, fine-tune, evaluate and serve T5-family text-to-text models on the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                QuickstartCommand.class,
                 ModelCommand.class,
                 GenerateCommand.class,
                 ScoreCommand.class,
+                BenchCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec

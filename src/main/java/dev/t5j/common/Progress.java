@@ -17,6 +17,8 @@ public final class Progress implements AutoCloseable {
     private long done;
     private long lastDraw;
     private String extra = "";
+    /** On a terminal the line is redrawn in place; in logs a full line is printed every few seconds instead. */
+    private final boolean tty = System.console() != null;
 
     public Progress(String label, long total, String unit) {
         this(label, total, unit, System.err, !Boolean.getBoolean("t5j.quiet"));
@@ -33,7 +35,8 @@ public final class Progress implements AutoCloseable {
     public synchronized void step(long n) {
         done += n;
         long now = System.nanoTime();
-        if (now - lastDraw > 250_000_000L || (total > 0 && done >= total)) {
+        long every = tty ? 250_000_000L : 10_000_000_000L;
+        if (now - lastDraw > every || (total > 0 && done >= total && tty)) {
             lastDraw = now;
             draw(false);
         }
@@ -64,7 +67,8 @@ public final class Progress implements AutoCloseable {
         } else {
             line = String.format(Locale.ROOT, "%s %d %s %.1f %s/s %s", label, done, unit, rate, unit, extra);
         }
-        out.print("\r" + line.stripTrailing() + (last ? "\n" : ""));
+        if (tty) out.print("\r" + line.stripTrailing() + (last ? "\n" : ""));
+        else out.println(line.stripTrailing());
         out.flush();
     }
 

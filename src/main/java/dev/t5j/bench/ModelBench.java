@@ -1,0 +1,133 @@
+package dev.t5j.bench;
+
+import dev.t5j.decoding.GenerationConfig;
+import dev.t5j.decoding.Generator;
+import dev.t5j.decoding.NoCacheDecoding;
+import dev.t5j.engine.Tensors;
+import dev.t5j.model.T5Config;
+import dev.t5j.model.T5ForConditionalGeneration;
+import dev.t5j.train.AdamW;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Measures the T5 training step and generation on this machine, against a measured sgemm peak.
+ *
+ * <p>FLOPs of a training step: 6 × (N_enc × input tokens + (N_dec + N_head) × target tokens), N = parameters
+ * excluding the embedding lookup (PaLM/Kaplan "6N" rule applied per stack; attention score FLOPs not counted).
+ */
+public final class ModelBench {
+    public record Config(String preset, int batch, int inputLen, int targetLen, int steps, int genTokens) {}
+
+    public record Result(double sgemmGflops, double trainTokensPerSec, double trainGflops, double stepSeconds,
+                         double opMicros, double[] genTokPerSecCache, double[] genTokPerSecNoCache) {}
+
+    private ModelBench() {}
+
+    /** Best-of-3 GFLOP/s of a 1024³ fp32 matmul through libtorch (the peak this machine gives us). */
+    public static double sgemmPeak() {
+        int n = 1024;
+        double best = 0;
+        try (PointerScope s = new PointerScope()) {
+            Tensor a = torch.randn(n, n);
+            Tensor b = torch.randn(n, n);
+            a.matmul(b);
+            for (int r = 0; r < 5; r++) {
+                try (PointerScope s2 = new PointerScope()) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < 4; i++) a.matmul(b);
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    best = Math.max(best, 4 * 2.0 * n * n * n / sec / 1e9);
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Microseconds per tiny op (add of two 1-element tensors) through the JavaCPP binding: the per-op overhead. */
+    public static double opOverheadMicros() {
+        try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor x = torch.ones(1);
+            Tensor y = torch.ones(1);
+            for (int i = 0; i < 2000; i++) try (PointerScope s2 = new PointerScope()) { x.add(y); }
+            int n = 20000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) try (PointerScope s2 = new PointerScope()) { x.add(y); }
+            return (System.nanoTime() - t0) / 1e3 / n;
+        }
+    }
+
+    public static Result run(Config c, PrintStream out) {
+        T5Config mc = T5Config.preset(c.preset()).withDropout(0.0);
+        double peak = sgemmPeak();
+        double op = opOverheadMicros();
+        out.printf(Locale.ROOT, "sgemm peak (1024^3 fp32, libtorch, %d threads): %.1f GFLOP/s; per-op overhead %.2f us%n",
+                org.bytedeco.pytorch.global.torch.get_num_threads(), peak, op);
+        SplittableRandom rng = new SplittableRandom(1);
+        try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(mc, 1); AdamW opt = new AdamW(m.parameters())) {
+            long d = mc.dModel(), v = mc.vocabSize();
+            long embed = v * d;
+            long total = m.parameterCount();
+            long head = mc.tieWordEmbeddings() ? v * d : 0; // untied head is already in total
+            long nonEmbed = total - embed - (mc.tieWordEmbeddings() ? 0 : v * d);
+            long encParams = 0;
+            for (var e : m.parameters().entrySet()) if (e.getKey().startsWith("encoder.")) encParams += e.getValue().numel();
+            long decParams = nonEmbed - encParams + v * d; // decoder stack + LM head
+            double flopsPerStep = 6.0 * ((double) encParams * c.batch() * c.inputLen() + (double) decParams * c.batch() * c.targetLen());
+            int[][] in = randomIds(rng, c.batch(), c.inputLen(), (int) v);
+            int[][] tg = randomIds(rng, c.batch(), c.targetLen(), (int) v);
+            m.train(true);
+            double best = Double.MAX_VALUE;
+            for (int step = 0; step < c.steps() + 1; step++) {
+                long t0 = System.nanoTime();
+                try (PointerScope s = new PointerScope()) {
+                    Tensor labels = Tensors.longs(tg, 0);
+                    Tensor loss = T5ForConditionalGeneration.loss(m.forward(Tensors.longs(in, 0), null, m.shiftRight(labels)), labels);
+                    loss.backward();
+                }
+                opt.step(1e-4);
+                double sec = (System.nanoTime() - t0) / 1e9;
+                if (step > 0) best = Math.min(best, sec); // step 0 warms up allocators and thread pools
+                out.printf(Locale.ROOT, "  train step %d: %.3f s%n", step, sec);
+            }
+            double tokens = (double) c.batch() * (c.inputLen() + c.targetLen());
+            double gflops = flopsPerStep / best / 1e9;
+            out.printf(Locale.ROOT, "train (fwd+bwd+AdamW) %s batch %d x (%d in, %d out): best step %.3f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak%n",
+                    c.preset(), c.batch(), c.inputLen(), c.targetLen(), best, tokens / best, gflops, 100 * gflops / peak);
+            m.train(false);
+            int[] batches = {1, 32};
+            double[] withCache = new double[2];
+            double[] noCache = new double[2];
+            for (int i = 0; i < batches.length; i++) {
+                int[][] gi = randomIds(rng, batches[i], Math.min(c.inputLen(), 64), (int) v);
+                GenerationConfig g = new GenerationConfig(c.genTokens(), c.genTokens(), 1, 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
+                new Generator(m).generate(gi, new GenerationConfig(4, 0, 1, 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0));
+                long t0 = System.nanoTime();
+                new Generator(m).generate(gi, g);
+                withCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
+                NoCacheDecoding.greedy(m, gi, c.genTokens());
+                noCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
+                out.printf(Locale.ROOT, "generate greedy batch %d, %d input / %d new tokens: %.1f tokens/s with cache, %.1f without (%.1fx)%n",
+                        batches[i], gi[0].length, c.genTokens(), withCache[i], noCache[i], withCache[i] / noCache[i]);
+            }
+            return new Result(peak, tokens / best, gflops, best, op, withCache, noCache);
+        }
+    }
+
+    static int[][] randomIds(SplittableRandom rng, int rows, int len, int vocab) {
+        int[][] a = new int[rows][len];
+        for (int[] r : a) {
+            for (int j = 0; j < len - 1; j++) r[j] = 2 + rng.nextInt(Math.min(vocab, 32000) - 2);
+            r[len - 1] = 1;
+        }
+        return a;
+    }
+}

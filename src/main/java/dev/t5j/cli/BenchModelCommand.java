@@ -1,0 +1,35 @@
+package dev.t5j.cli;
+
+import dev.t5j.bench.ModelBench;
+import dev.t5j.engine.Torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = "Training-step throughput (tokens/s, GFLOP/s, % of sgemm peak) and generation tokens/s with and without the KV cache.")
+public final class BenchModelCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "t5-small")
+    String preset;
+    @Option(names = "--batch", defaultValue = "8")
+    int batch;
+    @Option(names = "--input-len", defaultValue = "512")
+    int inputLen;
+    @Option(names = "--target-len", defaultValue = "128")
+    int targetLen;
+    @Option(names = "--steps", defaultValue = "3", description = "Timed training steps after one warm-up (best is reported)")
+    int steps;
+    @Option(names = "--gen-tokens", defaultValue = "32", description = "Tokens generated per sequence in the generation benchmark")
+    int genTokens;
+    @Option(names = "--threads", description = "libtorch threads (default: all cores)")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        if (threads != null) Torch.init(threads);
+        else Torch.init();
+        ModelBench.run(new ModelBench.Config(preset, batch, inputLen, targetLen, steps, genTokens), System.out);
+        return 0;
+    }
+}
