@@ -1,0 +1,143 @@
+package dev.t5j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.t5j.common.Json;
+import dev.t5j.decoding.GenerationConfig;
+import dev.t5j.decoding.Generator;
+import dev.t5j.model.Checkpoint;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The CLI contract of issue 2, run in-process. */
+class CliTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+
+    record Run(int code, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine cl = T5jCli.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+            int code = cl.execute(args);
+            System.out.flush();
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    @BeforeAll
+    static void initModel() {
+        model = tmp.resolve("m");
+        Run r = run("model", "init", "--preset", "tiny-v1_1", "--seed", "3", "--out", model.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(model.resolve("model.safetensors")));
+    }
+
+    @Test
+    void helpListsCommandsAndEveryCommandHasHelp() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        for (String c : new String[]{"quickstart", "model", "generate", "score", "bench"}) assertTrue(r.out().contains(c), c);
+        for (String[] c : new String[][]{{"model", "init"}, {"model", "info"}, {"generate"}, {"score"}, {"bench", "model"}, {"quickstart"}}) {
+            String[] args = java.util.Arrays.copyOf(c, c.length + 1);
+            args[c.length] = "--help";
+            Run h = run(args);
+            assertEquals(0, h.code(), String.join(" ", c));
+            assertTrue(h.out().contains("Usage"), String.join(" ", c));
+        }
+    }
+
+    @Test
+    void infoShowsConfigAndCounts() {
+        Run r = run("model", "info", model.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.MAPPER.valueToTree(Json.readLine(Path.of("-"), 1, r.out().trim()));
+        assertEquals(64, j.get("config").get("d_model").asInt());
+        try (var m = Checkpoint.load(model)) {
+            assertEquals(m.parameterCount(), j.get("parameters").asLong());
+        }
+    }
+
+    @Test
+    void generateJsonMatchesLibraryAndBatchesFromFile() throws Exception {
+        Run r = run("generate", "--model", model.toString(), "--input-ids", "13,7,9", "--input-ids", "5,6", "--max-new-tokens", "6", "--num-beams", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().trim().split("\n");
+        assertEquals(2, lines.length);
+        int[][] want;
+        try (var m = Checkpoint.load(model)) {
+            want = new Generator(m).generate(new int[][]{{13, 7, 9}, {5, 6}}, GenerationConfig.beam(6, 2)).sequences();
+        }
+        for (int i = 0; i < 2; i++) {
+            JsonNode n = Json.readLine(Path.of("-"), i + 1, lines[i]);
+            assertEquals(1, n.size(), "only output_ids");
+            int[] got = new int[n.get("output_ids").size()];
+            for (int k = 0; k < got.length; k++) got[k] = n.get("output_ids").get(k).asInt();
+            assertArrayEquals(want[i], got);
+        }
+        Path f = tmp.resolve("ids.jsonl");
+        Files.writeString(f, "{\"input_ids\":[13,7,9]}\n\n{\"input_ids\":[5,6]}\n");
+        Run r2 = run("generate", "--model", model.toString(), "--input-file", f.toString(), "--max-new-tokens", "6", "--num-beams", "2", "--json");
+        assertEquals(r.out(), r2.out());
+    }
+
+    @Test
+    void scoreGivesTokenLogProbsSumAndLogits() {
+        Run r = run("score", "--model", model.toString(), "--input-ids", "13,7,9", "--target-ids", "4,5,1", "--logits", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode n = Json.readLine(Path.of("-"), 1, r.out().trim());
+        assertEquals(3, n.get("token_logprobs").size());
+        double sum = 0;
+        for (JsonNode x : n.get("token_logprobs")) sum += x.asDouble();
+        assertEquals(sum, n.get("sum").asDouble(), 1e-4);
+        assertEquals(3, n.get("logits").size());
+        assertEquals(512, n.get("logits").get(0).size());
+        // log-prob of target 4 at position 0 equals logits[0][4] - logsumexp(logits[0])
+        double max = Double.NEGATIVE_INFINITY, s = 0;
+        for (JsonNode x : n.get("logits").get(0)) max = Math.max(max, x.asDouble());
+        for (JsonNode x : n.get("logits").get(0)) s += Math.exp(x.asDouble() - max);
+        assertEquals(n.get("logits").get(0).get(4).asDouble() - max - Math.log(s), n.get("token_logprobs").get(0).asDouble(), 1e-4);
+    }
+
+    @Test
+    void userErrorsExitTwoWithAMessageAndNoStackTrace() throws Exception {
+        Run bad = run("generate", "--model", model.toString(), "--input-ids", "1,x");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--input-ids") && bad.err().contains("'x'"), bad.err());
+        assertFalse(bad.err().contains("at dev.t5j"), bad.err());
+
+        Path f = tmp.resolve("bad.jsonl");
+        Files.writeString(f, "{\"input_ids\":[1,2]}\n{\"input_ids\":[1,\"a\"]}\n");
+        Run r = run("generate", "--model", model.toString(), "--input-file", f.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("bad.jsonl:2") && r.err().contains("input_ids"), r.err());
+
+        Run missing = run("generate", "--model", tmp.resolve("nope").toString(), "--input-ids", "1");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("nope"), missing.err());
+
+        Run range = run("score", "--model", model.toString(), "--input-ids", "1", "--target-ids", "99999");
+        assertEquals(2, range.code());
+        assertTrue(range.err().contains("99999"), range.err());
+    }
+}
