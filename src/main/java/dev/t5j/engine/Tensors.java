@@ -76,6 +76,12 @@ public final class Tensors {
         return s;
     }
 
+    public static long numel(long[] shape) {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
+    }
+
     public static Scalar scalar(double v) {
         return new Scalar(v);
     }
@@ -85,13 +91,18 @@ public final class Tensors {
      * it and must {@code close()} it (or let it be collected).
      */
     public static Tensor keep(Tensor t) {
+        return keepPointer(t);
+    }
+
+    /** {@link #keep} for any native object (devices, options) that must outlive the current scope. */
+    public static <P extends org.bytedeco.javacpp.Pointer> P keepPointer(P p) {
         PointerScope s = PointerScope.getInnerScope();
         if (s != null) {
-            // detach() drops the scope's reference, which would free the tensor at once: take our own first.
-            t.retainReference();
-            s.detach(t);
+            // detach() drops the scope's reference, which would free the object at once: take our own first.
+            p.retainReference();
+            s.detach(p);
         }
-        return t;
+        return p;
     }
 
     /** Frees a tensor kept with {@link #keep}; null-safe. */

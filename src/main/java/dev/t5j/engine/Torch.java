@@ -82,7 +82,7 @@ public final class Torch {
     /** The device new parameters and tensors are placed on: "cpu", "cuda", or "auto" (cuda when present). */
     public static synchronized Device device() {
         init();
-        if (device == null) device = new Device("cpu");
+        if (device == null) device = Tensors.keepPointer(new Device("cpu")); // process-wide: never scope-owned
         return device;
     }
 
@@ -94,6 +94,6 @@ public final class Torch {
             throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available");
         if (!n.equals("cpu") && !n.startsWith("cuda"))
             throw new IllegalArgumentException("unknown device '" + name + "' (use cpu, cuda, cuda:N or auto)");
-        device = new Device(n);
+        device = Tensors.keepPointer(new Device(n));
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>State (first/second moments, step) lives outside any step scope and is owned by this object.
  */
-public final class AdamW implements AutoCloseable {
+public final class AdamW implements Optimizer {
     private final Map<String, Tensor> params;
     private final double beta1;
     private final double beta2;
@@ -43,11 +43,31 @@ public final class AdamW implements AutoCloseable {
         return !(name.contains("layer_norm") || name.endsWith(".bias"));
     }
 
+    @Override
     public long stepCount() {
         return step;
     }
 
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        m.forEach((k, t) -> all.put("m/" + k, t));
+        v.forEach((k, t) -> all.put("v/" + k, t));
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
+    @Override
+    public void loadState(Map<String, float[]> values, long stepCount) {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        OptimizerState.load(all, values, params, k -> k.substring(k.indexOf('/') + 1), k -> Tensors.shape(params.get(k.substring(k.indexOf('/') + 1))));
+        m.clear();
+        v.clear();
+        all.forEach((k, t) -> (k.startsWith("m/") ? m : v).put(k.substring(2), t));
+        this.step = stepCount;
+    }
+
     /** One update with learning rate {@code lr} from the gradients currently in the parameters; then zeroes them. */
+    @Override
     public void step(double lr) {
         step++;
         double bc1 = 1 - Math.pow(beta1, step);
