@@ -12,6 +12,7 @@ import java.io.PrintWriter;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 SynthCommand.class,
+                MetricsCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
