@@ -91,14 +91,18 @@ public final class TaskFunctions {
     public static int[] sort(int[] seq, int[] order) {
         Map<Integer, Integer> rank = new HashMap<>();
         for (int i = 0; i < order.length; i++) rank.put(order[i], i);
-        Integer[] boxed = new Integer[seq.length];
+        // Stable counting sort by rank (ranks are < order.length): same result as Python's stable sorted().
+        int[] ranks = new int[seq.length];
+        int[] count = new int[order.length + 1];
         for (int i = 0; i < seq.length; i++) {
-            if (!rank.containsKey(seq[i])) throw new IllegalArgumentException("token " + seq[i] + " is not in the order");
-            boxed[i] = seq[i];
+            Integer r = rank.get(seq[i]);
+            if (r == null) throw new IllegalArgumentException("token " + seq[i] + " is not in the order");
+            ranks[i] = r;
+            count[r + 1]++;
         }
-        Arrays.sort(boxed, (a, b) -> Integer.compare(rank.get(a), rank.get(b)));  // TimSort: stable
+        for (int i = 1; i < count.length; i++) count[i] += count[i - 1];
         int[] out = new int[seq.length];
-        for (int i = 0; i < out.length; i++) out[i] = boxed[i];
+        for (int i = 0; i < seq.length; i++) out[count[ranks[i]]++] = seq[i];
         return out;
     }
 
