@@ -174,6 +174,16 @@ class TokenTaskTest {
     }
 
     @Test
+    void referenceSortSampleIsReproduced() throws Exception {
+        java.nio.file.Path f = java.nio.file.Path.of(getClass().getResource("/synth/sort_sample.tsv").toURI());
+        var ex = SynthTsv.parseLine(java.nio.file.Files.readAllLines(f).get(0), f, 1);
+        TokenTask sort = new TokenTask(TokenTask.Kind.SORT, T5, 10, 220);
+        int[][] a = args(T5, sort, ex.inputs());
+        assertArrayEquals(new int[]{1843, 32099}, java.util.Arrays.copyOf(ex.inputs(), 2));
+        assertArrayEquals(ex.targets(), sort.output(a[0], a[1]));
+    }
+
+    @Test
     void emptyOutputsBecomeTheMarker() {
         TokenTask t = new TokenTask(TokenTask.Kind.INTERSECT, SMALL, 10, 220);
         SplittableRandom r = new SplittableRandom(3);
