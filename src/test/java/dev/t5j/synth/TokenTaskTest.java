@@ -181,6 +181,14 @@ class TokenTaskTest {
         int[][] a = args(T5, sort, ex.inputs());
         assertArrayEquals(new int[]{1843, 32099}, java.util.Arrays.copyOf(ex.inputs(), 2));
         assertArrayEquals(ex.targets(), sort.output(a[0], a[1]));
+        // longest_word: prefix encode("longest_word") = [14783, 834, 6051], words divided by 32098
+        java.nio.file.Path lw = java.nio.file.Path.of(getClass().getResource("/synth/longest_word_samples.tsv").toURI());
+        TokenTask longest = new TokenTask(TokenTask.Kind.LONGEST_WORD, T5, 10, 220);
+        for (String line : java.nio.file.Files.readAllLines(lw)) {
+            var e = SynthTsv.parseLine(line, lw, 1);
+            assertArrayEquals(new int[]{14783, 834, 6051, 32099}, java.util.Arrays.copyOf(e.inputs(), 4));
+            assertArrayEquals(e.targets(), longest.output(java.util.Arrays.copyOfRange(e.inputs(), 4, e.inputs().length), null));
+        }
     }
 
     @Test
