@@ -66,6 +66,30 @@ class RougeTest {
         assertTrue(m.containsKey("rouge2") && m.containsKey("rougeL") && m.containsKey("rougeLsum"));
     }
 
+    /** rouge_score's rouge_scorer_test.py figures (ROUGE-1.5.5 runs) on its testdata lines. */
+    @Test
+    void agreesWithRouge155OnRougeScoreTestData() throws Exception {
+        List<String> t = java.nio.file.Files.readAllLines(java.nio.file.Path.of(getClass().getResource("/eval/rouge_target.txt").toURI()));
+        List<String> p = java.nio.file.Files.readAllLines(java.nio.file.Path.of(getClass().getResource("/eval/rouge_prediction.txt").toURI()));
+        Rouge stemmed = new Rouge(true, false);
+        check(plain.score(t.get(0), p.get(0)).get("rouge1"), 0.40741, 0.68750, 0.51163);
+        check(plain.score(t.get(1), p.get(1)).get("rouge1"), 0.40476, 0.65385, 0.50000);
+        check(stemmed.score(t.get(0), p.get(0)).get("rouge1"), 0.40741, 0.68750, 0.51163);
+        check(stemmed.score(t.get(1), p.get(1)).get("rouge1"), 0.42857, 0.69231, 0.52941);
+        for (Rouge r : new Rouge[]{plain, stemmed}) {
+            check(r.score(t.get(0), p.get(0)).get("rouge2"), 0.30769, 0.53333, 0.39024);
+            check(r.score(t.get(1), p.get(1)).get("rouge2"), 0.29268, 0.48000, 0.36364);
+        }
+        check(plain.score(t.get(0), p.get(0)).get("rougeL"), 0.40741, 0.68750, 0.51163);
+        check(plain.score(t.get(1), p.get(1)).get("rougeL"), 0.40476, 0.65385, 0.50000);
+    }
+
+    static void check(Rouge.Score s, double recall, double precision, double f) {
+        assertEquals(recall, s.recall(), 5e-6, "recall");
+        assertEquals(precision, s.precision(), 5e-6, "precision");
+        assertEquals(f, s.fmeasure(), 5e-6, "f");
+    }
+
     @Test
     void porterStemmerMatchesPublishedAndNltkOutputs() {
         PorterStemmer p = new PorterStemmer();
