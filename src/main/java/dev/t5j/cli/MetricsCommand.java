@@ -32,6 +32,9 @@ public final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--t5-sentences", description = "ROUGE: split sentences at \" . \" before ROUGE-Lsum, as T5 does.")
     boolean t5Sentences;
 
+    @Option(names = "--min-annotations", defaultValue = "1", description = "nq: skip examples with fewer non-empty reference annotations (T5 CBQA: 1 on train-derived validation, 2 on test).")
+    int minAnnotations;
+
     @Option(names = "--tokenize", defaultValue = "13a", description = "BLEU tokenizer: 13a (sacreBLEU default) | intl (T5) | none.")
     String tokenize;
 
@@ -40,6 +43,10 @@ public final class MetricsCommand implements Callable<Integer> {
         Metric m;
         switch (metric) {
             case "rouge" -> m = new Rouge(stem, t5Sentences);
+            case "nq" -> {
+                if (minAnnotations < 0) throw new UserError("--min-annotations must be >= 0");
+                m = new dev.t5j.eval.NqRecall(minAnnotations);
+            }
             case "bleu" -> m = new Bleu(switch (tokenize) {
                 case "13a" -> Bleu.Tokenizer.TOKENIZE_13A;
                 case "intl" -> Bleu.Tokenizer.INTL;

@@ -99,6 +99,9 @@ class SynthAndMetricsCommandTest {
         r = run("metrics", "--metric", "rouge", "--stem", "--input", f.toString());
         assertEquals(0, r.rc(), r.err());
         assertTrue(Json.MAPPER.readTree(r.out()).has("rougeLsum"));
+        r = run("metrics", "--metric", "nq", "--min-annotations", "2", "--input", f.toString());
+        assertEquals(0, r.rc(), r.err());
+        assertEquals(1.0, Json.MAPPER.readTree(r.out()).get("golden_answers").asDouble(), "only the first line has 2 annotations");
         r = run("metrics", "--metric", "bleu", "--tokenize", "intl", "--input", f.toString());
         assertEquals(0, r.rc(), r.err());
         assertTrue(Json.MAPPER.readTree(r.out()).has("bleu"));
