@@ -84,7 +84,23 @@ public final class NonsenseSummaryTask implements SyntheticTask {
         return "__" + id + "__" + k + "__";
     }
 
+    private static final java.util.Map<String, List<String>> KEYWORDS = new java.util.HashMap<>();
+    private static final java.util.Map<String, java.util.Set<String>> KEYWORD_SETS = new java.util.HashMap<>();
+
+    static {
+        for (String id : TRANSFORMS) {
+            List<String> k = List.copyOf(buildKeywords(id));
+            KEYWORDS.put(id, k);
+            KEYWORD_SETS.put(id, java.util.Set.copyOf(k));
+        }
+    }
+
+    /** The keywords of a transformation, in the reference's order (cached: they are used for every line). */
     static List<String> keywords(String id) {
+        return KEYWORDS.get(id);
+    }
+
+    private static List<String> buildKeywords(String id) {
         List<String> out = new ArrayList<>();
         switch (id) {
             case "d3", "d4", "d5", "d6", "d10", "d21" -> {
@@ -165,7 +181,7 @@ public final class NonsenseSummaryTask implements SyntheticTask {
     }
 
     /** {@code find_line_indices_with_keywords}: lines holding any keyword, with the keywords found (in word order). */
-    private static List<int[]> linesWith(List<String> lines, List<String> kws, List<List<String>> found) {
+    private static List<int[]> linesWith(List<String> lines, java.util.Set<String> kws, List<List<String>> found) {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             List<String> f = new ArrayList<>();
@@ -252,7 +268,7 @@ public final class NonsenseSummaryTask implements SyntheticTask {
     private List<String> output(String id, List<String> lines, RandomGenerator r) {
         List<String> kws = keywords(id);
         List<List<String>> found = new ArrayList<>();
-        List<int[]> at = linesWith(lines, kws, found);
+        List<int[]> at = linesWith(lines, KEYWORD_SETS.get(id), found);
         List<String> out = new ArrayList<>();
         switch (id) {
             case "d3" -> {
