@@ -42,6 +42,22 @@ class BleuTest {
         assertEquals(18.0, m.get("ref_len"));
     }
 
+    /** sacreBLEU's own test_bleu.py expectations for the README example under each tokenizer, and its scoring case. */
+    @Test
+    void sacrebleuTestSuiteValues() {
+        List<String> sys = List.of("The dog bit the man.", "It wasn't surprising.", "The man had just bitten him.");
+        List<List<String>> refs = List.of(List.of("The dog bit the man.", "The dog had bit the man."),
+                List.of("It was not unexpected.", "No one was surprised."),
+                List.of("The man bit him first.", "The man had bitten the dog."));
+        assertEquals(48.530827, bleu13a.compute(sys, refs).get("bleu"), 1e-6);
+        assertEquals(43.91623493, new Bleu(Bleu.Tokenizer.INTL).compute(sys, refs).get("bleu"), 1e-6);
+        assertEquals(49.1919566, new Bleu(Bleu.Tokenizer.NONE).compute(sys, refs).get("bleu"), 1e-6);
+        assertEquals(0.0, bleu13a.compute(List.of("", "", ""), refs).get("bleu"), "empty hypotheses are kept and score 0");
+        // compute_bleu([9, 7, 5, 3], [10, 8, 6, 4], sys_len 11, ref_len 11) = 0.8375922397
+        var s = new Bleu.Stats(11, 11, new long[]{9, 7, 5, 3}, new long[]{10, 8, 6, 4});
+        assertEquals(83.75922397, Bleu.score(s).get("bleu"), 1e-6);
+    }
+
     @Test
     void expSmoothingOfAZeroFourGramPrecision() {
         // "Hi world ." / "This is a Test ." against "Hello world ." / "This is a test .":
