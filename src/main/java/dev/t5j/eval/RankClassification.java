@@ -20,6 +20,24 @@ public final class RankClassification {
         return best;
     }
 
+    /**
+     * Variant where several options may be correct (t5's rank_classification with per-option {@code is_correct}): an
+     * example counts as right when its best-scoring option is marked correct.
+     */
+    public static Map<String, Double> accuracy(List<double[]> optionScores, List<boolean[]> isCorrect) {
+        if (optionScores.size() != isCorrect.size())
+            throw new IllegalArgumentException(optionScores.size() + " score lists but " + isCorrect.size() + " correctness lists");
+        int hit = 0;
+        for (int i = 0; i < optionScores.size(); i++) {
+            if (optionScores.get(i).length != isCorrect.get(i).length)
+                throw new IllegalArgumentException("example " + i + ": " + optionScores.get(i).length + " scores but " + isCorrect.get(i).length + " flags");
+            if (isCorrect.get(i)[argmax(optionScores.get(i))]) hit++;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("accuracy", isCorrect.isEmpty() ? 0.0 : 100.0 * hit / isCorrect.size());
+        return out;
+    }
+
     public static Map<String, Double> accuracy(List<double[]> optionScores, int[] correctOption) {
         if (optionScores.size() != correctOption.length)
             throw new IllegalArgumentException(optionScores.size() + " score lists but " + correctOption.length + " labels");

@@ -29,6 +29,10 @@ class SequenceAndRankTest {
                 new int[]{1, 1, 0});
         assertEquals(100.0 / 3, m.get("accuracy"), 1e-9);
         assertThrows(IllegalArgumentException.class, () -> RankClassification.accuracy(List.of(new double[]{1}), new int[]{2}));
+        // several correct options: right when the best option is one of them (ex1 best = 1, correct; ex2 best = 0, not)
+        var multi = RankClassification.accuracy(List.of(new double[]{-2, -1, -3}, new double[]{-1, -2}),
+                List.of(new boolean[]{false, true, true}, new boolean[]{false, true}));
+        assertEquals(50.0, multi.get("accuracy"), 1e-9);
     }
 
     @Test
