@@ -16,6 +16,8 @@ import java.io.PrintWriter;
                 GenerateCommand.class,
                 ScoreCommand.class,
                 BenchCommand.class,
+                SynthCommand.class,
+                MetricsCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
