@@ -31,9 +31,10 @@ final class T5Stack {
 
     /**
      * @param inputIds      [B, T] int64
-     * @param attentionMask [B, K] (1 = attend) for the encoder's own tokens or the decoder's keys; null = all ones
+     * @param attentionMask [B, K] (1 = attend) for the encoder's own tokens or the decoder's keys, or [B, T, K] per
+     *                      query (packed rows); null = all ones
      * @param encoderHidden decoder only: [B, S, d]
-     * @param encoderMask   decoder only: [B, S] (1 = real token) or null
+     * @param encoderMask   decoder only: [B, S] (1 = real token), or [B, T, S] per decoder position; null = all ones
      * @param cache         decoder only: incremental decoding cache, or null for a full (teacher-forced) pass
      */
     Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor encoderHidden, Tensor encoderMask, DecoderCache cache, boolean train) {
@@ -43,7 +44,11 @@ final class T5Stack {
         int kLen = past + t;
         Tensor selfBias = block[0].selfAttention.selfAttention.computeBias(t, kLen, past);
         if (isDecoder && t > 1) selfBias = selfBias.add(causalMask(t, kLen, past));
-        if (attentionMask != null) selfBias = selfBias.add(extendedMask(attentionMask));
+        if (attentionMask != null) {
+            selfBias = selfBias.add(extendedMask(attentionMask));
+            // Two masks can both hit a key: keep the sum finite so a fully masked (padding) row never turns into NaN.
+            if (isDecoder && t > 1) selfBias = selfBias.clamp_min(new org.bytedeco.pytorch.Scalar(MASK_MIN));
+        }
         Tensor crossBias = encoderMask == null ? null : extendedMask(encoderMask);
         for (int i = 0; i < block.length; i++) {
             x = block[i].forward(x, selfBias, encoderHidden, crossBias, train, cache == null ? null : cache.layers[i]);
@@ -52,9 +57,12 @@ final class T5Stack {
         return torch.dropout(finalLayerNorm.forward(x), dropout, train);
     }
 
-    /** [B, K] 1/0 mask → additive [B, 1, 1, K]: 0 where attended, finfo.min where masked. */
+    /**
+     * 1/0 mask → additive mask: 0 where attended, finfo.min where masked. [B, K] (padding) becomes [B, 1, 1, K];
+     * [B, Q, K] (packing: segment-aware, see {@link AttentionMasks}) becomes [B, 1, Q, K].
+     */
     static Tensor extendedMask(Tensor mask) {
-        Tensor m = mask.to(ScalarType.Float).unsqueeze(1).unsqueeze(1);
+        Tensor m = mask.dim() == 3 ? mask.to(ScalarType.Float).unsqueeze(1) : mask.to(ScalarType.Float).unsqueeze(1).unsqueeze(1);
         return m.neg().add(Tensors.scalar(1.0)).mul(Tensors.scalar(MASK_MIN));
     }
 
