@@ -1,0 +1,40 @@
+package dev.t5j.data;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * What a preprocessor may know about the run: task, split, seed and epoch (stochastic steps draw fresh randomness
+ * each epoch), its own position in the chain, output features, sequence lengths (null when not fixed), the shard,
+ * and the bad-line policy.
+ */
+public record PreprocessContext(String taskName, String split, long seed, int epoch, int step, Shard shard,
+                                Map<String, Feature> outputFeatures, Map<String, Integer> sequenceLengths,
+                                BadLines badLines) {
+    public PreprocessContext withStep(int s) {
+        return new PreprocessContext(taskName, split, seed, epoch, s, shard, outputFeatures, sequenceLengths, badLines);
+    }
+
+    /** The random generator for the {@code counter}-th example this step sees: a pure function of the context. */
+    public SplittableRandom rng(long counter) {
+        return new SplittableRandom(Seeds.mix(seed, Seeds.hash(taskName), Seeds.hash(split), epoch, step, shard.index(), shard.count(), counter));
+    }
+
+    public Feature feature(String name) {
+        Feature f = outputFeatures.get(name);
+        if (f == null) throw new dev.t5j.common.UserError("task '" + taskName + "' has no output feature '" + name + "' (features: " + outputFeatures.keySet() + ")");
+        return f;
+    }
+
+    /** The sequence length of a feature; a user error naming the preprocessor when lengths were not given. */
+    public int sequenceLength(String feature, String who) {
+        Integer n = sequenceLengths == null ? null : sequenceLengths.get(feature);
+        if (n == null) throw new dev.t5j.common.UserError(who + " in task '" + taskName + "' needs a sequence length for '" + feature
+                + "' (pass e.g. --inputs-length/--targets-length)");
+        return n;
+    }
+
+    public boolean training() {
+        return "train".equals(split);
+    }
+}
