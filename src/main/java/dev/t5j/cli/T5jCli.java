@@ -11,6 +11,7 @@ import java.io.PrintWriter;
         description = "Pretrain, fine-tune, evaluate and serve T5-family text-to-text models on the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DataCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
