@@ -20,6 +20,27 @@ public record PreprocessContext(String taskName, String split, long seed, int ep
         return new SplittableRandom(Seeds.mix(seed, Seeds.hash(taskName), Seeds.hash(split), epoch, step, shard.index(), shard.count(), counter));
     }
 
+    /** Per-example generators keyed by origin (see {@link Preprocessor}); one instance per stream. */
+    public static final class ExampleSeeds {
+        private final PreprocessContext ctx;
+        private final long base;
+        private Example.Origin last;
+        private long dup;
+
+        public ExampleSeeds(PreprocessContext ctx) {
+            this.ctx = ctx;
+            this.base = Seeds.mix(ctx.seed, Seeds.hash(ctx.taskName), Seeds.hash(ctx.split), ctx.epoch, ctx.step);
+        }
+
+        public SplittableRandom next(Example e) {
+            Example.Origin o = e.origin();
+            dup = o.equals(last) ? dup + 1 : 0;
+            last = o;
+            long file = o.file() == null ? 0 : Seeds.hash(String.valueOf(o.file().getFileName()));
+            return new SplittableRandom(Seeds.mix(base, file, o.line(), dup));
+        }
+    }
+
     public Feature feature(String name) {
         Feature f = outputFeatures.get(name);
         if (f == null) throw new dev.t5j.common.UserError("task '" + taskName + "' has no output feature '" + name + "' (features: " + outputFeatures.keySet() + ")");

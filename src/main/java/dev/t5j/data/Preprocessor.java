@@ -8,8 +8,10 @@ import java.util.random.RandomGenerator;
  * One step of a task's chain. Most steps map one example to one ({@link PerExample}) or many ({@link FlatMap});
  * stream steps (e.g. span corruption's concatenate-and-split) implement {@link #apply} directly.
  *
- * <p>Randomness comes only from {@link PreprocessContext#rng}, so a chain is a deterministic function of (seed, epoch,
- * shard) and resuming by skipping reproduces the exact stream.
+ * <p>Randomness comes only from the context: each example's generator is a function of (seed, task, split, epoch, step,
+ * the example's origin file name and line, and its rank among consecutive examples of the same origin). So a chain is
+ * deterministic, resuming by skipping reproduces the exact stream, and per-example steps draw the same randomness
+ * however the split is sharded (stream steps such as concatenation naturally depend on the shard's contents).
  */
 public interface Preprocessor {
     String name();
@@ -29,14 +31,13 @@ public interface Preprocessor {
         default ExampleIterator apply(ExampleIterator in, PreprocessContext ctx) {
             boolean rand = stochastic();
             return ExampleIterator.wrap(new ExampleIterator.Lazy() {
-                long counter;
+                final PreprocessContext.ExampleSeeds seeds = new PreprocessContext.ExampleSeeds(ctx);
 
                 @Override
                 protected Example compute() {
                     while (in.hasNext()) {
                         Example e = in.next();
-                        RandomGenerator rng = rand ? ctx.rng(counter) : null;
-                        counter++;
+                        RandomGenerator rng = rand ? seeds.next(e) : null;
                         try {
                             Example out = PerExample.this.map(e, ctx, rng);
                             if (out != null) return out;
@@ -59,15 +60,14 @@ public interface Preprocessor {
             boolean rand = stochastic();
             return ExampleIterator.wrap(new ExampleIterator.Lazy() {
                 final ArrayDeque<Example> pending = new ArrayDeque<>();
-                long counter;
+                final PreprocessContext.ExampleSeeds seeds = new PreprocessContext.ExampleSeeds(ctx);
 
                 @Override
                 protected Example compute() {
                     while (pending.isEmpty()) {
                         if (!in.hasNext()) return null;
                         Example e = in.next();
-                        RandomGenerator rng = rand ? ctx.rng(counter) : null;
-                        counter++;
+                        RandomGenerator rng = rand ? seeds.next(e) : null;
                         try {
                             pending.addAll(flatMap(e, ctx, rng));
                         } catch (BadExampleError err) {

@@ -198,6 +198,7 @@ public final class TaskCache {
         private final ShardFile.Reader[] shards;
         private final long[] starts; // global position of each shard's first example
         private final long total;
+        private final long[] levels; // distinct shard sizes, ascending
 
         Reader(Path dir) {
             this.dir = dir;
@@ -220,6 +221,7 @@ public final class TaskCache {
                 starts[i + 1] = starts[i] + shards[i].numExamples();
             }
             total = starts[shards.length];
+            levels = java.util.Arrays.stream(shards).mapToLong(ShardFile.Reader::numExamples).filter(x -> x > 0).distinct().sorted().toArray();
         }
 
         public Path dir() {
@@ -243,14 +245,31 @@ public final class TaskCache {
             return total <= s.index() ? 0 : (total - s.index() + s.count() - 1) / s.count();
         }
 
+        /**
+         * The example at a global position. Shard {@code s} of {@code S} holds source positions s, s+S, s+2S, ... (for
+         * 1:1 chains), so the global order interleaves the shards round-robin, skipping shards that have run out; for
+         * 1:1 chains this is exactly the source order.
+         */
         public Example get(long position) {
-            int lo = 0, hi = shards.length - 1;
-            while (lo < hi) { // last shard whose start <= position
-                int mid = (lo + hi + 1) >>> 1;
-                if (starts[mid] <= position) lo = mid;
-                else hi = mid - 1;
+            long base = 0;
+            long prevLevel = 0;
+            for (long level : levels) {
+                int active = 0;
+                for (ShardFile.Reader r : shards) if (r.numExamples() > prevLevel) active++;
+                long block = (level - prevLevel) * active;
+                if (position < base + block) {
+                    long q = position - base;
+                    int k = (int) (q % active);
+                    long record = prevLevel + q / active;
+                    for (ShardFile.Reader r : shards) {
+                        if (r.numExamples() <= prevLevel) continue;
+                        if (k-- == 0) return r.read((int) record);
+                    }
+                }
+                base += block;
+                prevLevel = level;
             }
-            return shards[lo].read((int) (position - starts[lo]));
+            throw new IndexOutOfBoundsException("position " + position + " of " + total);
         }
 
         /** Verifies every shard's CRC; returns the files that fail. */
