@@ -21,8 +21,11 @@ public final class DataCacheCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--out", required = true, description = "cache directory")
-    Path out;
+    Path outDir;
 
     @Option(names = "--shards", defaultValue = "8", description = "shards per split (default: ${DEFAULT-VALUE})")
     int shards;
@@ -35,6 +38,7 @@ public final class DataCacheCommand implements Runnable {
 
     @Override
     public void run() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
         ReadOptions o = data.readOptions();
         if (shards < 1) throw new UserError("--shards must be >= 1, got " + shards);
@@ -43,13 +47,14 @@ public final class DataCacheCommand implements Runnable {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         for (Mixture.WeightedTask wt : tasks) {
             try {
-                TaskCache.Result r = TaskCache.write(wt.task(), o, out, new TaskCache.Options(shards, t, overwrite, true));
-                System.out.printf(Locale.ROOT, "cached %s/%s: %d examples, %d bytes in %d shards, %.1f s (%.0f examples/s) -> %s%n",
+                TaskCache.Result r = TaskCache.write(wt.task(), o, outDir, new TaskCache.Options(shards, t, overwrite, true));
+                out.printf(Locale.ROOT, "cached %s/%s: %d examples, %d bytes in %d shards, %.1f s (%.0f examples/s) -> %s%n",
                         wt.task().name(), o.split(), r.examples(), r.bytes(), shards, r.seconds(), r.examples() / Math.max(r.seconds(), 1e-9), r.dir());
             } catch (IOException e) {
-                throw new UserError("cannot write the cache under " + out + ": " + e, e);
+                throw new UserError("cannot write the cache under " + outDir + ": " + e, e);
             }
         }
-        data.reportBadLines();
+        data.reportBadLines(spec.commandLine().getErr());
+        out.flush();
     }
 }

@@ -12,19 +12,23 @@ public final class DataListCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         DataCatalog c = data.catalog();
-        System.out.println("tasks:");
+        out.println("tasks:");
         for (String n : c.taskNames()) {
             Task t = c.task(n);
-            System.out.println("  " + n + "  splits=" + t.splits() + "  source=" + t.source().describe()
+            out.println("  " + n + "  splits=" + t.splits() + "  source=" + t.source().describe()
                     + "  preprocessors=" + t.preprocessors().stream().map(p -> p.name()).toList());
         }
-        System.out.println("mixtures:");
+        out.println("mixtures:");
         for (String n : c.mixtureNames()) {
             Mixture m = c.mixture(n);
-            System.out.println("  " + n + "  " + m.entries().stream().map(Mixture.Entry::name).toList());
+            out.println("  " + n + "  " + m.entries().stream().map(Mixture.Entry::name).toList());
         }
     }
 }

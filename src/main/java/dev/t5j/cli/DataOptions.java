@@ -89,8 +89,9 @@ public final class DataOptions {
     }
 
     /** Prints the skipped-lines summary (if any) to stderr. */
-    void reportBadLines() {
+    void reportBadLines(java.io.PrintWriter err) {
         String s = badLines().summary();
-        if (s != null) System.err.println("t5j: " + s);
+        if (s != null) err.println("t5j: " + s);
+        err.flush();
     }
 }

@@ -20,6 +20,9 @@ public final class DataShowCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "-n", defaultValue = "5", description = "examples per task (default: ${DEFAULT-VALUE})")
     int n;
 
@@ -28,17 +31,23 @@ public final class DataShowCommand implements Runnable {
 
     @Override
     public void run() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
         ReadOptions o = data.readOptions();
         List<Mixture.WeightedTask> tasks = p.weightedTasks(data.catalog(), o);
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
+            if (p instanceof Mixture && !t.splits().contains(o.split())) {
+                spec.commandLine().getErr().println("t5j: note: task '" + t.name() + "' has no split '" + o.split() + "'; skipped");
+                continue;
+            }
             if (p instanceof Mixture && !json)
-                System.out.printf(Locale.ROOT, "##### task %s (rate %.4f)%n", t.name(), wt.weight());
+                out.printf(Locale.ROOT, "##### task %s (rate %.4f)%n", t.name(), wt.weight());
             List<ExampleInspector.Stages> stages = ExampleInspector.inspect(t, o, n);
-            if (json) for (var s : stages) System.out.println(Json.write(ExampleInspector.toJson(s)));
-            else System.out.print(ExampleInspector.format(t, stages));
+            if (json) for (var s : stages) out.println(Json.write(ExampleInspector.toJson(s)));
+            else out.print(ExampleInspector.format(t, stages));
         }
-        data.reportBadLines();
+        data.reportBadLines(spec.commandLine().getErr());
+        out.flush();
     }
 }

@@ -25,6 +25,9 @@ public final class DataStatsCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--cache-dir", description = "read stats.json from this cache when the split is cached")
     Path cacheDir;
 
@@ -36,10 +39,15 @@ public final class DataStatsCommand implements Runnable {
 
     @Override
     public void run() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
         ReadOptions o = data.readOptions();
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> result = new LinkedHashMap<>();
         for (Mixture.WeightedTask wt : p.weightedTasks(data.catalog(), o)) {
+            if (p instanceof Mixture && !wt.task().splits().contains(o.split())) {
+                spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; skipped");
+                continue;
+            }
             String name = wt.task().name();
             if (cacheDir != null && TaskCache.isCached(cacheDir, name, o.split())) {
                 TaskCache.Reader r = TaskCache.open(cacheDir, name, o.split());
@@ -51,7 +59,7 @@ public final class DataStatsCommand implements Runnable {
                     if (!bad.isEmpty()) throw new UserError("cache shards fail their CRC32 check: " + bad);
                     m.put("verified", true);
                 }
-                out.put(name, m);
+                result.put(name, m);
                 continue;
             }
             var v = wt.task().outputFeatures().values().iterator().next().vocabulary();
@@ -67,9 +75,10 @@ public final class DataStatsCommand implements Runnable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("source", "computed" + (limit > 0 ? " (first " + limit + " examples)" : ""));
             m.put("stats", stats.toJson());
-            out.put(name, m);
+            result.put(name, m);
         }
-        System.out.println(Json.writePretty(out));
-        data.reportBadLines();
+        out.println(Json.writePretty(result));
+        data.reportBadLines(spec.commandLine().getErr());
+        out.flush();
     }
 }
