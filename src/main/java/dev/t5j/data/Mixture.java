@@ -93,8 +93,9 @@ public final class Mixture implements DatasetProvider {
         int next() {
             double u = rng.nextDouble() * cumulative[cumulative.length - 1];
             for (int i = 0; i < cumulative.length; i++) if (u < cumulative[i]) return i;
-            for (int i = cumulative.length - 1; i >= 0; i--) if (cumulative[i] > (i == 0 ? 0 : cumulative[i - 1])) return i;
-            return cumulative.length - 1;
+            // rounding put u at the very top: the last task with a positive weight
+            for (int i = cumulative.length - 1; i > 0; i--) if (cumulative[i] > cumulative[i - 1]) return i;
+            return 0;
         }
     }
 

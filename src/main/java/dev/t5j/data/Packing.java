@@ -123,9 +123,7 @@ public final class Packing {
                 Example e = in.next();
                 Map<String, int[]> t = new LinkedHashMap<>();
                 for (var en : lengths.entrySet()) {
-                    int[] v = e.tokens(en.getKey());
-                    t.put(en.getKey(), Arrays.copyOf(v, en.getValue()));
-                    if (v.length > en.getValue()) System.arraycopy(v, 0, t.get(en.getKey()), 0, en.getValue());
+                    t.put(en.getKey(), Arrays.copyOf(e.tokens(en.getKey()), en.getValue())); // trims or zero-pads
                 }
                 return new Row(t, null, null);
             }

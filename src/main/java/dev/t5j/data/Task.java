@@ -188,7 +188,21 @@ public final class Task implements DatasetProvider {
             it = applyPreprocessors(it, 0, preprocessors.size(), ctx);
         }
         Map<String, Integer> lengths = o.trim() ? o.sequenceLengths() : null;
-        it = it.map(e -> Preprocessors.trimTo(validate(e), lengths));
+        ExampleIterator pre = it;
+        it = ExampleIterator.wrap(new ExampleIterator.Lazy() {
+            @Override
+            protected Example compute() {
+                while (pre.hasNext()) {
+                    Example e = pre.next();
+                    try {
+                        return Preprocessors.trimTo(validate(e), lengths);
+                    } catch (BadExampleError bad) {
+                        o.badLines().handle(bad); // throws in stop mode
+                    }
+                }
+                return null;
+            }
+        }, pre);
         if (o.shuffle()) it = ShuffleBuffer.shuffle(it, o.shuffleBufferSize(), Seeds.mix(o.seed(), Seeds.hash(name), epoch, 0x5EED));
         return it;
     }
@@ -199,7 +213,7 @@ public final class Task implements DatasetProvider {
             Object v = e.get(en.getKey());
             if (v == null) {
                 if (en.getValue().required()) throw new BadExampleError(e.origin(), en.getKey(),
-                        "required output feature missing after preprocessing in task '" + name + "'").stopping();
+                        "required output feature missing after preprocessing in task '" + name + "'");
             } else if (!(v instanceof int[])) {
                 throw new UserError("task '" + name + "': output feature '" + en.getKey() + "' is " + Example.typeName(v)
                         + " after preprocessing, expected token ids (add a 'tokenize' preprocessor)");

@@ -123,6 +123,17 @@ class PipelineTest {
     }
 
     @Test
+    void missingRequiredFeatureStopsOrIsSkipped() {
+        Task t = Task.builder("req").source(MemorySource.of("train", List.of(Example.of("targets", "a"), Example.of("other", "b"), Example.of("targets", "c"))))
+                .preprocessor(Preprocessors.tokenize(false, false)).feature("targets", Feature.of(V)).build();
+        var e = assertThrows(dev.t5j.common.UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
+        assertTrue(e.getMessage().contains("<memory>:2: field 'targets': required output feature missing"), e.getMessage());
+        BadLines skip = BadLines.skipping();
+        assertEquals(2, read(t.open(ReadOptions.split("train").withBadLines(skip), new DataCatalog()), 10).size());
+        assertEquals(1, skip.count());
+    }
+
+    @Test
     void emptySplitIsAClearError() {
         Task t = Task.builder("empty").source(MemorySource.of("train", List.of())).feature("targets", Feature.of(V)).build();
         var e = assertThrows(dev.t5j.common.UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
