@@ -50,12 +50,12 @@ public final class DataOptions {
 
     private Vocabulary resolvedVocab;
     private DataCatalog catalog;
-    final BadLines badLines() {
+    private BadLines bad;
+
+    BadLines badLines() {
         if (bad == null) bad = new BadLines(skipBadLines);
         return bad;
     }
-
-    private BadLines bad;
 
     Vocabulary vocabulary() {
         if (resolvedVocab == null) resolvedVocab = DataVocabularies.resolve(vocab);

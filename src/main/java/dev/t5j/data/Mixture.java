@@ -106,7 +106,8 @@ public final class Mixture implements DatasetProvider {
         int n = tasks.size();
         double[] w = new double[n];
         for (int i = 0; i < n; i++) w[i] = tasks.get(i).weight();
-        long samplerSeed = Seeds.mix(o.seed(), Seeds.hash(name), 0x313);
+        // the shard is part of the seed so parallel sub-streams do not repeat the same task choices
+        long samplerSeed = Seeds.mix(o.seed(), Seeds.hash(name), 0x313, o.shard().index(), o.shard().count());
         // replay the choices of the skipped prefix
         long[] skipPerTask = new long[n];
         Sampler sampler = new Sampler(w, samplerSeed);
