@@ -8,13 +8,13 @@ import java.util.Map;
 
 /**
  * Runs a task's chain on single raw examples and keeps three stages for {@code t5j data show}: the raw example,
- * the example just before tokenization ("preprocessed"), and the final examples ("tokenized"; a raw example can
- * yield several, e.g. one per salient span). Stream-level steps see one example at a time here.
+ * the examples just before the first tokenize step ("preprocessed"), and the final examples ("tokenized"; a raw
+ * example can yield several, e.g. one per salient span). Stream-level steps see one example at a time here.
  */
 public final class ExampleInspector {
     private ExampleInspector() {}
 
-    public record Stages(Example raw, Example preprocessed, List<Example> tokenized) {}
+    public record Stages(Example raw, List<Example> preprocessed, List<Example> tokenized) {}
 
     public static List<Stages> inspect(Task task, ReadOptions o, int n) {
         task.source().check(o.split());
@@ -24,10 +24,10 @@ public final class ExampleInspector {
             while (out.size() < n && src.hasNext()) {
                 Example raw = src.next();
                 List<Example> cur = List.of(raw);
-                Example pre = null;
+                List<Example> pre = null;
                 List<Preprocessor> ps = task.preprocessors();
                 for (int i = 0; i < ps.size(); i++) {
-                    if (pre == null && ps.get(i).name().startsWith("tokenize") && cur.size() == 1) pre = cur.get(0);
+                    if (pre == null && ps.get(i).name().startsWith("tokenize")) pre = cur;
                     List<Example> next = new ArrayList<>();
                     try (ExampleIterator it = ps.get(i).apply(ExampleIterator.of(cur), ctx.withStep(i + 1))) {
                         it.forEachRemaining(next::add);
@@ -49,7 +49,9 @@ public final class ExampleInspector {
         for (Stages s : stages) {
             sb.append("=== ").append(task.name()).append(" #").append(++k).append("  (").append(s.raw().origin()).append(")\n");
             block(sb, "raw", s.raw(), null);
-            if (s.preprocessed() != null) block(sb, "preprocessed", s.preprocessed(), null);
+            if (s.preprocessed() != null)
+                for (int i = 0; i < s.preprocessed().size(); i++)
+                    block(sb, s.preprocessed().size() > 1 ? "preprocessed[" + i + "]" : "preprocessed", s.preprocessed().get(i), null);
             if (s.tokenized().isEmpty()) sb.append(pad("tokenized")).append("(dropped by the preprocessors)\n");
             for (int i = 0; i < s.tokenized().size(); i++)
                 block(sb, s.tokenized().size() > 1 ? "tokenized[" + i + "]" : "tokenized", s.tokenized().get(i), task);
@@ -58,7 +60,7 @@ public final class ExampleInspector {
     }
 
     private static String pad(String label) {
-        return String.format("%-15s", label);
+        return String.format("%-18s", label);
     }
 
     private static void block(StringBuilder sb, String label, Example e, Task task) {
@@ -96,7 +98,7 @@ public final class ExampleInspector {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("origin", s.raw().origin().toString());
         m.put("raw", s.raw().asMap());
-        m.put("preprocessed", s.preprocessed() == null ? null : s.preprocessed().asMap());
+        m.put("preprocessed", s.preprocessed() == null ? null : s.preprocessed().stream().map(Example::asMap).toList());
         m.put("tokenized", s.tokenized().stream().map(Example::asMap).toList());
         return m;
     }

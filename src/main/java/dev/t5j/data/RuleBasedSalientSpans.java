@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  *   <li>NUMBER — digit groups with thousands separators and decimals ("3,610", "2.5"), an optional trailing "%".</li>
  *   <li>ENTITY — maximal runs of capitalized words (a capital letter then letters, digits, {@code ' ’ . -}) that may
  *       contain the lowercase connectors of/de/del/della/da/du/la/le/von/van/der/den/y/and/the/for/on (never at
- *       either end). Leading sentence-initial function words ("The", "In", "He", ...) are dropped from a span;
- *       a span left consisting of a single function word is ignored.</li>
+ *       either end), separated by single spaces (a comma ends a run). Leading function words ("The", "In", "He",
+ *       ...) are dropped from a run; runs of only function words and single letters are ignored. Initials keep their
+ *       dots ("Evan L. Morris", "D.C.").</li>
  * </ol>
  * Known limits: lowercase entities ("iPhone"), sentence-initial single common words that are not in the function-word
  * list, and ambiguous "May"/"March" are tagged as they match.
@@ -107,10 +108,8 @@ public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
             while (first <= j && FUNCTION_WORDS.contains(text.substring(words.get(first)[0], words.get(first)[1]))) first++;
             if (first <= j) {
                 int s = words.get(first)[0], e = words.get(j)[1];
-                boolean lone = first == j;
-                String word = text.substring(s, e);
-                if (!(lone && isSentenceStart(text, s) && word.length() < 2) && !overlaps(spans, s, e)) spans.add(new Span(s, e, "ENTITY"));
-                else if (overlaps(spans, s, e)) addNonOverlapping(text, words, first, j, spans);
+                if (overlaps(spans, s, e)) addNonOverlapping(text, words, first, j, spans);
+                else if (e - s > 1) spans.add(new Span(s, e, "ENTITY")); // single letters ("X") are not entities
             }
             i = j + 1;
         }
@@ -151,11 +150,5 @@ public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
         if (to - from < 1 || to - from > 2) return false;
         for (int i = from; i < to; i++) if (text.charAt(i) != ' ') return false;
         return true;
-    }
-
-    private static boolean isSentenceStart(String text, int s) {
-        int i = s - 1;
-        while (i >= 0 && Character.isWhitespace(text.charAt(i))) i--;
-        return i < 0 || ".!?\"“(".indexOf(text.charAt(i)) >= 0;
     }
 }

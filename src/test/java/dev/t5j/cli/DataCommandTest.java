@@ -35,9 +35,9 @@ class DataCommandTest {
     void showPrintsRawPreprocessedAndTokenized() throws IOException {
         Run r = run("data", "show", "--task", "natural_questions_open_test", "--split", "validation", "-n", "2", "--data-dir", DATA);
         assertEquals(0, r.rc(), r.err());
-        assertTrue(r.out().contains("raw            question: \"when was the last time anyone was on the moon\""), r.out());
-        assertTrue(r.out().contains("preprocessed   inputs: \"nq question: when was the last time anyone was on the moon\""), r.out());
-        assertTrue(r.out().contains("tokenized      inputs: ["), r.out());
+        assertTrue(r.out().contains("raw               question: \"when was the last time anyone was on the moon\""), r.out());
+        assertTrue(r.out().contains("preprocessed      inputs: \"nq question: when was the last time anyone was on the moon\""), r.out());
+        assertTrue(r.out().contains("tokenized         inputs: ["), r.out());
         assertTrue(r.out().contains("\"14 December 1972 UTC\""), r.out());
         assertEquals(2, r.out().split("=== ").length - 1);
         Run j = run("data", "show", "--mixture", "closed_book_qa_test", "--split", "validation", "-n", "1", "--json", "--data-dir", DATA);
