@@ -42,7 +42,12 @@ public final class DataCacheCommand implements Runnable {
         DatasetProvider p = data.provider();
         ReadOptions o = data.readOptions();
         if (shards < 1) throw new UserError("--shards must be >= 1, got " + shards);
-        List<Mixture.WeightedTask> tasks = p.weightedTasks(data.catalog(), o);
+        List<Mixture.WeightedTask> tasks = new java.util.ArrayList<>(p.weightedTasks(data.catalog(), o));
+        if (p instanceof Mixture) tasks.removeIf(wt -> {
+            boolean missing = !wt.task().splits().contains(o.split());
+            if (missing) spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; not cached");
+            return missing;
+        });
         for (Mixture.WeightedTask wt : tasks) wt.task().source().check(o.split()); // all errors before any work
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         for (Mixture.WeightedTask wt : tasks) {
