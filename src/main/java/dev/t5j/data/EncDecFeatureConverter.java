@@ -44,12 +44,24 @@ public final class EncDecFeatureConverter {
         return targetsLength;
     }
 
-    public Iterator<Row> convert(Iterator<Example> examples) {
+    /** Model rows that can tell their resume {@link Packing.Position}. */
+    public interface Rows extends Iterator<Row> {
+        Packing.Position position();
+    }
+
+    public Rows convert(Iterator<Example> examples) {
+        return convert(examples, 0);
+    }
+
+    /** Converts, dropping the first {@code skipRows} rows of the first packing window (see {@link Packing.Position}). */
+    public Rows convert(Iterator<Example> examples, int skipRows) {
         Map<String, Integer> lengths = new java.util.LinkedHashMap<>();
         lengths.put("inputs", inputsLength);
         lengths.put("targets", targetsLength);
-        Iterator<Packing.Row> rows = pack ? Packing.pack(examples, lengths) : Packing.pad(examples, lengths);
-        return new Iterator<>() {
+        Packing.RowIterator rows = pack ? Packing.pack(examples, lengths, skipRows) : Packing.pad(examples, lengths);
+        return new Rows() {
+            public Packing.Position position() { return rows.position(); }
+
             public boolean hasNext() { return rows.hasNext(); }
 
             public Row next() {

@@ -21,12 +21,42 @@ public final class Packing {
     /** One packed or padded row: per feature, tokens, segment ids and positions (the last two null when padded). */
     public record Row(Map<String, int[]> tokens, Map<String, int[]> segmentIds, Map<String, int[]> positions) {}
 
-    public static java.util.Iterator<Row> pack(java.util.Iterator<Example> in, Map<String, Integer> lengths) {
+    /**
+     * Where a row stream stands, for exact resume: {@code examples} consumed before the current packing window, and
+     * {@code rowsIntoWindow} rows of that window already returned (always 0 without packing).
+     */
+    public record Position(long examples, int rowsIntoWindow) {
+        public static final Position START = new Position(0, 0);
+    }
+
+    /** A row iterator that can tell its {@link Position}. */
+    public interface RowIterator extends java.util.Iterator<Row> {
+        Position position();
+    }
+
+    public static RowIterator pack(java.util.Iterator<Example> in, Map<String, Integer> lengths) {
+        return pack(in, lengths, 0);
+    }
+
+    /**
+     * Packs {@code in}, whose first example starts a packing window, dropping the first {@code skipRows} rows of that
+     * window (resume from a {@link Position}: skip {@code examples} in the input, pass {@code rowsIntoWindow}).
+     */
+    public static RowIterator pack(java.util.Iterator<Example> in, Map<String, Integer> lengths, int skipRows) {
         List<String> keys = new ArrayList<>(lengths.keySet());
         int window = lengths.values().stream().mapToInt(Integer::intValue).max().orElse(1);
-        return new java.util.Iterator<>() {
+        return new RowIterator() {
             final ArrayList<Row> ready = new ArrayList<>();
             int readyIdx;
+            long windowStart;     // examples consumed before the current window
+            int windowSize;       // examples in the current window
+            boolean first = true;
+
+            @Override
+            public Position position() {
+                if (readyIdx >= ready.size()) return new Position(windowStart + windowSize, 0);
+                return new Position(windowStart, readyIdx);
+            }
 
             @Override
             public boolean hasNext() {
@@ -34,7 +64,12 @@ public final class Packing {
                     if (!in.hasNext()) return false;
                     ready.clear();
                     readyIdx = 0;
-                    packWindow();
+                    windowStart += windowSize;
+                    windowSize = packWindow();
+                    if (first) {
+                        first = false;
+                        readyIdx = Math.min(skipRows, ready.size());
+                    }
                 }
                 return true;
             }
@@ -45,7 +80,8 @@ public final class Packing {
                 return ready.get(readyIdx++);
             }
 
-            private void packWindow() {
+            private int packWindow() {
+                int consumed = 0;
                 int n = keys.size();
                 int[][] tok = new int[n][], pos = new int[n][];
                 int[] fill = new int[n];
@@ -53,6 +89,7 @@ public final class Packing {
                 newRow(tok, pos, fill);
                 for (int w = 0; w < window && in.hasNext(); w++) {
                     Example e = in.next();
+                    consumed++;
                     int[][] vals = new int[n][];
                     boolean fits = true;
                     for (int k = 0; k < n; k++) {
@@ -73,6 +110,7 @@ public final class Packing {
                     empty = false;
                 }
                 if (!empty) ready.add(finish(tok, pos, fill));
+                return consumed;
             }
 
             private void newRow(int[][] tok, int[][] pos, int[] fill) {
@@ -115,12 +153,17 @@ public final class Packing {
     }
 
     /** {@code trim_and_pad_dataset}: each example trimmed and zero-padded to its lengths; no segment ids/positions. */
-    public static java.util.Iterator<Row> pad(java.util.Iterator<Example> in, Map<String, Integer> lengths) {
-        return new java.util.Iterator<>() {
+    public static RowIterator pad(java.util.Iterator<Example> in, Map<String, Integer> lengths) {
+        return new RowIterator() {
+            long consumed;
+
+            public Position position() { return new Position(consumed, 0); }
+
             public boolean hasNext() { return in.hasNext(); }
 
             public Row next() {
                 Example e = in.next();
+                consumed++;
                 Map<String, int[]> t = new LinkedHashMap<>();
                 for (var en : lengths.entrySet()) {
                     t.put(en.getKey(), Arrays.copyOf(e.tokens(en.getKey()), en.getValue())); // trims or zero-pads
