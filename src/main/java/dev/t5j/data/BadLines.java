@@ -25,7 +25,7 @@ public final class BadLines {
         return new BadLines(true);
     }
 
-    public boolean skipping_() {
+    public boolean isSkipping() {
         return skip;
     }
 

@@ -15,11 +15,6 @@ public record PreprocessContext(String taskName, String split, long seed, int ep
         return new PreprocessContext(taskName, split, seed, epoch, s, shard, outputFeatures, sequenceLengths, badLines);
     }
 
-    /** The random generator for the {@code counter}-th example this step sees: a pure function of the context. */
-    public SplittableRandom rng(long counter) {
-        return new SplittableRandom(Seeds.mix(seed, Seeds.hash(taskName), Seeds.hash(split), epoch, step, shard.index(), shard.count(), counter));
-    }
-
     /** Per-example generators keyed by origin (see {@link Preprocessor}); one instance per stream. */
     public static final class ExampleSeeds {
         private final PreprocessContext ctx;
