@@ -18,6 +18,7 @@ import java.io.PrintWriter;
                 BenchCommand.class,
                 SynthCommand.class,
                 MetricsCommand.class,
+                DataCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,59 @@
+package dev.t5j.cli;
+
+import dev.t5j.data.DataBench;
+import dev.t5j.data.DataVocabularies;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * {@code t5j bench data}: examples/s of tokenization + span corruption + packing, and of cache reads, with 1 thread
+ * and all cores. (Registered under the {@code bench} parent command by the lead.)
+ */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Benchmark the data pipeline: span corruption + tokenization + packing, cache write and cache read.")
+public final class BenchDataCommand implements Runnable {
+    @Option(names = "--corpus", defaultValue = "/work/shared/data/wiki-passages/passages.jsonl",
+            description = "text corpus: jsonl with a 'text' field, or plain text lines (default: ${DEFAULT-VALUE})")
+    Path corpus;
+
+    @Option(names = "--docs", defaultValue = "20000", description = "documents to process (the corpus is cycled) (default: ${DEFAULT-VALUE})")
+    int docs;
+
+    @Option(names = "--threads", description = "threads for the parallel runs (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--inputs-length", defaultValue = "512")
+    int inputsLength;
+
+    @Option(names = "--targets-length", defaultValue = "114")
+    int targetsLength;
+
+    @Option(names = "--vocab", description = "vocabulary ('byte' by default)")
+    String vocab;
+
+    @Option(names = "--work-dir", defaultValue = "${java.io.tmpdir}", description = "where the temporary cache is written")
+    Path workDir;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        out.printf("corpus %s, %d docs, inputs %d / targets %d, %d threads max, vocabulary %s%n", corpus, docs, inputsLength, targetsLength, t,
+                DataVocabularies.resolve(vocab));
+        try {
+            var figs = DataBench.run(new DataBench.Config(corpus, docs, t, inputsLength, targetsLength, DataVocabularies.resolve(vocab), workDir), out);
+            out.println();
+            out.print(DataBench.markdown(figs));
+        } catch (IOException e) {
+            throw new dev.t5j.common.UserError("bench failed: " + e, e);
+        }
+        out.flush();
+    }
+}

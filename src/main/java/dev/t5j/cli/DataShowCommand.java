@@ -1,0 +1,53 @@
+package dev.t5j.cli;
+
+import dev.t5j.common.Json;
+import dev.t5j.data.DatasetProvider;
+import dev.t5j.data.ExampleInspector;
+import dev.t5j.data.Mixture;
+import dev.t5j.data.ReadOptions;
+import dev.t5j.data.Task;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Locale;
+
+/** {@code t5j data show}: raw, preprocessed and tokenized examples side by side. */
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Print raw, preprocessed and tokenized examples of a task (or of each task of a mixture).")
+public final class DataShowCommand implements Runnable {
+    @Mixin
+    DataOptions data;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "-n", defaultValue = "5", description = "examples per task (default: ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(names = "--json", description = "one JSON object per example instead of the table")
+    boolean json;
+
+    @Override
+    public void run() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        DatasetProvider p = data.provider();
+        ReadOptions o = data.readOptions();
+        List<Mixture.WeightedTask> tasks = p.weightedTasks(data.catalog(), o);
+        for (Mixture.WeightedTask wt : tasks) {
+            Task t = wt.task();
+            if (p instanceof Mixture && !t.splits().contains(o.split())) {
+                spec.commandLine().getErr().println("t5j: note: task '" + t.name() + "' has no split '" + o.split() + "'; skipped");
+                continue;
+            }
+            if (p instanceof Mixture && !json)
+                out.printf(Locale.ROOT, "##### task %s (rate %.4f)%n", t.name(), wt.weight());
+            List<ExampleInspector.Stages> stages = ExampleInspector.inspect(t, o, n);
+            if (json) for (var s : stages) out.println(Json.write(ExampleInspector.toJson(s)));
+            else out.print(ExampleInspector.format(t, stages));
+        }
+        data.reportBadLines(spec.commandLine().getErr());
+        out.flush();
+    }
+}
