@@ -19,7 +19,7 @@ public final class DataCatalogs {
     public static DataCatalog standard(Vocabulary vocab, Path dataDir, List<Path> taskFiles) {
         DataCatalog c = new DataCatalog();
         ClosedBookQa.register(c, vocab, dataDir);
-        // Synthetic pretraining tasks (dev.t5j.synth) are registered here by the lead once that package lands.
+        SyntheticTaskDefs.register(c, vocab, dev.t5j.synth.SyntheticTasks.Options.defaults(), 0);
         PreprocessorRegistry reg = PreprocessorRegistry.standard();
         for (Path f : taskFiles) TaskConfig.load(f, c, vocab, dataDir, reg);
         return c;
