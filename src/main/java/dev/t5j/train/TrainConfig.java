@@ -1,0 +1,203 @@
+package dev.t5j.train;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.t5j.common.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A training run as plain data, read from YAML or JSON (snake_case keys) with {@code --set a.b=value} overrides.
+ * Unknown keys and wrong types are errors naming the key and the allowed keys, before any work starts.
+ */
+public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, ScheduleCfg schedule, Loss loss, Train train,
+                          Eval eval, CheckpointCfg checkpoint, String out) {
+
+    /** {@code preset} or {@code config} (a config.json) for a fresh init; {@code initFrom} loads an HF checkpoint. */
+    public record Model(String preset, String config, String initFrom, Double dropout, Integer vocabSize) {}
+
+    /**
+     * @param task        task or mixture name (see {@code t5j data list})
+     * @param vocab       vocabulary file (.model, tokenizer.json, vocab.txt) or "byte"; null = the built-in one
+     * @param synthLength synthetic tasks: [min, max] input length; null = the paper's [10, 220]
+     * @param synthPool   synthetic tasks: number of distinct content tokens (null = the built-in vocabulary's 256)
+     */
+    public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength, int targetsLength,
+                       boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength, Integer synthPool) {}
+
+    /** {@code name}: adafactor (t5x defaults) or adamw. */
+    public record OptimizerCfg(String name, double weightDecay, double beta1, double beta2, double eps, double clipGradNorm) {}
+
+    public record ScheduleCfg(String kind, double lr, long warmup, double minRatio) {}
+
+    /** {@code normalize}: "tokens" (mean over real target tokens), "sum", or a number (t5x loss_normalizing_factor). */
+    public record Loss(double zLoss, double labelSmoothing, String normalize) {}
+
+    public record Train(long steps, int gradAccum, long seed, int logEvery, Integer threads) {}
+
+    /** {@code every} 0 = only at the end. */
+    public record Eval(long every, String split, int examples, int maxNewTokens, int numBeams, int batchSize) {}
+
+    /** {@code every} 0 = only at the end; {@code bestMetric} e.g. "eval/synth_reverse/seq_em" (higher is better). */
+    public record CheckpointCfg(long every, int keep, String bestMetric) {}
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+
+    /** The built-in defaults every config starts from. */
+    public static ObjectNode defaults() {
+        try {
+            return (ObjectNode) YAML.readTree("""
+                    model: {preset: tiny, config: null, init_from: null, dropout: null, vocab_size: null}
+                    data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64, targets_length: 64,
+                           pack: false, batch_size: 32, shuffle: true, synth_length: null, synth_pool: null}
+                    optimizer: {name: adamw, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1.0e-8, clip_grad_norm: 1.0}
+                    schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
+                    loss: {z_loss: 0.0, label_smoothing: 0.0, normalize: tokens}
+                    train: {steps: 1000, grad_accum: 1, seed: 0, log_every: 10, threads: null}
+                    eval: {every: 0, split: validation, examples: 200, max_new_tokens: 64, num_beams: 1, batch_size: 64}
+                    checkpoint: {every: 0, keep: 2, best_metric: null}
+                    out: runs/train
+                    """);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Defaults ← file (may be null) ← overrides ("a.b=value", value parsed as YAML). */
+    public static TrainConfig load(Path file, List<String> overrides) {
+        ObjectNode tree = defaults();
+        if (file != null) {
+            JsonNode user;
+            try {
+                user = YAML.readTree(Files.readString(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UserError(file + ": config file not found");
+            } catch (IOException e) {
+                throw new UserError(file + ": not valid YAML/JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            if (user != null && !user.isNull()) {
+                if (!user.isObject()) throw new UserError(file + ": the config must be a mapping of sections");
+                merge(tree, (ObjectNode) user, "", file.toString());
+            }
+        }
+        for (String o : overrides) applyOverride(tree, o);
+        return bind(tree, file == null ? "config" : file.toString());
+    }
+
+    private static void merge(ObjectNode into, ObjectNode from, String path, String source) {
+        from.fields().forEachRemaining(e -> {
+            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            JsonNode cur = into.get(e.getKey());
+            if (cur == null) throw unknownKey(source, key, into);
+            if (cur.isObject() && e.getValue().isObject()) merge((ObjectNode) cur, (ObjectNode) e.getValue(), key, source);
+            else into.set(e.getKey(), e.getValue());
+        });
+    }
+
+    private static UserError unknownKey(String source, String key, ObjectNode parent) {
+        List<String> allowed = new java.util.ArrayList<>();
+        parent.fieldNames().forEachRemaining(allowed::add);
+        return new UserError(source + ": unknown config key '" + key + "'; allowed here: " + String.join(", ", allowed));
+    }
+
+    static void applyOverride(ObjectNode tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) throw new UserError("--set '" + override + "': expected key=value, e.g. train.steps=100");
+        String key = override.substring(0, eq).trim();
+        String raw = override.substring(eq + 1);
+        String[] parts = key.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child == null || !child.isObject()) throw unknownKey("--set", String.join(".", java.util.Arrays.copyOf(parts, i + 1)), node);
+            node = (ObjectNode) child;
+        }
+        String leaf = parts[parts.length - 1];
+        if (!node.has(leaf)) throw unknownKey("--set", key, node);
+        JsonNode value;
+        try {
+            value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(raw);
+        } catch (IOException e) {
+            value = JsonNodeFactory.instance.textNode(raw);
+        }
+        node.set(leaf, value == null ? JsonNodeFactory.instance.nullNode() : value);
+    }
+
+    private static TrainConfig bind(ObjectNode tree, String source) {
+        try {
+            TrainConfig c = YAML.treeToValue(tree, TrainConfig.class);
+            c.validate(source);
+            return c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new UserError(source + ": unknown config key '" + path(e) + "'; allowed: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+        } catch (InvalidFormatException e) {
+            throw new UserError(source + ": config key '" + path(e) + "': '" + e.getValue() + "' is not a valid " + e.getTargetType().getSimpleName().toLowerCase());
+        } catch (MismatchedInputException e) {
+            throw new UserError(source + ": config key '" + path(e) + "': wrong type (expected " + e.getTargetType().getSimpleName().toLowerCase() + ")");
+        } catch (IOException e) {
+            throw new UserError(source + ": " + e.getMessage());
+        }
+    }
+
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+    }
+
+    private void validate(String source) {
+        List<String> errs = new java.util.ArrayList<>();
+        int sources = (model.preset() != null ? 1 : 0) + (model.config() != null ? 1 : 0) + (model.initFrom() != null ? 1 : 0);
+        if (sources != 1) errs.add("model: give exactly one of preset, config, init_from (got " + sources + ")");
+        if (data.task() == null || data.task().isBlank()) errs.add("data.task: required (a task or mixture name)");
+        if (data.inputsLength() < 1 || data.targetsLength() < 1) errs.add("data.inputs_length/targets_length must be >= 1");
+        if (data.batchSize() < 1) errs.add("data.batch_size must be >= 1");
+        if (data.synthLength() != null && (data.synthLength().size() != 2 || data.synthLength().get(0) < 1 || data.synthLength().get(0) > data.synthLength().get(1)))
+            errs.add("data.synth_length: expected [min, max] with 1 <= min <= max");
+        if (!List.of("adafactor", "adamw").contains(optimizer.name())) errs.add("optimizer.name: '" + optimizer.name() + "' (allowed: adafactor, adamw)");
+        if (!List.of("constant", "rsqrt", "linear", "cosine").contains(schedule.kind())) errs.add("schedule.kind: '" + schedule.kind() + "' (allowed: constant, rsqrt, linear, cosine)");
+        if (!(schedule.lr() > 0)) errs.add("schedule.lr must be > 0");
+        if (!loss.normalize().equals("tokens") && !loss.normalize().equals("sum")) {
+            try {
+                if (!(Double.parseDouble(loss.normalize()) > 0)) errs.add("loss.normalize: a number must be > 0");
+            } catch (NumberFormatException e) {
+                errs.add("loss.normalize: '" + loss.normalize() + "' (allowed: tokens, sum, or a positive number)");
+            }
+        }
+        if (train.steps() < 1) errs.add("train.steps must be >= 1");
+        if (train.gradAccum() < 1) errs.add("train.grad_accum must be >= 1");
+        if (train.logEvery() < 1) errs.add("train.log_every must be >= 1");
+        if (eval.examples() < 0 || eval.maxNewTokens() < 1 || eval.numBeams() < 1 || eval.batchSize() < 1) errs.add("eval: examples >= 0, max_new_tokens/num_beams/batch_size >= 1");
+        if (checkpoint.keep() < 1) errs.add("checkpoint.keep must be >= 1");
+        if (out == null || out.isBlank()) errs.add("out: required (the run directory)");
+        if (!errs.isEmpty()) throw new UserError(source + ": " + String.join("; ", errs));
+    }
+
+    /** The fully resolved config as YAML (written into the run directory first). */
+    public String toYaml() {
+        try {
+            return YAML.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path outDir() {
+        return Path.of(out);
+    }
+}
