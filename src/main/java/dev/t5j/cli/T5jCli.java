@@ -19,6 +19,8 @@ import java.io.PrintWriter;
                 SynthCommand.class,
                 MetricsCommand.class,
                 DataCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec

@@ -30,14 +30,25 @@ public final class SyntheticTaskDefs {
         return catalogVocab != null && catalogVocab.vocabSize() >= 32100 ? catalogVocab : new SimpleVocabulary();
     }
 
-    public static void register(DataCatalog catalog, Vocabulary catalogVocab, SyntheticTasks.Options lengths, long seed) {
+    /**
+     * Registers every synthetic task that can work with {@code lengths}; returns the others with the reason (e.g.
+     * LIME needs inputs of at least 70 tokens), so asking for one of them can say why it is missing.
+     */
+    public static Map<String, String> register(DataCatalog catalog, Vocabulary catalogVocab, SyntheticTasks.Options lengths, long seed) {
+        Map<String, String> skipped = new java.util.LinkedHashMap<>();
         Vocabulary vocab = featureVocabulary(catalogVocab);
         TokenSpace space = vocab instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(vocab);
         SyntheticTasks.Options o = lengths.withSpace(space);
         List<String> paper = new ArrayList<>();
         for (String name : SyntheticTasks.names()) {
-            SyntheticTask t = SyntheticTasks.byName(name, o);
             String taskName = PREFIX + name;
+            SyntheticTask t;
+            try {
+                t = SyntheticTasks.byName(name, o);
+            } catch (IllegalArgumentException e) {
+                skipped.put(taskName, e.getMessage());
+                continue;
+            }
             if (catalog.contains(taskName)) continue;
             catalog.add(Task.builder(taskName)
                     .source(GeneratorSource.synthetic(t, Map.of("train", TRAIN_SIZE, "validation", VALIDATION_SIZE), seed))
@@ -51,5 +62,6 @@ public final class SyntheticTaskDefs {
         }
         if (!catalog.contains("synthetic_pretraining"))
             catalog.add(Mixture.of("synthetic_pretraining", Rate.fixed(1.0), paper.toArray(new String[0])));
+        return skipped;
     }
 }

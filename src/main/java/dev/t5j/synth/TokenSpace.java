@@ -100,7 +100,7 @@ public final class TokenSpace {
         return vocab;
     }
 
-    int[] pool() {
+    public int[] pool() {
         return pool;
     }
 

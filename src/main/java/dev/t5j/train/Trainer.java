@@ -70,7 +70,8 @@ public final class Trainer {
     public static DataCatalog catalog(TrainConfig.Data d, Vocabulary vocab) {
         List<Path> files = d.taskFiles() == null ? List.of() : d.taskFiles().stream().map(Path::of).toList();
         DataCatalog c = new DataCatalog();
-        SyntheticTaskDefs.register(c, vocab, synthOptions(d, vocab), 0);
+        Map<String, String> skipped = SyntheticTaskDefs.register(c, vocab, synthOptions(d, vocab), 0);
+        if (skipped.containsKey(d.task())) throw new UserError("data.task: '" + d.task() + "' cannot run with these settings: " + skipped.get(d.task()));
         DataCatalog std = DataCatalogs.standard(vocab, DataCatalogs.dataDir(d.dataDir() == null ? null : Path.of(d.dataDir())), files);
         for (String n : std.taskNames()) if (!c.contains(n)) c.put(std.get(n));
         for (String n : std.mixtureNames()) if (!c.contains(n)) c.put(std.get(n));
@@ -84,8 +85,8 @@ public final class Trainer {
             Vocabulary fv = SyntheticTaskDefs.featureVocabulary(vocab);
             TokenSpace space = fv instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(fv);
             int[] pool = space.pool();
-            if (d.synthPool() < 2 || d.synthPool() > pool.length)
-                throw new UserError("data.synth_pool: must be in [2, " + pool.length + "], got " + d.synthPool());
+            if (d.synthPool() < 68 || d.synthPool() > pool.length) // LIME needs 68 distinct tokens
+                throw new UserError("data.synth_pool: must be in [68, " + pool.length + "], got " + d.synthPool());
             o = o.withSpace(space.withPool(java.util.Arrays.copyOf(pool, d.synthPool())));
         }
         return o;
@@ -112,22 +113,22 @@ public final class Trainer {
         int taskVocab = taskVocabSize(provider, catalog, train);
 
         State st = new State();
+        long resumeStep = resumeFrom == null ? 0 : RunCheckpoints.readState(resumeFrom).step();
         try (T5ForConditionalGeneration model = buildModel(resumeFrom, taskVocab);
-             Optimizer opt = buildOptimizer(model)) {
+             Optimizer opt = buildOptimizer(model);
+             MetricsLog metrics = resumeFrom == null ? new MetricsLog(runDir) : MetricsLog.resume(runDir, resumeStep)) {
             if (resumeFrom != null) {
                 RunCheckpoints.loadOptimizer(resumeFrom, opt);
                 RunCheckpoints.State s = RunCheckpoints.readState(resumeFrom);
                 st.step = s.step();
                 st.position = s.dataPosition();
                 st.best = s.metrics().getOrDefault("best", Double.NEGATIVE_INFINITY);
-                MetricsLog.truncateAfterStep(runDir.resolve("metrics.jsonl"), st.step);
                 log.println("t5j: resumed " + runDir + " at step " + st.step + " from " + resumeFrom.getFileName());
             }
             log.printf(Locale.ROOT, "t5j: training %s (%,d parameters) on %s for %d steps -> %s%n",
                     describe(model.config()), model.parameterCount(), provider.name(), cfg.train().steps(), runDir);
             EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(), cfg.data().pack());
             Schedule sched = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(), cfg.train().steps(), cfg.schedule().minRatio());
-            MetricsLog metrics = new MetricsLog(runDir.resolve("metrics.jsonl"));
             List<Evaluator.TaskResult> lastEval = List.of();
             double lastLoss = Double.NaN;
             try (dev.t5j.data.TrainingBatches batches = dev.t5j.data.TrainingBatches.open(provider, catalog, train, conv,

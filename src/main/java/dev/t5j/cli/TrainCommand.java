@@ -1,0 +1,40 @@
+package dev.t5j.cli;
+
+import dev.t5j.train.TrainConfig;
+import dev.t5j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code t5j train}: run a training config (YAML/JSON) with overrides; resumable. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train or fine-tune a T5 on a task or mixture from a run config (YAML or JSON).")
+public final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "Run config file (YAML or JSON); omitted = built-in defaults")
+    Path config;
+    @Option(names = "--set", description = "Override a config key, e.g. --set train.steps=200 (repeatable)")
+    List<String> overrides = new ArrayList<>();
+    @Option(names = "--resume", description = "Continue the run in 'out' from its latest checkpoint")
+    boolean resume;
+    @Option(names = "--print-config", description = "Print the resolved config and exit")
+    boolean printConfig;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainConfig cfg = TrainConfig.load(config, overrides);
+        if (printConfig) {
+            System.out.print(cfg.toYaml());
+            return 0;
+        }
+        Trainer.Result r = new Trainer(cfg, System.out).run(resume);
+        System.out.printf(Locale.ROOT, "done: %d steps, final train loss %.4f%n", r.steps(), r.finalLoss());
+        EvalCommand.printTable(r.eval(), System.out);
+        System.out.println("run directory: " + r.runDir() + " (report: " + r.runDir().resolve("report.html") + ")");
+        return 0;
+    }
+}
