@@ -50,11 +50,11 @@ public final class RunReport {
         Curve loss = curve(metrics, LOSS);
         if (loss.size() > 0 || metrics.isEmpty()) charts.add(lossChart(loss));
         Curve lr = curve(metrics, LR);
-        if (lr.size() > 0) charts.add(single("Learning rate", "learning rate", lr, SvgLineChart.PALETTE[1], false));
+        if (lr.size() > 0) charts.add(single("Learning rate", "learning rate", lr, SvgLineChart.PALETTE[1], false, false));
         Curve gn = curve(metrics, GRAD_NORM);
-        if (gn.size() > 0) charts.add(single("Gradient norm", "global L2 norm", gn, SvgLineChart.PALETTE[4], false));
+        if (gn.size() > 0) charts.add(single("Gradient norm", "global L2 norm", gn, SvgLineChart.PALETTE[4], false, false));
         Curve tps = curve(metrics, TOKENS_PER_SEC);
-        if (tps.size() > 0) charts.add(single("Throughput", "tokens / s", tps, SvgLineChart.PALETTE[6], false));
+        if (tps.size() > 0) charts.add(single("Throughput", "tokens / s", tps, SvgLineChart.PALETTE[6], false, true));
 
         TreeSet<String> evalKeys = new TreeSet<>();
         for (Map<String, Object> r : metrics)
@@ -62,7 +62,8 @@ public final class RunReport {
         List<String> evalCharts = new ArrayList<>();
         int color = 2;
         for (String k : evalKeys) {
-            evalCharts.add(single(k, k.substring(k.lastIndexOf('/') + 1), curve(metrics, k), SvgLineChart.PALETTE[color], true));
+            evalCharts.add(single(k, k.substring(k.lastIndexOf('/') + 1), curve(metrics, k), SvgLineChart.PALETTE[color], true,
+                    !k.contains("loss") && !k.contains("perplexity")));
             color = color == 3 ? 2 : 3; // alternate two colours so neighbouring charts are told apart
         }
 
@@ -127,9 +128,11 @@ public final class RunReport {
         return ch.toSvg();
     }
 
-    private static String single(String title, String yLabel, Curve c, String color, boolean markers) {
-        return new SvgLineChart(title).yLabel(yLabel)
-                .add(new SvgLineChart.Series(title, c.xs, c.ys, color, 2.0, 1.0, markers || c.size() <= 40))
+    /** One series; {@code includeZero} for quantities read against 0 (accuracy, throughput), not for losses. */
+    private static String single(String title, String yLabel, Curve c, String color, boolean markers, boolean includeZero) {
+        double width = c.size() > 200 ? 1.4 : 2.0; // dense noisy lines turn into a solid band when thick
+        return new SvgLineChart(title).yLabel(yLabel).includeZero(includeZero)
+                .add(new SvgLineChart.Series(title, c.xs, c.ys, color, width, 1.0, markers || c.size() <= 40))
                 .toSvg();
     }
 

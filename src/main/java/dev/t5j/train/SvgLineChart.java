@@ -34,6 +34,7 @@ public final class SvgLineChart {
     private String xLabel = "step";
     private String yLabel = "";
     private boolean logY;
+    private boolean includeZero;
     private int width = 560, height = 320;
     private final List<Series> series = new ArrayList<>();
 
@@ -46,6 +47,9 @@ public final class SvgLineChart {
     public SvgLineChart yLabel(String s) { yLabel = s; return this; }
 
     public SvgLineChart logY(boolean b) { logY = b; return this; }
+
+    /** Stretches a linear y axis to reach 0, so small changes in a large value (throughput, accuracy) are not exaggerated. */
+    public SvgLineChart includeZero(boolean b) { includeZero = b; return this; }
 
     public SvgLineChart size(int w, int h) { width = w; height = h; return this; }
 
@@ -83,6 +87,7 @@ public final class SvgLineChart {
                     .append("\" text-anchor=\"middle\" font-size=\"13\" fill=\"#888\">no finite values to plot</text>\n");
             return sb.append("</svg>\n").toString();
         }
+        if (includeZero && !logY) { yMin = Math.min(yMin, 0); yMax = Math.max(yMax, 0); }
         Axis xa = Axis.linear(xMin, xMax, Math.max(2, (int) ((pr - pl) / 90)));
         Axis ya = logY ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, Math.max(2, (int) ((pb - pt) / 45)));
 
@@ -219,6 +224,7 @@ public final class SvgLineChart {
         }
 
         static String compactThousands(double v, double step) {
+            if (v == 0) return "0";
             boolean mega = Math.abs(v) >= 1e6 || step >= 1e6;
             double unit = mega ? 1e6 : 1e3;
             int d = Math.max(0, (int) Math.ceil(-Math.log10(step / unit) - 1e-9));

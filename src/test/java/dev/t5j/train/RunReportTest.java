@@ -200,15 +200,4 @@ class RunReportTest {
         assertTrue(Double.isNaN(e[2]));
         assertEquals(4.0, e[19], 1e-12);
     }
-
-    @Test
-    void numberFormatting() {
-        assertEquals("0.5", SvgLineChart.formatNumber(0.5));
-        assertEquals("123.5", SvgLineChart.formatNumber(123.456));
-        assertEquals("3e-4", SvgLineChart.formatNumber(3e-4));
-        assertEquals("1.235e-5", SvgLineChart.formatNumber(1.2345e-5));
-        assertEquals("1000", SvgLineChart.formatNumber(1000));
-        assertEquals("NaN", SvgLineChart.formatNumber(Double.NaN));
-        assertEquals("-inf", SvgLineChart.formatNumber(Double.NEGATIVE_INFINITY));
-    }
 }
