@@ -88,8 +88,10 @@ public final class SvgLineChart {
             return sb.append("</svg>\n").toString();
         }
         if (includeZero && !logY) { yMin = Math.min(yMin, 0); yMax = Math.max(yMax, 0); }
-        Axis xa = Axis.linear(xMin, xMax, Math.max(2, (int) ((pr - pl) / 90)));
-        Axis ya = logY ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, Math.max(2, (int) ((pb - pt) / 45)));
+        boolean integralX = true; // steps: no fractional ticks like 0.95 around a lone point at step 1
+        for (Series s : series) for (double x : s.xs()) if (Double.isFinite(x) && x != Math.rint(x)) integralX = false;
+        Axis xa = Axis.linear(xMin, xMax, Math.max(2, (int) ((pr - pl) / 90)), integralX);
+        Axis ya = logY ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, Math.max(2, (int) ((pb - pt) / 45)), false);
 
         // Grid and tick labels first so the lines draw on top.
         sb.append("<g font-size=\"11\" fill=\"#555\">\n");
@@ -163,13 +165,14 @@ public final class SvgLineChart {
             return log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo);
         }
 
-        static Axis linear(double min, double max, int maxTicks) {
+        static Axis linear(double min, double max, int maxTicks, boolean integral) {
             if (min == max) { // constant series or single point: give it room around the value
-                double pad = min == 0 ? 1 : Math.abs(min) * 0.1;
-                min -= pad;
+                double pad = integral || min == 0 ? 1 : Math.abs(min) * 0.1;
+                min = integral && min >= 0 ? Math.max(0, min - pad) : min - pad;
                 max += pad;
             }
             double step = niceStep((max - min) / maxTicks);
+            if (integral) step = step < 1 ? 1 : step == 2.5 ? 2 : step;
             double lo = Math.floor(min / step + 1e-9) * step, hi = Math.ceil(max / step - 1e-9) * step;
             int n = (int) Math.round((hi - lo) / step) + 1;
             double[] t = new double[n];

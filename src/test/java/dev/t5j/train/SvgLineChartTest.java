@@ -37,6 +37,13 @@ class SvgLineChartTest {
     }
 
     @Test
+    void lonePointAtAStepGetsWholeStepTicks() {
+        List<String> labels = tickLabels(new SvgLineChart("t").add(SvgLineChart.Series.of("s", new double[]{1}, new double[]{3.25}, "#000")).toSvg());
+        assertTrue(labels.containsAll(List.of("0", "1", "2")), labels.toString());
+        assertFalse(labels.stream().anyMatch(s -> s.startsWith("0.9") || s.equals("-1")), labels.toString());
+    }
+
+    @Test
     void tinyValuesUseOneScientificFormat() {
         double[] ys = {1e-4, 5e-4, 1e-3};
         List<String> labels = tickLabels(new SvgLineChart("lr").add(SvgLineChart.Series.of("lr", range(3, 1, 1), ys, "#000")).toSvg());
