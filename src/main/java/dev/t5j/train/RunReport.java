@@ -50,11 +50,11 @@ public final class RunReport {
         Curve loss = curve(metrics, LOSS);
         if (loss.size() > 0 || metrics.isEmpty()) charts.add(lossChart(loss));
         Curve lr = curve(metrics, LR);
-        if (lr.size() > 0) charts.add(single("Learning rate", "learning rate", lr, SvgLineChart.PALETTE[1], false));
+        if (lr.size() > 0) charts.add(single("Learning rate", "learning rate", lr, SvgLineChart.PALETTE[1], false, false, false));
         Curve gn = curve(metrics, GRAD_NORM);
-        if (gn.size() > 0) charts.add(single("Gradient norm", "global L2 norm", gn, SvgLineChart.PALETTE[4], false));
+        if (gn.size() > 0) charts.add(single("Gradient norm", "global L2 norm", gn, SvgLineChart.PALETTE[4], false, false, true));
         Curve tps = curve(metrics, TOKENS_PER_SEC);
-        if (tps.size() > 0) charts.add(single("Throughput", "tokens / s", tps, SvgLineChart.PALETTE[6], false));
+        if (tps.size() > 0) charts.add(single("Throughput", "tokens / s", tps, SvgLineChart.PALETTE[6], false, true, true));
 
         TreeSet<String> evalKeys = new TreeSet<>();
         for (Map<String, Object> r : metrics)
@@ -62,7 +62,8 @@ public final class RunReport {
         List<String> evalCharts = new ArrayList<>();
         int color = 2;
         for (String k : evalKeys) {
-            evalCharts.add(single(k, k.substring(k.lastIndexOf('/') + 1), curve(metrics, k), SvgLineChart.PALETTE[color], true));
+            evalCharts.add(single(k, k.substring(k.lastIndexOf('/') + 1), curve(metrics, k), SvgLineChart.PALETTE[color], true,
+                    !k.contains("loss") && !k.contains("perplexity"), false));
             color = color == 3 ? 2 : 3; // alternate two colours so neighbouring charts are told apart
         }
 
@@ -108,7 +109,7 @@ public final class RunReport {
                 .append(esc(configText == null || configText.isBlank() ? "(no config recorded)" : configText))
                 .append("</pre>\n</section>\n");
         h.append("<footer>Written by t5j from ").append(esc(MetricsLog.FILE_NAME))
-                .append(". Hover a point for its value.</footer>\n</main>\n</body>\n</html>\n");
+                .append(". Hover a dot for its value; curves of more than " + MAX_POINTS + " points show each stretch's lowest and highest value.</footer>\n</main>\n</body>\n</html>\n");
         return h.toString();
     }
 
@@ -119,26 +120,44 @@ public final class RunReport {
         boolean log = min > 0 && max / min >= 20;
         SvgLineChart ch = new SvgLineChart("Training loss").yLabel("loss").logY(log);
         if (c.size() >= 10) {
-            ch.add(new SvgLineChart.Series("loss", c.xs, c.ys, SvgLineChart.PALETTE[0], 1.2, 0.3, false));
-            ch.add(new SvgLineChart.Series("smoothed (EMA)", c.xs, ema(c.ys), SvgLineChart.PALETTE[0], 2.2, 1.0, false));
+            Curve raw = c.thin(), smooth = new Curve(c.xs, ema(c.ys)).thin(); // smooth first, then thin
+            ch.add(new SvgLineChart.Series("loss", raw.xs, raw.ys, SvgLineChart.PALETTE[0], 1.2, 0.3, false));
+            ch.add(new SvgLineChart.Series("smoothed (EMA)", smooth.xs, smooth.ys, SvgLineChart.PALETTE[0], 2.2, 1.0, false));
         } else {
             ch.add(SvgLineChart.Series.of("loss", c.xs, c.ys, SvgLineChart.PALETTE[0]));
         }
         return ch.toSvg();
     }
 
-    private static String single(String title, String yLabel, Curve c, String color, boolean markers) {
-        return new SvgLineChart(title).yLabel(yLabel)
-                .add(new SvgLineChart.Series(title, c.xs, c.ys, color, 2.0, 1.0, markers || c.size() <= 40))
-                .toSvg();
+    /**
+     * One quantity; {@code includeZero} for quantities read against 0 (accuracy, throughput), not for losses;
+     * {@code smooth}: a dense curve is drawn faint with its moving average on top, as noise hides the trend.
+     */
+    private static String single(String title, String yLabel, Curve c, String color, boolean markers,
+                                 boolean includeZero, boolean smooth) {
+        SvgLineChart ch = new SvgLineChart(title).yLabel(yLabel).includeZero(includeZero);
+        if (smooth && c.size() >= SMOOTH_FROM) {
+            Curve raw = c.thin(), avg = new Curve(c.xs, ema(c.ys)).thin();
+            ch.add(new SvgLineChart.Series(title, raw.xs, raw.ys, color, 1.2, 0.3, false));
+            ch.add(new SvgLineChart.Series("smoothed (EMA)", avg.xs, avg.ys, color, 2.2, 1.0, false));
+        } else {
+            Curve t = c.thin();
+            double width = t.size() > 200 ? 1.4 : 2.0; // dense lines turn into a solid band when thick
+            ch.add(new SvgLineChart.Series(title, t.xs, t.ys, color, width, 1.0, markers || t.size() <= 40));
+        }
+        return ch.toSvg();
     }
 
+    /** Curves with at least this many points get a smoothed line (the loss from 10: it is always noisy). */
+    static final int SMOOTH_FROM = 200;
+
     /**
-     * Exponential moving average with bias correction (as TensorBoard's smoothing), weight chosen from the number
-     * of points so that a few hundred noisy steps come out as a readable trend. Non-finite values are passed over.
+     * Exponential moving average with bias correction (as TensorBoard's smoothing), averaging over about a
+     * fortieth of the run, so that both a few hundred and a hundred thousand noisy steps show a readable trend. Non-finite values are passed over.
      */
     static double[] ema(double[] ys) {
-        double w = Math.max(0, Math.min(0.95, 1 - 10.0 / ys.length));
+        double window = Math.max(1, ys.length / 40.0); // about 2.5% of the run
+        double w = Math.min(0.9995, 1 - 1 / window);
         double[] out = new double[ys.length];
         double acc = 0, norm = 0;
         for (int i = 0; i < ys.length; i++) {
@@ -153,7 +172,35 @@ public final class RunReport {
     /** The (step, value) pairs of one key, in log order; records without a numeric step or value are left out. */
     record Curve(double[] xs, double[] ys) {
         int size() { return xs.length; }
+
+        /**
+         * At most {@link #MAX_POINTS} points, so a long run does not make a page of many megabytes: the points are
+         * cut into buckets and each bucket keeps its lowest and highest value, so spikes stay visible.
+         */
+        Curve thin() {
+            if (size() <= MAX_POINTS) return this;
+            int buckets = MAX_POINTS / 2;
+            double[] tx = new double[MAX_POINTS], ty = new double[MAX_POINTS];
+            int n = 0;
+            for (int b = 0; b < buckets; b++) {
+                int from = (int) ((long) b * size() / buckets), to = (int) ((long) (b + 1) * size() / buckets);
+                int lo = -1, hi = -1;
+                for (int i = from; i < to; i++) {
+                    if (!Double.isFinite(ys[i])) continue;
+                    if (lo < 0 || ys[i] < ys[lo]) lo = i;
+                    if (hi < 0 || ys[i] > ys[hi]) hi = i;
+                }
+                if (lo < 0) continue;
+                int first = Math.min(lo, hi), second = Math.max(lo, hi);
+                tx[n] = xs[first]; ty[n++] = ys[first];
+                if (second != first) { tx[n] = xs[second]; ty[n++] = ys[second]; }
+            }
+            return new Curve(java.util.Arrays.copyOf(tx, n), java.util.Arrays.copyOf(ty, n));
+        }
     }
+
+    /** Most points drawn per curve; see {@link Curve#thin}. */
+    static final int MAX_POINTS = 4000;
 
     static Curve curve(List<Map<String, Object>> metrics, String key) {
         List<double[]> pts = new ArrayList<>();

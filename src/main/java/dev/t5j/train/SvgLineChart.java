@@ -34,6 +34,7 @@ public final class SvgLineChart {
     private String xLabel = "step";
     private String yLabel = "";
     private boolean logY;
+    private boolean includeZero;
     private int width = 560, height = 320;
     private final List<Series> series = new ArrayList<>();
 
@@ -46,6 +47,9 @@ public final class SvgLineChart {
     public SvgLineChart yLabel(String s) { yLabel = s; return this; }
 
     public SvgLineChart logY(boolean b) { logY = b; return this; }
+
+    /** Stretches a linear y axis to reach 0, so small changes in a large value (throughput, accuracy) are not exaggerated. */
+    public SvgLineChart includeZero(boolean b) { includeZero = b; return this; }
 
     public SvgLineChart size(int w, int h) { width = w; height = h; return this; }
 
@@ -83,8 +87,11 @@ public final class SvgLineChart {
                     .append("\" text-anchor=\"middle\" font-size=\"13\" fill=\"#888\">no finite values to plot</text>\n");
             return sb.append("</svg>\n").toString();
         }
-        Axis xa = Axis.linear(xMin, xMax, Math.max(2, (int) ((pr - pl) / 90)));
-        Axis ya = logY ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, Math.max(2, (int) ((pb - pt) / 45)));
+        if (includeZero && !logY) { yMin = Math.min(yMin, 0); yMax = Math.max(yMax, 0); }
+        boolean integralX = true; // steps: no fractional ticks like 0.95 around a lone point at step 1
+        for (Series s : series) for (double x : s.xs()) if (Double.isFinite(x) && x != Math.rint(x)) integralX = false;
+        Axis xa = Axis.linear(xMin, xMax, Math.max(2, (int) ((pr - pl) / 90)), integralX);
+        Axis ya = logY ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, Math.max(2, (int) ((pb - pt) / 45)), false);
 
         // Grid and tick labels first so the lines draw on top.
         sb.append("<g font-size=\"11\" fill=\"#555\">\n");
@@ -158,13 +165,14 @@ public final class SvgLineChart {
             return log ? (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) : (v - lo) / (hi - lo);
         }
 
-        static Axis linear(double min, double max, int maxTicks) {
+        static Axis linear(double min, double max, int maxTicks, boolean integral) {
             if (min == max) { // constant series or single point: give it room around the value
-                double pad = min == 0 ? 1 : Math.abs(min) * 0.1;
-                min -= pad;
+                double pad = integral || min == 0 ? 1 : Math.abs(min) * 0.1;
+                min = integral && min >= 0 ? Math.max(0, min - pad) : min - pad;
                 max += pad;
             }
             double step = niceStep((max - min) / maxTicks);
+            if (integral) step = step < 1 ? 1 : step == 2.5 ? 2 : step;
             double lo = Math.floor(min / step + 1e-9) * step, hi = Math.ceil(max / step - 1e-9) * step;
             int n = (int) Math.round((hi - lo) / step) + 1;
             double[] t = new double[n];
@@ -219,6 +227,7 @@ public final class SvgLineChart {
         }
 
         static String compactThousands(double v, double step) {
+            if (v == 0) return "0";
             boolean mega = Math.abs(v) >= 1e6 || step >= 1e6;
             double unit = mega ? 1e6 : 1e3;
             int d = Math.max(0, (int) Math.ceil(-Math.log10(step / unit) - 1e-9));

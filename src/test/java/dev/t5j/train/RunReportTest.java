@@ -194,21 +194,31 @@ class RunReportTest {
     }
 
     @Test
+    void longRunsAreThinnedButKeepSpikes() {
+        List<Map<String, Object>> run = new ArrayList<>();
+        for (long s = 1; s <= 10_000; s++) {
+            double g = s == 5_003 ? 100.0 : s == 7_777 ? 0.0 : 1.0 + 0.01 * (s % 7);
+            run.add(new LinkedHashMap<>(Map.of("step", s, "loss", 2.0 + 0.001 * (s % 13), "grad_norm", g)));
+        }
+        String html = RunReport.render("r", run, Map.of(), "");
+        assertTrue(html.length() < 1_000_000, "page size " + html.length());
+        List<String> svgs = svgs(html);
+        Map<String, double[][]> loss = polylines(svgs.get(0));
+        assertTrue(loss.get("loss").length <= RunReport.MAX_POINTS && loss.get("loss").length > RunReport.MAX_POINTS / 2);
+        double[][] gn = polylines(svgs.get(1)).get("Gradient norm");
+        assertTrue(gn.length <= RunReport.MAX_POINTS);
+        double top = Double.MAX_VALUE, bottom = 0;
+        for (double[] p : gn) { top = Math.min(top, p[1]); bottom = Math.max(bottom, p[1]); }
+        // The one-step spike to 100 reaches the top of the axis (0..100) and the dip to 0 its bottom.
+        assertEquals(40.0, top, 0.01);
+        assertEquals(320 - 46.0, bottom, 0.01);
+    }
+
+    @Test
     void emaIsDebiasedAndSkipsNonFinite() {
         double[] e = RunReport.ema(new double[]{4, 4, Double.NaN, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4});
         assertEquals(4.0, e[0], 1e-12); // no pull towards zero at the start
         assertTrue(Double.isNaN(e[2]));
         assertEquals(4.0, e[19], 1e-12);
-    }
-
-    @Test
-    void numberFormatting() {
-        assertEquals("0.5", SvgLineChart.formatNumber(0.5));
-        assertEquals("123.5", SvgLineChart.formatNumber(123.456));
-        assertEquals("3e-4", SvgLineChart.formatNumber(3e-4));
-        assertEquals("1.235e-5", SvgLineChart.formatNumber(1.2345e-5));
-        assertEquals("1000", SvgLineChart.formatNumber(1000));
-        assertEquals("NaN", SvgLineChart.formatNumber(Double.NaN));
-        assertEquals("-inf", SvgLineChart.formatNumber(Double.NEGATIVE_INFINITY));
     }
 }
