@@ -76,8 +76,11 @@ public final class ByteTrie {
         final byte[][] keys;
         final int[] vals;
         int[] base = new int[1024], check = new int[1024], value = new int[1024];
+        // doubly linked list of free slots (darts-style) so placing a node skips used slots in O(1) each
+        int[] nextFree = new int[1024], prevFree = new int[1024];
+        int freeHead = -1, freeTail = -1;
         int size = 1;
-        int firstFree = 1;
+        int[][] labelBuf = new int[16][], startBuf = new int[16][];
 
         Builder(byte[][] keys, int[] vals) {
             this.keys = keys;
@@ -85,11 +88,30 @@ public final class ByteTrie {
             Arrays.fill(check, -1);
             Arrays.fill(value, -1);
             check[0] = -2;
+            linkFree(1, base.length);
         }
 
         ByteTrie build() {
             if (keys.length > 0) place(ROOT, 0, keys.length, 0);
             return new ByteTrie(Arrays.copyOf(base, size), Arrays.copyOf(check, size), Arrays.copyOf(value, size), size);
+        }
+
+        private void linkFree(int from, int to) {
+            for (int i = from; i < to; i++) {
+                prevFree[i] = freeTail;
+                nextFree[i] = -1;
+                if (freeTail >= 0) nextFree[freeTail] = i;
+                else freeHead = i;
+                freeTail = i;
+            }
+        }
+
+        private void use(int t) {
+            int p = prevFree[t], n = nextFree[t];
+            if (p >= 0) nextFree[p] = n;
+            else freeHead = n;
+            if (n >= 0) prevFree[n] = p;
+            else freeTail = p;
         }
 
         private void ensure(int n) {
@@ -99,8 +121,11 @@ public final class ByteTrie {
             base = Arrays.copyOf(base, cap);
             check = Arrays.copyOf(check, cap);
             value = Arrays.copyOf(value, cap);
+            nextFree = Arrays.copyOf(nextFree, cap);
+            prevFree = Arrays.copyOf(prevFree, cap);
             Arrays.fill(check, old, cap, -1);
             Arrays.fill(value, old, cap, -1);
+            linkFree(old, cap);
         }
 
         /** Places the children of node {@code s}, whose keys are {@code keys[lo, hi)} sharing {@code depth} bytes. */
@@ -112,8 +137,16 @@ public final class ByteTrie {
                 while (i < hi && keys[i].length == depth) i++; // duplicates: keep the first
             }
             if (i >= hi) return;
-            int[] labels = new int[256];
-            int[] starts = new int[257];
+            if (depth >= labelBuf.length) {
+                labelBuf = Arrays.copyOf(labelBuf, depth * 2 + 1);
+                startBuf = Arrays.copyOf(startBuf, depth * 2 + 1);
+            }
+            if (labelBuf[depth] == null) {
+                labelBuf[depth] = new int[256];
+                startBuf[depth] = new int[257];
+            }
+            int[] labels = labelBuf[depth]; // per-depth buffers: recursion below reuses deeper ones only
+            int[] starts = startBuf[depth];
             int n = 0;
             for (int j = i; j < hi; j++) {
                 int c = keys[j][depth] & 0xFF;
@@ -125,29 +158,37 @@ public final class ByteTrie {
             }
             starts[n] = hi;
             int first = labels[0];
-            int pos = Math.max(firstFree, first + 1);
             int b;
+            int p = freeHead;
             while (true) {
-                b = pos - first;
+                if (p < 0) { // no free slot fits: grow; new slots join the end of the list
+                    int old = base.length;
+                    ensure(old * 2);
+                    p = Math.max(old, first + 1);
+                }
+                if (p <= first) {
+                    p = nextFree[p];
+                    continue;
+                }
+                b = p - first;
                 ensure(b + labels[n - 1] + 1);
                 boolean ok = true;
-                for (int k = 0; k < n; k++) {
+                for (int k = 1; k < n; k++) {
                     if (check[b + labels[k]] != -1) {
                         ok = false;
                         break;
                     }
                 }
                 if (ok) break;
-                pos++;
-                while (pos < check.length && check[pos] != -1) pos++;
+                p = nextFree[p];
             }
             base[s] = b;
             for (int k = 0; k < n; k++) {
                 int t = b + labels[k];
                 check[t] = s;
+                use(t);
                 size = Math.max(size, t + 1);
             }
-            while (firstFree < check.length && check[firstFree] != -1) firstFree++;
             for (int k = 0; k < n; k++) place(b + labels[k], starts[k], starts[k + 1], depth + 1);
         }
     }

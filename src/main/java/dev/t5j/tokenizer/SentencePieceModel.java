@@ -114,6 +114,7 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
         byte[] types = new byte[1024];
         TrainerSpec trainer = TrainerSpec.defaults();
         NormalizerSpec normalizer = null;
+        boolean sawTrainer = false;
         ProtoReader r = new ProtoReader(data);
         while (r.hasMore()) {
             int tag = r.readTag();
@@ -149,6 +150,7 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
                 }
                 case 2 -> {
                     r.expect(tag, ProtoReader.LEN, "trainer_spec");
+                    sawTrainer = true;
                     trainer = readTrainer(r.readMessage());
                 }
                 case 3 -> {
@@ -159,6 +161,8 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
             }
         }
         if (pieces.isEmpty()) throw new ProtoReader.Malformed(data.length, "no pieces");
+        // sentencepiece always writes trainer_spec after the pieces: without it the file was cut short
+        if (!sawTrainer) throw new ProtoReader.Malformed(data.length, "no trainer_spec (file truncated?)");
         if (normalizer == null) normalizer = new NormalizerSpec("", new byte[0], true, true, true);
         int n = pieces.size();
         return new SentencePieceModel(pieces.toArray(new String[0]), java.util.Arrays.copyOf(scores, n),
