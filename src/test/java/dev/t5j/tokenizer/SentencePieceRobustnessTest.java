@@ -115,13 +115,15 @@ class SentencePieceRobustnessTest {
             checked++;
         }
         assertTrue(checked > 1000, "enough unk-free samples: " + checked);
-        // ASCII text is always covered by T5's pieces
+        // printable ASCII: T5 lacks a few characters ({, }, \, ^, `, ~ ...), which must decode as unknown, nothing else
         for (int i = 0; i < 500; i++) {
             StringBuilder sb = new StringBuilder();
             for (int k = r.nextInt(80); k > 0; k--) sb.append((char) (0x20 + r.nextInt(0x5F)));
             String x = sb.toString();
             String norm = String.join(" ", x.trim().split(" +"));
-            assertEquals(norm, t5.decode(t5.encode(x)));
+            int[] ids = t5.encode(x);
+            if (x.chars().noneMatch(c -> "{}\\^`~<".indexOf(c) >= 0)) assertEquals(norm, t5.decode(ids), x);
+            else assertTrue(Arrays.stream(ids).anyMatch(id -> id == t5.unkId()), x);
         }
     }
 }
