@@ -11,6 +11,9 @@ import java.io.PrintWriter;
         description = "Pretrain, fine-tune, evaluate and serve T5-family text-to-text models on the JVM.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                TokenizeCommand.class,
+                DetokenizeCommand.class,
+                VocabCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
