@@ -40,8 +40,9 @@ public final class DetokenizeCommand implements Callable<Integer> {
         Vocabulary v = Vocabularies.load(vocab, extraIds);
         Path name = Path.of(input == null ? "<stdin>" : input.toString());
         try (InputStream in = TokenizeCommand.open(input);
-             Utf8LineReader lines = new Utf8LineReader(in);
-             Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)) {
+             Utf8LineReader lines = new Utf8LineReader(in)) {
+            // System.out is wrapped but never closed: only flushed at the end
+            Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
             while (lines.next()) {
                 int bad = lines.firstInvalidUtf8();
                 if (bad >= 0) throw UserError.at(name, lines.lineNumber(), null, "invalid UTF-8 at byte " + bad + " of the line");
@@ -55,6 +56,7 @@ public final class DetokenizeCommand implements Callable<Integer> {
                 out.write(text);
                 out.write('\n');
             }
+            out.flush();
         }
         return 0;
     }

@@ -51,8 +51,9 @@ public final class TokenizeCommand implements Callable<Integer> {
         Vocabulary v = Vocabularies.load(vocab, extraIds);
         String name = input == null ? "<stdin>" : input.toString();
         try (InputStream in = open(input);
-             Utf8LineReader lines = new Utf8LineReader(in);
-             Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)) {
+             Utf8LineReader lines = new Utf8LineReader(in)) {
+            // System.out is wrapped but never closed: only flushed at the end
+            Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
             IntList idList = new IntList();
             List<String> ps = pieces ? new ArrayList<>() : null;
             StringBuilder sb = new StringBuilder();
@@ -83,6 +84,7 @@ public final class TokenizeCommand implements Callable<Integer> {
                 sb.append('\n');
                 out.write(sb.toString());
             }
+            out.flush();
         }
         return 0;
     }
