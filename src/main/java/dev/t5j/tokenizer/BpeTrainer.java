@@ -77,7 +77,11 @@ final class BpeTrainer {
             while (merges.size() < wantMerges && !heap.isEmpty()) {
                 long[] top = heap.poll();
                 long[] cur = counts.get(top[1]);
-                if (cur == null || cur[0] != top[0] || top[0] <= 0) continue;
+                if (cur == null || cur[0] <= 0) continue;
+                if (cur[0] != top[0]) { // stale entry: the count dropped since it was queued; requeue at the current count
+                    heap.add(new long[] {cur[0], top[1]});
+                    continue;
+                }
                 int a = (int) (top[1] >>> 32), b = (int) top[1];
                 int ca = symbolClass.get(a), cb = symbolClass.get(b);
                 int chars = symbolChars.get(a) + symbolChars.get(b);
@@ -92,6 +96,7 @@ final class BpeTrainer {
                 merges.add(s);
                 progress.step(1);
                 stamp++;
+                java.util.Set<Long> touched = new java.util.HashSet<>();
                 IntList ws = where.get(top[1]);
                 for (int q = 0; q < ws.size(); q++) {
                     int i = ws.get(q);
@@ -113,12 +118,16 @@ final class BpeTrainer {
                         }
                     }
                     if (!changed) continue;
-                    for (int k = 0; k + 1 < n; k++) bump(counts, heap, null, key(sy[k], sy[k + 1]), -f, i);
+                    for (int k = 0; k + 1 < n; k++) bump(counts, null, key(sy[k], sy[k + 1]), -f, i, null);
                     w[i] = java.util.Arrays.copyOf(out, o);
-                    for (int k = 0; k + 1 < o; k++) bump(counts, heap, where, key(w[i][k], w[i][k + 1]), f, i);
+                    for (int k = 0; k + 1 < o; k++) bump(counts, where, key(w[i][k], w[i][k + 1]), f, i, touched);
                 }
                 counts.remove(top[1]);
                 where.remove(top[1]);
+                for (long t : touched) {
+                    long[] c = counts.get(t);
+                    if (c != null && c[0] > 0) heap.add(new long[] {c[0], t});
+                }
             }
         }
         List<Map.Entry<String, Float>> out = new ArrayList<>();
@@ -133,11 +142,12 @@ final class BpeTrainer {
 
     private static final int ANY = -2;
 
-    private static void bump(Map<Long, long[]> counts, PriorityQueue<long[]> heap, Map<Long, IntList> where, long k,
-                             long delta, int word) {
+    /** Adjusts a pair count; increased pairs are queued once per merge (through {@code touched}), decreases lazily. */
+    private static void bump(Map<Long, long[]> counts, Map<Long, IntList> where, long k, long delta, int word,
+                             java.util.Set<Long> touched) {
         long[] c = counts.computeIfAbsent(k, x -> new long[1]);
         c[0] += delta;
-        if (c[0] > 0) heap.add(new long[] {c[0], k});
+        if (touched != null) touched.add(k);
         if (where != null && delta > 0) where.computeIfAbsent(k, x -> new IntList()).add(word);
     }
 }
