@@ -46,6 +46,11 @@ public final class ByteTrie {
         return t < size && check[t] == node ? t : -1;
     }
 
+    /** Number of node slots; node ids are below this. */
+    public int nodeCount() {
+        return size;
+    }
+
     /** Value stored at {@code node} (a key ends there), or -1. */
     public int value(int node) {
         return value[node];

@@ -11,6 +11,7 @@ final class CharsMap {
     private final byte[] normalized;
     /** Replacement length per normalized-blob offset, computed lazily-free at load: -1 where not a string start. */
     private final int[] replacementEnd;
+    private final boolean[] startsRule = new boolean[256];
 
     private CharsMap(int[] units, byte[] normalized) {
         this.units = units;
@@ -24,6 +25,12 @@ final class CharsMap {
             }
         }
         for (int j = start; j < normalized.length; j++) replacementEnd[j] = normalized.length;
+        for (int b = 0; b < 256; b++) startsRule[b] = firstStep(b);
+    }
+
+    /** True when some rule starts with byte {@code b} (else that byte can never match and is copied as is). */
+    boolean startsRule(byte b) {
+        return startsRule[b & 0xFF];
     }
 
     /** Parses the blob; throws {@link IllegalArgumentException} with a byte offset if it is malformed. */
@@ -38,6 +45,12 @@ final class CharsMap {
             units[i] = (blob[p] & 0xFF) | (blob[p + 1] & 0xFF) << 8 | (blob[p + 2] & 0xFF) << 16 | (blob[p + 3] & 0xFF) << 24;
         byte[] normalized = java.util.Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
         return new CharsMap(units, normalized);
+    }
+
+    private boolean firstStep(int c) {
+        if (units.length == 0) return false;
+        int id = offset(units[0]) ^ c;
+        return id >= 0 && id < units.length && (units[id] & 0x800000FF) == c;
     }
 
     private static int offset(int unit) {

@@ -69,6 +69,8 @@ final class Normalizer {
      * kind 2 = U+FFFD. The replacement length for kind 1 comes from the charsmap.
      */
     private long prefix(byte[] in, int pos, int end) {
+        byte b0 = in[pos];
+        if (b0 >= 0 && userDefined == null && (charsMap == null || !charsMap.startsRule(b0))) return (1L << 40) | 1; // plain ASCII
         if (userDefined != null) {
             int m = userDefined.longestPrefix(in, pos, end);
             if (m > 0) return ((long) m << 40) | m;

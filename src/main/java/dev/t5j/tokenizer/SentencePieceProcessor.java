@@ -36,6 +36,11 @@ public final class SentencePieceProcessor {
     private final float minScore;
     private final float maxScore;
     private final Map<String, Integer> pieceIndex;
+    // Per trie node: the piece ending there (USER_DEFINED_FLAG set for user-defined, -1 for none/unused) and its
+    // score, so the Viterbi inner loop reads one array per byte instead of chasing id -> type -> score.
+    private static final int USER_DEFINED_FLAG = 1 << 30;
+    private final int[] nodePiece;
+    private final double[] nodeScore;
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -113,6 +118,17 @@ public final class SentencePieceProcessor {
         this.trie = ByteTrie.build(normalKeys, normalIds.toArray());
         this.reserved = ByteTrie.build(reservedKeys, reservedIds.toArray());
         this.userDefinedTrie = userKeys.isEmpty() ? null : ByteTrie.build(userKeys, userIds.toArray());
+        nodePiece = new int[trie.nodeCount()];
+        nodeScore = new double[trie.nodeCount()];
+        for (int node = 0; node < nodePiece.length; node++) {
+            int v = trie.value(node);
+            if (v < 0 || types[v] == SentencePieceModel.UNUSED) {
+                nodePiece[node] = -1;
+                continue;
+            }
+            nodePiece[node] = types[v] == SentencePieceModel.USER_DEFINED ? v | USER_DEFINED_FLAG : v;
+            nodeScore[node] = scores[v];
+        }
         if (normalizerOverride != null) {
             this.normalizer = normalizerOverride;
         } else {
@@ -330,32 +346,31 @@ public final class SentencePieceProcessor {
         for (int i = 0; i <= n; i++) {
             best[i] = 0;
             startsAt[i] = -1;
-            bestId[i] = -1;
         }
         final float unkScore = minScore - UNK_PENALTY;
         final ByteTrie t = trie;
+        final int[] nodePiece = this.nodePiece;
+        final double[] nodeScore = this.nodeScore;
         int pos = 0;
         while (pos < n) {
-            float here = best[pos];
-            int mblen = Math.min(Utf8.oneCharLen(s[pos]), n - pos);
+            final float here = best[pos];
+            final int mblen = Math.min(Utf8.oneCharLen(s[pos]), n - pos);
             boolean hasSingle = false;
             int node = ByteTrie.ROOT;
             for (int k = pos; k < n; k++) {
                 node = t.child(node, s[k]);
                 if (node < 0) break;
-                int id = t.value(node);
+                int id = nodePiece[node]; // -1: no usable piece ends here (none, or UNUSED)
                 if (id < 0) continue;
-                byte ty = types[id];
-                if (ty == SentencePieceModel.UNUSED) continue;
                 int len = k + 1 - pos;
                 int end = k + 1;
                 // The C++ ternary mixes a double branch (user-defined) with a float one, so the sum is a double.
-                double score = ty == SentencePieceModel.USER_DEFINED ? (double) (len * maxScore) - 0.1 : (double) scores[id];
+                double score = id >= USER_DEFINED_FLAG ? (double) (len * maxScore) - 0.1 : nodeScore[node];
                 double cand = score + (double) here;
                 if (startsAt[end] == -1 || cand > (double) best[end]) {
                     best[end] = (float) cand;
                     startsAt[end] = pos;
-                    bestId[end] = id;
+                    bestId[end] = id & ~USER_DEFINED_FLAG;
                 }
                 if (len == mblen) hasSingle = true;
             }
