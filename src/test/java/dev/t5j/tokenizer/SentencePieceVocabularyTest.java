@@ -103,4 +103,28 @@ class SentencePieceVocabularyTest {
         assertEquals(5, ids[ids.length - 2]);
         assertEquals(t5.encode("Summary of the text.", true).length, ids.length);
     }
+
+    @Test
+    void concurrentEncodingGivesTheSameIds() throws Exception {
+        List<String> texts = TestData.wikiTexts();
+        List<int[]> expected = new ArrayList<>();
+        for (String t : texts) expected.add(t5.encode(t));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Boolean>> fs = new ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                final int shift = k * 37;
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < texts.size(); i++) {
+                        int j = (i + shift) % texts.size();
+                        if (!java.util.Arrays.equals(expected.get(j), t5.encode(texts.get(j)))) return false;
+                    }
+                    return true;
+                }));
+            }
+            for (var f : fs) assertTrue(f.get());
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
