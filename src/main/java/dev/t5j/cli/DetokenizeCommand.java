@@ -49,7 +49,9 @@ public final class DetokenizeCommand implements Callable<Integer> {
                 String line = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8).strip();
                 String[] toks = line.isEmpty() ? new String[0] : line.split("\\s+");
                 int[] ids = new int[toks.length];
-                for (int i = 0; i < toks.length; i++) ids[i] = toId(v, toks[i], name, lines.lineNumber());
+                // a line is ids when every token is a number, otherwise pieces (BERT has pieces like "50")
+                boolean allIds = java.util.Arrays.stream(toks).allMatch(t -> t.chars().allMatch(c -> c >= '0' && c <= '9'));
+                for (int i = 0; i < toks.length; i++) ids[i] = toId(v, toks[i], allIds, name, lines.lineNumber());
                 String text;
                 if (v instanceof SentencePieceVocabulary sp && keepSpecial) text = sp.decode(ids, true);
                 else text = v.decode(ids);
@@ -61,8 +63,7 @@ public final class DetokenizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static int toId(Vocabulary v, String tok, Path name, long line) {
-        boolean numeric = !tok.isEmpty() && tok.chars().allMatch(c -> c >= '0' && c <= '9');
+    private static int toId(Vocabulary v, String tok, boolean numeric, Path name, long line) {
         if (numeric) {
             int id;
             try {

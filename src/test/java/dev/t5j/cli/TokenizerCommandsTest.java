@@ -92,6 +92,8 @@ class TokenizerCommandsTest {
         assertEquals("<pad> Today is<unk> nice day</s>\n", stdout());
         assertEquals(0, run("\u2581Hello \u2581world\n", "detokenize", "--vocab", model));
         assertEquals("Hello world\n", stdout());
+        assertEquals(0, run("super bowl 50 ?\n", "detokenize", "--vocab", res("bert/vocab.txt")));
+        assertEquals("super bowl 50 ?\n", stdout(), "a numeric piece in a line of pieces stays a piece");
     }
 
     @Test
