@@ -86,13 +86,13 @@ public final class SynthCommand implements Callable<Integer> {
     }
 
     /**
-     * THE place where {@code --vocab} is loaded. Today: a plain piece list (one piece per line, vocab.txt style).
-     * TODO(lead): when dev.t5j.tokenizer has the SentencePiece vocabulary, load {@code *.model} files here (T5's
-     * spiece.model with 100 extra ids gives the reference's ids: pool 2..31999, markers 32099..32096, LIME 32000..32006).
+     * THE place where {@code --vocab} is loaded: a SentencePiece {@code .model} (100 T5 sentinels: T5's spiece.model
+     * gives the reference's ids, pool 2..31999, markers 32099..32096, LIME 32000..32006) or {@code tokenizer.json};
+     * any other file is a plain piece list (one piece per line).
      */
     static Vocabulary loadVocabulary(Path file) {
-        if (file.getFileName().toString().endsWith(".model"))
-            throw new UserError(file + ": SentencePiece .model vocabularies are not supported by 't5j synth' yet; give a plain piece list (one piece per line)");
+        String n = file.getFileName().toString();
+        if (n.endsWith(".model") || n.endsWith(".json")) return dev.t5j.tokenizer.Vocabularies.load(file, 100);
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -21,6 +21,9 @@ import java.io.PrintWriter;
                 DataCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                TokenizeCommand.class,
+                DetokenizeCommand.class,
+                VocabCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec

@@ -7,11 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * THE single place where the data CLI turns {@code --vocab} into a {@link Vocabulary}.
- *
- * <p>HOOK (for the lead, after merging the tokenizer branch): load SentencePiece/WordPiece files here. Until then a
- * missing {@code --vocab} or {@code --vocab byte} gives {@link ByteVocabulary} (100 extra ids), and any other file is
- * refused with a clear message.
+ * THE single place where the data CLI and the trainer turn {@code --vocab} into a {@link Vocabulary}: a missing
+ * {@code --vocab} or {@code byte} gives {@link ByteVocabulary} (100 extra ids); a file is loaded by
+ * {@link dev.t5j.tokenizer.Vocabularies#load} (SentencePiece {@code .model} with 100 T5 sentinels, HF
+ * {@code tokenizer.json}, BERT {@code vocab.txt}).
  */
 public final class DataVocabularies {
     private DataVocabularies() {}
@@ -20,7 +19,6 @@ public final class DataVocabularies {
         if (vocab == null || vocab.isBlank() || vocab.equals("byte")) return new ByteVocabulary();
         Path p = Path.of(vocab);
         if (!Files.isRegularFile(p)) throw new UserError(p + ": vocabulary file not found (--vocab; use 'byte' for the built-in byte vocabulary)");
-        // >>> HOOK: e.g. `if (vocab.endsWith(".model")) return SentencePieceVocabulary.load(p, 100);`
-        throw new UserError(p + ": loading vocabulary files is not wired into 't5j data' yet; use --vocab byte");
+        return dev.t5j.tokenizer.Vocabularies.load(p, 100); // .model (T5: 100 sentinels), tokenizer.json, vocab.txt
     }
 }

@@ -23,6 +23,9 @@ public final class SyntheticTaskDefs {
     public static final long TRAIN_SIZE = 100_000_000L; // generated on demand: effectively unbounded
     public static final long VALIDATION_SIZE = 1_000L;
 
+    /** The quickstart mixture {@code synthetic_easy}: tasks a small model learns in minutes on a CPU. */
+    public static final List<String> EASY = List.of("identity", "reverse", "set", "sort", "first_token", "last_token");
+
     private SyntheticTaskDefs() {}
 
     /** The vocabulary the synthetic tasks' features use given the catalog's vocabulary. */
@@ -60,6 +63,10 @@ public final class SyntheticTaskDefs {
                     .build());
             if (SyntheticTasks.PAPER_TASKS.contains(name)) paper.add(taskName);
         }
+        List<String> easy = new ArrayList<>();
+        for (String n : EASY) if (catalog.contains(PREFIX + n)) easy.add(PREFIX + n);
+        if (!catalog.contains("synthetic_easy") && !easy.isEmpty())
+            catalog.add(Mixture.of("synthetic_easy", Rate.fixed(1.0), easy.toArray(new String[0])));
         if (!catalog.contains("synthetic_pretraining"))
             catalog.add(Mixture.of("synthetic_pretraining", Rate.fixed(1.0), paper.toArray(new String[0])));
         return skipped;

@@ -208,6 +208,8 @@ public record T5Config(
         for (int i = 0; i < sizes.length; i++) PRESETS.put("t5-" + sizes[i] + "-lm-adapt", v11s[i]);
         // Tiny configs for tests and demos (vocab 512 fits the built-in synthetic vocabularies).
         PRESETS.put("tiny", new T5Config(512, 64, 16, 128, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "relu", true, 0, 1, 0));
+        // The quickstart model: small enough to train on 2 CPU cores in minutes.
+        PRESETS.put("quickstart", new T5Config(512, 128, 32, 512, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "relu", true, 0, 1, 0));
         PRESETS.put("tiny-v1_1", new T5Config(512, 64, 16, 96, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "gated-gelu", false, 0, 1, 0));
     }
 }
