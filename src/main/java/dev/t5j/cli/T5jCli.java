@@ -21,6 +21,7 @@ import java.io.PrintWriter;
                 DataCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                TransferCommand.class,
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
                 VocabCommand.class,

@@ -40,11 +40,22 @@ public final class Torch {
         setThreads(numThreads);
     }
 
-    /** Sets libtorch's intra-op thread count (inter-op stays at 1: t5j parallelises at the op level). */
+    /**
+     * Sets the intra-op thread count of libtorch and of the OpenBLAS it calls for matrix products. OpenBLAS keeps its
+     * own pool (all cores by default) whose idle workers spin: left alone, a 1-thread run still burns two cores and a
+     * busy machine slows small steps tenfold.
+     */
     public static synchronized void setThreads(int numThreads) {
         if (numThreads < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + numThreads);
         torch.set_num_threads(numThreads);
+        org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(numThreads);
         threads = numThreads;
+    }
+
+    /** OpenBLAS's thread count (for tests and diagnostics). */
+    public static int blasThreads() {
+        init();
+        return org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads();
     }
 
     public static int threads() {

@@ -34,6 +34,7 @@ class TorchTest {
         int before = Torch.threads();
         Torch.setThreads(1);
         assertEquals(1, org.bytedeco.pytorch.global.torch.get_num_threads());
+        assertEquals(1, Torch.blasThreads(), "OpenBLAS follows the torch thread count");
         Torch.setThreads(before);
         assertEquals(before, org.bytedeco.pytorch.global.torch.get_num_threads());
         assertThrows(IllegalArgumentException.class, () -> Torch.setThreads(0));
