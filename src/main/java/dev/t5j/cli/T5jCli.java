@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 EvalCommand.class,
                 TransferCommand.class,
+                PredictCommand.class,
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
                 VocabCommand.class,

@@ -26,8 +26,14 @@ import java.util.stream.Collectors;
 public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, ScheduleCfg schedule, Loss loss, Train train,
                           Eval eval, CheckpointCfg checkpoint, String out) {
 
-    /** {@code preset} or {@code config} (a config.json) for a fresh init; {@code initFrom} loads an HF checkpoint. */
-    public record Model(String preset, String config, String initFrom, Double dropout, Integer vocabSize) {}
+    /**
+     * {@code preset} or {@code config} (a config.json) for a fresh init; {@code initFrom} loads an HF checkpoint.
+     * {@code initScheme} (e.g. "per_param_grouping___init_mean_std") applies the statistics of {@code initStatsFrom} to the
+     * fresh init; {@code preAttnLnValue} sets every pre-attention layer norm to a constant (synthetic-pretraining paper,
+     * Tables 2 and 3).
+     */
+    public record Model(String preset, String config, String initFrom, Double dropout, Integer vocabSize,
+                        String initScheme, String initStatsFrom, Double preAttnLnValue) {}
 
     /**
      * @param task        task or mixture name (see {@code t5j data list})
@@ -63,7 +69,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
     public static ObjectNode defaults() {
         try {
             return (ObjectNode) YAML.readTree("""
-                    model: {preset: tiny, config: null, init_from: null, dropout: null, vocab_size: null}
+                    model: {preset: tiny, config: null, init_from: null, dropout: null, vocab_size: null,
+                           init_scheme: null, init_stats_from: null, pre_attn_ln_value: null}
                     data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64, targets_length: 64,
                            pack: false, batch_size: 32, shuffle: true, synth_length: null, synth_pool: null}
                     optimizer: {name: adamw, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1.0e-8, clip_grad_norm: 1.0}
@@ -164,6 +171,9 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         List<String> errs = new java.util.ArrayList<>();
         int sources = (model.preset() != null ? 1 : 0) + (model.config() != null ? 1 : 0) + (model.initFrom() != null ? 1 : 0);
         if (sources != 1) errs.add("model: give exactly one of preset, config, init_from (got " + sources + ")");
+        if ((model.initScheme() == null) != (model.initStatsFrom() == null))
+            errs.add("model.init_scheme and model.init_stats_from go together");
+        if (model.initScheme() != null && model.initFrom() != null) errs.add("model.init_scheme applies to a fresh init, not with init_from");
         if (data.task() == null || data.task().isBlank()) errs.add("data.task: required (a task or mixture name)");
         if (data.inputsLength() < 1 || data.targetsLength() < 1) errs.add("data.inputs_length/targets_length must be >= 1");
         if (data.batchSize() < 1) errs.add("data.batch_size must be >= 1");

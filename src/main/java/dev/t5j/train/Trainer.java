@@ -253,7 +253,17 @@ public final class Trainer {
             if (mc.dropout() != null) c = c.withDropout(mc.dropout());
             if (mc.vocabSize() != null) c = c.withVocabSize(mc.vocabSize());
             m = T5ForConditionalGeneration.init(c, cfg.train().seed());
+            if (mc.initScheme() != null) {
+                try (T5ForConditionalGeneration stats = Checkpoint.load(Path.of(mc.initStatsFrom()))) {
+                    InitSchemes.apply(m, stats, mc.initScheme(), cfg.train().seed());
+                } catch (RuntimeException e) {
+                    m.close();
+                    throw e;
+                }
+                log.println("t5j: initialised with " + mc.initScheme() + " statistics of " + mc.initStatsFrom());
+            }
         }
+        if (mc.preAttnLnValue() != null) InitSchemes.setPreAttentionNorms(m, mc.preAttnLnValue());
         if (m.config().vocabSize() < taskVocab) {
             int v = m.config().vocabSize();
             m.close();

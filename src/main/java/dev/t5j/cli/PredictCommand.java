@@ -1,0 +1,68 @@
+package dev.t5j.cli;
+
+import dev.t5j.common.AtomicFiles;
+import dev.t5j.common.Json;
+import dev.t5j.eval.Evaluator;
+import dev.t5j.eval.Metrics;
+import dev.t5j.model.Checkpoint;
+import dev.t5j.model.T5ForConditionalGeneration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code t5j predict}: decode a task's examples and write one JSON line per example with per-example metrics. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Write predictions for a task's examples: inputs, prediction, references and per-example metric values (JSON lines).")
+public final class PredictCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model = new ModelOptions();
+    @Mixin
+    EvalCommand.DataSelection data = new EvalCommand.DataSelection();
+    @Option(names = "--split", defaultValue = "validation")
+    String split;
+    @Option(names = "-n", defaultValue = "1000", description = "Examples per task (default ${DEFAULT-VALUE})")
+    int examples;
+    @Option(names = "--max-new-tokens", defaultValue = "64")
+    int maxNew;
+    @Option(names = "--num-beams", defaultValue = "1")
+    int beams;
+    @Option(names = "--out", required = true, description = "Output file (JSON lines), written atomically")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        model.apply();
+        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
+            List<Evaluator.TaskResult> results = data.evaluator(m).evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));
+            StringBuilder sb = new StringBuilder();
+            int n = 0;
+            for (Evaluator.TaskResult r : results) {
+                List<String> metricNames = data.catalog().task(r.task()).metricNames();
+                for (Evaluator.Prediction p : r.predictions()) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("task", p.task());
+                    line.put("inputs", p.inputs());
+                    line.put("prediction", p.prediction());
+                    line.put("references", p.references());
+                    Map<String, Double> per = new LinkedHashMap<>();
+                    per.put("exact_match_ids", p.exactIds() ? 100.0 : 0.0);
+                    for (String name : metricNames) per.putAll(Metrics.byName(name).compute(List.of(p.prediction()), List.of(p.references())));
+                    line.put("metrics", per);
+                    sb.append(Json.write(line)).append('\n');
+                    n++;
+                }
+            }
+            AtomicFiles.writeBytes(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+            System.out.println("wrote " + n + " predictions to " + out);
+            EvalCommand.printTable(results, System.out);
+        }
+        return 0;
+    }
+}
