@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Training-step throughput (tokens/s, GFLOP/s, % of sgemm peak) and generation tokens/s with and without the KV cache.")
+        description = "Training-step throughput (tokens/s, GFLOP/s, %% of sgemm peak) and generation tokens/s with and without the KV cache.")
 public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "t5-small")
     String preset;

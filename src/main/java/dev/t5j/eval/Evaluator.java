@@ -79,6 +79,7 @@ public final class Evaluator {
         Generator gen = new Generator(model);
         Scorer scorer = new Scorer(model);
         int[][] preds = new int[n][];
+        double[] scores = new double[n]; // per-example log-likelihood of the targets, for score-based metrics
         double lossSum = 0;
         long lossTokens = 0;
         for (int s = 0; s < n; s += o.batchSize()) {
@@ -87,9 +88,11 @@ public final class Evaluator {
             int[][] bt = Arrays.copyOfRange(targets, s, e);
             Generator.Result r = gen.generate(bi, o.generation());
             System.arraycopy(r.sequences(), 0, preds, s, e - s);
-            for (Scorer.Score sc : scorer.score(bi, bt, false)) {
-                lossSum -= sc.sum();
-                lossTokens += sc.tokenLogProbs().length;
+            Scorer.Score[] sc = scorer.score(bi, bt, false);
+            for (int k = 0; k < sc.length; k++) {
+                scores[s + k] = sc[k].sum();
+                lossSum -= sc[k].sum();
+                lossTokens += sc[k].tokenLogProbs().length;
             }
         }
         List<Object> predObjs = new ArrayList<>();
@@ -119,6 +122,7 @@ public final class Evaluator {
         metrics.put("loss", lossTokens == 0 ? Double.NaN : lossSum / lossTokens);
         for (String name : task.metricNames()) metrics.putAll(Metrics.byName(name).compute(predTexts, refTexts));
         for (MetricFn fn : task.metricFns()) metrics.putAll(fn.compute(targetObjs, predObjs));
+        for (dev.t5j.data.ScoreMetricFn fn : task.scoreMetricFns()) metrics.putAll(fn.compute(targetObjs, scores));
         return new TaskResult(task.name(), n, metrics, out);
     }
 

@@ -24,6 +24,8 @@ public final class AdamW implements Optimizer {
     private final double weightDecay;
     private final Map<String, Tensor> m = new LinkedHashMap<>();
     private final Map<String, Tensor> v = new LinkedHashMap<>();
+    /** Parameter groups: the first matching prefix scales the learning rate (e.g. the retriever's own rate). */
+    private final Map<String, Double> lrScaleByPrefix = new LinkedHashMap<>();
     private long step;
 
     public AdamW(Map<String, Tensor> params, double beta1, double beta2, double eps, double weightDecay) {
@@ -36,6 +38,20 @@ public final class AdamW implements Optimizer {
 
     public AdamW(Map<String, Tensor> params) {
         this(params, 0.9, 0.999, 1e-8, 0.0);
+    }
+
+    /**
+     * Puts every parameter whose name starts with {@code prefix} in a group whose learning rate is {@code scale} times
+     * the scheduled one (e.g. {@code "retriever." → 0.1}). Earlier groups win.
+     */
+    public AdamW withGroup(String prefix, double scale) {
+        lrScaleByPrefix.put(prefix, scale);
+        return this;
+    }
+
+    double lrScale(String name) {
+        for (Map.Entry<String, Double> g : lrScaleByPrefix.entrySet()) if (name.startsWith(g.getKey())) return g.getValue();
+        return 1.0;
     }
 
     /** Whether {@code name} gets weight decay: not layer norms or biases. */
@@ -81,9 +97,10 @@ public final class AdamW implements Optimizer {
                 Tensor vt = v.computeIfAbsent(e.getKey(), k -> Tensors.keep(torch.zeros_like(p)));
                 mt.mul_(new Scalar(beta1)).add_(g, new Scalar(1 - beta1));
                 vt.mul_(new Scalar(beta2)).add_(g.mul(g), new Scalar(1 - beta2));
-                if (weightDecay > 0 && decays(e.getKey())) p.mul_(new Scalar(1 - lr * weightDecay));
+                double plr = lr * lrScale(e.getKey());
+                if (weightDecay > 0 && decays(e.getKey())) p.mul_(new Scalar(1 - plr * weightDecay));
                 Tensor denom = vt.div(new Scalar(bc2)).sqrt().add(new Scalar(eps));
-                p.sub_(mt.div(denom).mul(new Scalar(lr / bc1)));
+                p.sub_(mt.div(denom).mul(new Scalar(plr / bc1)));
                 g.zero_();
             }
         }

@@ -182,6 +182,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         if (!List.of("adafactor", "adamw").contains(optimizer.name())) errs.add("optimizer.name: '" + optimizer.name() + "' (allowed: adafactor, adamw)");
         if (!List.of("constant", "rsqrt", "linear", "cosine").contains(schedule.kind())) errs.add("schedule.kind: '" + schedule.kind() + "' (allowed: constant, rsqrt, linear, cosine)");
         if (!(schedule.lr() > 0)) errs.add("schedule.lr must be > 0");
+        if ((schedule.kind().equals("linear") || schedule.kind().equals("cosine")) && train.steps() <= schedule.warmup())
+            errs.add("schedule.warmup (" + schedule.warmup() + ") must be below train.steps (" + train.steps() + ") for a " + schedule.kind() + " schedule");
         if (!loss.normalize().equals("tokens") && !loss.normalize().equals("sum")) {
             try {
                 if (!(Double.parseDouble(loss.normalize()) > 0)) errs.add("loss.normalize: a number must be > 0");

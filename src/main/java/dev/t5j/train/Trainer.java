@@ -148,6 +148,7 @@ public final class Trainer {
                         if (!batches.hasNext()) throw new UserError(provider.name() + ": the training data ran out at step " + step);
                         micro.add(batches.next());
                     }
+                    long dataNanos = System.nanoTime() - t0; // time the step waited for its input pipeline
                     for (Batch b : micro) weightTotal += sum(b.decoderLossWeights());
                     double normalizer = normalizer(weightTotal);
                     for (Batch b : micro) {
@@ -178,6 +179,7 @@ public final class Trainer {
                     rec.put("lr", lr);
                     rec.put("grad_norm", gradNorm);
                     rec.put("tokens_per_sec", tokens / sec);
+                    rec.put("data_frac", dataNanos / 1e9 / sec);
                     boolean evalNow = cfg.eval().every() > 0 && st.step % cfg.eval().every() == 0 && st.step < cfg.train().steps();
                     if (evalNow) {
                         lastEval = evaluate(model, catalog, provider);

@@ -140,4 +140,39 @@ class CliTest {
         assertEquals(2, range.code());
         assertTrue(range.err().contains("99999"), range.err());
     }
+
+    @Test
+    void trainEvalPredictAndQuickstartCommandsRun() throws Exception {
+        Run pc = run("train", "--print-config", "--set", "train.steps=7");
+        assertEquals(0, pc.code(), pc.err());
+        assertTrue(pc.out().contains("steps: 7"), pc.out());
+        Run badKey = run("train", "--set", "optimizer.nme=sgd");
+        assertEquals(2, badKey.code());
+        assertTrue(badKey.err().contains("optimizer.nme") && badKey.err().contains("name"), badKey.err());
+
+        Path qs = tmp.resolve("qs");
+        Run q = run("quickstart", "--out", qs.toString(), "--set", "train.steps=3", "--set", "schedule.warmup=1", "--set", "eval.examples=4", "--set", "eval.max_new_tokens=8");
+        assertEquals(0, q.code(), q.err());
+        assertTrue(q.out().contains("synth_reverse") && q.out().contains("report:"), q.out());
+        Run again = run("quickstart", "--out", qs.toString(), "--set", "train.steps=3");
+        assertEquals(2, again.code(), "an existing run is not overwritten silently");
+
+        String[] data = {"--task", "synth_reverse", "--synth-length", "4,12", "--synth-pool", "68", "--inputs-length", "40", "--targets-length", "32"};
+        Run ev = run(concat(new String[]{"eval", "--model", qs.resolve("model").toString(), "-n", "5", "--max-new-tokens", "8", "--json"}, data));
+        assertEquals(0, ev.code(), ev.err());
+        assertTrue(ev.out().contains("\"synth_reverse\"") && ev.out().contains("exact_match_ids"), ev.out());
+        Path preds = tmp.resolve("preds.jsonl");
+        Run pr = run(concat(new String[]{"predict", "--model", qs.resolve("model").toString(), "-n", "5", "--max-new-tokens", "8", "--out", preds.toString()}, data));
+        assertEquals(0, pr.code(), pr.err());
+        java.util.List<String> lines = Files.readAllLines(preds);
+        assertEquals(5, lines.size());
+        JsonNode first = Json.readLine(preds, 1, lines.get(0));
+        for (String f : new String[]{"task", "inputs", "prediction", "references", "metrics"}) assertTrue(first.has(f), f);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

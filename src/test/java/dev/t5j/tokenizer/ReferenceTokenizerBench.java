@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Not a test: a benchmark main for docs/bench-tokenizer.md. Times the real sentencepiece C++ library (through DJL's
+ * Not a test: a benchmark main for BENCHMARKS.md (Tokenizer). Times the real sentencepiece C++ library (through DJL's
  * JNI binding) on the same sentences as {@code t5j bench tokenizer}, single-threaded and on N threads.
  * Run: {@code java -cp target/test-classes:target/classes:<test classpath> dev.t5j.tokenizer.ReferenceTokenizerBench MODEL INPUT.jsonl SECONDS THREADS}
  */

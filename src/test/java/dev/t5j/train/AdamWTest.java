@@ -36,4 +36,23 @@ class AdamWTest {
         w.close();
         norm.close();
     }
+
+    @Test
+    void parameterGroupsScaleTheLearningRate() {
+        Tensor a = Tensors.keep(Tensors.floats(new float[]{1f}, 1)).set_requires_grad(true);
+        Tensor b = Tensors.keep(Tensors.floats(new float[]{1f}, 1)).set_requires_grad(true);
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        params.put("reader.w", a);
+        params.put("retriever.w", b);
+        try (AdamW opt = new AdamW(params).withGroup("retriever.", 0.1)) {
+            try (var s = new PointerScope()) {
+                a.add(b).sum().backward();
+            }
+            opt.step(0.1);
+            assertEquals(0.9f, Tensors.toFloats(a)[0], 1e-6); // an Adam step moves by lr
+            assertEquals(0.99f, Tensors.toFloats(b)[0], 1e-6); // the retriever group by lr/10
+        }
+        a.close();
+        b.close();
+    }
 }
