@@ -59,21 +59,6 @@ public final class ByteVocabulary implements Vocabulary {
     }
 
     @Override
-    public int padId() {
-        return 0;
-    }
-
-    @Override
-    public int eosId() {
-        return 1;
-    }
-
-    @Override
-    public int unkId() {
-        return 2;
-    }
-
-    @Override
     public int extraIds() {
         return extraIds;
     }

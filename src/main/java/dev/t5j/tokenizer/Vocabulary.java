@@ -14,11 +14,18 @@ public interface Vocabulary {
     /** Number of ids, sentinels ({@link #extraIds()}) included. */
     int vocabSize();
 
-    int padId();
+    /** T5's convention (pad 0, EOS 1, unk 2) unless a vocabulary says otherwise. */
+    default int padId() {
+        return 0;
+    }
 
-    int eosId();
+    default int eosId() {
+        return 1;
+    }
 
-    int unkId();
+    default int unkId() {
+        return 2;
+    }
 
     /** Number of sentinel ids ({@code <extra_id_0>} = vocabSize()-1 and counting down). 0 when there are none. */
     default int extraIds() {

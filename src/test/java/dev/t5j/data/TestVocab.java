@@ -53,21 +53,6 @@ final class TestVocab implements Vocabulary {
     }
 
     @Override
-    public int padId() {
-        return 0;
-    }
-
-    @Override
-    public int eosId() {
-        return 1;
-    }
-
-    @Override
-    public int unkId() {
-        return 2;
-    }
-
-    @Override
     public int extraIds() {
         return extraIds;
     }

@@ -43,21 +43,6 @@ final class FakeT5Vocabulary implements Vocabulary {
     }
 
     @Override
-    public int padId() {
-        return 0;
-    }
-
-    @Override
-    public int eosId() {
-        return 1;
-    }
-
-    @Override
-    public int unkId() {
-        return 2;
-    }
-
-    @Override
     public int extraIds() {
         return 100;
     }
