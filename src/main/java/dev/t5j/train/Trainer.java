@@ -101,9 +101,6 @@ public final class Trainer {
         if (resume && resumeFrom == null) log.println("t5j: no checkpoint in " + ckpts.dir() + "; starting from scratch");
         if (!resume && Files.exists(runDir.resolve("metrics.jsonl")))
             throw new UserError(runDir + ": holds a previous run; pass --resume to continue it or choose another 'out'");
-        Files.createDirectories(runDir);
-        AtomicFiles.writeString(runDir.resolve("config.yaml"), cfg.toYaml());
-
         Vocabulary vocab = DataVocabularies.resolve(cfg.data().vocab());
         DataCatalog catalog = catalog(cfg.data(), vocab);
         DatasetProvider provider = catalog.get(cfg.data().task());
@@ -111,6 +108,9 @@ public final class Trainer {
         ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths).withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
         provider.check(catalog, train);
         int taskVocab = taskVocabSize(provider, catalog, train);
+        // Inputs are valid: the resolved config goes into the run directory before anything else is written.
+        Files.createDirectories(runDir);
+        AtomicFiles.writeString(runDir.resolve("config.yaml"), cfg.toYaml());
 
         State st = new State();
         long resumeStep = resumeFrom == null ? 0 : RunCheckpoints.readState(resumeFrom).step();
