@@ -18,7 +18,7 @@ import java.util.OptionalLong;
  * one element at a time; elements of other shards are skipped without building trees. Line numbers in errors are
  * where the element starts.
  */
-public final class JsonArraySource implements DataSource {
+public final class JsonArraySource implements FileBackedSource {
     private final FileSplits files;
     private final String arrayField;
 
@@ -28,19 +28,8 @@ public final class JsonArraySource implements DataSource {
     }
 
     @Override
-    public List<String> splits() {
-        return files.splits();
-    }
-
-    @Override
-    public void check(String split) {
-        DataSource.super.check(split);
-        files.resolve(split);
-    }
-
-    @Override
-    public List<Path> files(String split) {
-        return files.resolve(split);
+    public FileSplits fileSplits() {
+        return files;
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * Base for sources with one example per line (jsonl, tsv, text). Lines are numbered per file (1-based) for error
  * messages; sharding is round-robin over the split's example positions, and lines of other shards are not parsed.
  */
-public abstract class LineSource implements DataSource {
+public abstract class LineSource implements FileBackedSource {
     protected final FileSplits files;
     private final int skipHeaderLines;
     private final boolean skipBlank;
@@ -30,19 +30,8 @@ public abstract class LineSource implements DataSource {
     protected abstract Example parse(Path file, long lineNo, String line);
 
     @Override
-    public List<String> splits() {
-        return files.splits();
-    }
-
-    @Override
-    public void check(String split) {
-        DataSource.super.check(split);
-        files.resolve(split);
-    }
-
-    @Override
-    public List<Path> files(String split) {
-        return files.resolve(split);
+    public FileSplits fileSplits() {
+        return files;
     }
 
     @Override
