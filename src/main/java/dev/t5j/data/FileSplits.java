@@ -39,6 +39,11 @@ public final class FileSplits {
         return List.copyOf(patterns.keySet());
     }
 
+    /** "[train=[a.jsonl], validation=[b.jsonl]]": the splits and their patterns, for describing a source. */
+    public String describe() {
+        return splits().stream().map(s -> s + "=" + patterns(s)).toList().toString();
+    }
+
     public List<String> patterns(String split) {
         return patterns.getOrDefault(split, List.of());
     }

@@ -137,6 +137,6 @@ public final class JsonArraySource implements FileBackedSource {
     @Override
     public String describe() {
         return "json array" + (arrayField.isEmpty() ? "" : " '" + arrayField + "'") + " "
-                + files.splits().stream().map(s -> s + "=" + files.patterns(s)).toList();
+                + files.describe();
     }
 }

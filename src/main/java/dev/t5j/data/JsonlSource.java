@@ -44,6 +44,6 @@ public class JsonlSource extends LineSource {
 
     @Override
     public String describe() {
-        return "jsonl " + files.splits().stream().map(s -> s + "=" + files.patterns(s)).toList();
+        return "jsonl " + files.describe();
     }
 }

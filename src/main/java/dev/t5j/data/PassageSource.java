@@ -22,6 +22,6 @@ public final class PassageSource extends JsonlSource {
 
     @Override
     public String describe() {
-        return "passages " + files.splits().stream().map(s -> s + "=" + files.patterns(s)).toList();
+        return "passages " + files.describe();
     }
 }

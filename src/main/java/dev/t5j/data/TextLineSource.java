@@ -18,6 +18,6 @@ public final class TextLineSource extends LineSource {
 
     @Override
     public String describe() {
-        return "text " + files.splits().stream().map(s -> s + "=" + files.patterns(s)).toList();
+        return "text " + files.describe();
     }
 }

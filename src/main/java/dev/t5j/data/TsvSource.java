@@ -34,6 +34,6 @@ public final class TsvSource extends LineSource {
 
     @Override
     public String describe() {
-        return "tsv " + fieldNames + " " + files.splits().stream().map(s -> s + "=" + files.patterns(s)).toList();
+        return "tsv " + fieldNames + " " + files.describe();
     }
 }
