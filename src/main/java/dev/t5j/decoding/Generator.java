@@ -35,11 +35,31 @@ public final class Generator {
             Tensor ids = Tensors.longs(inputIds, model.config().padTokenId());
             Tensor mask = Tensors.lengthMask(inputIds);
             Tensor enc = model.encode(ids, mask);
-            if (cfg.numBeams() > 1) return new BeamSearch(model, cfg).run(enc, mask, inputIds.length);
-            return greedyOrSample(enc, mask, inputIds.length, cfg);
+            return decodeFrom(enc, mask, cfg);
         } finally {
             model.train(wasTraining);
         }
+    }
+
+    /**
+     * Decodes from encoder states computed by the caller (fusion-in-decoder concatenates several passages' states).
+     * {@code enc} [B, S, d] and {@code mask} [B, S] must stay alive for the call; the model should be in eval mode and
+     * gradients off, as in {@link #generate}.
+     */
+    public Result generateFromEncoded(Tensor enc, Tensor mask, GenerationConfig cfg) {
+        boolean wasTraining = model.isTraining();
+        model.train(false);
+        try (PointerScope outer = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            return decodeFrom(enc, mask, cfg);
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    private Result decodeFrom(Tensor enc, Tensor mask, GenerationConfig cfg) {
+        int batch = (int) enc.size(0);
+        if (cfg.numBeams() > 1) return new BeamSearch(model, cfg).run(enc, mask, batch);
+        return greedyOrSample(enc, mask, batch, cfg);
     }
 
     private Result greedyOrSample(Tensor enc, Tensor mask, int batch, GenerationConfig cfg) {

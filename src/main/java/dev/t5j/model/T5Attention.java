@@ -96,11 +96,17 @@ final class T5Attention {
      * @return [B, T, d_model]
      */
     Tensor attend(Tensor hidden, Tensor keys, Tensor values, Tensor bias, boolean train) {
+        return attend(hidden, keys, values, bias, train, null);
+    }
+
+    /** As above; when {@code weightsOut} is given, its slot 0 receives the attention probabilities [B, h, T, K] (before dropout). */
+    Tensor attend(Tensor hidden, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
         long b = hidden.size(0);
         Tensor query = shape(hidden, q);
         Tensor scores = query.matmul(keys.transpose(3, 2));
         if (bias != null) scores = scores.add(bias);
         Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(values.scalar_type());
+        if (weightsOut != null) weightsOut[0] = weights;
         weights = torch.dropout(weights, dropout, train);
         Tensor out = weights.matmul(values).transpose(1, 2).contiguous().view(b, -1, (long) heads * dKv);
         return torch.linear(out, o);

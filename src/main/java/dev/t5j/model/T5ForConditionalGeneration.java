@@ -104,6 +104,15 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         return logits(decode(decoderInputIds, enc, attentionMask, null, null));
     }
 
+    /**
+     * While {@code sink} is non-null, every decoder pass appends per decoder layer (in order) the cross-attention
+     * probability times the value norm, averaged over heads: [B, T, K] fp32. Atlas's attention-distillation teacher
+     * (ADist) is built from it. Pass null to stop recording.
+     */
+    public void recordCrossAttention(java.util.List<Tensor> sink) {
+        for (T5Block b : decoder.block) b.crossAttention.probe = sink;
+    }
+
     public DecoderCache newCache() {
         return new DecoderCache(config.numDecoderLayers());
     }

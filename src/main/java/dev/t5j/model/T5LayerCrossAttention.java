@@ -1,7 +1,10 @@
 package dev.t5j.model;
 
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+
+import java.util.List;
 
 /**
  * Pre-norm residual cross-attention sub-layer ({@code layer.1} of a decoder block): no position bias, only the
@@ -11,6 +14,8 @@ final class T5LayerCrossAttention {
     final T5Attention encDecAttention;
     final T5LayerNorm layerNorm;
     private final double dropout;
+    /** When set, each forward appends mean over heads of (attention probability × value norm), [B, T, K]. */
+    List<Tensor> probe;
 
     T5LayerCrossAttention(Params p, String prefix, T5Config c) {
         encDecAttention = new T5Attention(p, prefix + ".EncDecAttention", c, true, false);
@@ -30,7 +35,13 @@ final class T5LayerCrossAttention {
             values = encDecAttention.shape(encoderHidden, encDecAttention.v);
             if (cache != null) cache.setCross(keys, values);
         }
-        Tensor out = encDecAttention.attend(normed, keys, values, crossBias, train);
+        Tensor[] weights = probe == null ? null : new Tensor[1];
+        Tensor out = encDecAttention.attend(normed, keys, values, crossBias, train, weights);
+        if (probe != null) {
+            // Atlas's "norms" aggregate (evalnormsum): attention probability scaled by the L2 norm of the value it reads.
+            Tensor vNorm = values.to(torch.ScalarType.Float).square().sum(new long[]{-1}, false, new ScalarTypeOptional()).sqrt(); // [B, h, K]
+            probe.add(weights[0].to(torch.ScalarType.Float).mul(vNorm.unsqueeze(2)).mean(new long[]{1}, false, new ScalarTypeOptional()));
+        }
         return x.add(torch.dropout(out, dropout, train));
     }
 }

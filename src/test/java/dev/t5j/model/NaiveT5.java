@@ -10,11 +10,13 @@ import java.util.Map;
  * {@code modeling_t5.py} formulas. Tests compare the libtorch model against it; it shares no code with the model
  * except reading the parameter values.
  */
-final class NaiveT5 {
+public final class NaiveT5 {
+    /** When non-null, each cross-attention appends mean over heads of (probability × value norm), [T][K]. */
+    public java.util.List<double[][]> crossProbe;
     private final T5Config c;
     private final Map<String, float[]> w = new HashMap<>();
 
-    NaiveT5(T5ForConditionalGeneration model) {
+    public NaiveT5(T5ForConditionalGeneration model) {
         this.c = model.config();
         model.parameters().forEach((k, v) -> w.put(k, Tensors.toFloats(v)));
     }
@@ -67,6 +69,7 @@ final class NaiveT5 {
     }
 
     private double[][] attention(String prefix, double[][] xq, double[][] xkv, double[][][] bias, boolean[] keyMask, boolean causal) {
+        double[][] probeOut = crossProbe != null && prefix.endsWith("EncDecAttention") ? new double[xq.length][xkv.length] : null;
         int h = c.numHeads(), dk = c.dKv(), inner = c.innerDim(), d = c.dModel();
         double[][] q = linear(xq, p(prefix + ".q.weight"), inner, d);
         double[][] k = linear(xkv, p(prefix + ".k.weight"), inner, d);
@@ -93,7 +96,14 @@ final class NaiveT5 {
                 }
                 for (int j = 0; j < s.length; j++)
                     for (int e = 0; e < dk; e++) ctx[i][head * dk + e] += s[j] / sum * v[j][head * dk + e];
+                if (probeOut != null)
+                    for (int j = 0; j < s.length; j++) {
+                        double nv = 0;
+                        for (int e = 0; e < dk; e++) nv += v[j][head * dk + e] * v[j][head * dk + e];
+                        probeOut[i][j] += s[j] / sum * Math.sqrt(nv) / h;
+                    }
             }
+        if (probeOut != null) crossProbe.add(probeOut);
         return linear(ctx, p(prefix + ".o.weight"), d, inner);
     }
 
@@ -141,7 +151,12 @@ final class NaiveT5 {
     }
 
     /** Logits [T][V] for one unpadded input and the given decoder input ids. */
-    double[][] logits(int[] input, int[] decoderInput) {
+    public double[][] logits(int[] input, int[] decoderInput) {
+        return decodeLogits(encode(input), null, decoderInput);
+    }
+
+    /** Encoder output [S][d] of one unpadded input. */
+    public double[][] encode(int[] input) {
         double[][] x = embed(input);
         double[][][] eb = bias("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", input.length, input.length, true);
         for (int i = 0; i < c.numLayers(); i++) {
@@ -149,15 +164,18 @@ final class NaiveT5 {
             addInto(x, attention(b + ".layer.0.SelfAttention", rms(x, b + ".layer.0.layer_norm.weight"), rms(x, b + ".layer.0.layer_norm.weight"), eb, null, false));
             addInto(x, ff(b + ".layer.1.DenseReluDense", rms(x, b + ".layer.1.layer_norm.weight")));
         }
-        double[][] enc = rms(x, "encoder.final_layer_norm.weight");
+        return rms(x, "encoder.final_layer_norm.weight");
+    }
 
+    /** Logits [T][V] over encoder states {@code enc} [S][d] (keys where {@code encMask} is false are ignored; null = all). */
+    public double[][] decodeLogits(double[][] enc, boolean[] encMask, int[] decoderInput) {
         double[][] y = embed(decoderInput);
         double[][][] db = bias("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", decoderInput.length, decoderInput.length, false);
         for (int i = 0; i < c.numDecoderLayers(); i++) {
             String b = "decoder.block." + i;
             double[][] n0 = rms(y, b + ".layer.0.layer_norm.weight");
             addInto(y, attention(b + ".layer.0.SelfAttention", n0, n0, db, null, true));
-            addInto(y, attention(b + ".layer.1.EncDecAttention", rms(y, b + ".layer.1.layer_norm.weight"), enc, null, null, false));
+            addInto(y, attention(b + ".layer.1.EncDecAttention", rms(y, b + ".layer.1.layer_norm.weight"), enc, null, encMask, false));
             addInto(y, ff(b + ".layer.2.DenseReluDense", rms(y, b + ".layer.2.layer_norm.weight")));
         }
         double[][] out = rms(y, "decoder.final_layer_norm.weight");
