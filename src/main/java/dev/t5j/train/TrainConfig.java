@@ -1,23 +1,11 @@
 package dev.t5j.train;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.t5j.common.UserError;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * A training run as plain data, read from YAML or JSON (snake_case keys) with {@code --set a.b=value} overrides.
@@ -60,15 +48,9 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
     /** {@code every} 0 = only at the end; {@code bestMetric} e.g. "eval/synth_reverse/seq_em" (higher is better). */
     public record CheckpointCfg(long every, int keep, String bestMetric) {}
 
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
-
     /** The built-in defaults every config starts from. */
     public static ObjectNode defaults() {
-        try {
-            return (ObjectNode) YAML.readTree("""
+        return ConfigTree.parseDefaults("""
                     model: {preset: tiny, config: null, init_from: null, dropout: null, vocab_size: null,
                            init_scheme: null, init_stats_from: null, pre_attn_ln_value: null}
                     data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64, targets_length: 64,
@@ -81,90 +63,13 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                     checkpoint: {every: 0, keep: 2, best_metric: null}
                     out: runs/train
                     """);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Defaults ← file (may be null) ← overrides ("a.b=value", value parsed as YAML). */
     public static TrainConfig load(Path file, List<String> overrides) {
-        ObjectNode tree = defaults();
-        if (file != null) {
-            JsonNode user;
-            try {
-                user = YAML.readTree(Files.readString(file));
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new UserError(file + ": config file not found");
-            } catch (IOException e) {
-                throw new UserError(file + ": not valid YAML/JSON: " + e.getMessage().lines().findFirst().orElse(""));
-            }
-            if (user != null && !user.isNull()) {
-                if (!user.isObject()) throw new UserError(file + ": the config must be a mapping of sections");
-                merge(tree, (ObjectNode) user, "", file.toString());
-            }
-        }
-        for (String o : overrides) applyOverride(tree, o);
-        return bind(tree, file == null ? "config" : file.toString());
-    }
-
-    private static void merge(ObjectNode into, ObjectNode from, String path, String source) {
-        from.fields().forEachRemaining(e -> {
-            String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-            JsonNode cur = into.get(e.getKey());
-            if (cur == null) throw unknownKey(source, key, into);
-            if (cur.isObject() && e.getValue().isObject()) merge((ObjectNode) cur, (ObjectNode) e.getValue(), key, source);
-            else into.set(e.getKey(), e.getValue());
-        });
-    }
-
-    private static UserError unknownKey(String source, String key, ObjectNode parent) {
-        List<String> allowed = new java.util.ArrayList<>();
-        parent.fieldNames().forEachRemaining(allowed::add);
-        return new UserError(source + ": unknown config key '" + key + "'; allowed here: " + String.join(", ", allowed));
-    }
-
-    static void applyOverride(ObjectNode tree, String override) {
-        int eq = override.indexOf('=');
-        if (eq <= 0) throw new UserError("--set '" + override + "': expected key=value, e.g. train.steps=100");
-        String key = override.substring(0, eq).trim();
-        String raw = override.substring(eq + 1);
-        String[] parts = key.split("\\.");
-        ObjectNode node = tree;
-        for (int i = 0; i < parts.length - 1; i++) {
-            JsonNode child = node.get(parts[i]);
-            if (child == null || !child.isObject()) throw unknownKey("--set", String.join(".", java.util.Arrays.copyOf(parts, i + 1)), node);
-            node = (ObjectNode) child;
-        }
-        String leaf = parts[parts.length - 1];
-        if (!node.has(leaf)) throw unknownKey("--set", key, node);
-        JsonNode value;
-        try {
-            value = raw.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(raw);
-        } catch (IOException e) {
-            value = JsonNodeFactory.instance.textNode(raw);
-        }
-        node.set(leaf, value == null ? JsonNodeFactory.instance.nullNode() : value);
-    }
-
-    private static TrainConfig bind(ObjectNode tree, String source) {
-        try {
-            TrainConfig c = YAML.treeToValue(tree, TrainConfig.class);
-            c.validate(source);
-            return c;
-        } catch (UnrecognizedPropertyException e) {
-            throw new UserError(source + ": unknown config key '" + path(e) + "'; allowed: "
-                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
-        } catch (InvalidFormatException e) {
-            throw new UserError(source + ": config key '" + path(e) + "': '" + e.getValue() + "' is not a valid " + e.getTargetType().getSimpleName().toLowerCase());
-        } catch (MismatchedInputException e) {
-            throw new UserError(source + ": config key '" + path(e) + "': wrong type (expected " + e.getTargetType().getSimpleName().toLowerCase() + ")");
-        } catch (IOException e) {
-            throw new UserError(source + ": " + e.getMessage());
-        }
-    }
-
-    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+        TrainConfig c = ConfigTree.load(defaults(), file, overrides, TrainConfig.class);
+        c.validate(file == null ? "config" : file.toString());
+        return c;
     }
 
     private void validate(String source) {
@@ -202,11 +107,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
 
     /** The fully resolved config as YAML (written into the run directory first). */
     public String toYaml() {
-        try {
-            return YAML.writeValueAsString(this);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ConfigTree.toYaml(this);
     }
 
     public Path outDir() {
