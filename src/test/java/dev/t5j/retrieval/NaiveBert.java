@@ -74,7 +74,7 @@ final class NaiveBert {
             r = 2 / Math.sqrt(Math.PI) * sum;
         } else if (ax < 6) {
             // Simpson on 2/sqrt(pi) * integral of exp(-t^2): the series above cancels badly here.
-            int n = 4000;
+            int n = 400;
             double hh = ax / n, s = 1 + Math.exp(-ax * ax);
             for (int i = 1; i < n; i++) s += (i % 2 == 1 ? 4 : 2) * Math.exp(-(i * hh) * (i * hh));
             r = 2 / Math.sqrt(Math.PI) * s * hh / 3;
