@@ -27,8 +27,8 @@ public final class Params implements AutoCloseable {
         return dtype;
     }
 
-    /** Creates a trainable parameter drawn from N(0, std²) in fp32, then cast to this store's dtype. */
-    Tensor normal(String name, double std, long... shape) {
+    /** Creates a trainable parameter drawn from N(0, std²) in fp32, then cast to this store's dtype (public: other model families, e.g. retrieval.BertModel, share this store). */
+    public Tensor normal(String name, double std, long... shape) {
         Torch.init();
         Tensor t;
         try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
@@ -39,7 +39,7 @@ public final class Params implements AutoCloseable {
         return add(name, t);
     }
 
-    Tensor constant(String name, double value, long... shape) {
+    public Tensor constant(String name, double value, long... shape) {
         Torch.init();
         Tensor t;
         try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {

@@ -1,0 +1,308 @@
+package dev.t5j.retrieval.index;
+
+import dev.t5j.engine.Tensors;
+import dev.t5j.engine.Torch;
+import dev.t5j.model.io.HalfFloats;
+import dev.t5j.retrieval.Passage;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.ShortPointer;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exact inner-product index, Atlas's {@code DistributedIndex}: passage embeddings in row-major [rows, dim] libtorch
+ * tensors (fp32 or fp16), split into contiguous shards. A search scores a block of rows per BLAS matrix product
+ * ({@code queries @ block^T}, fp32 accumulation; fp16 rows are widened block by block), keeps each shard's top-k with a
+ * deterministic order (score, then row) and merges the shard candidates into the final top-k exactly as Atlas's second
+ * {@code topk} does. Why libtorch rather than Java loops: docs/bench-index.md (BLAS is several times faster per batch).
+ *
+ * <p>Embeddings live in native memory, not on the Java heap; {@link #close()} frees them. Searches are thread-safe.
+ */
+public final class FlatIndex implements PassageIndex {
+    /** Upper bound on the scores block (floats) one matrix product produces: 16 MB, so blocks stay cache-friendly. */
+    private static final int BLOCK_FLOATS = 1 << 22;
+
+    /** Rows {@code [first, first + rows)} in {@code emb} ([rows, dim], dtype of the index, CPU, contiguous). */
+    record Shard(int first, int rows, Tensor emb) {}
+
+    private final List<Passage> passages;
+    private final int dim;
+    private final IndexDtype dtype;
+    private final String fingerprint;
+    private final List<Shard> shards;
+    private IndexManifest manifest;
+    private boolean closed;
+
+    private FlatIndex(List<Passage> passages, int dim, IndexDtype dtype, String fingerprint, List<Shard> shards) {
+        this.passages = passages;
+        this.dim = dim;
+        this.dtype = dtype;
+        this.fingerprint = fingerprint;
+        this.shards = shards;
+    }
+
+    /** An index with uninitialised rows, to be filled with {@link #setRows}. */
+    static FlatIndex allocate(List<Passage> passages, int dim, IndexDtype dtype, int shardCount, String fingerprint) {
+        if (passages.isEmpty()) throw new IllegalArgumentException("an index needs at least one passage");
+        if (dim < 1) throw new IllegalArgumentException("dim must be >= 1, got " + dim);
+        Torch.init();
+        int[] bounds = split(passages.size(), shardCount);
+        List<Shard> shards = new ArrayList<>();
+        for (int s = 0; s + 1 < bounds.length; s++) {
+            int rows = bounds[s + 1] - bounds[s];
+            Tensor t = Tensors.keep(torch.empty(new long[] {rows, dim}, new TensorOptions(scalarType(dtype)), new MemoryFormatOptional()));
+            shards.add(new Shard(bounds[s], rows, t));
+        }
+        return new FlatIndex(List.copyOf(passages), dim, dtype, fingerprint, shards);
+    }
+
+    /** An index over given vectors (one row per passage), e.g. re-embedded passages or tests. */
+    public static FlatIndex of(List<Passage> passages, float[][] vectors, IndexDtype dtype, int shardCount, String fingerprint) {
+        if (vectors.length != passages.size())
+            throw new IllegalArgumentException(vectors.length + " vectors for " + passages.size() + " passages");
+        FlatIndex idx = allocate(passages, vectors.length == 0 ? 1 : vectors[0].length, dtype, shardCount, fingerprint);
+        idx.setRows(0, vectors);
+        return idx;
+    }
+
+    /** Boundaries of {@code n} rows split into {@code min(s, n)} contiguous near-equal shards: {@code [0, ..., n]}. */
+    static int[] split(int n, int s) {
+        int parts = Math.max(1, Math.min(s, n));
+        int[] b = new int[parts + 1];
+        for (int i = 0; i <= parts; i++) b[i] = (int) ((long) n * i / parts);
+        return b;
+    }
+
+    static ScalarType scalarType(IndexDtype d) {
+        return d == IndexDtype.FP16 ? ScalarType.Half : ScalarType.Float;
+    }
+
+    /** Stores {@code rows.length} embeddings from row {@code first} on (fp16: rounded to nearest even). */
+    void setRows(int first, float[][] rows) {
+        checkOpen();
+        short[] half = dtype == IndexDtype.FP16 ? new short[dim] : null;
+        for (int i = 0; i < rows.length; i++) {
+            float[] v = rows[i];
+            if (v.length != dim) throw new IllegalArgumentException("row " + (first + i) + " has " + v.length + " values, the index dim is " + dim);
+            int r = first + i;
+            Shard sh = shardOf(r);
+            long off = (long) (r - sh.first) * dim;
+            if (half == null) {
+                new FloatPointer(sh.emb.data_ptr()).position(off).put(v, 0, dim);
+            } else {
+                for (int j = 0; j < dim; j++) half[j] = HalfFloats.floatToF16(v[j]);
+                new ShortPointer(sh.emb.data_ptr()).position(off).put(half, 0, dim);
+            }
+        }
+    }
+
+    /** Copies rows {@code [first, first + n)} as fp32 into {@code dst} (row-major, from offset 0). */
+    public void copyRows(int first, int n, float[] dst) {
+        checkOpen();
+        short[] half = dtype == IndexDtype.FP16 ? new short[dim] : null;
+        for (int i = 0; i < n; i++) {
+            int r = first + i;
+            Shard sh = shardOf(r);
+            long off = (long) (r - sh.first) * dim;
+            if (half == null) {
+                new FloatPointer(sh.emb.data_ptr()).position(off).get(dst, i * dim, dim);
+            } else {
+                new ShortPointer(sh.emb.data_ptr()).position(off).get(half, 0, dim);
+                for (int j = 0; j < dim; j++) dst[i * dim + j] = HalfFloats.f16ToFloat(half[j]);
+            }
+        }
+    }
+
+    /** One row as fp32. */
+    public float[] row(int r) {
+        float[] v = new float[dim];
+        copyRows(r, 1, v);
+        return v;
+    }
+
+    private Shard shardOf(int row) {
+        if (row < 0 || row >= passages.size()) throw new IndexOutOfBoundsException("row " + row + " of " + passages.size());
+        int lo = 0;
+        int hi = shards.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (shards.get(mid).first <= row) lo = mid;
+            else hi = mid - 1;
+        }
+        return shards.get(lo);
+    }
+
+    @Override
+    public List<List<Hit>> search(float[][] queries, int k) {
+        checkOpen();
+        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
+        int b = queries.length;
+        int kk = Math.min(k, passages.size());
+        List<List<Hit>> out = new ArrayList<>(b);
+        if (b == 0) return out;
+        float[] flat = new float[b * dim];
+        for (int i = 0; i < b; i++) {
+            if (queries[i].length != dim)
+                throw new IllegalArgumentException("query " + i + " has " + queries[i].length + " values, the index dim is " + dim);
+            System.arraycopy(queries[i], 0, flat, i * dim, dim);
+        }
+        TopK[] merged = new TopK[b];
+        for (int i = 0; i < b; i++) merged[i] = new TopK(kk);
+        if (kk > 0) {
+            int blockRows = Math.max(256, Math.min(65536, BLOCK_FLOATS / b));
+            float[] scratch = new float[b * Math.min(blockRows, maxShardRows())];
+            try (PointerScope scope = new PointerScope()) {
+                Tensor q = torch.empty(new long[] {b, dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+                new FloatPointer(q.data_ptr()).put(flat, 0, flat.length);
+                Tensor widened = dtype == IndexDtype.FP16
+                        ? torch.empty(new long[] {Math.min(blockRows, maxShardRows()), dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional())
+                        : null;
+                for (Shard sh : shards) {
+                    TopK[] local = new TopK[b];
+                    for (int i = 0; i < b; i++) local[i] = new TopK(kk);
+                    scan(sh, q, b, blockRows, scratch, widened, local);
+                    for (int i = 0; i < b; i++) merged[i].merge(local[i]); // Atlas: topk over the shards' candidates
+                }
+            }
+        }
+        for (int i = 0; i < b; i++) out.add(hits(merged[i]));
+        return out;
+    }
+
+    private int maxShardRows() {
+        int m = 0;
+        for (Shard s : shards) m = Math.max(m, s.rows);
+        return m;
+    }
+
+    private void scan(Shard sh, Tensor q, int b, int blockRows, float[] scratch, Tensor widened, TopK[] top) {
+        for (int start = 0; start < sh.rows; start += blockRows) {
+            int len = Math.min(blockRows, sh.rows - start);
+            try (PointerScope s = new PointerScope()) {
+                Tensor block = sh.emb.narrow(0, start, len);
+                if (widened != null) {
+                    Tensor w = widened.narrow(0, 0, len);
+                    w.copy_(block);
+                    block = w;
+                }
+                Tensor scores = q.mm(block.t()); // [b, len], contiguous
+                scores.data_ptr_float().get(scratch, 0, b * len);
+            }
+            int row0 = sh.first + start;
+            for (int i = 0; i < b; i++) {
+                TopK t = top[i];
+                float thr = t.threshold();
+                int base = i * len;
+                for (int j = 0; j < len; j++) {
+                    float s = scratch[base + j];
+                    if (s >= thr) {
+                        t.offer(s, row0 + j);
+                        thr = t.threshold();
+                    }
+                }
+            }
+        }
+    }
+
+    private List<Hit> hits(TopK t) {
+        long[] keys = t.sortedPairs();
+        List<Hit> hits = new ArrayList<>(keys.length);
+        for (int r = 0; r < keys.length; r++) {
+            int row = TopK.rowOf(keys[r]);
+            hits.add(new Hit(passages.get(row), row, TopK.scoreOf(keys[r]), r + 1));
+        }
+        return hits;
+    }
+
+    @Override
+    public int size() {
+        return passages.size();
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    public IndexDtype dtype() {
+        return dtype;
+    }
+
+    public int shardCount() {
+        return shards.size();
+    }
+
+    /** Rows per shard, in order. */
+    public int[] shardSizes() {
+        int[] s = new int[shards.size()];
+        for (int i = 0; i < s.length; i++) s[i] = shards.get(i).rows;
+        return s;
+    }
+
+    List<Shard> shards() {
+        return shards;
+    }
+
+    @Override
+    public String encoderFingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public List<Passage> passages() {
+        return passages;
+    }
+
+    @Override
+    public synchronized IndexManifest manifest() {
+        if (manifest == null) manifest = FlatIndexFiles.describe(this, null, null);
+        return manifest;
+    }
+
+    synchronized void manifest(IndexManifest m) {
+        this.manifest = m;
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        checkOpen();
+        manifest(FlatIndexFiles.save(this, dir));
+    }
+
+    /** Loads a flat index; see {@link IndexLoadOptions} for re-sharding and the fingerprint check. */
+    public static FlatIndex load(Path dir, IndexLoadOptions options) {
+        IndexManifest m = IndexManifest.read(dir);
+        if (!m.type().equals(IndexManifest.TYPE_FLAT))
+            throw dev.t5j.common.UserError.at(dir.resolve(IndexManifest.FILE), 0, "type", "expected a flat index, got '" + m.type() + "'");
+        return load(dir, m, options);
+    }
+
+    static FlatIndex load(Path dir, IndexManifest m, IndexLoadOptions options) {
+        m.checkFingerprint(dir, options);
+        return FlatIndexFiles.load(dir, m, options);
+    }
+
+    static FlatIndex assemble(List<Passage> passages, int dim, IndexDtype dtype, String fingerprint, int shardCount) {
+        return allocate(passages, dim, dtype, shardCount, fingerprint);
+    }
+
+    private synchronized void checkOpen() {
+        if (closed) throw new IllegalStateException("index is closed");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (Shard s : shards) Tensors.free(s.emb);
+    }
+}

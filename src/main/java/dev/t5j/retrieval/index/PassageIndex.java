@@ -1,0 +1,93 @@
+package dev.t5j.retrieval.index;
+
+import dev.t5j.engine.Tensors;
+import dev.t5j.retrieval.Passage;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A searchable passage corpus: inner-product top-k over passage embeddings. {@link FlatIndex} is exact (Atlas's
+ * default); {@link HnswIndex} is approximate (Lucene HNSW) for corpora too large to scan per query.
+ *
+ * <p>Indexes hold native memory or open files: close them when done.
+ */
+public interface PassageIndex extends AutoCloseable {
+    /** Number of passages. */
+    int size();
+
+    /** Embedding size. */
+    int dim();
+
+    /** {@link dev.t5j.retrieval.Embedder#fingerprint()} of the encoder that embedded the passages. */
+    String encoderFingerprint();
+
+    /** The passages, row order. */
+    List<Passage> passages();
+
+    default Passage passage(int row) {
+        return passages().get(row);
+    }
+
+    /**
+     * For each query row the {@code min(k, size())} passages of highest inner product, best first (ties: lower row first).
+     */
+    List<List<Hit>> search(float[][] queries, int k);
+
+    /** {@link #search(float[][], int)} for a [batch, dim] tensor of any float dtype and device. */
+    default List<List<Hit>> search(Tensor queries, int k) {
+        if (queries.dim() != 2 || queries.size(1) != dim())
+            throw new IllegalArgumentException("queries must be [batch, " + dim() + "], got " + java.util.Arrays.toString(Tensors.shape(queries)));
+        int b = (int) queries.size(0);
+        float[] flat = Tensors.toFloats(queries);
+        float[][] q = new float[b][];
+        for (int i = 0; i < b; i++) q[i] = java.util.Arrays.copyOfRange(flat, i * dim(), (i + 1) * dim());
+        return search(q, k);
+    }
+
+    /**
+     * Top-k per query leaving out passages whose id is in that query's exclusion set. Over-retrieves
+     * {@code k + |exclude|}: ids are unique, so on a flat index the result is exact.
+     */
+    default List<List<Hit>> searchExcluding(float[][] queries, int k, List<? extends Collection<String>> exclude) {
+        if (exclude.size() != queries.length)
+            throw new IllegalArgumentException(exclude.size() + " exclusion sets for " + queries.length + " queries");
+        int extra = 0;
+        for (Collection<String> e : exclude) extra = Math.max(extra, e.size());
+        List<List<Hit>> raw = search(queries, k + extra);
+        List<List<Hit>> out = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            Collection<String> ex = exclude.get(i);
+            List<Hit> kept = new ArrayList<>(k);
+            for (Hit h : raw.get(i)) {
+                if (kept.size() == k) break;
+                if (!ex.contains(h.passage().id())) kept.add(h.withRank(kept.size() + 1));
+            }
+            out.add(kept);
+        }
+        return out;
+    }
+
+    /** Writes the index to {@code dir} atomically (an existing index there is replaced only when the new one is complete). */
+    void save(Path dir) throws IOException;
+
+    /** The manifest this index was loaded from or would be saved with. */
+    IndexManifest manifest();
+
+    @Override
+    void close();
+
+    /** Loads a flat or HNSW index, whichever {@code dir} holds; see {@link IndexLoadOptions} for the checks. */
+    static PassageIndex load(Path dir, IndexLoadOptions options) {
+        IndexManifest m = IndexManifest.read(dir);
+        return switch (m.type()) {
+            case IndexManifest.TYPE_FLAT -> FlatIndex.load(dir, m, options);
+            case IndexManifest.TYPE_HNSW -> HnswIndex.load(dir, m, options);
+            default -> throw new IllegalStateException(m.type()); // IndexManifest.read refuses unknown types
+        };
+    }
+}
