@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 TokenizeCommand.class,
                 DetokenizeCommand.class,
                 VocabCommand.class,
+                AtlasTasksCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec

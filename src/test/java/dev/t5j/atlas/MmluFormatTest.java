@@ -37,7 +37,7 @@ class MmluFormatTest {
         assertEquals("D", lines.get(0).get("answer"));
         assertEquals("astronomy_test", lines.get(1).get("dataset"));
         Path out = dir.resolve("out.jsonl");
-        MmluFormat.writeJsonl(out, MmluFormat.readAll(dir));
+        AtlasData.writeJsonl(out, MmluFormat.readAll(dir));
         List<String> json = Files.readAllLines(out);
         assertEquals(2, json.size());
         assertEquals("{\"question\":\"plain\",\"options\":{\"A\":\"1\",\"B\":\"2\",\"C\":\"3\",\"D\":\"4\"},\"answer\":\"A\",\"dataset\":\"astronomy_test\"}", json.get(1));
