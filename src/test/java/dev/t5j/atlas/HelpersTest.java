@@ -41,6 +41,23 @@ class HelpersTest {
     }
 
     @Test
+    void readerAndRetrieverInputs() {
+        Passage p = new Passage("0", "Bermuda Triangle", "A region.", Map.of("section", "Intro"));
+        assertEquals("question: where is it? answer: <extra_id_0> title: Bermuda Triangle context: A region.",
+                PyFormat.readerInput(PyFormat.ENCODER_FORMAT, "question: where is it? answer: <extra_id_0>", p));
+        assertEquals("Bermuda Triangle A region.", PyFormat.retrieverInput(Passage.RETRIEVER_FORMAT, p));
+        assertEquals("{query}", PyFormat.readerInput("{{query}}", "q", p));
+        assertEquals("Intro: A region.", PyFormat.retrieverInput("{section}: {text}", p));
+        assertEquals("q", PyFormat.readerInput("{query}", "q", p)); // closed book
+    }
+
+    @Test
+    void pythonStripIncludesNonBreakingSpace() {
+        assertEquals("x y", Fields.pyStrip("\u00a0 x y\u0085\n"));
+        assertEquals(2, Fields.wordCount("a\u00a0b"));
+    }
+
+    @Test
     void filterByIdMovesTheExamplesOwnPassageBehind() {
         List<Passage> ps = List.of(Passage.of("7", "", "a"), Passage.of("1", "", "b"), Passage.of("7", "", "c"), Passage.of("2", "", "d"));
         float[] scores = {4, 3, 2, 1};
