@@ -130,6 +130,28 @@ class MlmNoiseTest {
     }
 
     @Test
+    void realWikipediaPassages() {
+        SentencePieceVocabulary v = AtlasTestData.t5();
+        List<java.nio.file.Path> f = List.of(AtlasTestData.resource("atlas/wiki-passages-5.jsonl"));
+        AtlasTask mlm = AtlasTasks.byName("mlm", AtlasTaskOptions.defaults().withVocabulary(v).withMinWords(10));
+        List<AtlasExample> exs = AtlasData.loadEval(mlm, f, 0, 1, new Random(0));
+        assertEquals(5, exs.size());
+        for (int i = 0; i < 5; i++) {
+            AtlasExample ex = exs.get(i);
+            assertEquals(String.valueOf(i), ex.filterId());
+            String text = (String) ex.metadata().get("text");
+            assertEquals(text, ex.metadata().get("clean_target"));
+            MlmNoise.Result r = MlmNoise.apply(v, text, 0.15, 3, 200, new Random(i));
+            assertEquals(Math.min(200, v.encode(text).length), r.tokens().length);
+            assertArrayEquals(r.tokens(), rebuild(v, r.inputIds(), r.outputIds()));
+        }
+        AtlasTask lm = AtlasTasks.byName("lm", AtlasTaskOptions.defaults());
+        for (AtlasExample ex : AtlasData.loadEval(lm, f, 0, 1, new Random(0))) {
+            assertTrue(ex.query().length() > 0 && ex.target().length() > 0);
+        }
+    }
+
+    @Test
     void mlmNeedsAVocabulary() {
         assertThrows(dev.t5j.common.UserError.class, () -> AtlasTasks.byName("mlm", AtlasTaskOptions.defaults()));
     }
