@@ -112,6 +112,13 @@ public final class AtlasData {
         return process(task, readShard(files, rank, world, false), true, rng);
     }
 
+    /** Writes JSON objects as jsonl, atomically (converted task files). */
+    public static void writeJsonl(Path out, List<? extends Map<String, ?>> lines) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Map<String, ?> l : lines) sb.append(Json.write(l)).append('\n');
+        dev.t5j.common.AtomicFiles.writeString(out, sb.toString());
+    }
+
     /** Atlas's {@code shuffle_iterator}: the whole list shuffled with the given random source. */
     public static <T> List<T> shuffle(List<T> items, Random rng) {
         List<T> copy = new ArrayList<>(items);

@@ -86,6 +86,14 @@ final class Fields {
         return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85;
     }
 
+    /** Python's {@code s.strip()}: whitespace as {@link #isPyWhitespace} (NBSP and U+0085 included, unlike String.strip). */
+    static String pyStrip(String s) {
+        int a = 0, b = s.length();
+        while (a < b && isPyWhitespace(s.codePointAt(a))) a += Character.charCount(s.codePointAt(a));
+        while (b > a && isPyWhitespace(s.codePointBefore(b))) b -= Character.charCount(s.codePointBefore(b));
+        return s.substring(a, b);
+    }
+
     /** Python's {@code s.strip()} is empty. */
     static boolean isBlank(String s) {
         return s.codePoints().allMatch(Fields::isPyWhitespace);

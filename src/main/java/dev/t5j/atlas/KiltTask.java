@@ -40,7 +40,7 @@ public final class KiltTask implements AtlasTask {
             Object a = ((Map<String, Object>) m).get("answer");
             if (a == null) continue;
             if (!(a instanceof String s)) throw new FieldError("output[" + i + "].answer", "expected a string, got " + Fields.typeName(a));
-            if (!s.strip().isEmpty()) answers.add(s.strip());
+            if (!Fields.pyStrip(s).isEmpty()) answers.add(Fields.pyStrip(s));
         }
         return new ArrayList<>(answers);
     }

@@ -1,7 +1,5 @@
 package dev.t5j.atlas;
 
-import dev.t5j.common.AtomicFiles;
-import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 
 import java.io.IOException;
@@ -73,13 +71,6 @@ public final class MmluFormat {
             throw new UserError(in + ": cannot list: " + e.getMessage(), e);
         }
         return out;
-    }
-
-    /** Writes lines as jsonl (atomically). */
-    public static void writeJsonl(Path out, List<Map<String, Object>> lines) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (Map<String, Object> l : lines) sb.append(Json.write(l)).append('\n');
-        AtomicFiles.writeString(out, sb.toString());
     }
 
     private record Row(long line, List<String> fields) {}

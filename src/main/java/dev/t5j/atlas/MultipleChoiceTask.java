@@ -123,7 +123,7 @@ public final class MultipleChoiceTask implements AtlasTask {
             if (sb.length() > 0) sb.append(' ');
             sb.append('(').append(e.getKey()).append(") ").append(e.getValue());
         }
-        String withSep = sb.toString().strip();
+        String withSep = Fields.pyStrip(sb.toString());
         String prompt = promptOf(question, withSep);
         if (HfText.encode(v, prompt, true).length > maxTokens) {
             int maxQ = maxTokens - HfText.encode(v, promptOf("", withSep), true).length;
@@ -135,7 +135,7 @@ public final class MultipleChoiceTask implements AtlasTask {
     }
 
     private static String promptOf(String question, String optionsWithSep) {
-        return "question: " + question.strip() + " options: " + optionsWithSep + " answer: <extra_id_0>";
+        return "question: " + Fields.pyStrip(question) + " options: " + optionsWithSep + " answer: <extra_id_0>";
     }
 
     @Override

@@ -11,6 +11,32 @@ import java.util.Map;
 public final class PyFormat {
     private PyFormat() {}
 
+    /** Atlas's default {@code --encoder_format}: the reader's input for one (query, passage) pair. */
+    public static final String ENCODER_FORMAT = "{query} title: {title} context: {text}";
+
+    /**
+     * The reader input as Atlas builds it: {@code encoder_format.format(query=query, **passage)}, the passage's
+     * {@code id}, {@code title}, {@code text} and other fields available by name.
+     */
+    public static String readerInput(String encoderFormat, String query, dev.t5j.retrieval.Passage p) {
+        java.util.Map<String, Object> fields = passageFields(p);
+        fields.put("query", query);
+        return format(encoderFormat, fields);
+    }
+
+    /** The retriever's passage string: {@code retriever_format.format(**passage)} (default {@code "{title} {text}"}). */
+    public static String retrieverInput(String retrieverFormat, dev.t5j.retrieval.Passage p) {
+        return format(retrieverFormat, passageFields(p));
+    }
+
+    private static java.util.Map<String, Object> passageFields(dev.t5j.retrieval.Passage p) {
+        java.util.Map<String, Object> fields = new java.util.HashMap<>(p.extra());
+        fields.put("id", p.id());
+        fields.put("title", p.title());
+        fields.put("text", p.text());
+        return fields;
+    }
+
     /** @throws IllegalArgumentException for a name not in {@code fields} or a malformed brace */
     public static String format(String fmt, Map<String, ?> fields) {
         StringBuilder out = new StringBuilder(fmt.length() + 64);

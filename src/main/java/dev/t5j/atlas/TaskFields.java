@@ -22,7 +22,12 @@ final class TaskFields {
             String f = "passages[" + i + "]";
             if (!(list.get(i) instanceof Map<?, ?> m)) throw new FieldError(f, "expected an object, got " + Fields.typeName(list.get(i)));
             Map<String, Object> p = (Map<String, Object>) m;
-            String text = Fields.string(p, "text");
+            String text;
+            try {
+                text = Fields.string(p, "text");
+            } catch (FieldError e) {
+                throw new FieldError(f + ".text", e.what());
+            }
             String title = p.get("title") == null ? "" : String.valueOf(p.get("title"));
             Object id = p.get("id");
             Map<String, Object> extra = new LinkedHashMap<>(p);

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 DetokenizeCommand.class,
                 VocabCommand.class,
                 IndexCommand.class,
+                AtlasTasksCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
