@@ -37,9 +37,14 @@ public final class EvalCommand implements Callable<Integer> {
     int beams;
     @Option(names = "--json", description = "Print one JSON object of metrics")
     boolean json;
+    @Option(names = "--config", description = "An Atlas run config: evaluate --model (an Atlas model dir) on its task.eval_data")
+    java.nio.file.Path atlasConfig;
+    @Option(names = "--set", description = "Override a key of the --config (repeatable)")
+    List<String> overrides = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (atlasConfig != null) return atlas();
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             List<Evaluator.TaskResult> r = data.evaluator(m).evaluate(data.provider(), options(data, split, examples, maxNew, beams));
@@ -51,6 +56,16 @@ public final class EvalCommand implements Callable<Integer> {
                 printTable(r, System.out);
             }
         }
+        return 0;
+    }
+
+    private int atlas() throws java.io.IOException {
+        if (!dev.t5j.atlas.AtlasConfig.isAtlasConfig(atlasConfig))
+            throw new dev.t5j.common.UserError(atlasConfig + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");
+        dev.t5j.atlas.AtlasConfig cfg = dev.t5j.atlas.AtlasConfig.load(atlasConfig, overrides);
+        Map<String, Double> m = new dev.t5j.atlas.AtlasTrainer(cfg, System.err).evaluateOnly(model.model);
+        if (json) System.out.println(dev.t5j.common.Json.write(m));
+        else m.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-40s %10.3f%n", k, v));
         return 0;
     }
 

@@ -28,6 +28,8 @@ import java.io.PrintWriter;
                 VocabCommand.class,
                 IndexCommand.class,
                 AtlasTasksCommand.class,
+                RetrieveCommand.class,
+                AtlasCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec

@@ -24,8 +24,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "Print the resolved config and exit")
     boolean printConfig;
 
+    private int atlas() throws Exception {
+        dev.t5j.atlas.AtlasConfig cfg = dev.t5j.atlas.AtlasConfig.load(config, overrides);
+        if (printConfig) {
+            System.out.print(cfg.toYaml());
+            return 0;
+        }
+        if (resume) throw new dev.t5j.common.UserError("--resume is not supported for Atlas runs yet: start a new run (reader.init_from / retriever.init_from a saved model)");
+        var r = new dev.t5j.atlas.AtlasTrainer(cfg, System.out).run();
+        r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%-40s %10.3f%n", k, v));
+        System.out.println("run directory: " + r.runDir() + " (model: " + r.modelDir() + ")");
+        return 0;
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (config != null && dev.t5j.atlas.AtlasConfig.isAtlasConfig(config)) return atlas();
         TrainConfig cfg = TrainConfig.load(config, overrides);
         if (printConfig) {
             System.out.print(cfg.toYaml());

@@ -56,7 +56,7 @@ public final class AdamW implements Optimizer {
 
     /** Whether {@code name} gets weight decay: not layer norms or biases. */
     static boolean decays(String name) {
-        return !(name.contains("layer_norm") || name.endsWith(".bias"));
+        return !(name.contains("layer_norm") || name.contains("LayerNorm") || name.endsWith(".bias"));
     }
 
     @Override

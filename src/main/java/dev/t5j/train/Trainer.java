@@ -160,7 +160,7 @@ public final class Trainer {
                         tokens += nonPad(b.encoderInputTokens()) + nonPad(b.decoderTargetTokens());
                     }
                     st.position = batches.position();
-                    double gradNorm = clipGradients(model, cfg.optimizer().clipGradNorm());
+                    double gradNorm = clipGradients(model.parameters().values(), cfg.optimizer().clipGradNorm());
                     double meanLoss = loss / Math.max(1, weightTotal);
                     if (!Double.isFinite(meanLoss) || !Double.isFinite(gradNorm)) {
                         Path last = ckpts.latest();
@@ -318,17 +318,17 @@ public final class Trainer {
     }
 
     /** Global-norm clipping over all gradients; returns the norm before clipping. */
-    static double clipGradients(T5ForConditionalGeneration model, double maxNorm) {
+    public static double clipGradients(Iterable<Tensor> params, double maxNorm) {
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             double sq = 0;
-            for (Tensor p : model.parameters().values()) {
+            for (Tensor p : params) {
                 Tensor g = p.grad();
                 if (g.defined()) sq += g.square().sum().item_float();
             }
             double norm = Math.sqrt(sq);
             if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
                 double scale = maxNorm / (norm + 1e-6);
-                for (Tensor p : model.parameters().values()) {
+                for (Tensor p : params) {
                     Tensor g = p.grad();
                     if (g.defined()) g.mul_(Tensors.scalar(scale));
                 }

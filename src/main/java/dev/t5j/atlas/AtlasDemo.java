@@ -1,0 +1,172 @@
+package dev.t5j.atlas;
+
+import dev.t5j.common.AtomicFiles;
+import dev.t5j.common.Json;
+import dev.t5j.engine.Torch;
+import dev.t5j.retrieval.BertConfig;
+import dev.t5j.retrieval.Contriever;
+import dev.t5j.retrieval.Passage;
+import dev.t5j.retrieval.Passages;
+import dev.t5j.retrieval.Retriever;
+import dev.t5j.retrieval.index.FlatIndex;
+import dev.t5j.retrieval.index.Hit;
+import dev.t5j.retrieval.index.IndexBuilder;
+import dev.t5j.retrieval.index.IndexDtype;
+import dev.t5j.retrieval.index.IndexOptions;
+import dev.t5j.tokenizer.WordPieceVocabulary;
+import org.bytedeco.javacpp.PointerScope;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code t5j atlas demo}: on 1,000 real Wikipedia passages, trains the same tiny T5 reader for the same number of steps
+ * closed-book and retrieval-augmented (Atlas, PDist retriever training), and reports exact match of both and the
+ * retriever's recall@k before and after training. Questions come from {@link LookupQuestions}; everything it needs
+ * ships inside t5j (see {@code dev/t5j/atlas/demo/SOURCE.md}).
+ */
+public final class AtlasDemo {
+    /** The demonstration's knobs (the defaults are what README and BENCHMARKS.md report). */
+    public record Options(Path out, long steps, int batchSize, int threads, long seed, int evalEvery, int contrieverSteps, List<String> overrides) {
+        public static Options defaults(Path out) {
+            return new Options(out, 600, 8, 2, 0, 5, 300, List.of());
+        }
+    }
+
+    public record Result(Map<String, Double> closedBook, Map<String, Double> atlas, Map<Integer, Double> recallRandom, Map<Integer, Double> recallBefore,
+                         Map<Integer, Double> recallAfter, Path summary) {}
+
+    static final int[] RECALL_K = {1, 5, 10};
+
+    private final Options o;
+    private final PrintStream log;
+
+    public AtlasDemo(Options o, PrintStream log) {
+        this.o = o;
+        this.log = log;
+    }
+
+    public Result run() throws IOException {
+        Torch.init(o.threads());
+        Torch.setThreads(o.threads());
+        Path data = o.out().resolve("data");
+        Files.createDirectories(data);
+        Path passagesFile = copyResource("passages.jsonl", data);
+        Path spiece = copyResource("spiece.model", data);
+        Path bertVocab = copyResource("vocab.txt", data);
+        List<Passage> passages = Passages.load(List.of(passagesFile));
+        LookupQuestions.Split split = LookupQuestions.build(passages, 6, 2, o.evalEvery(), o.seed());
+        Path train = writeQa(data.resolve("train.jsonl"), split.train());
+        Path eval = writeQa(data.resolve("eval.jsonl"), split.eval());
+        log.printf(Locale.ROOT, "t5j: %d passages, %d training and %d evaluation questions (e.g. %s -> %s)%n",
+                passages.size(), split.train().size(), split.eval().size(), split.eval().get(0).question(), split.eval().get(0).answer());
+
+        // No pretrained Contriever offline: the initial retriever is a fresh BERT trained with Contriever's
+        // unsupervised contrastive objective on the corpus itself (no questions, no labels).
+        Path randomRetriever = o.out().resolve("random-retriever"), initialRetriever = o.out().resolve("initial-retriever");
+        Map<Integer, Double> random;
+        try (Retriever r = Retriever.tied(Contriever.init(BertConfig.preset("tiny").withVocabSize(30522), WordPieceVocabulary.load(bertVocab), o.seed() + 1), 128)) {
+            r.save(randomRetriever);
+            random = recall(randomRetriever, passages, split.eval());
+            log.println("t5j: random retriever recall " + random);
+            ContrastivePretraining.run(r, passages, new ContrastivePretraining.Options(o.contrieverSteps(), 64, 1e-3, 0.05, 0.1, 0.5, o.seed()), log, true);
+            r.save(initialRetriever);
+        }
+        Map<Integer, Double> before = recall(initialRetriever, passages, split.eval());
+        log.println("t5j: initial (contrastive) retriever recall " + before);
+
+        List<String> common = new ArrayList<>(List.of(
+                "reader.preset=tiny", "reader.vocab=" + spiece, "reader.dropout=0.1",
+                "retriever.init_from=" + initialRetriever, "retriever.preset=null", "retriever.max_length=128",
+                "index.passages=[" + passagesFile + "]", "index.refresh=50",
+                "task.name=qa", "task.train_data=[" + train + "]", "task.eval_data=[" + eval + "]",
+                "atlas.n_context=4", "atlas.retriever_n_context=8", "atlas.text_maxlength=96", "atlas.target_maxlength=16",
+                "atlas.gold_score_mode=pdist", "atlas.temperature_score=0.1", "atlas.temperature_gold=0.1",
+                "optimizer.lr=1.0e-3", "optimizer.lr_retriever=1.0e-4", "optimizer.scheduler=linear", "optimizer.warmup=50",
+                "train.steps=" + o.steps(), "train.batch_size=" + o.batchSize(), "train.seed=" + o.seed(),
+                "train.threads=" + o.threads(), "train.log_every=25",
+                "eval.batch_size=32", "eval.max_new_tokens=16"));
+        common.addAll(o.overrides());
+
+        List<String> cb = new ArrayList<>(common);
+        cb.addAll(List.of("atlas.closed_book=true", "out=" + o.out().resolve("closed-book")));
+        log.println("t5j: [1/2] closed-book reader, " + o.steps() + " steps");
+        Map<String, Double> closed = new AtlasTrainer(AtlasConfig.load(null, cb), log).run().metrics();
+
+        List<String> at = new ArrayList<>(common);
+        at.add("out=" + o.out().resolve("atlas"));
+        log.println("t5j: [2/2] retrieval-augmented reader + retriever training (pdist), " + o.steps() + " steps");
+        AtlasTrainer.Result ar = new AtlasTrainer(AtlasConfig.load(null, at), log).run();
+        Map<Integer, Double> after = recall(ar.modelDir().resolve(AtlasModel.RETRIEVER_DIR), passages, split.eval());
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("passages", passages.size());
+        summary.put("train_questions", split.train().size());
+        summary.put("eval_questions", split.eval().size());
+        summary.put("steps", o.steps());
+        summary.put("closed_book", closed);
+        summary.put("atlas", ar.metrics());
+        summary.put("recall_random_init", random);
+        summary.put("recall_before", before);
+        summary.put("recall_after", after);
+        Path summaryFile = o.out().resolve("summary.json");
+        AtomicFiles.writeString(summaryFile, Json.writePretty(summary) + "\n");
+        return new Result(closed, ar.metrics(), random, before, after, summaryFile);
+    }
+
+    /** Share of questions whose source passage is among the top k, for each k in {@link #RECALL_K}. */
+    static Map<Integer, Double> recall(Path retrieverDir, List<Passage> passages, List<LookupQuestions.Question> qs) {
+        Map<Integer, Double> out = new LinkedHashMap<>();
+        try (Retriever r = Retriever.load(retrieverDir);
+             FlatIndex index = IndexBuilder.build(passages, r.passageEmbedder(64).withProgress(false), new IndexOptions(1, IndexDtype.FP32, 64), null)) {
+            List<String> queries = new ArrayList<>();
+            for (LookupQuestions.Question q : qs) queries.add(AtlasTaskOptions.DEFAULT_QA_PROMPT.replace("{question}", q.question()));
+            float[][] qv;
+            try (PointerScope s = new PointerScope()) {
+                qv = AtlasModel.toRows(r.queryEmbeddings(queries, false));
+            }
+            List<List<Hit>> hits = index.search(qv, RECALL_K[RECALL_K.length - 1]);
+            for (int k : RECALL_K) {
+                int found = 0;
+                for (int i = 0; i < qs.size(); i++)
+                    for (int j = 0; j < Math.min(k, hits.get(i).size()); j++)
+                        if (hits.get(i).get(j).passage().id().equals(qs.get(i).passageId())) {
+                            found++;
+                            break;
+                        }
+                out.put(k, 100.0 * found / qs.size());
+            }
+        }
+        return out;
+    }
+
+    static Path writeQa(Path file, List<LookupQuestions.Question> qs) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (LookupQuestions.Question q : qs) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("question", q.question());
+            line.put("answers", List.of(q.answer()));
+            line.put("passage_id", q.passageId());
+            sb.append(Json.write(line)).append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+        return file;
+    }
+
+    static Path copyResource(String name, Path dir) throws IOException {
+        Path target = dir.resolve(name);
+        try (InputStream in = AtlasDemo.class.getResourceAsStream("/dev/t5j/atlas/demo/" + name)) {
+            if (in == null) throw new IllegalStateException("missing built-in resource " + name);
+            AtomicFiles.writeBytes(target, in.readAllBytes());
+        }
+        return target;
+    }
+}

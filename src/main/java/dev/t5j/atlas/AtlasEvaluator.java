@@ -1,0 +1,171 @@
+package dev.t5j.atlas;
+
+import dev.t5j.common.Progress;
+import dev.t5j.decoding.GenerationConfig;
+import dev.t5j.decoding.Generator;
+import dev.t5j.model.FusionInDecoder;
+import dev.t5j.model.T5ForConditionalGeneration;
+import dev.t5j.retrieval.Passage;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Atlas's evaluate.py for one model and a list of task files: retrieve, read, generate, score with the task's metrics
+ * (100 × mean, eval_loss as is), debias multiple choice over its permutations, and optionally write Atlas's results
+ * jsonl. Adds {@code answer_recall@k} when retrieving: the share of examples with an answer string (normalized as
+ * SQuAD) in the title or text of one of the top-k passages, DPR's top-k retrieval accuracy.
+ */
+public final class AtlasEvaluator {
+    private final AtlasConfig cfg;
+    private final AtlasTrainer trainer;
+    private final PrintStream log;
+
+    AtlasEvaluator(AtlasConfig cfg, AtlasTrainer trainer, PrintStream log) {
+        this.cfg = cfg;
+        this.trainer = trainer;
+        this.log = log;
+    }
+
+    /** Metrics over all files, keyed {@code eval/<metric>} (one file) or {@code eval/<file stem>/<metric>}. */
+    public Map<String, Double> evaluate(AtlasModel model, AtlasTask task, List<Path> files, Path outDir, long step, boolean write) throws IOException {
+        Map<String, Double> all = new LinkedHashMap<>();
+        for (Path f : files) {
+            Map<String, Double> m = evaluateFile(model, task, f, outDir, step, write);
+            String prefix = files.size() == 1 ? "eval/" : "eval/" + stem(f) + "/";
+            m.forEach((k, v) -> all.put(prefix + k, v));
+        }
+        return all;
+    }
+
+    static String stem(Path f) {
+        String n = f.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    Map<String, Double> evaluateFile(AtlasModel model, AtlasTask task, Path file, Path outDir, long step, boolean write) throws IOException {
+        AtlasConfig.Atlas a = cfg.atlas();
+        List<AtlasExample> examples = AtlasData.loadEval(task, List.of(file), 0, 1, trainer.evalRandom());
+        if (cfg.eval().examples() > 0 && examples.size() > cfg.eval().examples()) examples = examples.subList(0, cfg.eval().examples());
+        AtlasMetrics.Accumulator acc = new AtlasMetrics.Accumulator();
+        List<AtlasResult> results = new ArrayList<>();
+        List<Integer> recallAt = cfg.usesRetrieval() ? cfg.eval().recallAt() : List.of();
+        int kRetrieve = a.nContext();
+        for (int r : recallAt) kRetrieve = Math.max(kRetrieve, r);
+        boolean mc = task instanceof MultipleChoiceTask;
+        boolean was = model.t5().isTraining();
+        model.train(false);
+        try (Progress bar = new Progress("eval " + file.getFileName(), examples.size(), "example", System.err, true)) {
+            for (int from = 0; from < examples.size(); from += cfg.eval().batchSize()) {
+                List<AtlasExample> batch = examples.subList(from, Math.min(examples.size(), from + cfg.eval().batchSize()));
+                List<String> queries = new ArrayList<>();
+                for (AtlasExample e : batch) queries.add(e.query());
+                List<List<Passage>> passages = new ArrayList<>();
+                List<float[]> scores = new ArrayList<>();
+                if (cfg.usesRetrieval()) {
+                    for (AtlasModel.Retrieved r : trainer.retrieve(model, task, batch, queries, kRetrieve)) {
+                        passages.add(r.passages());
+                        scores.add(r.scores());
+                    }
+                } else {
+                    for (List<Passage> ps : trainer.passagesFor(model, task, batch, queries, a.nContext())) {
+                        passages.add(ps);
+                        scores.add(null);
+                    }
+                }
+                for (int i = 0; i < batch.size(); i++)
+                    for (int k : recallAt) acc.add("answer_recall@" + k, answerInTop(batch.get(i).answers(), passages.get(i), k) ? 1 : 0);
+                List<String> generations = generate(model, queries, passages);
+                float[][] choice = mc || hasTargets(batch) ? teacherForced(model, batch, queries, passages, acc, mc) : null;
+                for (int i = 0; i < batch.size(); i++) {
+                    AtlasExample e = batch.get(i);
+                    acc.add(task.evaluate(generations.get(i), e));
+                    List<Passage> used = passages.get(i).subList(0, Math.min(passages.get(i).size(), a.nContext()));
+                    float[] sc = scores.get(i) == null ? null : java.util.Arrays.copyOf(scores.get(i), used.size());
+                    Map<String, Double> cl = mc && choice != null ? ((MultipleChoiceTask) task).choiceLogits(choice[i]) : null;
+                    results.add(new AtlasResult(e, generations.get(i), used, sc, cl));
+                }
+                bar.step(batch.size());
+            }
+        } finally {
+            model.train(was);
+        }
+        List<String> names = new ArrayList<>(task.metrics());
+        for (int k : recallAt) names.add("answer_recall@" + k);
+        if (mc) {
+            List<MultipleChoiceTask.Debiased> d = ((MultipleChoiceTask) task).debias(results);
+            for (MultipleChoiceTask.Debiased x : d) acc.add("debiased_accuracy", x.debiasedAccuracy());
+            if (!names.contains("debiased_accuracy")) names.add("debiased_accuracy");
+            if (write) new ResultsWriter(true).writeMultipleChoice(ResultsWriter.resultsPath(outDir, file, step), d);
+        } else if (write) {
+            new ResultsWriter(true).write(ResultsWriter.resultsPath(outDir, file, step), results);
+        }
+        names.removeIf(n -> acc.count(n) == 0);
+        return acc.summary(names);
+    }
+
+    private static boolean hasTargets(List<AtlasExample> batch) {
+        for (AtlasExample e : batch) if (e.target() == null) return false;
+        return true;
+    }
+
+    static boolean answerInTop(List<String> answers, List<Passage> passages, int k) {
+        for (int j = 0; j < Math.min(k, passages.size()); j++) {
+            String hay = " " + AtlasMetrics.normalizeAnswer(passages.get(j).title() + " " + passages.get(j).text()) + " ";
+            for (String ans : answers) {
+                String n = AtlasMetrics.normalizeAnswer(ans);
+                if (!n.isEmpty() && hay.contains(" " + n + " ")) return true;
+            }
+        }
+        return false;
+    }
+
+    private List<String> generate(AtlasModel model, List<String> queries, List<List<Passage>> passages) {
+        AtlasConfig.Atlas a = cfg.atlas();
+        int n = cfg.usesRetrieval() || a.useFilePassages() ? a.nContext() : 1;
+        String format = a.closedBook() ? "{query}" : a.encoderFormat();
+        GenerationConfig g = cfg.eval().numBeams() > 1 ? GenerationConfig.beam(cfg.eval().maxNewTokens(), cfg.eval().numBeams())
+                : GenerationConfig.greedy(cfg.eval().maxNewTokens());
+        List<String> out = new ArrayList<>();
+        try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, n, format, model.vocab(), a.textMaxlength());
+            FusionInDecoder.Encoded enc = model.reader().encode(in.idsTensor(), in.maskTensor());
+            Generator.Result r = new Generator(model.t5()).generateFromEncoded(enc.hidden(), enc.mask(), g);
+            for (int[] ids : r.sequences()) out.add(HfText.prediction(model.vocab(), ids));
+        }
+        return out;
+    }
+
+    /** Teacher-forced pass: adds eval_loss; for multiple choice returns the logits at decoder position 1 per example. */
+    private float[][] teacherForced(AtlasModel model, List<AtlasExample> batch, List<String> queries, List<List<Passage>> passages,
+                                    AtlasMetrics.Accumulator acc, boolean mc) {
+        if (!hasTargets(batch)) return null;
+        AtlasConfig.Atlas a = cfg.atlas();
+        int n = cfg.usesRetrieval() || a.useFilePassages() ? a.nContext() : 1;
+        String format = a.closedBook() ? "{query}" : a.encoderFormat();
+        List<String> targets = new ArrayList<>();
+        for (AtlasExample e : batch) targets.add(e.target());
+        try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, n, format, model.vocab(), a.textMaxlength());
+            Tensor labels = ReaderInputs.labels(targets, model.vocab(), a.targetMaxlength());
+            Tensor logits = model.reader().forward(in.idsTensor(), in.maskTensor(), labels);
+            acc.add(AtlasMetrics.EVAL_LOSS, T5ForConditionalGeneration.loss(logits, labels).item_float());
+            if (!mc || logits.size(1) < 2) return null;
+            Tensor pos1 = logits.select(1, 1).contiguous(); // [B, V]
+            float[] flat = dev.t5j.engine.Tensors.toFloats(pos1);
+            int v = (int) pos1.size(1);
+            float[][] rows = new float[batch.size()][];
+            for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+            return rows;
+        }
+    }
+}
