@@ -56,7 +56,8 @@ public final class AtlasEvaluator {
         AtlasConfig.Atlas a = cfg.atlas();
         List<AtlasExample> examples = AtlasData.loadEval(task, List.of(file), 0, 1, trainer.evalRandom());
         if (cfg.eval().examples() > 0 && examples.size() > cfg.eval().examples()) examples = examples.subList(0, cfg.eval().examples());
-        AtlasMetrics.Accumulator acc = new AtlasMetrics.Accumulator();
+        AtlasMetrics.Accumulator recall = new AtlasMetrics.Accumulator();
+        List<Double> losses = new ArrayList<>();
         List<AtlasResult> results = new ArrayList<>();
         List<Integer> recallAt = cfg.usesRetrieval() ? cfg.eval().recallAt() : List.of();
         int kRetrieve = a.nContext();
@@ -83,12 +84,11 @@ public final class AtlasEvaluator {
                     }
                 }
                 for (int i = 0; i < batch.size(); i++)
-                    for (int k : recallAt) acc.add("answer_recall@" + k, answerInTop(batch.get(i).answers(), passages.get(i), k) ? 1 : 0);
+                    for (int k : recallAt) recall.add("answer_recall@" + k, answerInTop(batch.get(i).answers(), passages.get(i), k) ? 1 : 0);
                 List<String> generations = generate(model, queries, passages);
-                float[][] choice = mc || hasTargets(batch) ? teacherForced(model, batch, queries, passages, acc, mc) : null;
+                float[][] choice = mc || hasTargets(batch) ? teacherForced(model, batch, queries, passages, losses, mc) : null;
                 for (int i = 0; i < batch.size(); i++) {
                     AtlasExample e = batch.get(i);
-                    acc.add(task.evaluate(generations.get(i), e));
                     List<Passage> used = passages.get(i).subList(0, Math.min(passages.get(i).size(), a.nContext()));
                     float[] sc = scores.get(i) == null ? null : java.util.Arrays.copyOf(scores.get(i), used.size());
                     Map<String, Double> cl = mc && choice != null ? ((MultipleChoiceTask) task).choiceLogits(choice[i]) : null;
@@ -99,18 +99,13 @@ public final class AtlasEvaluator {
         } finally {
             model.train(was);
         }
-        List<String> names = new ArrayList<>(task.metrics());
+        AtlasEvaluation.Report report = AtlasEvaluation.evaluate(task, results, losses);
+        if (write) AtlasEvaluation.writeResults(report, new ResultsWriter(true), ResultsWriter.resultsPath(outDir, file, step));
+        Map<String, Double> out = new LinkedHashMap<>(report.metrics());
+        List<String> names = new ArrayList<>();
         for (int k : recallAt) names.add("answer_recall@" + k);
-        if (mc) {
-            List<MultipleChoiceTask.Debiased> d = ((MultipleChoiceTask) task).debias(results);
-            for (MultipleChoiceTask.Debiased x : d) acc.add("debiased_accuracy", x.debiasedAccuracy());
-            if (!names.contains("debiased_accuracy")) names.add("debiased_accuracy");
-            if (write) new ResultsWriter(true).writeMultipleChoice(ResultsWriter.resultsPath(outDir, file, step), d);
-        } else if (write) {
-            new ResultsWriter(true).write(ResultsWriter.resultsPath(outDir, file, step), results);
-        }
-        names.removeIf(n -> acc.count(n) == 0);
-        return acc.summary(names);
+        out.putAll(recall.summary(names));
+        return out;
     }
 
     private static boolean hasTargets(List<AtlasExample> batch) {
@@ -147,7 +142,7 @@ public final class AtlasEvaluator {
 
     /** Teacher-forced pass: adds eval_loss; for multiple choice returns the logits at decoder position 1 per example. */
     private float[][] teacherForced(AtlasModel model, List<AtlasExample> batch, List<String> queries, List<List<Passage>> passages,
-                                    AtlasMetrics.Accumulator acc, boolean mc) {
+                                    List<Double> losses, boolean mc) {
         if (!hasTargets(batch)) return null;
         AtlasConfig.Atlas a = cfg.atlas();
         int n = cfg.usesRetrieval() || a.useFilePassages() ? a.nContext() : 1;
@@ -158,7 +153,7 @@ public final class AtlasEvaluator {
             ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, n, format, model.vocab(), a.textMaxlength());
             Tensor labels = ReaderInputs.labels(targets, model.vocab(), a.targetMaxlength());
             Tensor logits = model.reader().forward(in.idsTensor(), in.maskTensor(), labels);
-            acc.add(AtlasMetrics.EVAL_LOSS, T5ForConditionalGeneration.loss(logits, labels).item_float());
+            losses.add((double) T5ForConditionalGeneration.loss(logits, labels).item_float());
             if (!mc || logits.size(1) < 2) return null;
             Tensor pos1 = logits.select(1, 1).contiguous(); // [B, V]
             float[] flat = dev.t5j.engine.Tensors.toFloats(pos1);

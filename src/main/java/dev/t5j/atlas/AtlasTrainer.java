@@ -208,7 +208,7 @@ public final class AtlasTrainer {
                 Tensor q = model.retriever().queryEmbeddings(queries, true);
                 List<String> texts = new ArrayList<>(batch.size() * k);
                 for (List<Passage> ps : passages)
-                    for (int j = 0; j < k; j++) texts.add(j < ps.size() ? ps.get(j).format(a.retrieverFormat()) : "");
+                    for (int j = 0; j < k; j++) texts.add(j < ps.size() ? PyFormat.retrieverInput(a.retrieverFormat(), ps.get(j)) : "");
                 Tensor p = model.retriever().passageEmbeddings(texts, true).view(batch.size(), k, -1);
                 Tensor score = RetrieverLoss.scores(q, p);
                 ReaderInputs.Encoded all = ReaderInputs.encode(queries, passages, k, a.encoderFormat(), v, a.textMaxlength());

@@ -19,14 +19,12 @@ import java.util.List;
  * Padding is masked out everywhere, so outputs are identical and short inputs cost less.
  */
 public final class ReaderInputs {
-    public static final String ENCODER_FORMAT = "{query} title: {title} context: {text}";
-
     private ReaderInputs() {}
 
-    /** {@code format} filled from the query and the passage (the passage's extra fields are not used). */
+    /** {@code format.format(query=query, **passage)} as Python would fill it ({@link PyFormat}). */
     public static String render(String format, String query, Passage p) {
         if (p == null) return "";
-        return format.replace("{query}", query).replace("{title}", p.title()).replace("{text}", p.text());
+        return PyFormat.readerInput(format, query, p);
     }
 
     /** ids {@code [B, n, L]} and mask as flat arrays plus their shape. */
