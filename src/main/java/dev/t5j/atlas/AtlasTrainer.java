@@ -105,17 +105,26 @@ public final class AtlasTrainer {
                 try (Progress bar = new Progress("atlas train", steps, "step", System.err, progress && steps > 0)) {
                     double lossSum = 0, readerSum = 0, retrSum = 0;
                     int n = 0;
+                    boolean stale = false; // the retriever changed since the index was built
                     for (long step = 0; step < steps; step++) {
                         boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever() && step > cfg.atlas().freezeRetrieverSteps();
                         if (cfg.usesRetrieval() && step > 0 && refresh.isTimeToRefresh(step, cfg.atlas().trainRetriever(), cfg.atlas().freezeRetrieverSteps())) {
+                            long t0 = System.nanoTime();
                             FlatIndex fresh = buildIndex(model, passages, "refresh index @" + step);
+                            Map<String, Object> ev = new LinkedHashMap<>();
+                            ev.put("step", step);
+                            ev.put("index_refresh", true);
+                            ev.put("refresh_seconds", (System.nanoTime() - t0) / 1e9);
+                            metrics.log(ev);
                             model.setIndex(fresh);
                             index.close();
                             index = fresh;
                             saveIndex(index);
+                            stale = false;
                         }
                         Torch.seed(mix(cfg.train().seed(), step));
                         StepLosses l = step(model, task, batches.next(), trainRetriever, mode, opt, schedule.at(step));
+                        stale |= trainRetriever && !cfg.retriever().querySideTraining();
                         lossSum += l.total;
                         readerSum += l.reader;
                         retrSum += l.retriever;
@@ -140,6 +149,14 @@ public final class AtlasTrainer {
                             logEval(metrics, step + 1, evaluate(model, task, evalFiles, runDir, step + 1, false));
                         if (cfg.train().checkpointEvery() > 0 && (step + 1) % cfg.train().checkpointEvery() == 0 && step + 1 < steps)
                             model.save(runDir.resolve("checkpoint").resolve("step-" + (step + 1)));
+                    }
+                    if (stale && !evalFiles.isEmpty()) {
+                        // the final evaluation uses an index of the final retriever, so that it equals `t5j eval` on the saved model
+                        FlatIndex fresh = buildIndex(model, passages, "final index");
+                        model.setIndex(fresh);
+                        index.close();
+                        index = fresh;
+                        saveIndex(index);
                     }
                 }
                 opt.close();

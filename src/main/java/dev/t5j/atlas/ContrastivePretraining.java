@@ -23,7 +23,8 @@ import java.util.Random;
 /**
  * Contriever's unsupervised training (Izacard et al. 2022, facebookresearch/contriever, in-batch variant): two
  * independent random crops of the same passage are a positive pair, the other passages' crops in the batch are the
- * negatives, and the loss is the cross-entropy of {@code <q_i, k_j> / temperature} against {@code j = i}. It turns a
+ * negatives, and the loss is the cross-entropy of {@code cos(q_i, k_j) / temperature} against {@code j = i} (cosine, as
+ * Contriever with {@code --norm_query --norm_doc}: a fresh encoder's raw inner products overflow at temperature 0.05). It turns a
  * freshly initialised encoder into a retriever without labels, which is what a corpus without a pretrained
  * Contriever needs before Atlas-style training can find anything.
  *
@@ -68,8 +69,8 @@ public final class ContrastivePretraining {
                 Torch.seed(o.seed() * 1_000_003L + step);
                 double loss;
                 try (PointerScope s = new PointerScope()) {
-                    Tensor qe = retriever.queryEmbeddings(q, true);
-                    Tensor ke = retriever.passageEmbeddings(k, true);
+                    Tensor qe = normalize(retriever.queryEmbeddings(q, true));
+                    Tensor ke = normalize(retriever.passageEmbeddings(k, true));
                     Tensor logits = qe.matmul(ke.t()).div(Tensors.scalar(o.temperature()));
                     long[] labels = new long[o.batchSize()];
                     for (int i = 0; i < labels.length; i++) labels[i] = i;
@@ -92,6 +93,12 @@ public final class ContrastivePretraining {
         }
         if (log != null) log.printf(java.util.Locale.ROOT, "t5j: contrastive pretraining %d steps: loss %.3f -> %.3f%n", o.steps(), first, last);
         return new Result(first, last, o.steps());
+    }
+
+    /** Rows scaled to unit length: cosine similarity keeps a fresh encoder's logits bounded at temperature 0.05. */
+    static Tensor normalize(Tensor x) {
+        Tensor norm = x.square().sum(new long[]{1}, true, new ScalarTypeOptional()).sqrt().clamp_min(Tensors.scalar(1e-6));
+        return x.div(norm);
     }
 
     static String crop(String[] words, Options o, Random rng) {

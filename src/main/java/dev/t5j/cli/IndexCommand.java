@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code t5j index ...}: passage indexes for retrieval (docs/retrieval.md). */
 @Command(name = "index", mixinStandardHelpOptions = true, description = "Passage indexes for retrieval: info.",
-        subcommands = {IndexInfoCommand.class})
+        subcommands = {IndexInfoCommand.class, IndexBuildCommand.class})
 public final class IndexCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
