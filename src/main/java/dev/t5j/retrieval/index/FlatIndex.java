@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * Exact inner-product index, Atlas's {@code DistributedIndex}: passage embeddings in row-major [rows, dim] libtorch
  * tensors (fp32 or fp16), split into contiguous shards. A search scores a block of rows per BLAS matrix product
- * ({@code queries @ block^T}, fp32 accumulation; fp16 rows are widened block by block), keeps each shard's top-k with a
+ * ({@code block @ queries^T}, fp32 accumulation; fp16 rows are widened block by block, or for up to
+ * {@value #HALF_GEMV_MAX_BATCH} queries scored by fp16 gemv and re-scored exactly), keeps each shard's top-k with a
  * deterministic order (score, then row) and merges the shard candidates into the final top-k exactly as Atlas's second
  * {@code topk} does. Why libtorch rather than Java loops: docs/bench-index.md (BLAS is several times faster per batch).
  *
@@ -46,7 +47,7 @@ public final class FlatIndex implements PassageIndex {
     /** Per shard, the largest row norm (fp16 single-query search); null until first needed. */
     private double[] maxNorms;
     /** Batches up to this size on an fp16 index go through {@link #searchHalfOne} query by query. */
-    static final int HALF_GEMV_MAX_BATCH = 4;
+    static final int HALF_GEMV_MAX_BATCH = 8;
 
     private FlatIndex(List<Passage> passages, int dim, IndexDtype dtype, String fingerprint, List<Shard> shards) {
         this.passages = passages;
@@ -417,10 +418,6 @@ public final class FlatIndex implements PassageIndex {
     static FlatIndex load(Path dir, IndexManifest m, IndexLoadOptions options) {
         m.checkFingerprint(dir, options);
         return FlatIndexFiles.load(dir, m, options);
-    }
-
-    static FlatIndex assemble(List<Passage> passages, int dim, IndexDtype dtype, String fingerprint, int shardCount) {
-        return allocate(passages, dim, dtype, shardCount, fingerprint);
     }
 
     private synchronized void checkOpen() {

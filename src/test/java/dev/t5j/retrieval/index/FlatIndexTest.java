@@ -63,7 +63,7 @@ class FlatIndexTest {
 
     @Test
     void fp16SingleQueriesRescoreExactly() {
-        // batches of <= 4 on fp16 take the fp16-gemv + exact re-scoring path: same hits as the widened batch path
+        // batches of <= 8 on fp16 take the fp16-gemv + exact re-scoring path: same hits as the widened batch path
         int n = 5000, dim = 96;
         float[][] v = Vectors.clustered(n, dim, 20, 0.2f, 21); // clustered: many close scores near the k-th
         float[][] rounded = new float[n][dim];
@@ -71,7 +71,7 @@ class FlatIndexTest {
         float[][] q = Vectors.clustered(12, dim, 20, 0.2f, 22);
         BruteForce.Result want = BruteForce.search(Vectors.flatten(rounded), n, dim, q, 20);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP16, 3, "fp")) {
-            List<List<Hit>> batched = idx.search(q, 20); // 12 > 4: widened path
+            List<List<Hit>> batched = idx.search(q, 20); // 12 > 8: widened path
             assertSameAsBruteForce(batched, want, 1e-3f);
             for (int i = 0; i < q.length; i++) {
                 List<Hit> one = idx.search(new float[][] {q[i]}, 20).get(0);
