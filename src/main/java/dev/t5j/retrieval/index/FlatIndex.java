@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * Exact inner-product index, Atlas's {@code DistributedIndex}: passage embeddings in row-major [rows, dim] libtorch
  * tensors (fp32 or fp16), split into contiguous shards. A search scores a block of rows per BLAS matrix product
- * ({@code queries @ block^T}, fp32 accumulation; fp16 rows are widened block by block), keeps each shard's top-k with a
+ * ({@code block @ queries^T}, fp32 accumulation; fp16 rows are widened block by block, or for up to
+ * {@value #HALF_GEMV_MAX_BATCH} queries scored by fp16 gemv and re-scored exactly), keeps each shard's top-k with a
  * deterministic order (score, then row) and merges the shard candidates into the final top-k exactly as Atlas's second
  * {@code topk} does. Why libtorch rather than Java loops: docs/bench-index.md (BLAS is several times faster per batch).
  *
@@ -30,6 +31,8 @@ import java.util.List;
 public final class FlatIndex implements PassageIndex {
     /** Upper bound on the scores block (floats) one matrix product produces: 16 MB, so blocks stay cache-friendly. */
     private static final int BLOCK_FLOATS = 1 << 22;
+    /** Size (floats) of the buffer fp16 rows are widened into per product: 16 MB, within the L3 cache of this VM. */
+    static final int WIDEN_FLOATS = Integer.getInteger("t5j.index.widenFloats", 1 << 22);
 
     /** Rows {@code [first, first + rows)} in {@code emb} ([rows, dim], dtype of the index, CPU, contiguous). */
     record Shard(int first, int rows, Tensor emb) {}
@@ -41,6 +44,10 @@ public final class FlatIndex implements PassageIndex {
     private final List<Shard> shards;
     private IndexManifest manifest;
     private boolean closed;
+    /** Per shard, the largest row norm (fp16 single-query search); null until first needed. */
+    private double[] maxNorms;
+    /** Batches up to this size on an fp16 index go through {@link #searchHalfOne} query by query. */
+    static final int HALF_GEMV_MAX_BATCH = 8;
 
     private FlatIndex(List<Passage> passages, int dim, IndexDtype dtype, String fingerprint, List<Shard> shards) {
         this.passages = passages;
@@ -89,6 +96,9 @@ public final class FlatIndex implements PassageIndex {
     /** Stores {@code rows.length} embeddings from row {@code first} on (fp16: rounded to nearest even). */
     void setRows(int first, float[][] rows) {
         checkOpen();
+        synchronized (this) {
+            maxNorms = null;
+        }
         short[] half = dtype == IndexDtype.FP16 ? new short[dim] : null;
         for (int i = 0; i < rows.length; i++) {
             float[] v = rows[i];
@@ -157,8 +167,12 @@ public final class FlatIndex implements PassageIndex {
         }
         TopK[] merged = new TopK[b];
         for (int i = 0; i < b; i++) merged[i] = new TopK(kk);
-        if (kk > 0) {
+        if (kk > 0 && dtype == IndexDtype.FP16 && b <= HALF_GEMV_MAX_BATCH) {
+            for (int i = 0; i < b; i++) merged[i] = searchHalfOne(queries[i], kk);
+        } else if (kk > 0) {
             int blockRows = Math.max(256, Math.min(65536, BLOCK_FLOATS / b));
+            // fp16 rows are widened into a buffer small enough to stay in cache between the copy and the product
+            if (dtype == IndexDtype.FP16) blockRows = Math.max(64, Math.min(blockRows, WIDEN_FLOATS / dim));
             float[] scratch = new float[b * Math.min(blockRows, maxShardRows())];
             try (PointerScope scope = new PointerScope()) {
                 Tensor q = torch.empty(new long[] {b, dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
@@ -178,6 +192,119 @@ public final class FlatIndex implements PassageIndex {
         return out;
     }
 
+    /**
+     * One query on fp16 rows without widening them all: libtorch's fp16 gemv (fp32 accumulation, fp16 output, as
+     * fast per row as fp32 gemv at half the bytes; widening every row first costs ~7x more) gives approximate scores
+     * within a bound B of the fp32 ones; every row whose approximate score is within 2B of the k-th best is re-scored
+     * exactly in fp32. The result equals the widened search (up to fp32 summation order). Falls back to widening when
+     * the bound does not apply (scores near fp16 overflow) or would re-score too many rows.
+     */
+    private TopK searchHalfOne(float[] q, int k) {
+        double qNorm = 0;
+        for (float x : q) qNorm += (double) x * x;
+        qNorm = Math.sqrt(qNorm);
+        TopK merged = new TopK(k);
+        for (int si = 0; si < shards.size(); si++) {
+            Shard sh = shards.get(si);
+            double eNorm = maxRowNorm(si);
+            // |approx - exact| <= |e| (|q| (2^-11 query rounding + 2^-11 output rounding + 2 dim 2^-24 summation)
+            //                          + sqrt(dim) 2^-25 query subnormals), with 10% to spare
+            double bound = 1.1 * eNorm * (qNorm * (Math.scalb(1.0, -10) + 2.0 * dim * Math.scalb(1.0, -24)) + Math.sqrt(dim) * Math.scalb(1.0, -25));
+            TopK local = null;
+            if (eNorm * qNorm < 30000 && Double.isFinite(bound)) local = rescoreCandidates(sh, q, k, bound);
+            if (local == null) {
+                local = new TopK(k);
+                widenedScan(sh, q, k, local);
+            }
+            merged.merge(local);
+        }
+        return merged;
+    }
+
+    private TopK rescoreCandidates(Shard sh, float[] q, int k, double bound) {
+        float[] approx = new float[sh.rows];
+        try (PointerScope s = new PointerScope()) {
+            Tensor qf = torch.empty(new long[] {dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+            new FloatPointer(qf.data_ptr()).put(q, 0, dim);
+            torch.mv(sh.emb, qf.to(ScalarType.Half)).to(ScalarType.Float).data_ptr_float().get(approx, 0, sh.rows);
+        }
+        TopK best = new TopK(k);
+        for (int j = 0; j < sh.rows; j++) if (approx[j] >= best.threshold()) best.offer(approx[j], j);
+        double cut = best.size() < k ? Double.NEGATIVE_INFINITY : best.threshold() - 2 * bound;
+        int[] cand = new int[Math.min(sh.rows, Math.max(64, sh.rows / 8))];
+        int n = 0;
+        for (int j = 0; j < sh.rows; j++) {
+            if (approx[j] >= cut) {
+                if (n == cand.length) return null; // too many near-ties for re-scoring to pay off
+                cand[n++] = j;
+            }
+        }
+        TopK top = new TopK(k);
+        short[] row = new short[dim];
+        ShortPointer data = new ShortPointer(sh.emb.data_ptr());
+        for (int c = 0; c < n; c++) {
+            int j = cand[c];
+            data.position((long) j * dim).get(row, 0, dim);
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int d = 0;
+            for (; d + 3 < dim; d += 4) {
+                s0 += q[d] * HALF[row[d] & 0xffff];
+                s1 += q[d + 1] * HALF[row[d + 1] & 0xffff];
+                s2 += q[d + 2] * HALF[row[d + 2] & 0xffff];
+                s3 += q[d + 3] * HALF[row[d + 3] & 0xffff];
+            }
+            for (; d < dim; d++) s0 += q[d] * HALF[row[d] & 0xffff];
+            top.offer((s0 + s1) + (s2 + s3), sh.first + j);
+        }
+        return top;
+    }
+
+    private void widenedScan(Shard sh, float[] q, int k, TopK into) {
+        int blockRows = Math.max(64, Math.min(65536, WIDEN_FLOATS / dim));
+        try (PointerScope scope = new PointerScope()) {
+            Tensor qt = torch.empty(new long[] {1, dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+            new FloatPointer(qt.data_ptr()).put(q, 0, dim);
+            Tensor widened = torch.empty(new long[] {Math.min(blockRows, sh.rows), dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+            scan(sh, qt, 1, blockRows, new float[Math.min(blockRows, sh.rows)], widened, new TopK[] {into});
+        }
+    }
+
+    /** fp16 bits to float, all 65536 of them (exact). */
+    private static final float[] HALF = new float[65536];
+
+    static {
+        for (int i = 0; i < HALF.length; i++) HALF[i] = HalfFloats.f16ToFloat((short) i);
+    }
+
+    /** Largest row L2 norm of a shard (fp16 indexes; computed on first use, cached). */
+    private synchronized double maxRowNorm(int shard) {
+        if (maxNorms == null) {
+            maxNorms = new double[shards.size()];
+            java.util.Arrays.fill(maxNorms, -1);
+        }
+        if (maxNorms[shard] < 0) {
+            Shard sh = shards.get(shard);
+            ShortPointer data = new ShortPointer(sh.emb.data_ptr());
+            int chunkRows = Math.max(1, (1 << 20) / dim);
+            short[] buf = new short[chunkRows * dim];
+            double max = 0;
+            for (int r = 0; r < sh.rows; r += chunkRows) {
+                int n = Math.min(chunkRows, sh.rows - r);
+                data.position((long) r * dim).get(buf, 0, n * dim);
+                for (int i = 0; i < n; i++) {
+                    double ss = 0;
+                    for (int d = 0; d < dim; d++) {
+                        float x = HALF[buf[i * dim + d] & 0xffff];
+                        ss += (double) x * x;
+                    }
+                    max = Math.max(max, ss);
+                }
+            }
+            maxNorms[shard] = Math.sqrt(max);
+        }
+        return maxNorms[shard];
+    }
+
     private int maxShardRows() {
         int m = 0;
         for (Shard s : shards) m = Math.max(m, s.rows);
@@ -185,6 +312,8 @@ public final class FlatIndex implements PassageIndex {
     }
 
     private void scan(Shard sh, Tensor q, int b, int blockRows, float[] scratch, Tensor widened, TopK[] top) {
+        float[] thr = new float[b];
+        for (int i = 0; i < b; i++) thr[i] = top[i].threshold();
         for (int start = 0; start < sh.rows; start += blockRows) {
             int len = Math.min(blockRows, sh.rows - start);
             try (PointerScope s = new PointerScope()) {
@@ -194,19 +323,19 @@ public final class FlatIndex implements PassageIndex {
                     w.copy_(block);
                     block = w;
                 }
-                Tensor scores = q.mm(block.t()); // [b, len], contiguous
-                scores.data_ptr_float().get(scratch, 0, b * len);
+                // rows @ queries^T ([len, b]): measured several times faster than queries @ rows^T for small dims,
+                // and a single query goes through mv: libtorch's mm with one column is ~100x slower than gemv
+                Tensor scores = b == 1 ? torch.mv(block, q.view(-1)) : block.mm(q.t());
+                scores.data_ptr_float().get(scratch, 0, len * b);
             }
             int row0 = sh.first + start;
-            for (int i = 0; i < b; i++) {
-                TopK t = top[i];
-                float thr = t.threshold();
-                int base = i * len;
-                for (int j = 0; j < len; j++) {
-                    float s = scratch[base + j];
-                    if (s >= thr) {
-                        t.offer(s, row0 + j);
-                        thr = t.threshold();
+            for (int j = 0; j < len; j++) {
+                int base = j * b;
+                for (int i = 0; i < b; i++) {
+                    float s = scratch[base + i];
+                    if (s >= thr[i]) {
+                        top[i].offer(s, row0 + j);
+                        thr[i] = top[i].threshold();
                     }
                 }
             }
@@ -289,10 +418,6 @@ public final class FlatIndex implements PassageIndex {
     static FlatIndex load(Path dir, IndexManifest m, IndexLoadOptions options) {
         m.checkFingerprint(dir, options);
         return FlatIndexFiles.load(dir, m, options);
-    }
-
-    static FlatIndex assemble(List<Passage> passages, int dim, IndexDtype dtype, String fingerprint, int shardCount) {
-        return allocate(passages, dim, dtype, shardCount, fingerprint);
     }
 
     private synchronized void checkOpen() {

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -192,9 +191,5 @@ final class FlatIndexFiles {
     private static void requireLittleEndian() {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
             throw new UnsupportedOperationException("index files are little-endian; this platform is big-endian");
-    }
-
-    static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve(IndexManifest.FILE));
     }
 }

@@ -62,6 +62,26 @@ class FlatIndexTest {
     }
 
     @Test
+    void fp16SingleQueriesRescoreExactly() {
+        // batches of <= 8 on fp16 take the fp16-gemv + exact re-scoring path: same hits as the widened batch path
+        int n = 5000, dim = 96;
+        float[][] v = Vectors.clustered(n, dim, 20, 0.2f, 21); // clustered: many close scores near the k-th
+        float[][] rounded = new float[n][dim];
+        for (int i = 0; i < n; i++) for (int j = 0; j < dim; j++) rounded[i][j] = HalfFloats.f16ToFloat(HalfFloats.floatToF16(v[i][j]));
+        float[][] q = Vectors.clustered(12, dim, 20, 0.2f, 22);
+        BruteForce.Result want = BruteForce.search(Vectors.flatten(rounded), n, dim, q, 20);
+        try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP16, 3, "fp")) {
+            List<List<Hit>> batched = idx.search(q, 20); // 12 > 8: widened path
+            assertSameAsBruteForce(batched, want, 1e-3f);
+            for (int i = 0; i < q.length; i++) {
+                List<Hit> one = idx.search(new float[][] {q[i]}, 20).get(0);
+                assertArrayEquals(want.rows()[i], rows(one), "query " + i);
+                for (int j = 0; j < 20; j++) assertEquals(want.scores()[i][j], one.get(j).score(), 1e-3f);
+            }
+        }
+    }
+
+    @Test
     void tiesAreOrderedByRowWhateverTheSharding() {
         int n = 600, dim = 3;
         float[][] v = Vectors.smallIntegers(n, dim, 5); // 125 distinct vectors over 600 rows: many exact ties
