@@ -37,7 +37,7 @@ public final class AtlasDemo {
     /** The demonstration's knobs (the defaults are what README and BENCHMARKS.md report). */
     public record Options(Path out, long steps, int batchSize, int threads, long seed, int evalEvery, int contrieverSteps, List<String> overrides) {
         public static Options defaults(Path out) {
-            return new Options(out, 600, 8, 2, 0, 5, 300, List.of());
+            return new Options(out, 600, 8, 1, 0, 5, 300, List.of());
         }
     }
 

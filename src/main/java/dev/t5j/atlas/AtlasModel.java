@@ -138,11 +138,11 @@ public final class AtlasModel implements AutoCloseable {
         for (int j = 0; j < hits.size(); j++) {
             double dot = 0;
             for (int d = 0; d < query.length; d++) dot += query[d] * p[j][d];
-            scored.add(new Hit(hits.get(j).passage(), hits.get(j).index(), (float) dot, j));
+            scored.add(new Hit(hits.get(j).passage(), hits.get(j).index(), (float) dot, j + 1));
         }
         scored.sort((a, b) -> Float.compare(b.score(), a.score()));
         List<Hit> top = new ArrayList<>(scored.subList(0, Math.min(k, scored.size())));
-        for (int j = 0; j < top.size(); j++) top.set(j, top.get(j).withRank(j));
+        for (int j = 0; j < top.size(); j++) top.set(j, top.get(j).withRank(j + 1));
         return top;
     }
 

@@ -30,7 +30,7 @@ public final class AtlasCommand implements Callable<Integer> {
         long steps;
         @Option(names = "--contriever-steps", defaultValue = "300", description = "Unsupervised contrastive steps of the initial retriever (default ${DEFAULT-VALUE})")
         int contrieverSteps;
-        @Option(names = "--threads", defaultValue = "2")
+        @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE}: 2 is slower under any other load)")
         int threads;
         @Option(names = "--seed", defaultValue = "0")
         long seed;

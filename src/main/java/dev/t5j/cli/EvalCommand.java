@@ -45,6 +45,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (atlasConfig != null) return atlas();
+        if (data.task == null) throw new dev.t5j.common.UserError("give --task (a task or mixture name), or --config with an Atlas run config");
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             List<Evaluator.TaskResult> r = data.evaluator(m).evaluate(data.provider(), options(data, split, examples, maxNew, beams));
@@ -97,7 +98,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Which task and data a command reads, with the same keys as a run config's data section. */
     static final class DataSelection {
-        @Option(names = {"--task", "--mixture"}, required = true, description = "Task or mixture name (see t5j data list)")
+        @Option(names = {"--task", "--mixture"}, description = "Task or mixture name (see t5j data list); required unless --config is an Atlas config")
         String task;
         @Option(names = "--vocab", description = "Vocabulary file or 'byte' (default: built-in)")
         String vocab;

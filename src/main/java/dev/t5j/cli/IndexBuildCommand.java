@@ -35,8 +35,12 @@ public final class IndexBuildCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--max-passages", description = "Read at most this many passages")
     Integer maxPassages;
-    @Option(names = "--threads", defaultValue = "2")
+    @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE}; more only on an otherwise idle machine)")
     int threads;
+    @Option(names = "--hnsw", description = "Also build an approximate HNSW index (Lucene) over the embeddings and save that instead")
+    boolean hnsw;
+    @Option(names = "--ef-search", defaultValue = "100", description = "HNSW search beam (default ${DEFAULT-VALUE})")
+    int efSearch;
 
     @Override
     public Integer call() throws Exception {
@@ -49,7 +53,14 @@ public final class IndexBuildCommand implements Callable<Integer> {
              Progress p = new Progress("embed passages", ps.size(), "passage");
              FlatIndex index = IndexBuilder.build(ps, r.passageEmbedder(batchSize).withProgress(false), new IndexOptions(shards, IndexDtype.parse(dtype), batchSize), p)) {
             double s = (System.nanoTime() - t0) / 1e9;
-            index.save(out);
+            if (hnsw) {
+                try (Progress hp = new Progress("hnsw graph", index.size(), "passage");
+                     dev.t5j.retrieval.index.HnswIndex h = dev.t5j.retrieval.index.HnswIndex.build(index, dev.t5j.retrieval.index.HnswOptions.defaults().withEfSearch(efSearch), hp)) {
+                    h.save(out);
+                }
+            } else {
+                index.save(out);
+            }
             System.out.printf(Locale.ROOT, "indexed %d passages (dim %d, %s, %d shards) in %s (%.0f passages/s) -> %s%n",
                     index.size(), index.dim(), dtype, shards, Progress.formatSeconds(s), ps.size() / s, out);
         }

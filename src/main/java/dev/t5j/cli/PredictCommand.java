@@ -38,6 +38,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (data.task == null) throw new dev.t5j.common.UserError("give --task (a task or mixture name)");
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             List<Evaluator.TaskResult> results = data.evaluator(m).evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));

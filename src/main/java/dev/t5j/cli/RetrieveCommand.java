@@ -4,7 +4,7 @@ import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Torch;
 import dev.t5j.retrieval.Retriever;
-import dev.t5j.retrieval.index.FlatIndex;
+import dev.t5j.retrieval.index.PassageIndex;
 import dev.t5j.retrieval.index.Hit;
 import dev.t5j.retrieval.index.IndexLoadOptions;
 import org.bytedeco.javacpp.PointerScope;
@@ -42,7 +42,7 @@ public final class RetrieveCommand implements Callable<Integer> {
     boolean force;
     @Option(names = "--json", description = "One JSON object per query: {query, passages:[{id,title,text,score}]}")
     boolean json;
-    @Option(names = "--threads", defaultValue = "2")
+    @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE})")
     int threads;
 
     @Override
@@ -53,7 +53,7 @@ public final class RetrieveCommand implements Callable<Integer> {
         Torch.setThreads(threads);
         List<String> qs = query != null ? List.of(query) : readQueries(queries, qaPrompt);
         try (Retriever r = Retriever.load(retriever);
-             FlatIndex idx = FlatIndex.load(index, IndexLoadOptions.expecting(r.fingerprint()).withForce(force))) {
+             PassageIndex idx = PassageIndex.load(index, IndexLoadOptions.expecting(r.fingerprint()).withForce(force))) {
             List<List<Hit>> hits = new ArrayList<>();
             for (int from = 0; from < qs.size(); from += 64) {
                 List<String> batch = qs.subList(from, Math.min(qs.size(), from + 64));
@@ -90,7 +90,7 @@ public final class RetrieveCommand implements Callable<Integer> {
         for (Hit h : hits) {
             String text = h.passage().text();
             if (text.length() > 100) text = text.substring(0, 100) + "…";
-            System.out.printf(Locale.ROOT, "%3d %9.4f  [%s] %s — %s%n", h.rank() + 1, h.score(), h.passage().id(), h.passage().title(), text);
+            System.out.printf(Locale.ROOT, "%3d %9.4f  [%s] %s — %s%n", h.rank(), h.score(), h.passage().id(), h.passage().title(), text);
         }
     }
 
