@@ -37,7 +37,7 @@ public final class AtlasDemo {
     /** The demonstration's knobs (the defaults are what README and BENCHMARKS.md report). */
     public record Options(Path out, long steps, int batchSize, int threads, long seed, int evalEvery, int contrieverSteps, List<String> overrides) {
         public static Options defaults(Path out) {
-            return new Options(out, 600, 8, 1, 0, 5, 300, List.of());
+            return new Options(out, 1000, 16, 1, 0, 5, 300, List.of());
         }
     }
 
@@ -60,9 +60,9 @@ public final class AtlasDemo {
         Path data = o.out().resolve("data");
         Files.createDirectories(data);
         Path passagesFile = copyResource("passages.jsonl", data);
-        Path spiece = copyResource("spiece.model", data);
         Path bertVocab = copyResource("vocab.txt", data);
         List<Passage> passages = Passages.load(List.of(passagesFile));
+        Path spiece = readerVocabulary(passages, data);
         LookupQuestions.Split split = LookupQuestions.build(passages, 6, 2, o.evalEvery(), o.seed());
         Path train = writeQa(data.resolve("train.jsonl"), split.train());
         Path eval = writeQa(data.resolve("eval.jsonl"), split.eval());
@@ -84,15 +84,15 @@ public final class AtlasDemo {
         log.println("t5j: initial (contrastive) retriever recall " + before);
 
         List<String> common = new ArrayList<>(List.of(
-                "reader.preset=tiny", "reader.vocab=" + spiece, "reader.dropout=0.1",
+                "reader.preset=tiny", "reader.vocab=" + spiece, "reader.dropout=0.0",
                 "retriever.init_from=" + initialRetriever, "retriever.preset=null", "retriever.max_length=128",
-                "index.passages=[" + passagesFile + "]", "index.refresh=50",
+                "index.passages=[" + passagesFile + "]", "index.refresh=100",
                 "task.name=qa", "task.train_data=[" + train + "]", "task.eval_data=[" + eval + "]",
                 "atlas.n_context=4", "atlas.retriever_n_context=8", "atlas.text_maxlength=96", "atlas.target_maxlength=16",
-                "atlas.gold_score_mode=pdist", "atlas.temperature_score=0.1", "atlas.temperature_gold=0.1",
-                "optimizer.lr=1.0e-3", "optimizer.lr_retriever=1.0e-4", "optimizer.scheduler=linear", "optimizer.warmup=50",
+                "atlas.gold_score_mode=pdist", "atlas.temperature_score=0.01", "atlas.temperature_gold=0.01",
+                "optimizer.lr=3.0e-3", "optimizer.lr_retriever=5.0e-4", "optimizer.scheduler=linear", "optimizer.warmup=50",
                 "train.steps=" + o.steps(), "train.batch_size=" + o.batchSize(), "train.seed=" + o.seed(),
-                "train.threads=" + o.threads(), "train.log_every=25",
+                "train.threads=" + o.threads(), "train.log_every=50",
                 "eval.batch_size=32", "eval.max_new_tokens=16"));
         common.addAll(o.overrides());
 
@@ -146,6 +146,19 @@ public final class AtlasDemo {
             }
         }
         return out;
+    }
+
+    /**
+     * The reader's vocabulary: a 2,000-piece unigram SentencePiece model trained on the corpus with t5j's trainer (plus
+     * T5's 100 sentinels). A tiny reader learns to copy titles several times faster with it than with T5's 32k pieces.
+     */
+    static Path readerVocabulary(List<Passage> passages, Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Passage p : passages) sb.append(p.title()).append('\n').append(p.text()).append('\n');
+        Path corpus = dir.resolve("corpus.txt");
+        AtomicFiles.writeString(corpus, sb.toString());
+        var model = dev.t5j.tokenizer.VocabTrainer.train(dev.t5j.tokenizer.TrainerConfig.defaults(List.of(corpus), 2000, dev.t5j.tokenizer.SentencePieceModel.UNIGRAM).withThreads(1));
+        return dev.t5j.tokenizer.VocabTrainer.write(model, dir.resolve("reader-vocab"));
     }
 
     static Path writeQa(Path file, List<LookupQuestions.Question> qs) throws IOException {
