@@ -82,6 +82,7 @@ public final class Retriever implements AutoCloseable {
         passage = query.copy();
         passageFrozen = true;
         passage.bert().requiresGrad(false);
+        passage.train(false);
     }
 
     public boolean isTied() {
