@@ -60,6 +60,11 @@ public final class Retriever implements AutoCloseable {
         return new Retriever(contriever, contriever, textMaxLength, false);
     }
 
+    /** A tied retriever with freshly initialised weights (HF BERT init, libtorch generator seeded with {@code seed}). */
+    public static Retriever init(BertConfig config, dev.t5j.tokenizer.WordPieceVocabulary vocab, long seed, int textMaxLength) {
+        return tied(Contriever.init(config, vocab, seed), textMaxLength);
+    }
+
     /** Separate encoders with the passage encoder frozen (query-side training); takes ownership of both. */
     public static Retriever untied(Contriever query, Contriever passage, int textMaxLength) {
         if (query == passage) throw new IllegalArgumentException("untied encoders must be distinct objects");
@@ -77,6 +82,7 @@ public final class Retriever implements AutoCloseable {
         passage = query.copy();
         passageFrozen = true;
         passage.bert().requiresGrad(false);
+        passage.train(false);
     }
 
     public boolean isTied() {

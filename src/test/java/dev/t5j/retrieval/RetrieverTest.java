@@ -27,6 +27,15 @@ class RetrieverTest {
         return Retriever.tied(ContrieverTest.contriever(Pooling.AVERAGE, seed), 64);
     }
 
+    @Test
+    void initBuildsATiedRetrieverFromAConfig() {
+        try (Retriever r = Retriever.init(BertConfig.preset("tiny"), TestModels.bertVocab(), 5, 200)) {
+            assertTrue(r.isTied());
+            assertEquals(200, r.textMaxLength());
+            assertEquals(32, queries(r).length / QUERIES.size());
+        }
+    }
+
     static float[] floats(Tensor t) {
         return Tensors.toFloats(t);
     }
