@@ -63,7 +63,7 @@ public final class AtlasDemo {
         Path bertVocab = copyResource("vocab.txt", data);
         List<Passage> passages = Passages.load(List.of(passagesFile));
         Path spiece = readerVocabulary(passages, data);
-        LookupQuestions.Split split = LookupQuestions.build(passages, 6, 2, o.evalEvery(), o.seed());
+        LookupQuestions.Split split = LookupQuestions.build(passages, 6, o.evalEvery(), o.seed());
         Path train = writeQa(data.resolve("train.jsonl"), split.train());
         Path eval = writeQa(data.resolve("eval.jsonl"), split.eval());
         log.printf(Locale.ROOT, "t5j: %d passages, %d training and %d evaluation questions (e.g. %s -> %s)%n",
@@ -88,7 +88,7 @@ public final class AtlasDemo {
                 "retriever.init_from=" + initialRetriever, "retriever.preset=null", "retriever.max_length=128",
                 "index.passages=[" + passagesFile + "]", "index.refresh=100",
                 "task.name=qa", "task.train_data=[" + train + "]", "task.eval_data=[" + eval + "]",
-                "atlas.n_context=4", "atlas.retriever_n_context=8", "atlas.text_maxlength=96", "atlas.target_maxlength=16",
+                "atlas.n_context=2", "atlas.retriever_n_context=8", "task.qa_prompt_format='{question}'", "atlas.text_maxlength=96", "atlas.target_maxlength=16",
                 "atlas.gold_score_mode=pdist", "atlas.temperature_score=0.01", "atlas.temperature_gold=0.01",
                 "optimizer.lr=3.0e-3", "optimizer.lr_retriever=5.0e-4", "optimizer.scheduler=linear", "optimizer.warmup=50",
                 "train.steps=" + o.steps(), "train.batch_size=" + o.batchSize(), "train.seed=" + o.seed(),
@@ -128,10 +128,10 @@ public final class AtlasDemo {
         try (Retriever r = Retriever.load(retrieverDir);
              FlatIndex index = IndexBuilder.build(passages, r.passageEmbedder(64).withProgress(false), new IndexOptions(1, IndexDtype.FP32, 64), null)) {
             List<String> queries = new ArrayList<>();
-            for (LookupQuestions.Question q : qs) queries.add(AtlasTaskOptions.DEFAULT_QA_PROMPT.replace("{question}", q.question()));
+            for (LookupQuestions.Question q : qs) queries.add(q.question()); // the demo's qa_prompt_format is "{question}"
             float[][] qv;
             try (PointerScope s = new PointerScope()) {
-                qv = AtlasModel.toRows(r.queryEmbeddings(queries, false));
+                qv = dev.t5j.engine.Tensors.toRows(r.queryEmbeddings(queries, false));
             }
             List<List<Hit>> hits = index.search(qv, RECALL_K[RECALL_K.length - 1]);
             for (int k : RECALL_K) {

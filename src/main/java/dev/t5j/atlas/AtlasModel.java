@@ -41,6 +41,7 @@ public final class AtlasModel implements AutoCloseable {
     private final Path vocabFile;
     private final Retriever retriever; // null for a closed-book model
     private PassageIndex index;
+    private String retrieverFormat = Passage.RETRIEVER_FORMAT;
 
     public AtlasModel(T5ForConditionalGeneration t5, Vocabulary vocab, Path vocabFile, Retriever retriever) {
         this.t5 = t5;
@@ -68,6 +69,11 @@ public final class AtlasModel implements AutoCloseable {
 
     public PassageIndex index() {
         return index;
+    }
+
+    /** Atlas's {@code --retriever_format}: how a passage is written for the passage encoder (re-ranking uses it). */
+    public void setRetrieverFormat(String format) {
+        this.retrieverFormat = format;
     }
 
     /** Replaces the index (the caller closes the old one). */
@@ -105,7 +111,7 @@ public final class AtlasModel implements AutoCloseable {
         if (index == null) throw new IllegalStateException("no passage index");
         float[][] q;
         try (PointerScope s = new PointerScope()) {
-            q = toRows(retriever.queryEmbeddings(queries, false));
+            q = Tensors.toRows(retriever.queryEmbeddings(queries, false));
         }
         int first = Math.max(k, rerank) * (filterIds != null ? ratio : 1);
         List<List<Hit>> hits = index.search(q, Math.min(first, index.size()));
@@ -129,10 +135,10 @@ public final class AtlasModel implements AutoCloseable {
 
     private List<Hit> rerank(float[] query, List<Hit> hits, int k) {
         List<String> texts = new ArrayList<>(hits.size());
-        for (Hit h : hits) texts.add(h.passage().retrieverText());
+        for (Hit h : hits) texts.add(PyFormat.retrieverInput(retrieverFormat, h.passage()));
         float[][] p;
         try (PointerScope s = new PointerScope()) {
-            p = toRows(retriever.passageEmbeddings(texts, false));
+            p = Tensors.toRows(retriever.passageEmbeddings(texts, false));
         }
         List<Hit> scored = new ArrayList<>(hits.size());
         for (int j = 0; j < hits.size(); j++) {
@@ -144,14 +150,6 @@ public final class AtlasModel implements AutoCloseable {
         List<Hit> top = new ArrayList<>(scored.subList(0, Math.min(k, scored.size())));
         for (int j = 0; j < top.size(); j++) top.set(j, top.get(j).withRank(j + 1));
         return top;
-    }
-
-    static float[][] toRows(Tensor t) {
-        int n = (int) t.size(0), d = (int) t.size(1);
-        float[] flat = Tensors.toFloats(t.contiguous());
-        float[][] rows = new float[n][d];
-        for (int i = 0; i < n; i++) System.arraycopy(flat, i * d, rows[i], 0, d);
-        return rows;
     }
 
     /** Writes {@code reader/}, {@code retriever/} (when present), the vocabulary and {@code atlas.json}, atomically. */

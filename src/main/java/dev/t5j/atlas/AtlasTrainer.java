@@ -122,7 +122,7 @@ public final class AtlasTrainer {
                             saveIndex(index);
                             stale = false;
                         }
-                        Torch.seed(mix(cfg.train().seed(), step));
+                        Torch.seed(Trainer.mix(cfg.train().seed(), step));
                         StepLosses l = step(model, task, batches.next(), trainRetriever, mode, opt, schedule.at(step));
                         stale |= trainRetriever && !cfg.retriever().querySideTraining();
                         lossSum += l.total;
@@ -184,6 +184,7 @@ public final class AtlasTrainer {
         if (evalFiles.isEmpty()) throw new UserError("task.eval_data: no evaluation files");
         for (Path p : evalFiles) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
         try (AtlasModel model = AtlasModel.load(modelDir, false)) {
+            model.setRetrieverFormat(cfg.atlas().retrieverFormat());
             if (cfg.usesRetrieval() && model.retriever() == null)
                 throw new UserError(modelDir + ": a closed-book model has no retriever; set atlas.closed_book: true");
             AtlasTask task = task(cfg, model.vocab());
@@ -323,7 +324,9 @@ public final class AtlasTrainer {
             throw new UserError("the reader's vocabulary has " + have + " ids but " + vocabFile + " has " + vocab.vocabSize());
         }
         Retriever retriever = cfg.usesRetrieval() ? buildRetriever() : null;
-        return new AtlasModel(t5, vocab, vocabFile, retriever);
+        AtlasModel m = new AtlasModel(t5, vocab, vocabFile, retriever);
+        m.setRetrieverFormat(cfg.atlas().retrieverFormat());
+        return m;
     }
 
     Retriever buildRetriever() {
@@ -336,7 +339,7 @@ public final class AtlasTrainer {
             if (rc.vocab() == null) throw new UserError("retriever.vocab: required with retriever.preset (a BERT vocab.txt)");
             WordPieceVocabulary wp = WordPieceVocabulary.load(Path.of(rc.vocab()));
             BertConfig bc = BertConfig.preset(rc.preset()).withVocabSize(wp.vocabSize()).withPooling(dev.t5j.retrieval.Pooling.parse(rc.pooling(), "retriever.pooling"));
-            Contriever c = Contriever.init(bc, wp, mix(cfg.train().seed(), -1));
+            Contriever c = Contriever.init(bc, wp, Trainer.mix(cfg.train().seed(), -1));
             r = Retriever.tied(c, rc.maxLength());
             if (untie) r.untie();
         }
@@ -368,7 +371,7 @@ public final class AtlasTrainer {
         if (passages.size() < cfg.atlas().retrieverNContext())
             throw new UserError("index: " + passages.size() + " passages, fewer than atlas.retriever_n_context (" + cfg.atlas().retrieverNContext() + ")");
         try (Progress p = new Progress(label, passages.size(), "passage", System.err, progress)) {
-            return IndexBuilder.build(passages, model.retriever().passageEmbedder(ic.embedBatchSize()).withProgress(false),
+            return IndexBuilder.build(passages, ps -> PyFormat.retrieverInput(cfg.atlas().retrieverFormat(), ps), model.retriever().passageEmbedder(ic.embedBatchSize()).withProgress(false),
                     new IndexOptions(ic.shards(), IndexDtype.parse(ic.dtype()), ic.embedBatchSize()), p);
         }
     }
@@ -387,13 +390,6 @@ public final class AtlasTrainer {
         List<Path> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    static long mix(long seed, long step) {
-        long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
     }
 
     Random evalRandom() {

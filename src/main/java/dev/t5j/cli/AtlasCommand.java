@@ -26,7 +26,7 @@ public final class AtlasCommand implements Callable<Integer> {
     static final class Demo implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "runs/atlas-demo", description = "Output directory (default ${DEFAULT-VALUE})")
         Path out;
-        @Option(names = "--steps", defaultValue = "600", description = "Training steps of each model (default ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "1000", description = "Training steps of each model (default ${DEFAULT-VALUE})")
         long steps;
         @Option(names = "--contriever-steps", defaultValue = "300", description = "Unsupervised contrastive steps of the initial retriever (default ${DEFAULT-VALUE})")
         int contrieverSteps;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 
-/** {@code t5j bench index}: flat and HNSW passage index speed and recall (docs/bench-index.md). */
+/** {@code t5j bench index}: flat and HNSW passage index speed and recall (BENCHMARKS.md, "Passage index"). */
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = "Benchmark the passage index: flat search q/s (fp32/fp16, batch 1/64) vs a plain-Java scan, HNSW build/recall/q/s.")
 public final class BenchIndexCommand implements Runnable {

@@ -60,7 +60,7 @@ public final class RetrieveCommand implements Callable<Integer> {
                 float[][] v;
                 try (PointerScope s = new PointerScope()) {
                     Tensor t = r.queryEmbeddings(batch, false);
-                    v = rows(t);
+                    v = dev.t5j.engine.Tensors.toRows(t);
                 }
                 hits.addAll(idx.search(v, Math.min(k, idx.size())));
             }
@@ -92,14 +92,6 @@ public final class RetrieveCommand implements Callable<Integer> {
             if (text.length() > 100) text = text.substring(0, 100) + "…";
             System.out.printf(Locale.ROOT, "%3d %9.4f  [%s] %s — %s%n", h.rank(), h.score(), h.passage().id(), h.passage().title(), text);
         }
-    }
-
-    static float[][] rows(Tensor t) {
-        int n = (int) t.size(0), d = (int) t.size(1);
-        float[] flat = dev.t5j.engine.Tensors.toFloats(t.contiguous());
-        float[][] out = new float[n][d];
-        for (int i = 0; i < n; i++) System.arraycopy(flat, i * d, out[i], 0, d);
-        return out;
     }
 
     static List<String> readQueries(Path file, String qaPrompt) throws java.io.IOException {

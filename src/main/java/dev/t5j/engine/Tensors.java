@@ -63,6 +63,15 @@ public final class Tensors {
         return out;
     }
 
+    /** A 2-D float tensor as rows ([n][d]), copied to the heap. */
+    public static float[][] toRows(Tensor t) {
+        int n = (int) t.size(0), d = (int) t.size(1);
+        float[] flat = toFloats(t.contiguous());
+        float[][] rows = new float[n][d];
+        for (int i = 0; i < n; i++) System.arraycopy(flat, i * d, rows[i], 0, d);
+        return rows;
+    }
+
     public static long[] toLongs(Tensor t) {
         Tensor c = t.detach().to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Long).contiguous();
         long[] out = new long[(int) c.numel()];

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** HfText, PyFormat, PassageFilter. */
+/** HfText, PyFormat, Fields (id filtering is tested with the index: FilteringTest). */
 class HelpersTest {
     @Test
     void predictionPostprocessingDropsSpecialTokens() {
@@ -57,17 +57,4 @@ class HelpersTest {
         assertEquals(2, Fields.wordCount("a\u00a0b"));
     }
 
-    @Test
-    void filterByIdMovesTheExamplesOwnPassageBehind() {
-        List<Passage> ps = List.of(Passage.of("7", "", "a"), Passage.of("1", "", "b"), Passage.of("7", "", "c"), Passage.of("2", "", "d"));
-        float[] scores = {4, 3, 2, 1};
-        PassageFilter.Filtered f = PassageFilter.byId("7", ps, scores, 2);
-        assertEquals(List.of("b", "d"), f.passages().stream().map(Passage::text).toList());
-        assertArrayEquals(new float[] {3, 1}, f.scores());
-        // fewer than k others: the violating ones come back at the end
-        f = PassageFilter.byId("7", ps, scores, 3);
-        assertEquals(List.of("b", "d", "a"), f.passages().stream().map(Passage::text).toList());
-        f = PassageFilter.byId(null, ps, scores, 2);
-        assertEquals(List.of("a", "b"), f.passages().stream().map(Passage::text).toList());
-    }
 }

@@ -24,7 +24,7 @@ import java.util.List;
  * ({@code block @ queries^T}, fp32 accumulation; fp16 rows are widened block by block, or for up to
  * {@value #HALF_GEMV_MAX_BATCH} queries scored by fp16 gemv and re-scored exactly), keeps each shard's top-k with a
  * deterministic order (score, then row) and merges the shard candidates into the final top-k exactly as Atlas's second
- * {@code topk} does. Why libtorch rather than Java loops: docs/bench-index.md (BLAS is several times faster per batch).
+ * {@code topk} does. Why libtorch rather than Java loops: BENCHMARKS.md, "Passage index" (BLAS is several times faster per batch).
  *
  * <p>Embeddings live in native memory, not on the Java heap; {@link #close()} frees them. Searches are thread-safe.
  */

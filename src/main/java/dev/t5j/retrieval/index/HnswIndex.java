@@ -71,7 +71,7 @@ public final class HnswIndex implements PassageIndex {
     }
 
     static {
-        // Lucene 9 on Java 17 notes once that it runs without SIMD; the figures in docs/bench-index.md already say so.
+        // Lucene 9 on Java 17 notes once that it runs without SIMD; the figures in BENCHMARKS.md, "Passage index" already say so.
         java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization").setLevel(java.util.logging.Level.SEVERE);
     }
 

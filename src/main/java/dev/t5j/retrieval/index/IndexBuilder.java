@@ -21,6 +21,12 @@ public final class IndexBuilder {
      * @param progress counts passages (null: silent); the caller creates and closes it
      */
     public static FlatIndex build(List<Passage> passages, Embedder embedder, IndexOptions options, Progress progress) {
+        return build(passages, Passage::retrieverText, embedder, options, progress);
+    }
+
+    /** As above, embedding {@code text.apply(passage)} (e.g. Atlas's {@code --retriever_format}) instead of {@code "{title} {text}"}. */
+    public static FlatIndex build(List<Passage> passages, java.util.function.Function<Passage, String> text, Embedder embedder,
+                                  IndexOptions options, Progress progress) {
         if (passages.isEmpty()) throw new dev.t5j.common.UserError("cannot build an index from an empty passage list");
         int dim = embedder.dim();
         FlatIndex idx = FlatIndex.allocate(passages, dim, options.dtype(), options.shards(), embedder.fingerprint());
@@ -28,7 +34,7 @@ public final class IndexBuilder {
             for (int start = 0; start < passages.size(); start += options.batchSize()) {
                 int end = Math.min(passages.size(), start + options.batchSize());
                 List<String> texts = new ArrayList<>(end - start);
-                for (int i = start; i < end; i++) texts.add(passages.get(i).retrieverText());
+                for (int i = start; i < end; i++) texts.add(text.apply(passages.get(i)));
                 float[][] vectors = embedder.embed(texts);
                 check(vectors, end - start, dim, start);
                 idx.setRows(start, vectors);
