@@ -70,6 +70,14 @@ public final class AtlasTrainer {
     public record Result(Map<String, Double> metrics, Path runDir, Path modelDir) {}
 
     public Result run() throws IOException {
+        return run(false);
+    }
+
+    /**
+     * @param resume continue from the newest checkpoint in {@code <out>/checkpoints}: weights, optimizer state, the index
+     *               as it was and the data position are restored, so the run continues as if never stopped
+     */
+    public Result run(boolean resume) throws IOException {
         Torch.init(cfg.train().threads() == null ? 1 : cfg.train().threads());
         Torch.setThreads(cfg.train().threads() == null ? 1 : cfg.train().threads());
         Torch.seed(cfg.train().seed());
@@ -79,34 +87,45 @@ public final class AtlasTrainer {
         for (Path p : concat(trainFiles, evalFiles)) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
         if (cfg.train().steps() > 0 && trainFiles.isEmpty()) throw new UserError("task.train_data: no training files (or set train.steps: 0 to only evaluate)");
         Path runDir = Path.of(cfg.out());
+        Path ckpt = resume ? AtlasCheckpoints.latest(runDir) : null;
+        if (resume && ckpt == null) throw new UserError(runDir + ": no checkpoint to resume from (set train.checkpoint_every)");
+        if (!resume && !AtlasCheckpoints.list(runDir).isEmpty())
+            throw new UserError(runDir + " already holds checkpoints of a run: use --resume to continue it, or another out");
+        AtlasCheckpoints.State state = ckpt == null ? new AtlasCheckpoints.State(0, false) : AtlasCheckpoints.readState(ckpt);
         Files.createDirectories(runDir);
         AtomicFiles.writeString(runDir.resolve("config.yaml"), cfg.toYaml());
 
-        try (AtlasModel model = buildModel()) {
+        try (AtlasModel model = ckpt == null ? buildModel() : resumedModel(ckpt)) {
             task = task(cfg, model.vocab());
             List<Passage> passages = loadPassages();
             FlatIndex index = null;
             IndexRefreshSchedule refresh = IndexRefreshSchedule.parse(cfg.index().refresh());
             Map<String, Double> finalMetrics;
-            try (MetricsLog metrics = new MetricsLog(runDir)) {
+            try (MetricsLog metrics = ckpt == null ? new MetricsLog(runDir) : MetricsLog.resume(runDir, state.step())) {
                 if (cfg.usesRetrieval()) {
-                    index = initialIndex(model, passages);
+                    index = ckpt != null && Files.isDirectory(ckpt.resolve(AtlasCheckpoints.INDEX))
+                            ? FlatIndex.load(ckpt.resolve(AtlasCheckpoints.INDEX), IndexLoadOptions.defaults().withShards(cfg.index().shards()))
+                            : initialIndex(model, passages);
                     model.setIndex(index);
                 }
                 GoldScoreMode mode = cfg.goldScoreMode();
                 Map<String, Tensor> params = model.trainableParameters();
                 AdamW opt = new AdamW(params, 0.9, cfg.optimizer().beta2(), cfg.optimizer().eps(), cfg.optimizer().weightDecay())
                         .withGroup("retriever.", cfg.optimizer().lrRetriever() / cfg.optimizer().lr());
+                if (ckpt != null) dev.t5j.train.RunCheckpoints.loadOptimizer(ckpt, opt);
                 AtlasSchedule schedule = new AtlasSchedule(cfg.optimizer().scheduler(), cfg.optimizer().lr(), cfg.optimizer().warmup(), cfg.train().steps());
                 Iterator<List<AtlasExample>> batches = cfg.train().steps() > 0
                         ? AtlasData.trainingBatches(task, trainFiles, 0, 1, cfg.train().batchSize(), true, cfg.train().seed())
                         : null;
                 long steps = cfg.train().steps();
+                for (long i = 0; i < state.step(); i++) batches.next(); // the data position: the same seeded stream, replayed
                 try (Progress bar = new Progress("atlas train", steps, "step", System.err, progress && steps > 0)) {
                     double lossSum = 0, readerSum = 0, retrSum = 0;
                     int n = 0;
-                    boolean stale = false; // the retriever changed since the index was built
-                    for (long step = 0; step < steps; step++) {
+                    boolean stale = state.indexStale(); // the retriever changed since the index was built
+                    bar.step(state.step());
+                    if (ckpt != null) log.println("t5j: resumed from " + ckpt + " at step " + state.step());
+                    for (long step = state.step(); step < steps; step++) {
                         boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever() && step > cfg.atlas().freezeRetrieverSteps();
                         if (cfg.usesRetrieval() && step > 0 && refresh.isTimeToRefresh(step, cfg.atlas().trainRetriever(), cfg.atlas().freezeRetrieverSteps())) {
                             long t0 = System.nanoTime();
@@ -147,8 +166,10 @@ public final class AtlasTrainer {
                             throw new UserError("training stopped at step " + (step + 1) + ": the loss is " + l.total + " (lower optimizer.lr?)");
                         if (cfg.train().evalEvery() > 0 && (step + 1) % cfg.train().evalEvery() == 0 && step + 1 < steps && !evalFiles.isEmpty())
                             logEval(metrics, step + 1, evaluate(model, task, evalFiles, runDir, step + 1, false));
-                        if (cfg.train().checkpointEvery() > 0 && (step + 1) % cfg.train().checkpointEvery() == 0 && step + 1 < steps)
-                            model.save(runDir.resolve("checkpoint").resolve("step-" + (step + 1)));
+                        if (cfg.train().checkpointEvery() > 0 && (step + 1) % cfg.train().checkpointEvery() == 0 && step + 1 < steps) {
+                            AtlasCheckpoints.save(runDir, model, opt, index, new AtlasCheckpoints.State(step + 1, stale));
+                            AtlasCheckpoints.prune(runDir, 2);
+                        }
                     }
                     if (stale && !evalFiles.isEmpty()) {
                         // the final evaluation uses an index of the final retriever, so that it equals `t5j eval` on the saved model
@@ -325,6 +346,14 @@ public final class AtlasTrainer {
         }
         Retriever retriever = cfg.usesRetrieval() ? buildRetriever() : null;
         AtlasModel m = new AtlasModel(t5, vocab, vocabFile, retriever);
+        m.setRetrieverFormat(cfg.atlas().retrieverFormat());
+        return m;
+    }
+
+    /** The model of a checkpoint, with the config's retriever settings applied again. */
+    AtlasModel resumedModel(Path ckpt) {
+        AtlasModel m = AtlasModel.load(ckpt.resolve(AtlasCheckpoints.MODEL), false);
+        if (m.retriever() != null && cfg.retriever().querySideTraining()) m.retriever().setPassageFrozen(true);
         m.setRetrieverFormat(cfg.atlas().retrieverFormat());
         return m;
     }

@@ -30,8 +30,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.print(cfg.toYaml());
             return 0;
         }
-        if (resume) throw new dev.t5j.common.UserError("--resume is not supported for Atlas runs yet: start a new run (reader.init_from / retriever.init_from a saved model)");
-        var r = new dev.t5j.atlas.AtlasTrainer(cfg, System.out).run();
+        var r = new dev.t5j.atlas.AtlasTrainer(cfg, System.out).run(resume);
         r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%-40s %10.3f%n", k, v));
         System.out.println("run directory: " + r.runDir() + " (model: " + r.modelDir() + ")");
         return 0;

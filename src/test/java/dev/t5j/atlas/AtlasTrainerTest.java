@@ -153,6 +153,38 @@ class AtlasTrainerTest {
     }
 
     @Test
+    void aResumedRunContinuesExactlyAsTheUninterruptedOne() throws Exception {
+        List<String> full = base("resume-full");
+        full.addAll(List.of("train.steps=4", "index.refresh=3", "train.checkpoint_every=2", "retriever.init_from=" + initialRetriever(), "retriever.preset=null"));
+        AtlasTrainer.Result a = run(full);
+        // the same run stopped after its step-2 checkpoint: keep that checkpoint, drop what came later, resume
+        List<String> part = base("resume-part");
+        part.addAll(List.of("train.steps=4", "index.refresh=3", "train.checkpoint_every=2", "retriever.init_from=" + initialRetriever(), "retriever.preset=null"));
+        AtlasConfig pc = AtlasConfig.load(null, part);
+        new AtlasTrainer(AtlasConfig.load(null, withSteps(part, 3)), new PrintStream(new ByteArrayOutputStream())).withProgress(false).run();
+        assertEquals(1, AtlasCheckpoints.list(a.runDir().getParent().resolve("resume-part")).size());
+        UserError again = assertThrows(UserError.class, () -> run(part));
+        assertTrue(again.getMessage().contains("--resume"), again.getMessage());
+        ByteArrayOutputStream resumedLog = new ByteArrayOutputStream();
+        AtlasTrainer.Result b = new AtlasTrainer(pc, new PrintStream(resumedLog, true)).withProgress(false).run(true);
+        assertTrue(resumedLog.toString().contains("at step 2"), "it resumed rather than started over: " + resumedLog);
+        List<Map<String, Object>> la = MetricsLog.read(a.runDir().resolve("metrics.jsonl")), lb = MetricsLog.read(b.runDir().resolve("metrics.jsonl"));
+        assertEquals(la.size(), lb.size(), lb.toString());
+        for (int i = 0; i < la.size(); i++)
+            for (String k : List.of("loss", "retriever_loss", "eval/exact_match", "eval/eval_loss"))
+                if (la.get(i).containsKey(k)) assertEquals(MetricsLog.number(la.get(i), k), MetricsLog.number(lb.get(i), k), 0.0, "line " + i + " " + k);
+        assertEquals(weights(a.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get("contriever.embeddings.word_embeddings.weight")[12345],
+                weights(b.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get("contriever.embeddings.word_embeddings.weight")[12345]);
+    }
+
+    /** The config with train.steps replaced, keeping the schedule of the longer run (total steps) unchanged. */
+    static List<String> withSteps(List<String> o, int steps) {
+        List<String> c = new ArrayList<>(o);
+        c.add("train.steps=" + steps);
+        return c;
+    }
+
+    @Test
     void closedBookNeedsNoIndexAndSavesNoRetriever() throws Exception {
         List<String> o = base("closed");
         o.addAll(List.of("atlas.closed_book=true", "index.passages=[]"));
