@@ -35,9 +35,10 @@ import java.util.Map;
  */
 public final class AtlasDemo {
     /** The demonstration's knobs (the defaults are what README and BENCHMARKS.md report). */
-    public record Options(Path out, long steps, int batchSize, int threads, long seed, int evalEvery, int contrieverSteps, List<String> overrides) {
+    public record Options(Path out, long steps, int batchSize, int threads, long seed, int evalEvery, int contrieverSteps,
+                          int readingSteps, List<String> overrides) {
         public static Options defaults(Path out) {
-            return new Options(out, 1000, 16, 1, 0, 5, 300, List.of());
+            return new Options(out, 1000, 16, 1, 0, 5, 300, 600, List.of());
         }
     }
 
@@ -63,7 +64,7 @@ public final class AtlasDemo {
         Path bertVocab = copyResource("vocab.txt", data);
         List<Passage> passages = Passages.load(List.of(passagesFile));
         Path spiece = readerVocabulary(passages, data);
-        LookupQuestions.Split split = LookupQuestions.build(passages, 6, o.evalEvery(), o.seed());
+        LookupQuestions.Split split = LookupQuestions.build(passages, 6, 2, o.evalEvery(), o.seed());
         Path train = writeQa(data.resolve("train.jsonl"), split.train());
         Path eval = writeQa(data.resolve("eval.jsonl"), split.eval());
         log.printf(Locale.ROOT, "t5j: %d passages, %d training and %d evaluation questions (e.g. %s -> %s)%n",
@@ -95,6 +96,18 @@ public final class AtlasDemo {
                 "train.threads=" + o.threads(), "train.log_every=50",
                 "eval.batch_size=32", "eval.max_new_tokens=16"));
         common.addAll(o.overrides());
+
+        // A shared reading warm start (both models start from it): the reader learns to answer from a given passage
+        // by reading the source passage of each training question for readingSteps steps. Without it a tiny reader
+        // trained from scratch on noisy retrievals learns to memorise titles instead of reading them.
+        Path reading = o.out().resolve("reader-warm-start");
+        Path trainWithPassages = writeQa(data.resolve("train-with-passages.jsonl"), split.train(), passages);
+        List<String> rw = new ArrayList<>(common);
+        rw.addAll(List.of("atlas.use_file_passages=true", "atlas.n_context=1", "atlas.retriever_n_context=1",
+                "task.train_data=[" + trainWithPassages + "]", "task.eval_data=[]", "train.steps=" + o.readingSteps(), "out=" + reading));
+        log.println("t5j: reader warm start: " + o.readingSteps() + " steps answering training questions from their source passage");
+        new AtlasTrainer(AtlasConfig.load(null, rw), log).run();
+        common.addAll(List.of("reader.preset=null", "reader.init_from=" + reading.resolve("model").resolve(AtlasModel.READER_DIR)));
 
         List<String> cb = new ArrayList<>(common);
         cb.addAll(List.of("atlas.closed_book=true", "out=" + o.out().resolve("closed-book")));
@@ -162,12 +175,21 @@ public final class AtlasDemo {
     }
 
     static Path writeQa(Path file, List<LookupQuestions.Question> qs) throws IOException {
+        return writeQa(file, qs, null);
+    }
+
+    /** With {@code passages}, each line also carries its source passage (Atlas's {@code passages} field). */
+    static Path writeQa(Path file, List<LookupQuestions.Question> qs, List<Passage> passages) throws IOException {
+        Map<String, Passage> byId = new java.util.HashMap<>();
+        if (passages != null) for (Passage p : passages) byId.put(p.id(), p);
         StringBuilder sb = new StringBuilder();
         for (LookupQuestions.Question q : qs) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("question", q.question());
             line.put("answers", List.of(q.answer()));
             line.put("passage_id", q.passageId());
+            Passage src = byId.get(q.passageId());
+            if (src != null) line.put("passages", List.of(Map.of("id", src.id(), "title", src.title(), "text", src.text())));
             sb.append(Json.write(line)).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());

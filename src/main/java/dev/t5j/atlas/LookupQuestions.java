@@ -10,8 +10,8 @@ import java.util.Random;
  * The demonstration's questions: "which article mentions "<phrase>"?" with the article's title as the answer, the
  * phrase being a run of words taken from one passage of the corpus. The answer is in the corpus (next to the phrase),
  * so a reader that is handed the right passage only has to copy its title, while a closed-book model must have
- * memorised which article every phrase belongs to. Evaluation asks about passages that no training question comes
- * from (every {@code evalEvery}-th passage), so memorising training questions cannot answer it: only reading can.
+ * memorised which article every phrase belongs to. Training and evaluation phrases of a passage never overlap, so
+ * evaluation asks about text the models were not trained on.
  */
 public final class LookupQuestions {
     /** One question in Atlas's qa format plus the id of the passage it was cut from (for retrieval recall). */
@@ -22,32 +22,35 @@ public final class LookupQuestions {
     private LookupQuestions() {}
 
     /**
-     * @param phraseWords words per phrase (non-overlapping windows of the passage; the first, which often repeats the
-     *                    title, is skipped)
-     * @param evalEvery   every {@code evalEvery}-th passage gets one evaluation question and no training question; every
-     *                    other passage gives a training question per informative window
+     * @param phraseWords words per phrase
+     * @param trainPerPassage training phrases per passage; each passage also gets one evaluation phrase when
+     *                        {@code evalEvery} divides its index (so evaluation covers a subset of passages)
      */
-    public static Split build(List<Passage> passages, int phraseWords, int evalEvery, long seed) {
+    public static Split build(List<Passage> passages, int phraseWords, int trainPerPassage, int evalEvery, long seed) {
         Random rng = new Random(seed);
         List<Question> train = new ArrayList<>(), eval = new ArrayList<>();
         for (int i = 0; i < passages.size(); i++) {
             Passage p = passages.get(i);
             String[] words = p.text().trim().split("\\s+");
             int windows = words.length / phraseWords; // non-overlapping windows
-            if (windows < 2) continue;
+            if (windows < trainPerPassage + 1) continue;
             List<Integer> order = new ArrayList<>();
             for (int w = 1; w < windows; w++) order.add(w); // window 0 often repeats the title: skip it
             java.util.Collections.shuffle(order, rng);
-            boolean evalPassage = i % evalEvery == 0;
+            int used = 0;
+            boolean wantEval = i % evalEvery == 0;
             for (int w : order) {
                 String phrase = String.join(" ", java.util.Arrays.copyOfRange(words, w * phraseWords, (w + 1) * phraseWords));
                 if (!informative(phrase)) continue;
                 Question q = new Question("which article mentions \"" + phrase + "\"?", p.title(), p.id());
-                if (evalPassage) {
+                if (wantEval) {
                     eval.add(q);
-                    break;
+                    wantEval = false;
+                } else if (used < trainPerPassage) {
+                    train.add(q);
+                    used++;
                 }
-                train.add(q);
+                if (!wantEval && used == trainPerPassage) break;
             }
         }
         java.util.Collections.shuffle(train, rng);

@@ -30,6 +30,8 @@ public final class AtlasCommand implements Callable<Integer> {
         long steps;
         @Option(names = "--contriever-steps", defaultValue = "300", description = "Unsupervised contrastive steps of the initial retriever (default ${DEFAULT-VALUE})")
         int contrieverSteps;
+        @Option(names = "--reading-steps", defaultValue = "600", description = "Shared reader warm start: steps reading the source passage (default ${DEFAULT-VALUE})")
+        int readingSteps;
         @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE}: 2 is slower under any other load)")
         int threads;
         @Option(names = "--seed", defaultValue = "0")
@@ -40,7 +42,7 @@ public final class AtlasCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             AtlasDemo.Options d = AtlasDemo.Options.defaults(out);
-            AtlasDemo.Result r = new AtlasDemo(new AtlasDemo.Options(out, steps, d.batchSize(), threads, seed, d.evalEvery(), contrieverSteps, overrides), System.out).run();
+            AtlasDemo.Result r = new AtlasDemo(new AtlasDemo.Options(out, steps, d.batchSize(), threads, seed, d.evalEvery(), contrieverSteps, readingSteps, overrides), System.out).run();
             System.out.println();
             System.out.printf(Locale.ROOT, "%-34s %10s %10s%n", "held-out questions", "EM", "F1");
             row("closed-book T5 (same size, steps)", r.closedBook());

@@ -195,6 +195,14 @@ class AtlasTrainerTest {
     }
 
     @Test
+    void theShippedExampleConfigIsValid() {
+        AtlasConfig c = AtlasConfig.load(Path.of("examples/atlas-qa.yaml"), List.of());
+        assertEquals(40, c.atlas().nContext());
+        assertEquals(GoldScoreMode.PDIST, c.goldScoreMode());
+        assertTrue(AtlasConfig.isAtlasConfig(Path.of("examples/atlas-qa.yaml")));
+    }
+
+    @Test
     void configErrorsNameTheKey() {
         UserError e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("atlas.gold_score_mode=evalsum")));
         assertTrue(e.getMessage().contains("gold_score_mode"), e.getMessage());

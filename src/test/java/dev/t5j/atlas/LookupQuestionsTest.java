@@ -23,29 +23,28 @@ class LookupQuestionsTest {
         return ps;
     }
 
-    static String phrase(LookupQuestions.Question q) {
-        return q.question().substring(q.question().indexOf('"') + 1, q.question().lastIndexOf('"'));
-    }
-
     @Test
-    void answersAreTheSourceTitleAndEvaluationPassagesGiveNoTrainingQuestion() {
+    void answersAreTheSourceTitleAndEvalPhrasesNeverOverlapTraining() {
         List<Passage> ps = passages();
-        LookupQuestions.Split s = LookupQuestions.build(ps, 6, 4, 3);
-        assertEquals(15 * 9, s.train().size(), "15 training passages x 9 windows (window 0 skipped)");
-        assertEquals(5, s.eval().size(), "every 4th passage gives one evaluation question");
-        Set<String> trainPassages = new HashSet<>();
+        LookupQuestions.Split s = LookupQuestions.build(ps, 6, 2, 4, 3);
+        assertEquals(40, s.train().size());
+        assertEquals(5, s.eval().size(), "every 4th passage gets one evaluation question");
+        Set<String> trainPhrases = new HashSet<>();
         for (LookupQuestions.Question q : s.train()) {
             assertEquals("Title " + q.passageId(), q.answer());
-            assertTrue(ps.get(Integer.parseInt(q.passageId())).text().contains(phrase(q)));
-            trainPassages.add(q.passageId());
+            trainPhrases.add(q.question());
+            String phrase = q.question().substring(q.question().indexOf('"') + 1, q.question().lastIndexOf('"'));
+            assertTrue(ps.get(Integer.parseInt(q.passageId())).text().contains(phrase));
         }
         for (LookupQuestions.Question q : s.eval()) {
             assertEquals(0, Integer.parseInt(q.passageId()) % 4);
-            assertFalse(trainPassages.contains(q.passageId()), "no training question from an evaluation passage");
-            assertTrue(ps.get(Integer.parseInt(q.passageId())).text().contains(phrase(q)));
-            assertFalse(phrase(q).startsWith("word" + q.passageId() + "x0 "), "window 0 is skipped");
+            String phrase = q.question().substring(q.question().indexOf('"') + 1, q.question().lastIndexOf('"'));
+            for (String t : trainPhrases) {
+                String tp = t.substring(t.indexOf('"') + 1, t.lastIndexOf('"'));
+                for (String w : phrase.split(" ")) assertFalse(tp.contains(w), "eval word " + w + " also in a training phrase");
+            }
         }
-        assertEquals(s.train(), LookupQuestions.build(ps, 6, 4, 3).train(), "deterministic for a seed");
+        assertEquals(s.train(), LookupQuestions.build(ps, 6, 2, 4, 3).train(), "deterministic for a seed");
     }
 
     @Test
