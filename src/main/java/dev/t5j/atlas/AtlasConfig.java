@@ -60,8 +60,8 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
 
     public static ObjectNode defaults() {
         return ConfigTree.parseDefaults("""
-                reader: {preset: tiny, config: null, init_from: null, vocab: null, dropout: 0.1}
-                retriever: {preset: tiny, init_from: null, vocab: null, query_tied: true, query_side_training: false,
+                reader: {preset: null, config: null, init_from: null, vocab: null, dropout: 0.1}
+                retriever: {preset: null, init_from: null, vocab: null, query_tied: true, query_side_training: false,
                             pooling: average, max_length: 200}
                 index: {passages: [], load: null, save: null, shards: 1, dtype: fp32, refresh: "-1", force: false,
                         embed_batch_size: 64, max_passages: null}
@@ -106,8 +106,8 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
     private void validate(String source) {
         List<String> errs = new ArrayList<>();
         int readerSources = (reader.preset() != null ? 1 : 0) + (reader.config() != null ? 1 : 0) + (reader.initFrom() != null ? 1 : 0);
-        if (readerSources != 1) errs.add("reader: give exactly one of preset, config, init_from (got " + readerSources + ")");
-        if ((retriever.preset() == null) == (retriever.initFrom() == null)) errs.add("retriever: give exactly one of preset, init_from");
+        if (readerSources != 1) errs.add("reader: give exactly one of preset (e.g. tiny, t5-base-lm-adapt), config, init_from (got " + readerSources + ")");
+        if ((retriever.preset() == null) == (retriever.initFrom() == null) && usesRetrieval()) errs.add("retriever: give exactly one of preset (e.g. tiny, contriever) or init_from (a Contriever/BERT directory)");
         if (!List.of("average", "sqrt", "cls").contains(retriever.pooling())) errs.add("retriever.pooling: '" + retriever.pooling() + "' (allowed: average, sqrt, cls)");
         if (retriever.maxLength() < 2) errs.add("retriever.max_length must be >= 2");
         if (usesRetrieval() && index.passages().isEmpty() && index.load() == null) errs.add("index: give passages (jsonl files) or load (a saved index) — or set atlas.closed_book");

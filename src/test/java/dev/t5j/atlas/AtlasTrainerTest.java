@@ -50,7 +50,7 @@ class AtlasTrainerTest {
 
     static List<String> base(String out) {
         return new ArrayList<>(List.of(
-                "reader.preset=tiny", "reader.vocab=" + AtlasTestData.resource("tokenizer/t5/spiece.model"),
+                "reader.preset=tiny", "reader.vocab=" + AtlasTestData.resource("tokenizer/t5/spiece.model"), "retriever.preset=tiny",
                 "retriever.vocab=" + AtlasTestData.resource("tokenizer/bert/vocab.txt"), "retriever.max_length=32",
                 "index.passages=[" + passages + "]", "index.refresh=2",
                 "task.train_data=[" + train + "]", "task.eval_data=[" + eval + "]",
