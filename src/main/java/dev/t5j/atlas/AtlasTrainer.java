@@ -81,7 +81,9 @@ public final class AtlasTrainer {
         Torch.init(cfg.train().threads() == null ? 1 : cfg.train().threads());
         Torch.setThreads(cfg.train().threads() == null ? 1 : cfg.train().threads());
         Torch.seed(cfg.train().seed());
-        AtlasTask task = task(cfg, null);
+        if (!AtlasTasks.NAMES.contains(cfg.task().name()))
+            throw new UserError("task.name: '" + cfg.task().name() + "' is not an Atlas task (" + String.join(", ", AtlasTasks.NAMES) + ")");
+        AtlasTask task;
         List<Path> trainFiles = paths(cfg.task().trainData());
         List<Path> evalFiles = paths(cfg.task().evalData());
         for (Path p : concat(trainFiles, evalFiles)) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
