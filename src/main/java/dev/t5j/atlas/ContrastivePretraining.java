@@ -60,8 +60,11 @@ public final class ContrastivePretraining {
         try (Progress bar = new Progress("contriever", o.steps(), "step", System.err, progress)) {
             for (int step = 0; step < o.steps(); step++) {
                 List<String> q = new ArrayList<>(o.batchSize()), k = new ArrayList<>(o.batchSize());
-                for (int i = 0; i < o.batchSize(); i++) {
-                    Passage p = passages.get(rng.nextInt(passages.size()));
+                // distinct passages per batch: a passage drawn twice would make two "negatives" positives
+                java.util.Set<Integer> drawn = new java.util.HashSet<>();
+                while (drawn.size() < o.batchSize()) drawn.add(rng.nextInt(passages.size()));
+                for (int idx : drawn) {
+                    Passage p = passages.get(idx);
                     String[] words = p.retrieverText().trim().split("\\s+");
                     q.add(crop(words, o, rng));
                     k.add(crop(words, o, rng));
