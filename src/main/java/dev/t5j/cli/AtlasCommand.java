@@ -13,12 +13,56 @@ import java.util.concurrent.Callable;
 
 /** {@code t5j atlas}: retrieval-augmented (Atlas) commands; training and evaluation go through {@code t5j train/eval --config}. */
 @Command(name = "atlas", mixinStandardHelpOptions = true, description = "Retrieval-augmented T5 (Atlas).",
-        subcommands = {AtlasCommand.Demo.class})
+        subcommands = {AtlasCommand.Demo.class, AtlasCommand.ContrieverPretrain.class})
 public final class AtlasCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         new picocli.CommandLine(this).usage(System.out);
         return 0;
+    }
+
+    @Command(name = "contriever", mixinStandardHelpOptions = true,
+            description = "Train a retriever without labels on a passage corpus (Contriever's contrastive objective: two random crops of a passage are a positive pair).")
+    static final class ContrieverPretrain implements Callable<Integer> {
+        @Option(names = "--passages", required = true, split = ",", description = "Passage jsonl file(s)")
+        List<Path> passages;
+        @Option(names = "--init", description = "Start from this retriever directory (HF Contriever/BERT or t5j); else a fresh --preset")
+        Path init;
+        @Option(names = "--preset", defaultValue = "tiny", description = "BERT preset for a fresh retriever (default ${DEFAULT-VALUE})")
+        String preset;
+        @Option(names = "--vocab", description = "BERT vocab.txt for a fresh retriever")
+        Path vocab;
+        @Option(names = "--out", required = true, description = "Retriever directory to write (atomically)")
+        Path out;
+        @Option(names = "--steps", defaultValue = "300")
+        int steps;
+        @Option(names = "--batch-size", defaultValue = "64")
+        int batchSize;
+        @Option(names = "--lr", defaultValue = "1e-3")
+        double lr;
+        @Option(names = "--max-length", defaultValue = "128", description = "Retriever text_maxlength for a fresh retriever")
+        int maxLength;
+        @Option(names = "--seed", defaultValue = "0")
+        long seed;
+        @Option(names = "--threads", defaultValue = "1")
+        int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            if (init == null && vocab == null) throw new dev.t5j.common.UserError("give --init (a retriever directory) or --vocab (a BERT vocab.txt) for a fresh --preset");
+            dev.t5j.engine.Torch.init(threads);
+            dev.t5j.engine.Torch.setThreads(threads);
+            var ps = dev.t5j.retrieval.Passages.load(passages);
+            if (ps.size() < batchSize) throw new dev.t5j.common.UserError(passages + ": " + ps.size() + " passages, fewer than --batch-size " + batchSize);
+            try (var r = init != null ? dev.t5j.retrieval.Retriever.load(init)
+                    : dev.t5j.retrieval.Retriever.init(dev.t5j.retrieval.BertConfig.preset(preset), dev.t5j.tokenizer.WordPieceVocabulary.load(vocab), seed, maxLength)) {
+                var res = dev.t5j.atlas.ContrastivePretraining.run(r, ps,
+                        new dev.t5j.atlas.ContrastivePretraining.Options(steps, batchSize, lr, 0.05, 0.1, 0.5, seed), System.out, true);
+                r.save(out);
+                System.out.printf(Locale.ROOT, "loss %.3f -> %.3f over %d steps; retriever written to %s%n", res.firstLoss(), res.lastLoss(), res.steps(), out);
+            }
+            return 0;
+        }
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true,

@@ -77,6 +77,19 @@ class RetrievalCommandsTest {
     }
 
     @Test
+    void contrieverPretrainingWritesARetrieverThatBuildsAnIndex() throws Exception {
+        Path out = tmp.resolve("contriever");
+        CliTest.Run r = CliTest.run("atlas", "contriever", "--passages", passages.toString(), "--vocab", vocab.toString(),
+                "--steps", "5", "--batch-size", "4", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("loss"), r.out());
+        assertEquals(0, CliTest.run("index", "build", "--passages", passages.toString(), "--retriever", out.toString(), "--out", tmp.resolve("ci").toString()).code());
+        CliTest.Run bad = CliTest.run("atlas", "contriever", "--passages", passages.toString(), "--out", out.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--vocab"), bad.err());
+    }
+
+    @Test
     void atlasTrainAndEvalRunThroughTheCli() throws Exception {
         Path train = Files.writeString(tmp.resolve("train.jsonl"), """
                 {"question": "what erupts", "answers": ["lava"]}
