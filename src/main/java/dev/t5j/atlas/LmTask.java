@@ -11,7 +11,7 @@ import java.util.Random;
  * boundary ({@link #split}); metadata {@code {"id"}}; retrieval drops the passage with that id. Skipped: blank text
  * or fewer words than {@code min_words_per_lm_instance}.
  */
-public final class LmTask implements AtlasTask {
+public final class LmTask implements PassageTextTask {
     private final Integer minWords;
     private final double minRatio, maxRatio;
 
@@ -24,11 +24,6 @@ public final class LmTask implements AtlasTask {
     @Override
     public String name() {
         return "lm";
-    }
-
-    @Override
-    public List<String> metrics() {
-        return List.of(AtlasMetrics.EVAL_LOSS, "accuracy", "f1", "rouge_1", "rouge_2", "rouge_L");
     }
 
     @Override
@@ -77,15 +72,5 @@ public final class LmTask implements AtlasTask {
         int[] b = splitBounds(words.size(), minRatio, maxRatio);
         int idx = Math.min(b[0] + rng.nextInt(b[1] - b[0] + 1), words.size()); // random.randint(a, b)
         return new String[] {String.join("", words.subList(0, idx)), String.join("", words.subList(idx, words.size()))};
-    }
-
-    @Override
-    public boolean filterById() {
-        return true;
-    }
-
-    @Override
-    public Map<String, Double> evaluate(String prediction, AtlasExample example) {
-        return AtlasMetrics.generationMetrics(prediction, example.answers());
     }
 }

@@ -14,7 +14,7 @@ import java.util.Random;
  * Skipped: blank text, or fewer words than {@code min_words_per_lm_instance}. Retrieval drops the passage with the
  * example's id. Metrics as lm/section: raw accuracy, raw f1, rouge_1/2/L against {@code [target]}.
  */
-public final class MlmTask implements AtlasTask {
+public final class MlmTask implements PassageTextTask {
     private final Vocabulary vocabulary;
     private final double density, meanSpanLength;
     private final int textMaxlength;
@@ -35,11 +35,6 @@ public final class MlmTask implements AtlasTask {
     }
 
     @Override
-    public List<String> metrics() {
-        return List.of(AtlasMetrics.EVAL_LOSS, "accuracy", "f1", "rouge_1", "rouge_2", "rouge_L");
-    }
-
-    @Override
     public Optional<AtlasExample> process(Map<String, Object> json, Random rng) {
         String clean = Fields.string(json, "text");
         if (Fields.isBlank(clean)) return Optional.empty();
@@ -49,15 +44,5 @@ public final class MlmTask implements AtlasTask {
         metadata.put("clean_target", clean);
         // Atlas builds a fresh output dict: no top-level id and no "answers", so gold = [target]
         return Optional.of(new AtlasExample(r.input(), r.output(), List.of(r.output()), TaskFields.filePassages(json), metadata, null, null));
-    }
-
-    @Override
-    public boolean filterById() {
-        return true;
-    }
-
-    @Override
-    public Map<String, Double> evaluate(String prediction, AtlasExample example) {
-        return AtlasMetrics.generationMetrics(prediction, example.answers());
     }
 }

@@ -1,6 +1,5 @@
 package dev.t5j.atlas;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -10,7 +9,7 @@ import java.util.Random;
  * the text; metadata {@code {"id"}}; retrieval drops the passage with that id. Skipped: no or blank section, blank
  * text, or fewer words than {@code min_words_per_lm_instance}.
  */
-public final class SectionTask implements AtlasTask {
+public final class SectionTask implements PassageTextTask {
     private final Integer minWords;
 
     public SectionTask(Integer minWords) {
@@ -23,11 +22,6 @@ public final class SectionTask implements AtlasTask {
     }
 
     @Override
-    public List<String> metrics() {
-        return List.of(AtlasMetrics.EVAL_LOSS, "accuracy", "f1", "rouge_1", "rouge_2", "rouge_L");
-    }
-
-    @Override
     public Optional<AtlasExample> process(Map<String, Object> json, Random rng) {
         String section = Fields.optString(json, "section");
         if (section == null || Fields.isBlank(section)) return Optional.empty();
@@ -37,15 +31,5 @@ public final class SectionTask implements AtlasTask {
         if (minWords != null && Fields.wordCount(text) < minWords) return Optional.empty();
         return Optional.of(new AtlasExample(query, text, TaskFields.gold(json, text), TaskFields.filePassages(json),
                 TaskFields.idMetadata(json), json.get("id"), null));
-    }
-
-    @Override
-    public boolean filterById() {
-        return true;
-    }
-
-    @Override
-    public Map<String, Double> evaluate(String prediction, AtlasExample example) {
-        return AtlasMetrics.generationMetrics(prediction, example.answers());
     }
 }
