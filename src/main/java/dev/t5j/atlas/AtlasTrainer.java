@@ -128,7 +128,8 @@ public final class AtlasTrainer {
                     bar.step(state.step());
                     if (ckpt != null) log.println("t5j: resumed from " + ckpt + " at step " + state.step());
                     for (long step = state.step(); step < steps; step++) {
-                        boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever() && step > cfg.atlas().freezeRetrieverSteps();
+                        // Atlas increments its step before this test and after the refresh test: step + 1 here, step there
+                        boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever() && step + 1 > cfg.atlas().freezeRetrieverSteps();
                         if (cfg.usesRetrieval() && step > 0 && refresh.isTimeToRefresh(step, cfg.atlas().trainRetriever(), cfg.atlas().freezeRetrieverSteps())) {
                             long t0 = System.nanoTime();
                             FlatIndex fresh = buildIndex(model, passages, "refresh index @" + step);

@@ -119,6 +119,12 @@ class AtlasTrainerTest {
         assertTrue(changed(prefixed(before, "query_contriever."), after, "query_contriever."), "the query encoder trains");
         assertFalse(changed(prefixed(before, "passage_contriever."), after, "passage_contriever."), "the passage encoder is frozen");
 
+        List<String> partly = base("partly-frozen");
+        partly.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null", "atlas.freeze_retriever_steps=2"));
+        List<Integer> trained = MetricsLog.read(run(partly).runDir().resolve("metrics.jsonl")).stream()
+                .filter(x -> x.containsKey("retriever_loss")).map(x -> ((Number) x.get("step")).intValue()).collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of(3), trained, "as Atlas (step counted from 1): the retriever trains once step > freeze_retriever_steps");
+
         List<String> frozen = base("frozen");
         frozen.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null", "atlas.freeze_retriever_steps=10"));
         AtlasTrainer.Result r = run(frozen);
