@@ -5,11 +5,8 @@ import dev.t5j.retrieval.index.FlatIndex;
 import dev.t5j.retrieval.index.IndexDtype;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,15 +18,9 @@ class IndexInfoCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int rc, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cl = T5jCli.commandLine();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int rc = cl.execute(args);
-        return new Run(rc, out.toString(), err.toString());
+    /** The picocli-captured run helper of {@link DataCommandTest}. */
+    static DataCommandTest.Run run(String... args) {
+        return DataCommandTest.run(args);
     }
 
     @Test
@@ -44,7 +35,7 @@ class IndexInfoCommandTest {
         try (FlatIndex idx = FlatIndex.of(ps, v, IndexDtype.FP16, 3, "contriever-abc")) {
             idx.save(dir);
         }
-        Run r = run("index", "info", dir.toString(), "--verify");
+        DataCommandTest.Run r = run("index", "info", dir.toString(), "--verify");
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("type            flat (format version 1)"), r.out());
         assertTrue(r.out().contains("passages        7"), r.out());
@@ -53,14 +44,14 @@ class IndexInfoCommandTest {
         assertTrue(r.out().contains("shards          3 (rows 2, 2, 3)"), r.out());
         assertTrue(r.out().contains("encoder         contriever-abc"), r.out());
         assertTrue(r.out().contains("verified"), r.out());
-        Run j = run("index", "info", dir.toString(), "--json");
+        DataCommandTest.Run j = run("index", "info", dir.toString(), "--json");
         assertTrue(j.out().contains("\"format\" : \"t5j-passage-index\""), j.out());
 
         Files.delete(dir.resolve("embeddings.00002.bin"));
-        Run bad = run("index", "info", dir.toString(), "--verify");
+        DataCommandTest.Run bad = run("index", "info", dir.toString(), "--verify");
         assertEquals(2, bad.rc());
         assertTrue(bad.err().startsWith("t5j: error: ") && bad.err().contains("'embeddings.00002.bin' is missing"), bad.err());
-        Run none = run("index", "info", tmp.resolve("nope").toString());
+        DataCommandTest.Run none = run("index", "info", tmp.resolve("nope").toString());
         assertEquals(2, none.rc());
         assertEquals("t5j: error: " + tmp.resolve("nope") + ": no such index directory", none.err().trim());
     }
