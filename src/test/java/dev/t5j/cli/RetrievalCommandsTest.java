@@ -61,6 +61,15 @@ class RetrievalCommandsTest {
         double s0 = j.get("passages").get(0).get("score").asDouble(), s1 = j.get("passages").get(1).get("score").asDouble();
         assertTrue(s0 >= s1, "scores descend");
 
+        Path hnsw = tmp.resolve("hnsw");
+        assertEquals(0, CliTest.run("index", "build", "--passages", passages.toString(), "--retriever", retriever.toString(),
+                "--out", hnsw.toString(), "--hnsw").code());
+        CliTest.Run h = CliTest.run("retrieve", "--index", hnsw.toString(), "--retriever", retriever.toString(),
+                "--query", "Topic 3 football goal stadium league", "-k", "3", "--json");
+        assertEquals(0, h.code(), h.err());
+        assertEquals(j.get("passages").get(0).get("id").asText(), Json.MAPPER.readTree(h.out().trim()).get("passages").get(0).get("id").asText(),
+                "the HNSW index finds the flat index's best passage");
+
         Path queries = Files.writeString(tmp.resolve("q.jsonl"), "{\"question\":\"where is lava\"}\n{\"query\":\"ice\"}\n{\"nothing\":1}\n");
         CliTest.Run bad = CliTest.run("retrieve", "--index", index.toString(), "--retriever", retriever.toString(), "--queries", queries.toString());
         assertEquals(2, bad.code());
