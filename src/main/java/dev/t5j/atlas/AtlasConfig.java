@@ -8,7 +8,6 @@ import dev.t5j.train.ConfigTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An Atlas run as plain data: Atlas's command-line flags become snake_case keys grouped by what they configure. Read

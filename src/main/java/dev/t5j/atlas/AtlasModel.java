@@ -13,9 +13,7 @@ import dev.t5j.retrieval.index.Hit;
 import dev.t5j.retrieval.index.PassageIndex;
 import dev.t5j.tokenizer.Vocabulary;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,12 +190,5 @@ public final class AtlasModel implements AutoCloseable {
     public void close() {
         t5.close();
         if (retriever != null) retriever.close();
-    }
-
-    /** Mean of a scalar tensor as a double, in its own scope (helper for logs). */
-    static double item(Tensor t) {
-        try (NoGradGuard ng = new NoGradGuard()) {
-            return t.to(torch.ScalarType.Float).item_float();
-        }
     }
 }
