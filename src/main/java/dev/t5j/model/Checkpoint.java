@@ -14,11 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * HF-layout checkpoints of a {@link T5ForConditionalGeneration}: {@code config.json} plus {@code model.safetensors}
@@ -58,36 +55,11 @@ public final class Checkpoint {
 
     /** Copies every parameter from {@code src}; missing tensors and shape mismatches are errors naming tensor and file. */
     public static void loadInto(T5ForConditionalGeneration model, TensorSource src) {
-        Set<String> used = new TreeSet<>();
-        for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
-            String name = e.getKey();
-            String found = resolve(src, name);
-            if (found == null)
-                throw new UserError(src.path() + ": tensor '" + name + "' is missing from the checkpoint"
-                        + (name.equals("lm_head.weight") ? " (config says tie_word_embeddings=false, which needs lm_head.weight)" : ""));
-            used.add(found);
-            Tensor param = e.getValue();
-            long[] want = Tensors.shape(param);
-            TensorSource.TensorInfo info = src.info(found);
-            if (!Arrays.equals(want, info.shape()))
-                throw new UserError(info.file() + ": tensor '" + found + "' has shape " + Arrays.toString(info.shape())
-                        + " but the config needs " + Arrays.toString(want));
-            if (!info.dtype().isFloatingPoint())
-                throw new UserError(info.file() + ": tensor '" + found + "' has dtype " + info.dtype() + "; expected F32, F16 or BF16");
-            RawTensor raw = src.get(found);
-            try (PointerScope s = new PointerScope()) {
-                model.params().copyInto(name, Tensors.floats(raw.toFloatArray(), want));
-            }
-        }
-        List<String> unexpected = new ArrayList<>();
-        for (String n : src.names()) {
-            if (used.contains(n) || SHARED_ALIASES.contains(n) || n.equals(IGNORED_CROSS_BIAS)) continue;
-            if (n.equals("lm_head.weight") && model.config().tieWordEmbeddings()) continue; // tied: HF ignores it too
-            unexpected.add(n);
-        }
-        if (!unexpected.isEmpty())
-            System.err.println("t5j: warning: " + src.path() + ": " + unexpected.size() + " tensor(s) not used by the model: "
-                    + String.join(", ", unexpected.subList(0, Math.min(5, unexpected.size()))) + (unexpected.size() > 5 ? ", ..." : ""));
+        boolean tied = model.config().tieWordEmbeddings();
+        ParameterLoader.load(model.params(), src, name -> resolve(src, name),
+                name -> name.equals("lm_head.weight") ? " (config says tie_word_embeddings=false, which needs lm_head.weight)" : "",
+                n -> SHARED_ALIASES.contains(n) || n.equals(IGNORED_CROSS_BIAS) || (n.equals("lm_head.weight") && tied), // tied: HF ignores it too
+                "the model");
     }
 
     private static String resolve(TensorSource src, String name) {

@@ -5,6 +5,7 @@ import dev.t5j.engine.Tensors;
 import dev.t5j.model.io.CheckpointFiles;
 import dev.t5j.model.io.DType;
 import dev.t5j.model.io.RawTensor;
+import dev.t5j.model.ParameterLoader;
 import dev.t5j.model.io.TensorSource;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -13,11 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * HF-layout BERT checkpoints: {@code config.json} + {@code model.safetensors} (or shards with an index, or
@@ -50,31 +48,9 @@ public final class BertCheckpoint {
 
     /** Copies every parameter from {@code src}; a missing tensor or a shape mismatch is a {@link UserError} naming file and key. */
     public static void loadInto(BertModel model, TensorSource src) {
-        Set<String> used = new HashSet<>();
-        for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
-            String name = e.getKey();
-            String found = resolve(src, name);
-            if (found == null)
-                throw new UserError(src.path() + ": tensor '" + name + "' is missing from the checkpoint (also looked for "
-                        + String.join(", ", candidates(name).subList(1, candidates(name).size())) + ")");
-            used.add(found);
-            long[] want = Tensors.shape(e.getValue());
-            TensorSource.TensorInfo info = src.info(found);
-            if (!Arrays.equals(want, info.shape()))
-                throw new UserError(info.file() + ": tensor '" + found + "' has shape " + Arrays.toString(info.shape())
-                        + " but config.json needs " + Arrays.toString(want));
-            if (!info.dtype().isFloatingPoint())
-                throw new UserError(info.file() + ": tensor '" + found + "' has dtype " + info.dtype() + "; expected F32, F16 or BF16");
-            RawTensor raw = src.get(found);
-            try (PointerScope s = new PointerScope()) {
-                model.params().copyInto(name, Tensors.floats(raw.toFloatArray(), want));
-            }
-        }
-        List<String> unexpected = new ArrayList<>();
-        for (String n : src.names()) if (!used.contains(n) && !ignored(n)) unexpected.add(n);
-        if (!unexpected.isEmpty())
-            System.err.println("t5j: warning: " + src.path() + ": " + unexpected.size() + " tensor(s) not used by the BERT encoder: "
-                    + String.join(", ", unexpected.subList(0, Math.min(5, unexpected.size()))) + (unexpected.size() > 5 ? ", ..." : ""));
+        ParameterLoader.load(model.params(), src, name -> resolve(src, name),
+                name -> " (also looked for " + String.join(", ", candidates(name).subList(1, candidates(name).size())) + ")",
+                BertCheckpoint::ignored, "the BERT encoder");
     }
 
     /** The names HF would accept for parameter {@code name}, in order of preference. */
