@@ -57,6 +57,24 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
     /** {@code examples} 0 = all; {@code recallAt}: k values of the retrieval recall reported when gold passage ids are known. */
     public record Eval(int examples, int batchSize, int maxNewTokens, int numBeams, boolean writeResults, List<Integer> recallAt) {}
 
+    /** A field map that has every name (checking a format string's syntax without knowing the passages). */
+    private static final java.util.Map<String, Object> ANY_FIELD = new java.util.AbstractMap<>() {
+        @Override
+        public boolean containsKey(Object key) {
+            return true;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return "";
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Object>> entrySet() {
+            return java.util.Set.of();
+        }
+    };
+
     public static ObjectNode defaults() {
         return ConfigTree.parseDefaults("""
                 reader: {preset: null, config: null, init_from: null, vocab: null, dropout: 0.1}
@@ -125,6 +143,13 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
             goldScoreMode();
         } catch (UserError e) {
             errs.add(e.getMessage());
+        }
+        for (String[] f : new String[][]{{"atlas.encoder_format", atlas.encoderFormat()}, {"atlas.retriever_format", atlas.retrieverFormat()}}) {
+            try { // syntax only: the passages' own fields may be named, so any name is accepted here
+                PyFormat.format(f[1], ANY_FIELD);
+            } catch (IllegalArgumentException e) {
+                errs.add(f[0] + ": " + e.getMessage());
+            }
         }
         try {
             IndexRefreshSchedule.parse(index.refresh());

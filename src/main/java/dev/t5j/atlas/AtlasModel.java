@@ -133,7 +133,7 @@ public final class AtlasModel implements AutoCloseable {
 
     private List<Hit> rerank(float[] query, List<Hit> hits, int k) {
         List<String> texts = new ArrayList<>(hits.size());
-        for (Hit h : hits) texts.add(PyFormat.retrieverInput(retrieverFormat, h.passage()));
+        for (Hit h : hits) texts.add(ReaderInputs.retrieverText(retrieverFormat, h.passage()));
         float[][] p;
         try (PointerScope s = new PointerScope()) {
             p = Tensors.toRows(retriever.passageEmbeddings(texts, false));

@@ -250,7 +250,7 @@ public final class AtlasTrainer {
                 Tensor q = model.retriever().queryEmbeddings(queries, true);
                 List<String> texts = new ArrayList<>(batch.size() * k);
                 for (List<Passage> ps : passages)
-                    for (int j = 0; j < k; j++) texts.add(j < ps.size() ? PyFormat.retrieverInput(a.retrieverFormat(), ps.get(j)) : "");
+                    for (int j = 0; j < k; j++) texts.add(j < ps.size() ? ReaderInputs.retrieverText(a.retrieverFormat(), ps.get(j)) : "");
                 Tensor p = model.retriever().passageEmbeddings(texts, true).view(batch.size(), k, -1);
                 Tensor score = RetrieverLoss.scores(q, p);
                 ReaderInputs.Encoded all = ReaderInputs.encode(queries, passages, k, a.encoderFormat(), v, a.textMaxlength());
@@ -315,15 +315,14 @@ public final class AtlasTrainer {
 
     static AtlasTask task(AtlasConfig cfg, Vocabulary vocab) {
         AtlasConfig.TaskCfg t = cfg.task();
-        AtlasTaskOptions o;
         try {
-            o = new AtlasTaskOptions(t.qaPromptFormat(), t.mlmNoiseDensity(), t.mlmMeanNoiseSpanLength(), t.minWordsPerLmInstance(),
+            AtlasTaskOptions o = new AtlasTaskOptions(t.qaPromptFormat(), t.mlmNoiseDensity(), t.mlmMeanNoiseSpanLength(), t.minWordsPerLmInstance(),
                     cfg.atlas().textMaxlength(), t.minLmContextRatio(), t.maxLmContextRatio(), t.multipleChoiceNumOptions(),
                     t.multipleChoiceTrainPermutations(), t.multipleChoiceEvalPermutations(), vocab);
-        } catch (IllegalArgumentException e) {
+            return AtlasTasks.byName(t.name(), o);
+        } catch (IllegalArgumentException e) { // option checks and a malformed qa_prompt_format
             throw new UserError("task: " + e.getMessage());
         }
-        return AtlasTasks.byName(t.name(), o);
     }
 
     AtlasModel buildModel() {
@@ -403,7 +402,7 @@ public final class AtlasTrainer {
         if (passages.size() < cfg.atlas().retrieverNContext())
             throw new UserError("index: " + passages.size() + " passages, fewer than atlas.retriever_n_context (" + cfg.atlas().retrieverNContext() + ")");
         try (Progress p = new Progress(label, passages.size(), "passage", System.err, progress)) {
-            return IndexBuilder.build(passages, ps -> PyFormat.retrieverInput(cfg.atlas().retrieverFormat(), ps), model.retriever().passageEmbedder(ic.embedBatchSize()).withProgress(false),
+            return IndexBuilder.build(passages, ps -> ReaderInputs.retrieverText(cfg.atlas().retrieverFormat(), ps), model.retriever().passageEmbedder(ic.embedBatchSize()).withProgress(false),
                     new IndexOptions(ic.shards(), IndexDtype.parse(ic.dtype()), ic.embedBatchSize()), p);
         }
     }

@@ -24,7 +24,20 @@ public final class ReaderInputs {
     /** {@code format.format(query=query, **passage)} as Python would fill it ({@link PyFormat}). */
     public static String render(String format, String query, Passage p) {
         if (p == null) return "";
-        return PyFormat.readerInput(format, query, p);
+        try {
+            return PyFormat.readerInput(format, query, p);
+        } catch (IllegalArgumentException e) {
+            throw new dev.t5j.common.UserError("atlas.encoder_format: " + e.getMessage() + " (passage " + p.id() + ")");
+        }
+    }
+
+    /** {@code format.format(**passage)}: the passage as the retriever embeds it (Atlas's {@code --retriever_format}). */
+    public static String retrieverText(String format, Passage p) {
+        try {
+            return PyFormat.retrieverInput(format, p);
+        } catch (IllegalArgumentException e) {
+            throw new dev.t5j.common.UserError("atlas.retriever_format: " + e.getMessage() + " (passage " + p.id() + ")");
+        }
     }
 
     /** ids {@code [B, n, L]} and mask as flat arrays plus their shape. */

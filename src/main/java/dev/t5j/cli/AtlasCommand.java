@@ -52,12 +52,17 @@ public final class AtlasCommand implements Callable<Integer> {
             if (init == null && vocab == null) throw new dev.t5j.common.UserError("give --init (a retriever directory) or --vocab (a BERT vocab.txt) for a fresh --preset");
             dev.t5j.engine.Torch.init(threads);
             dev.t5j.engine.Torch.setThreads(threads);
+            dev.t5j.atlas.ContrastivePretraining.Options opts;
+            try {
+                opts = new dev.t5j.atlas.ContrastivePretraining.Options(steps, batchSize, lr, 0.05, 0.1, 0.5, seed);
+            } catch (IllegalArgumentException e) {
+                throw new dev.t5j.common.UserError("atlas contriever: " + e.getMessage());
+            }
             var ps = dev.t5j.retrieval.Passages.load(passages);
             if (ps.size() < batchSize) throw new dev.t5j.common.UserError(passages + ": " + ps.size() + " passages, fewer than --batch-size " + batchSize);
             try (var r = init != null ? dev.t5j.retrieval.Retriever.load(init)
                     : dev.t5j.retrieval.Retriever.init(dev.t5j.retrieval.BertConfig.preset(preset), dev.t5j.tokenizer.WordPieceVocabulary.load(vocab), seed, maxLength)) {
-                var res = dev.t5j.atlas.ContrastivePretraining.run(r, ps,
-                        new dev.t5j.atlas.ContrastivePretraining.Options(steps, batchSize, lr, 0.05, 0.1, 0.5, seed), System.out, true);
+                var res = dev.t5j.atlas.ContrastivePretraining.run(r, ps, opts, System.out, true);
                 r.save(out);
                 System.out.printf(Locale.ROOT, "loss %.3f -> %.3f over %d steps; retriever written to %s%n", res.firstLoss(), res.lastLoss(), res.steps(), out);
             }

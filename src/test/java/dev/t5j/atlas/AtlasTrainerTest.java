@@ -216,6 +216,12 @@ class AtlasTrainerTest {
         assertTrue(e.getMessage().contains("n_contxt"), e.getMessage());
         e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("index.passages=[x.jsonl]", "index.refresh=0-10:x")));
         assertTrue(e.getMessage().contains("index.refresh"), e.getMessage());
+        e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("atlas.closed_book=true", "atlas.encoder_format='{query} title: {title'")));
+        assertTrue(e.getMessage().contains("atlas.encoder_format"), e.getMessage());
+        List<String> unknownField = base("unknown-field");
+        unknownField.add("atlas.retriever_format='{title} {url}'");
+        e = assertThrows(UserError.class, () -> run(unknownField), "a field the passages lack is a user error at run time");
+        assertTrue(e.getMessage().contains("atlas.retriever_format") && e.getMessage().contains("url"), e.getMessage());
         List<String> noVocab = base("novocab");
         noVocab.add("reader.vocab=null");
         e = assertThrows(UserError.class, () -> run(noVocab));

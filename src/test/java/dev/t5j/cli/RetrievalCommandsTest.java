@@ -93,6 +93,9 @@ class RetrievalCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("loss"), r.out());
         assertEquals(0, CliTest.run("index", "build", "--passages", passages.toString(), "--retriever", out.toString(), "--out", tmp.resolve("ci").toString()).code());
+        CliTest.Run one = CliTest.run("atlas", "contriever", "--passages", passages.toString(), "--vocab", vocab.toString(), "--batch-size", "1", "--out", out.toString());
+        assertEquals(2, one.code(), "a batch of one has no negatives: a user error, not a crash");
+        assertTrue(one.err().contains("batch size"), one.err());
         CliTest.Run bad = CliTest.run("atlas", "contriever", "--passages", passages.toString(), "--out", out.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--vocab"), bad.err());
