@@ -111,6 +111,16 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
         return c;
     }
 
+    /** Passages per example the reader reads: n_context with retrieval or file passages, 1 closed-book. */
+    public int readerContexts() {
+        return usesRetrieval() || atlas.useFilePassages() ? atlas.nContext() : 1;
+    }
+
+    /** The reader's input format: the encoder format, or the bare query closed-book (Atlas's {@code --closed_book}). */
+    public String readerFormat() {
+        return atlas.closedBook() ? "{query}" : atlas.encoderFormat();
+    }
+
     public GoldScoreMode goldScoreMode() {
         return GoldScoreMode.parse(atlas.goldScoreMode(), "atlas.gold_score_mode");
     }

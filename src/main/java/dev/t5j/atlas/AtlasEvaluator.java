@@ -85,8 +85,9 @@ public final class AtlasEvaluator {
                 }
                 for (int i = 0; i < batch.size(); i++)
                     for (int k : recallAt) recall.add("answer_recall@" + k, answerInTop(batch.get(i).answers(), passages.get(i), k) ? 1 : 0);
-                List<String> generations = generate(model, queries, passages);
-                float[][] choice = mc || hasTargets(batch) ? teacherForced(model, batch, queries, passages, losses, mc) : null;
+                Read read = read(model, batch, queries, passages, losses, mc);
+                List<String> generations = read.generations();
+                float[][] choice = read.choiceLogits();
                 for (int i = 0; i < batch.size(); i++) {
                     AtlasExample e = batch.get(i);
                     List<Passage> used = passages.get(i).subList(0, Math.min(passages.get(i).size(), a.nContext()));
@@ -124,43 +125,37 @@ public final class AtlasEvaluator {
         return false;
     }
 
-    private List<String> generate(AtlasModel model, List<String> queries, List<List<Passage>> passages) {
-        AtlasConfig.Atlas a = cfg.atlas();
-        int n = cfg.usesRetrieval() || a.useFilePassages() ? a.nContext() : 1;
-        String format = a.closedBook() ? "{query}" : a.encoderFormat();
+    /** One reader encoding of the batch serves generation and the teacher-forced pass. */
+    private record Read(List<String> generations, float[][] choiceLogits) {}
+
+    private Read read(AtlasModel model, List<AtlasExample> batch, List<String> queries, List<List<Passage>> passages,
+                      List<Double> losses, boolean mc) {
         GenerationConfig g = cfg.eval().numBeams() > 1 ? GenerationConfig.beam(cfg.eval().maxNewTokens(), cfg.eval().numBeams())
                 : GenerationConfig.greedy(cfg.eval().maxNewTokens());
         List<String> out = new ArrayList<>();
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, n, format, model.vocab(), a.textMaxlength());
+            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, cfg.readerContexts(), cfg.readerFormat(), model.vocab(),
+                    cfg.atlas().textMaxlength());
             FusionInDecoder.Encoded enc = model.reader().encode(in.idsTensor(), in.maskTensor());
             Generator.Result r = new Generator(model.t5()).generateFromEncoded(enc.hidden(), enc.mask(), g);
             for (int[] ids : r.sequences()) out.add(HfText.prediction(model.vocab(), ids));
+            return new Read(out, hasTargets(batch) ? teacherForced(model, enc, batch, losses, mc) : null);
         }
-        return out;
     }
 
-    /** Teacher-forced pass: adds eval_loss; for multiple choice returns the logits at decoder position 1 per example. */
-    private float[][] teacherForced(AtlasModel model, List<AtlasExample> batch, List<String> queries, List<List<Passage>> passages,
-                                    List<Double> losses, boolean mc) {
-        if (!hasTargets(batch)) return null;
-        AtlasConfig.Atlas a = cfg.atlas();
-        int n = cfg.usesRetrieval() || a.useFilePassages() ? a.nContext() : 1;
-        String format = a.closedBook() ? "{query}" : a.encoderFormat();
+    /** Teacher-forced pass over the encoded batch: adds eval_loss; for multiple choice, the logits at decoder position 1. */
+    private float[][] teacherForced(AtlasModel model, FusionInDecoder.Encoded enc, List<AtlasExample> batch, List<Double> losses, boolean mc) {
         List<String> targets = new ArrayList<>();
         for (AtlasExample e : batch) targets.add(e.target());
-        try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, n, format, model.vocab(), a.textMaxlength());
-            Tensor labels = ReaderInputs.labels(targets, model.vocab(), a.targetMaxlength());
-            Tensor logits = model.reader().forward(in.idsTensor(), in.maskTensor(), labels);
-            losses.add((double) T5ForConditionalGeneration.loss(logits, labels).item_float());
-            if (!mc || logits.size(1) < 2) return null;
-            Tensor pos1 = logits.select(1, 1).contiguous(); // [B, V]
-            float[] flat = dev.t5j.engine.Tensors.toFloats(pos1);
-            int v = (int) pos1.size(1);
-            float[][] rows = new float[batch.size()][];
-            for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            return rows;
-        }
+        Tensor labels = ReaderInputs.labels(targets, model.vocab(), cfg.atlas().targetMaxlength());
+        Tensor logits = model.reader().logits(enc, model.t5().shiftRight(labels));
+        losses.add((double) T5ForConditionalGeneration.loss(logits, labels).item_float());
+        if (!mc || logits.size(1) < 2) return null;
+        Tensor pos1 = logits.select(1, 1).contiguous(); // [B, V]
+        float[] flat = dev.t5j.engine.Tensors.toFloats(pos1);
+        int v = (int) pos1.size(1);
+        float[][] rows = new float[batch.size()][];
+        for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+        return rows;
     }
 }

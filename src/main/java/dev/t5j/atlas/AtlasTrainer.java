@@ -145,7 +145,7 @@ public final class AtlasTrainer {
                             stale = false;
                         }
                         Torch.seed(Trainer.mix(cfg.train().seed(), step));
-                        StepLosses l = step(model, task, batches.next(), trainRetriever, mode, opt, schedule.at(step));
+                        StepLosses l = step(model, task, batches.next(), trainRetriever, mode, opt, params.values(), schedule.at(step));
                         stale |= trainRetriever && !cfg.retriever().querySideTraining();
                         lossSum += l.total;
                         readerSum += l.reader;
@@ -227,7 +227,8 @@ public final class AtlasTrainer {
     record StepLosses(double total, double reader, double retriever, double gradNorm) {}
 
     /** One optimisation step on one batch, inside its own PointerScope (parameters and optimizer state live outside). */
-    StepLosses step(AtlasModel model, AtlasTask task, List<AtlasExample> batch, boolean trainRetriever, GoldScoreMode mode, AdamW opt, double lr) {
+    StepLosses step(AtlasModel model, AtlasTask task, List<AtlasExample> batch, boolean trainRetriever, GoldScoreMode mode, AdamW opt,
+                    java.util.Collection<Tensor> params, double lr) {
         AtlasConfig.Atlas a = cfg.atlas();
         List<String> queries = new ArrayList<>(), targets = new ArrayList<>();
         for (AtlasExample e : batch) {
@@ -238,9 +239,7 @@ public final class AtlasTrainer {
         model.train(true);
         try (PointerScope s = new PointerScope()) {
             Vocabulary v = model.vocab();
-            int n = cfg.usesRetrieval() || a.useFilePassages() ? a.nContext() : 1;
-            String format = a.closedBook() ? "{query}" : a.encoderFormat();
-            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, n, format, v, a.textMaxlength());
+            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, cfg.readerContexts(), cfg.readerFormat(), v, a.textMaxlength());
             Tensor labels = ReaderInputs.labels(targets, v, a.targetMaxlength());
             Tensor readerLoss = model.reader().loss(in.idsTensor(), in.maskTensor(), labels);
             Tensor loss = readerLoss;
@@ -268,7 +267,7 @@ public final class AtlasTrainer {
             double total = loss.item_float();
             double reader = readerLoss.item_float();
             loss.backward();
-            double norm = Trainer.clipGradients(model.trainableParameters().values(), cfg.optimizer().clip());
+            double norm = Trainer.clipGradients(params, cfg.optimizer().clip());
             opt.step(lr);
             return new StepLosses(total, reader, retrieverLoss, norm);
         }
