@@ -90,7 +90,14 @@ class AtlasRetrievalTest {
             m.setIndex(index);
             List<String> q = new ArrayList<>();
             for (Passage p : ps) q.add(p.retrieverText());
-            List<String> unfiltered = m.retrieve(q.subList(0, 1), 3, null, 2, 0).get(0).passages().stream().map(Passage::id).toList();
+            // each query is a passage's own text: unfiltered, that passage is often among the top 3 (the filter has work to do)
+            long ownRetrieved = 0;
+            List<AtlasModel.Retrieved> plain = m.retrieve(q, 3, null, 2, 0);
+            for (int i = 0; i < ps.size(); i++) {
+                String own = ps.get(i).id();
+                if (plain.get(i).passages().stream().anyMatch(p -> p.id().equals(own))) ownRetrieved++;
+            }
+            assertTrue(ownRetrieved > 0, "no query retrieved its own passage: the test would not exercise the filter");
             List<String> ids = new ArrayList<>();
             for (Passage p : ps) ids.add(p.id());
             List<AtlasModel.Retrieved> got = m.retrieve(q, 3, ids, 2, 0);
@@ -98,7 +105,6 @@ class AtlasRetrievalTest {
                 assertEquals(3, got.get(i).passages().size());
                 for (Passage p : got.get(i).passages()) assertFalse(p.id().equals(ps.get(i).id()), "own passage filtered for " + i);
             }
-            assertTrue(unfiltered.size() == 3);
         }
     }
 
