@@ -8,8 +8,8 @@ import dev.t5j.engine.Tensors;
 import dev.t5j.model.io.RawTensor;
 import dev.t5j.model.io.SafetensorsWriter;
 import dev.t5j.retrieval.index.FlatIndex;
-import dev.t5j.train.Optimizer;
-import dev.t5j.train.RunCheckpoints;
+import dev.t5j.optim.Optimizer;
+import dev.t5j.run.RunCheckpoints;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;

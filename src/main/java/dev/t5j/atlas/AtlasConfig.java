@@ -1,9 +1,12 @@
 package dev.t5j.atlas;
 
+import dev.t5j.train.TrainConfig;
+import dev.t5j.atlas.tasks.PyFormat;
+import dev.t5j.optim.AtlasSchedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
-import dev.t5j.train.ConfigTree;
+import dev.t5j.run.ConfigTree;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +14,7 @@ import java.util.List;
 
 /**
  * An Atlas run as plain data: Atlas's command-line flags become snake_case keys grouped by what they configure. Read
- * like {@link dev.t5j.train.TrainConfig} (defaults ← YAML/JSON ← {@code --set}), strict about unknown keys and types.
+ * like {@link TrainConfig} (defaults ← YAML/JSON ← {@code --set}), strict about unknown keys and types.
  * A config file is an Atlas config when it has an {@code atlas} or {@code retriever} section.
  */
 public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskCfg task, Atlas atlas, Optim optimizer,

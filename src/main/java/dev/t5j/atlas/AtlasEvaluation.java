@@ -1,5 +1,10 @@
 package dev.t5j.atlas;
 
+import dev.t5j.atlas.tasks.AtlasMetrics;
+import dev.t5j.atlas.tasks.AtlasResult;
+import dev.t5j.atlas.tasks.AtlasTask;
+import dev.t5j.atlas.tasks.MultipleChoiceTask;
+import dev.t5j.atlas.tasks.ResultsWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

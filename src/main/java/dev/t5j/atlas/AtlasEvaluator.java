@@ -1,5 +1,14 @@
 package dev.t5j.atlas;
 
+import dev.t5j.engine.Tensors;
+import dev.t5j.atlas.tasks.AtlasData;
+import dev.t5j.atlas.tasks.AtlasExample;
+import dev.t5j.atlas.tasks.AtlasMetrics;
+import dev.t5j.atlas.tasks.AtlasResult;
+import dev.t5j.atlas.tasks.AtlasTask;
+import dev.t5j.atlas.tasks.HfText;
+import dev.t5j.atlas.tasks.MultipleChoiceTask;
+import dev.t5j.atlas.tasks.ResultsWriter;
 import dev.t5j.common.Progress;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
@@ -152,7 +161,7 @@ public final class AtlasEvaluator {
         losses.add((double) T5ForConditionalGeneration.loss(logits, labels).item_float());
         if (!mc || logits.size(1) < 2) return null;
         Tensor pos1 = logits.select(1, 1).contiguous(); // [B, V]
-        float[] flat = dev.t5j.engine.Tensors.toFloats(pos1);
+        float[] flat = Tensors.toFloats(pos1);
         int v = (int) pos1.size(1);
         float[][] rows = new float[batch.size()][];
         for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);

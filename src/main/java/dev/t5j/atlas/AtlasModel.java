@@ -1,5 +1,7 @@
 package dev.t5j.atlas;
 
+import dev.t5j.retrieval.index.Filtering;
+import dev.t5j.tokenizer.Vocabularies;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
@@ -117,7 +119,7 @@ public final class AtlasModel implements AutoCloseable {
         for (int i = 0; i < queries.size(); i++) {
             List<Hit> h = hits.get(i);
             if (filterIds != null && filterIds.get(i) != null)
-                h = dev.t5j.retrieval.index.Filtering.filterById(h, filterIds.get(i), Math.max(k, rerank));
+                h = Filtering.filterById(h, filterIds.get(i), Math.max(k, rerank));
             if (rerank > k) h = rerank(q[i], h, k);
             int n = Math.min(k, h.size());
             List<Passage> ps = new ArrayList<>(n);
@@ -180,7 +182,7 @@ public final class AtlasModel implements AutoCloseable {
         var vocabName = n.get("reader_vocab");
         if (vocabName == null || !vocabName.isTextual()) throw UserError.at(aj, 0, "reader_vocab", "missing: the reader's vocabulary file name");
         Path vf = dir.resolve(vocabName.asText());
-        Vocabulary v = dev.t5j.tokenizer.Vocabularies.load(vf, 100);
+        Vocabulary v = Vocabularies.load(vf, 100);
         T5ForConditionalGeneration t5 = Checkpoint.load(dir.resolve(READER_DIR));
         Retriever r = Files.isDirectory(dir.resolve(RETRIEVER_DIR)) ? Retriever.load(dir.resolve(RETRIEVER_DIR), untie) : null;
         return new AtlasModel(t5, v, vf, r);

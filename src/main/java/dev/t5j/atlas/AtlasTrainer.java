@@ -1,5 +1,13 @@
 package dev.t5j.atlas;
 
+import dev.t5j.model.bert.Pooling;
+import dev.t5j.run.RunCheckpoints;
+import dev.t5j.atlas.tasks.AtlasData;
+import dev.t5j.atlas.tasks.AtlasExample;
+import dev.t5j.atlas.tasks.AtlasTask;
+import dev.t5j.atlas.tasks.AtlasTaskOptions;
+import dev.t5j.atlas.tasks.AtlasTasks;
+import dev.t5j.optim.AtlasSchedule;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
@@ -7,7 +15,7 @@ import dev.t5j.engine.Torch;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
-import dev.t5j.retrieval.BertConfig;
+import dev.t5j.model.bert.BertConfig;
 import dev.t5j.retrieval.Contriever;
 import dev.t5j.retrieval.Passage;
 import dev.t5j.retrieval.Passages;
@@ -20,9 +28,9 @@ import dev.t5j.retrieval.index.IndexOptions;
 import dev.t5j.tokenizer.Vocabularies;
 import dev.t5j.tokenizer.Vocabulary;
 import dev.t5j.tokenizer.WordPieceVocabulary;
-import dev.t5j.train.AdamW;
-import dev.t5j.train.MetricsLog;
-import dev.t5j.train.RunReport;
+import dev.t5j.optim.AdamW;
+import dev.t5j.run.MetricsLog;
+import dev.t5j.run.RunReport;
 import dev.t5j.train.Trainer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -114,7 +122,7 @@ public final class AtlasTrainer {
                 Map<String, Tensor> params = model.trainableParameters();
                 AdamW opt = new AdamW(params, 0.9, cfg.optimizer().beta2(), cfg.optimizer().eps(), cfg.optimizer().weightDecay())
                         .withGroup("retriever.", cfg.optimizer().lrRetriever() / cfg.optimizer().lr());
-                if (ckpt != null) dev.t5j.train.RunCheckpoints.loadOptimizer(ckpt, opt);
+                if (ckpt != null) RunCheckpoints.loadOptimizer(ckpt, opt);
                 AtlasSchedule schedule = new AtlasSchedule(cfg.optimizer().scheduler(), cfg.optimizer().lr(), cfg.optimizer().warmup(), cfg.train().steps());
                 Iterator<List<AtlasExample>> batches = cfg.train().steps() > 0
                         ? AtlasData.trainingBatches(task, trainFiles, 0, 1, cfg.train().batchSize(), true, cfg.train().seed())
@@ -368,7 +376,7 @@ public final class AtlasTrainer {
         } else {
             if (rc.vocab() == null) throw new UserError("retriever.vocab: required with retriever.preset (a BERT vocab.txt)");
             WordPieceVocabulary wp = WordPieceVocabulary.load(Path.of(rc.vocab()));
-            BertConfig bc = BertConfig.preset(rc.preset()).withVocabSize(wp.vocabSize()).withPooling(dev.t5j.retrieval.Pooling.parse(rc.pooling(), "retriever.pooling"));
+            BertConfig bc = BertConfig.preset(rc.preset()).withVocabSize(wp.vocabSize()).withPooling(Pooling.parse(rc.pooling(), "retriever.pooling"));
             Contriever c = Contriever.init(bc, wp, Trainer.mix(cfg.train().seed(), -1));
             r = Retriever.tied(c, rc.maxLength());
             if (untie) r.untie();

@@ -6,7 +6,7 @@ import dev.t5j.retrieval.Retriever;
 import dev.t5j.common.Progress;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
-import dev.t5j.train.AdamW;
+import dev.t5j.optim.AdamW;
 import dev.t5j.train.Trainer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.ScalarTypeOptional;

@@ -1,5 +1,8 @@
 package dev.t5j.atlas;
 
+import dev.t5j.common.UserError;
+import dev.t5j.model.T5ForConditionalGeneration;
+import dev.t5j.atlas.tasks.PyFormat;
 import dev.t5j.engine.Tensors;
 import dev.t5j.retrieval.Passage;
 import dev.t5j.tokenizer.Vocabulary;
@@ -27,7 +30,7 @@ public final class ReaderInputs {
         try {
             return PyFormat.readerInput(format, query, p);
         } catch (IllegalArgumentException e) {
-            throw new dev.t5j.common.UserError("atlas.encoder_format: " + e.getMessage() + " (passage " + p.id() + ")");
+            throw new UserError("atlas.encoder_format: " + e.getMessage() + " (passage " + p.id() + ")");
         }
     }
 
@@ -36,7 +39,7 @@ public final class ReaderInputs {
         try {
             return PyFormat.retrieverInput(format, p);
         } catch (IllegalArgumentException e) {
-            throw new dev.t5j.common.UserError("atlas.retriever_format: " + e.getMessage() + " (passage " + p.id() + ")");
+            throw new UserError("atlas.retriever_format: " + e.getMessage() + " (passage " + p.id() + ")");
         }
     }
 
@@ -89,7 +92,7 @@ public final class ReaderInputs {
             longest = Math.max(longest, rows[i].length);
         }
         long[] flat = new long[rows.length * longest];
-        Arrays.fill(flat, dev.t5j.model.T5ForConditionalGeneration.IGNORE_INDEX);
+        Arrays.fill(flat, T5ForConditionalGeneration.IGNORE_INDEX);
         for (int i = 0; i < rows.length; i++) for (int t = 0; t < rows[i].length; t++) flat[i * longest + t] = rows[i][t];
         return Tensors.longs(flat, rows.length, longest);
     }

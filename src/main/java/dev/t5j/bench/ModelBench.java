@@ -6,7 +6,7 @@ import dev.t5j.decoding.NoCacheDecoding;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
-import dev.t5j.train.AdamW;
+import dev.t5j.optim.AdamW;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;

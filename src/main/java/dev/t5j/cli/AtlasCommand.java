@@ -1,6 +1,13 @@
 package dev.t5j.cli;
 
-import dev.t5j.atlas.AtlasDemo;
+import dev.t5j.atlas.ContrastivePretraining;
+import dev.t5j.common.UserError;
+import dev.t5j.engine.Torch;
+import dev.t5j.model.bert.BertConfig;
+import dev.t5j.retrieval.Passages;
+import dev.t5j.retrieval.Retriever;
+import dev.t5j.tokenizer.WordPieceVocabulary;
+import dev.t5j.demo.AtlasDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,20 +56,20 @@ public final class AtlasCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (init == null && vocab == null) throw new dev.t5j.common.UserError("give --init (a retriever directory) or --vocab (a BERT vocab.txt) for a fresh --preset");
-            dev.t5j.engine.Torch.init(threads);
-            dev.t5j.engine.Torch.setThreads(threads);
-            dev.t5j.atlas.ContrastivePretraining.Options opts;
+            if (init == null && vocab == null) throw new UserError("give --init (a retriever directory) or --vocab (a BERT vocab.txt) for a fresh --preset");
+            Torch.init(threads);
+            Torch.setThreads(threads);
+            ContrastivePretraining.Options opts;
             try {
-                opts = new dev.t5j.atlas.ContrastivePretraining.Options(steps, batchSize, lr, 0.05, 0.1, 0.5, seed);
+                opts = new ContrastivePretraining.Options(steps, batchSize, lr, 0.05, 0.1, 0.5, seed);
             } catch (IllegalArgumentException e) {
-                throw new dev.t5j.common.UserError("atlas contriever: " + e.getMessage());
+                throw new UserError("atlas contriever: " + e.getMessage());
             }
-            var ps = dev.t5j.retrieval.Passages.load(passages);
-            if (ps.size() < batchSize) throw new dev.t5j.common.UserError(passages + ": " + ps.size() + " passages, fewer than --batch-size " + batchSize);
-            try (var r = init != null ? dev.t5j.retrieval.Retriever.load(init)
-                    : dev.t5j.retrieval.Retriever.init(dev.t5j.retrieval.BertConfig.preset(preset), dev.t5j.tokenizer.WordPieceVocabulary.load(vocab), seed, maxLength)) {
-                var res = dev.t5j.atlas.ContrastivePretraining.run(r, ps, opts, System.out, true);
+            var ps = Passages.load(passages);
+            if (ps.size() < batchSize) throw new UserError(passages + ": " + ps.size() + " passages, fewer than --batch-size " + batchSize);
+            try (var r = init != null ? Retriever.load(init)
+                    : Retriever.init(BertConfig.preset(preset), WordPieceVocabulary.load(vocab), seed, maxLength)) {
+                var res = ContrastivePretraining.run(r, ps, opts, System.out, true);
                 r.save(out);
                 System.out.printf(Locale.ROOT, "loss %.3f -> %.3f over %d steps; retriever written to %s%n", res.firstLoss(), res.lastLoss(), res.steps(), out);
             }

@@ -1,9 +1,9 @@
 package dev.t5j.cli;
 
-import dev.t5j.atlas.AtlasData;
-import dev.t5j.atlas.FieldError;
-import dev.t5j.atlas.MmluFormat;
-import dev.t5j.atlas.NqOpenFormat;
+import dev.t5j.atlas.tasks.AtlasData;
+import dev.t5j.atlas.tasks.FieldError;
+import dev.t5j.atlas.tasks.MmluFormat;
+import dev.t5j.atlas.tasks.NqOpenFormat;
 import dev.t5j.common.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package dev.t5j.cli;
 
-import dev.t5j.atlas.AtlasData;
-import dev.t5j.atlas.AtlasExample;
-import dev.t5j.atlas.AtlasTask;
-import dev.t5j.atlas.AtlasTaskOptions;
-import dev.t5j.atlas.AtlasTasks;
+import dev.t5j.atlas.tasks.AtlasData;
+import dev.t5j.atlas.tasks.AtlasExample;
+import dev.t5j.atlas.tasks.AtlasTask;
+import dev.t5j.atlas.tasks.AtlasTaskOptions;
+import dev.t5j.atlas.tasks.AtlasTasks;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.tokenizer.Vocabularies;

@@ -1,6 +1,7 @@
 package dev.t5j.cli;
 
-import dev.t5j.data.DataBench;
+import dev.t5j.common.UserError;
+import dev.t5j.bench.DataBench;
 import dev.t5j.data.DataVocabularies;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ public final class BenchDataCommand implements Runnable {
             out.println();
             out.print(DataBench.markdown(figs));
         } catch (IOException e) {
-            throw new dev.t5j.common.UserError("bench failed: " + e, e);
+            throw new UserError("bench failed: " + e, e);
         }
         out.flush();
     }

@@ -1,7 +1,7 @@
 package dev.t5j.cli;
 
 import dev.t5j.engine.Torch;
-import dev.t5j.retrieval.RetrieverBench;
+import dev.t5j.bench.RetrieverBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -3,7 +3,7 @@ package dev.t5j.cli;
 import dev.t5j.common.UserError;
 import dev.t5j.data.BadLines;
 import dev.t5j.data.DataCatalog;
-import dev.t5j.data.DataCatalogs;
+import dev.t5j.data.tasks.DataCatalogs;
 import dev.t5j.data.DataVocabularies;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.ReadOptions;

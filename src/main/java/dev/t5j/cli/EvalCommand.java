@@ -1,5 +1,10 @@
 package dev.t5j.cli;
 
+import dev.t5j.atlas.AtlasConfig;
+import dev.t5j.atlas.AtlasTrainer;
+import dev.t5j.common.Json;
+import dev.t5j.common.UserError;
+import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DataVocabularies;
 import dev.t5j.decoding.GenerationConfig;
@@ -45,14 +50,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (atlasConfig != null) return atlas();
-        if (data.task == null) throw new dev.t5j.common.UserError("give --task (a task or mixture name), or --config with an Atlas run config");
+        if (data.task == null) throw new UserError("give --task (a task or mixture name), or --config with an Atlas run config");
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             List<Evaluator.TaskResult> r = data.evaluator(m).evaluate(data.provider(), options(data, split, examples, maxNew, beams));
             if (json) {
                 Map<String, Object> out = new java.util.LinkedHashMap<>();
                 for (Evaluator.TaskResult t : r) out.put(t.task(), t.metrics());
-                System.out.println(dev.t5j.common.Json.write(out));
+                System.out.println(Json.write(out));
             } else {
                 printTable(r, System.out);
             }
@@ -61,11 +66,11 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private int atlas() throws java.io.IOException {
-        if (!dev.t5j.atlas.AtlasConfig.isAtlasConfig(atlasConfig))
-            throw new dev.t5j.common.UserError(atlasConfig + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");
-        dev.t5j.atlas.AtlasConfig cfg = dev.t5j.atlas.AtlasConfig.load(atlasConfig, overrides);
-        Map<String, Double> m = new dev.t5j.atlas.AtlasTrainer(cfg, System.err).evaluateOnly(model.model);
-        if (json) System.out.println(dev.t5j.common.Json.write(m));
+        if (!AtlasConfig.isAtlasConfig(atlasConfig))
+            throw new UserError(atlasConfig + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");
+        AtlasConfig cfg = AtlasConfig.load(atlasConfig, overrides);
+        Map<String, Double> m = new AtlasTrainer(cfg, System.err).evaluateOnly(model.model);
+        if (json) System.out.println(Json.write(m));
         else m.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-40s %10.3f%n", k, v));
         return 0;
     }
@@ -125,7 +130,7 @@ public final class EvalCommand implements Callable<Integer> {
             return catalog;
         }
 
-        dev.t5j.data.DatasetProvider provider() {
+        DatasetProvider provider() {
             return catalog().get(task);
         }
 

@@ -1,5 +1,7 @@
 package dev.t5j.cli;
 
+import dev.t5j.retrieval.index.HnswIndex;
+import dev.t5j.retrieval.index.HnswOptions;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Torch;
@@ -55,7 +57,7 @@ public final class IndexBuildCommand implements Callable<Integer> {
             double s = (System.nanoTime() - t0) / 1e9;
             if (hnsw) {
                 try (Progress hp = new Progress("hnsw graph", index.size(), "passage");
-                     dev.t5j.retrieval.index.HnswIndex h = dev.t5j.retrieval.index.HnswIndex.build(index, dev.t5j.retrieval.index.HnswOptions.defaults().withEfSearch(efSearch), hp)) {
+                     HnswIndex h = HnswIndex.build(index, HnswOptions.defaults().withEfSearch(efSearch), hp)) {
                     h.save(out);
                 }
             } else {

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.eval.NqRecall;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.eval.Bleu;
@@ -45,7 +46,7 @@ public final class MetricsCommand implements Callable<Integer> {
             case "rouge" -> m = new Rouge(stem, t5Sentences);
             case "nq" -> {
                 if (minAnnotations < 0) throw new UserError("--min-annotations must be >= 0");
-                m = new dev.t5j.eval.NqRecall(minAnnotations);
+                m = new NqRecall(minAnnotations);
             }
             case "bleu" -> m = new Bleu(switch (tokenize) {
                 case "13a" -> Bleu.Tokenizer.TOKENIZE_13A;

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5Config;
@@ -109,7 +110,7 @@ public final class ModelCommand implements Runnable {
                     out.put("tensors", src.names().size());
                     out.put("dtypes", byDtype);
                     out.put("files", src.path().toString());
-                    System.out.println(dev.t5j.common.Json.write(out));
+                    System.out.println(Json.write(out));
                     return 0;
                 }
                 System.out.println("model:      " + dir);

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.common.UserError;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
 import dev.t5j.eval.Evaluator;
@@ -38,7 +39,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (data.task == null) throw new dev.t5j.common.UserError("give --task (a task or mixture name)");
+        if (data.task == null) throw new UserError("give --task (a task or mixture name)");
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             List<Evaluator.TaskResult> results = data.evaluator(m).evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));

@@ -1,6 +1,8 @@
 package dev.t5j.cli;
 
-import dev.t5j.train.Quickstart;
+import dev.t5j.common.AtomicFiles;
+import dev.t5j.common.UserError;
+import dev.t5j.demo.Quickstart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,8 +27,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         java.nio.file.Path dir = java.nio.file.Path.of(out);
         if (java.nio.file.Files.exists(dir.resolve("metrics.jsonl"))) {
             if (!overwrite)
-                throw new dev.t5j.common.UserError(dir + " holds an earlier quickstart run; pass --overwrite to replace it or --out DIR");
-            dev.t5j.common.AtomicFiles.deleteRecursively(dir);
+                throw new UserError(dir + " holds an earlier quickstart run; pass --overwrite to replace it or --out DIR");
+            AtomicFiles.deleteRecursively(dir);
         }
         Quickstart.run(out, overrides, System.out);
         return 0;

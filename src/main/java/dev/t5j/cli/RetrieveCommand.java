@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.engine.Tensors;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Torch;
@@ -60,7 +61,7 @@ public final class RetrieveCommand implements Callable<Integer> {
                 float[][] v;
                 try (PointerScope s = new PointerScope()) {
                     Tensor t = r.queryEmbeddings(batch, false);
-                    v = dev.t5j.engine.Tensors.toRows(t);
+                    v = Tensors.toRows(t);
                 }
                 hits.addAll(idx.search(v, Math.min(k, idx.size())));
             }

@@ -1,5 +1,7 @@
 package dev.t5j.cli;
 
+import dev.t5j.atlas.AtlasConfig;
+import dev.t5j.atlas.AtlasTrainer;
 import dev.t5j.train.TrainConfig;
 import dev.t5j.train.Trainer;
 import picocli.CommandLine.Command;
@@ -25,12 +27,12 @@ public final class TrainCommand implements Callable<Integer> {
     boolean printConfig;
 
     private int atlas() throws Exception {
-        dev.t5j.atlas.AtlasConfig cfg = dev.t5j.atlas.AtlasConfig.load(config, overrides);
+        AtlasConfig cfg = AtlasConfig.load(config, overrides);
         if (printConfig) {
             System.out.print(cfg.toYaml());
             return 0;
         }
-        var r = new dev.t5j.atlas.AtlasTrainer(cfg, System.out).run(resume);
+        var r = new AtlasTrainer(cfg, System.out).run(resume);
         r.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%-40s %10.3f%n", k, v));
         System.out.println("run directory: " + r.runDir() + " (model: " + r.modelDir() + ")");
         return 0;
@@ -38,7 +40,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (config != null && dev.t5j.atlas.AtlasConfig.isAtlasConfig(config)) return atlas();
+        if (config != null && AtlasConfig.isAtlasConfig(config)) return atlas();
         TrainConfig cfg = TrainConfig.load(config, overrides);
         if (printConfig) {
             System.out.print(cfg.toYaml());

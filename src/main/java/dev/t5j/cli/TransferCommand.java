@@ -1,6 +1,7 @@
 package dev.t5j.cli;
 
-import dev.t5j.train.TransferDemo;
+import dev.t5j.common.AtomicFiles;
+import dev.t5j.demo.TransferDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,7 @@ public final class TransferCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String sub : new String[]{"scratch", "pretrained"})
-            if (java.nio.file.Files.exists(out.resolve(sub))) dev.t5j.common.AtomicFiles.deleteRecursively(out.resolve(sub));
+            if (java.nio.file.Files.exists(out.resolve(sub))) AtomicFiles.deleteRecursively(out.resolve(sub));
         TransferDemo.run(pretrained, task, steps, out, overrides, System.out);
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,7 +17,7 @@ public record Batch(int rows, int[][] encoderInputTokens, int[][] encoderSegment
 
     /** Groups rows into batches of {@code batchSize}; the last partial batch is dropped when {@code dropRemainder}. */
     public static Iterator<Batch> batches(Iterator<EncDecFeatureConverter.Row> rows, int batchSize, boolean dropRemainder) {
-        if (batchSize < 1) throw new dev.t5j.common.UserError("batch size must be positive, got " + batchSize);
+        if (batchSize < 1) throw new UserError("batch size must be positive, got " + batchSize);
         return new Iterator<>() {
             Batch next;
 

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -14,10 +15,10 @@ public interface DataSource {
     /** Opens one split for one shard. Bad lines go through {@code badLines} (stop or skip-and-count). */
     ExampleIterator open(String split, Shard shard, BadLines badLines);
 
-    /** Fails with a clear {@link dev.t5j.common.UserError} before any work if the split cannot be read. */
+    /** Fails with a clear {@link UserError} before any work if the split cannot be read. */
     default void check(String split) {
         if (!splits().contains(split))
-            throw new dev.t5j.common.UserError("no split '" + split + "' in " + describe() + " (splits: " + String.join(", ", splits()) + ")");
+            throw new UserError("no split '" + split + "' in " + describe() + " (splits: " + String.join(", ", splits()) + ")");
     }
 
     /** Number of examples in a split when known cheaply (counting lines counts as cheap). */

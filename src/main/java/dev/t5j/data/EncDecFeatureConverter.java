@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ public final class EncDecFeatureConverter {
     }
 
     public EncDecFeatureConverter(int inputsLength, int targetsLength, boolean pack, int bosId) {
-        if (inputsLength < 1 || targetsLength < 1) throw new dev.t5j.common.UserError("sequence lengths must be positive");
+        if (inputsLength < 1 || targetsLength < 1) throw new UserError("sequence lengths must be positive");
         this.inputsLength = inputsLength;
         this.targetsLength = targetsLength;
         this.pack = pack;

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public interface Postprocessor {
         return switch (name == null ? "" : name) {
             case "", "identity", "none" -> IDENTITY;
             case "qa" -> QA;
-            default -> throw new dev.t5j.common.UserError("unknown postprocessor '" + name + "' (known: identity, qa)");
+            default -> throw new UserError("unknown postprocessor '" + name + "' (known: identity, qa)");
         };
     }
 }

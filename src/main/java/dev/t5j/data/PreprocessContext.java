@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -38,14 +39,14 @@ public record PreprocessContext(String taskName, String split, long seed, int ep
 
     public Feature feature(String name) {
         Feature f = outputFeatures.get(name);
-        if (f == null) throw new dev.t5j.common.UserError("task '" + taskName + "' has no output feature '" + name + "' (features: " + outputFeatures.keySet() + ")");
+        if (f == null) throw new UserError("task '" + taskName + "' has no output feature '" + name + "' (features: " + outputFeatures.keySet() + ")");
         return f;
     }
 
     /** The sequence length of a feature; a user error naming the preprocessor when lengths were not given. */
     public int sequenceLength(String feature, String who) {
         Integer n = sequenceLengths == null ? null : sequenceLengths.get(feature);
-        if (n == null) throw new dev.t5j.common.UserError(who + " in task '" + taskName + "' needs a sequence length for '" + feature
+        if (n == null) throw new UserError(who + " in task '" + taskName + "' needs a sequence length for '" + feature
                 + "' (pass e.g. --inputs-length/--targets-length)");
         return n;
     }

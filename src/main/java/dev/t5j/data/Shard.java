@@ -1,5 +1,7 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
+
 /**
  * Worker {@code index} of {@code count}: it reads examples whose position (in the split's deterministic order)
  * is congruent to {@code index} modulo {@code count}, so {@code count} processes read disjoint parts whose union is
@@ -10,7 +12,7 @@ public record Shard(int index, int count) {
 
     public Shard {
         if (count < 1 || index < 0 || index >= count)
-            throw new dev.t5j.common.UserError("invalid shard " + index + " of " + count + " (need 0 <= index < count)");
+            throw new UserError("invalid shard " + index + " of " + count + " (need 0 <= index < count)");
     }
 
     public boolean owns(long position) {

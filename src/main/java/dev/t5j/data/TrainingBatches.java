@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
     public static TrainingBatches open(DatasetProvider provider, DataCatalog catalog, ReadOptions options,
                                        EncDecFeatureConverter converter, int batchSize, boolean dropRemainder,
                                        int readerThreads, int prefetch, Packing.Position from) {
-        if (batchSize < 1) throw new dev.t5j.common.UserError("batch size must be positive, got " + batchSize);
+        if (batchSize < 1) throw new UserError("batch size must be positive, got " + batchSize);
         Packing.Position start = from == null ? Packing.Position.START : from;
         ReadOptions o = options.withSkip(start.examples());
         ExampleIterator ex = readerThreads > 1 ? ParallelReader.open(provider, catalog, o, readerThreads, prefetch) : provider.open(o, catalog);

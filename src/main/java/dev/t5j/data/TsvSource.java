@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ public final class TsvSource extends LineSource {
 
     public TsvSource(FileSplits files, List<String> fieldNames, int skipHeaderLines) {
         super(files, skipHeaderLines, true);
-        if (fieldNames.isEmpty()) throw new dev.t5j.common.UserError("tsv source needs field names");
+        if (fieldNames.isEmpty()) throw new UserError("tsv source needs field names");
         this.fieldNames = List.copyOf(fieldNames);
     }
 

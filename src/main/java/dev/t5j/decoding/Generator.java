@@ -1,5 +1,6 @@
 package dev.t5j.decoding;
 
+import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.DecoderCache;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -28,7 +29,7 @@ public final class Generator {
     public Result generate(int[][] inputIds, GenerationConfig cfg) {
         if (inputIds.length == 0) return new Result(new int[0][], new double[0]);
         for (int[] row : inputIds)
-            if (row.length == 0) throw new dev.t5j.common.UserError("an input has no tokens; every input needs at least one id");
+            if (row.length == 0) throw new UserError("an input has no tokens; every input needs at least one id");
         boolean wasTraining = model.isTraining();
         model.train(false);
         try (PointerScope outer = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {

@@ -1,5 +1,6 @@
 package dev.t5j.decoding;
 
+import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5ForConditionalGeneration;
 import org.bytedeco.javacpp.PointerScope;
@@ -25,11 +26,11 @@ public final class Scorer {
 
     public Score[] score(int[][] inputIds, int[][] targetIds, boolean withLogits) {
         if (inputIds.length != targetIds.length)
-            throw new dev.t5j.common.UserError("got " + inputIds.length + " inputs but " + targetIds.length + " targets");
+            throw new UserError("got " + inputIds.length + " inputs but " + targetIds.length + " targets");
         int n = inputIds.length;
         for (int i = 0; i < n; i++) {
-            if (inputIds[i].length == 0) throw new dev.t5j.common.UserError("input " + i + " has no tokens");
-            if (targetIds[i].length == 0) throw new dev.t5j.common.UserError("target " + i + " has no tokens");
+            if (inputIds[i].length == 0) throw new UserError("input " + i + " has no tokens");
+            if (targetIds[i].length == 0) throw new UserError("target " + i + " has no tokens");
         }
         boolean wasTraining = model.isTraining();
         model.train(false);

@@ -1,5 +1,6 @@
 package dev.t5j.eval;
 
+import dev.t5j.data.ScoreMetricFn;
 import dev.t5j.common.UserError;
 import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DatasetProvider;
@@ -122,7 +123,7 @@ public final class Evaluator {
         metrics.put("loss", lossTokens == 0 ? Double.NaN : lossSum / lossTokens);
         for (String name : task.metricNames()) metrics.putAll(Metrics.byName(name).compute(predTexts, refTexts));
         for (MetricFn fn : task.metricFns()) metrics.putAll(fn.compute(targetObjs, predObjs));
-        for (dev.t5j.data.ScoreMetricFn fn : task.scoreMetricFns()) metrics.putAll(fn.compute(targetObjs, scores));
+        for (ScoreMetricFn fn : task.scoreMetricFns()) metrics.putAll(fn.compute(targetObjs, scores));
         return new TaskResult(task.name(), n, metrics, out);
     }
 

@@ -1,5 +1,9 @@
 package dev.t5j.retrieval;
 
+import dev.t5j.model.bert.BertCheckpoint;
+import dev.t5j.model.bert.BertConfig;
+import dev.t5j.model.bert.BertModel;
+import dev.t5j.model.bert.Pooling;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;

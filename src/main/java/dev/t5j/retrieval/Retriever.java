@@ -1,5 +1,8 @@
 package dev.t5j.retrieval;
 
+import dev.t5j.tokenizer.WordPieceVocabulary;
+import dev.t5j.model.bert.BertConfig;
+import dev.t5j.model.bert.Pooling;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
@@ -61,7 +64,7 @@ public final class Retriever implements AutoCloseable {
     }
 
     /** A tied retriever with freshly initialised weights (HF BERT init, libtorch generator seeded with {@code seed}). */
-    public static Retriever init(BertConfig config, dev.t5j.tokenizer.WordPieceVocabulary vocab, long seed, int textMaxLength) {
+    public static Retriever init(BertConfig config, WordPieceVocabulary vocab, long seed, int textMaxLength) {
         return tied(Contriever.init(config, vocab, seed), textMaxLength);
     }
 

@@ -1,5 +1,6 @@
 package dev.t5j.train;
 
+import dev.t5j.run.ConfigTree;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
 

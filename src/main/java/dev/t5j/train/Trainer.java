@@ -1,18 +1,28 @@
 package dev.t5j.train;
 
+import dev.t5j.data.TrainingBatches;
+import dev.t5j.model.InitSchemes;
+import dev.t5j.model.Losses;
+import dev.t5j.optim.Adafactor;
+import dev.t5j.optim.AdamW;
+import dev.t5j.optim.Optimizer;
+import dev.t5j.optim.Schedule;
+import dev.t5j.run.MetricsLog;
+import dev.t5j.run.RunCheckpoints;
+import dev.t5j.run.RunReport;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.data.Batch;
 import dev.t5j.data.DataCatalog;
-import dev.t5j.data.DataCatalogs;
+import dev.t5j.data.tasks.DataCatalogs;
 import dev.t5j.data.DataVocabularies;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Feature;
 import dev.t5j.data.Packing;
 import dev.t5j.data.ReadOptions;
-import dev.t5j.data.SyntheticTaskDefs;
+import dev.t5j.data.tasks.SyntheticTaskDefs;
 import dev.t5j.data.Task;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.engine.Tensors;
@@ -131,7 +141,7 @@ public final class Trainer {
             Schedule sched = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(), cfg.train().steps(), cfg.schedule().minRatio());
             List<Evaluator.TaskResult> lastEval = List.of();
             double lastLoss = Double.NaN;
-            try (dev.t5j.data.TrainingBatches batches = dev.t5j.data.TrainingBatches.open(provider, catalog, train, conv,
+            try (TrainingBatches batches = TrainingBatches.open(provider, catalog, train, conv,
                     cfg.data().batchSize(), false, 1, 0, st.position);
                  Progress progress = new Progress("train", cfg.train().steps(), "steps")) {
                 progress.step(st.step);

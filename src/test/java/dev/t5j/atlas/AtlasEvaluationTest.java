@@ -1,5 +1,12 @@
 package dev.t5j.atlas;
 
+import dev.t5j.atlas.tasks.AtlasExample;
+import dev.t5j.atlas.tasks.AtlasResult;
+import dev.t5j.atlas.tasks.AtlasTask;
+import dev.t5j.atlas.tasks.AtlasTaskOptions;
+import dev.t5j.atlas.tasks.AtlasTasks;
+import dev.t5j.atlas.tasks.MultipleChoiceTask;
+import dev.t5j.atlas.tasks.ResultsWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -4,7 +4,7 @@ import dev.t5j.common.Json;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
-import dev.t5j.retrieval.BertConfig;
+import dev.t5j.model.bert.BertConfig;
 import dev.t5j.retrieval.Contriever;
 import dev.t5j.retrieval.Passage;
 import dev.t5j.retrieval.Retriever;

@@ -8,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Test resources (see src/test/resources/atlas/SOURCE.md) and small helpers. */
-final class AtlasTestData {
+public final class AtlasTestData {
     private AtlasTestData() {}
 
     private static SentencePieceVocabulary t5;
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         try {
             return Path.of(AtlasTestData.class.getResource("/" + name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
@@ -22,13 +22,13 @@ final class AtlasTestData {
     }
 
     /** The real T5 vocabulary (32,000 pieces + 100 sentinels). */
-    static synchronized SentencePieceVocabulary t5() {
+    public static synchronized SentencePieceVocabulary t5() {
         if (t5 == null) t5 = SentencePieceVocabulary.t5(resource("tokenizer/t5/spiece.model"));
         return t5;
     }
 
     /** A JSON object from alternating keys and values, in order. */
-    static Map<String, Object> obj(Object... kv) {
+    public static Map<String, Object> obj(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;

@@ -4,7 +4,7 @@ import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.retrieval.Retriever;
-import dev.t5j.train.MetricsLog;
+import dev.t5j.run.MetricsLog;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,8 @@
 package dev.t5j.atlas;
 
+import dev.t5j.atlas.tasks.Fields;
+import dev.t5j.atlas.tasks.HfText;
+import dev.t5j.atlas.tasks.PyFormat;
 import dev.t5j.retrieval.Passage;
 import dev.t5j.tokenizer.SentencePieceVocabulary;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,15 @@
 package dev.t5j.atlas;
 
+import dev.t5j.common.UserError;
+import dev.t5j.atlas.tasks.AtlasData;
+import dev.t5j.atlas.tasks.AtlasExample;
+import dev.t5j.atlas.tasks.AtlasTask;
+import dev.t5j.atlas.tasks.AtlasTaskOptions;
+import dev.t5j.atlas.tasks.AtlasTasks;
+import dev.t5j.atlas.tasks.FeverTask;
+import dev.t5j.atlas.tasks.FieldError;
+import dev.t5j.atlas.tasks.KiltTask;
+import dev.t5j.atlas.tasks.LmTask;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -22,7 +32,7 @@ class OtherTasksTest {
     void registryKnowsAtlasNames() {
         AtlasTaskOptions o = AtlasTaskOptions.defaults().withVocabulary(AtlasTestData.t5());
         for (String n : AtlasTasks.NAMES) assertEquals(n, AtlasTasks.byName(n, o).name());
-        var e = assertThrows(dev.t5j.common.UserError.class, () -> AtlasTasks.byName("nq", o));
+        var e = assertThrows(UserError.class, () -> AtlasTasks.byName("nq", o));
         assertTrue(e.getMessage().contains("unknown Atlas task 'nq'"), e.getMessage());
     }
 

@@ -1,7 +1,7 @@
 package dev.t5j.cli;
 
 import dev.t5j.common.Json;
-import dev.t5j.retrieval.BertConfig;
+import dev.t5j.model.bert.BertConfig;
 import dev.t5j.retrieval.Contriever;
 import dev.t5j.retrieval.Retriever;
 import dev.t5j.tokenizer.WordPieceVocabulary;

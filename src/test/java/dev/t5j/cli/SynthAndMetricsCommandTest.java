@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.synth.TaskFunctions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.synth.SynthTsv;
@@ -49,7 +50,7 @@ class SynthAndMetricsCommandTest {
             assertTrue(lines.get(i).matches("\\[\\d+(, \\d+)*]\t\\[\\d+(, \\d+)*]"), lines.get(i));
             var ex = SynthTsv.parseLine(lines.get(i), a, i + 1);
             int[] args = java.util.Arrays.copyOfRange(ex.inputs(), 2, ex.inputs().length);  // prefix "reverse" + divider
-            assertArrayEquals(dev.t5j.synth.TaskFunctions.reverse(args), ex.targets());
+            assertArrayEquals(TaskFunctions.reverse(args), ex.targets());
         }
         Path c = dir.resolve("c.tsv");
         run("synth", "--task", "reverse", "--count", "50", "--seed", "4", "--out", c.toString());

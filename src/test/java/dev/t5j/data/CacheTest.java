@@ -1,5 +1,7 @@
 package dev.t5j.data;
 
+import dev.t5j.common.AtomicFiles;
+import dev.t5j.data.objectives.SpanCorruptionTest;
 import dev.t5j.common.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +62,7 @@ class CacheTest {
         Example e = Example.of("ids", new int[] {0, 1, 65535}, "big", new int[] {70000, -5}, "s", "héllo", "list", List.of("a", "", "ç"),
                 "n", 42L, "d", 2.5, "b", true);
         Path f = tmp.resolve("x.t5jshard");
-        dev.t5j.common.AtomicFiles.write(f, os -> {
+        AtomicFiles.write(f, os -> {
             ShardFile.Writer w = new ShardFile.Writer(os);
             w.write(e);
             w.write(Example.of("s", "second"));

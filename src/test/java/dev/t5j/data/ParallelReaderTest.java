@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class ParallelReaderTest {
     void errorsReachTheConsumer() {
         Task bad = Task.builder("bad").source(MemorySource.of("train", List.of(Example.of("q", "x"), Example.of("q", "y"))))
                 .preprocessor(Preprocessors.template("inputs", "{missing}")).feature("inputs", Feature.of(new ByteVocabulary(0))).build();
-        var e = assertThrows(dev.t5j.common.UserError.class, () -> texts(ParallelReader.open(bad, new DataCatalog(), ReadOptions.split("train"), 2, 2), 10));
+        var e = assertThrows(UserError.class, () -> texts(ParallelReader.open(bad, new DataCatalog(), ReadOptions.split("train"), 2, 2), 10));
         assertTrue(e.getMessage().contains("field 'missing'"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.common.UserError;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ class PipelineTest {
     void featureValidationAndTrim() {
         Task untokenized = Task.builder("u").source(MemorySource.of("train", List.of(Example.of("inputs", "a", "targets", "b"))))
                 .feature("inputs", Feature.of(V)).feature("targets", Feature.of(V)).build();
-        var e = assertThrows(dev.t5j.common.UserError.class, () -> read(untokenized.open(ReadOptions.split("train"), new DataCatalog()), 10));
+        var e = assertThrows(UserError.class, () -> read(untokenized.open(ReadOptions.split("train"), new DataCatalog()), 10));
         assertTrue(e.getMessage().contains("'inputs'") && e.getMessage().contains("tokenize"), e.getMessage());
 
         Task t = qaTask("t", 3);
@@ -126,7 +127,7 @@ class PipelineTest {
     void missingRequiredFeatureStopsOrIsSkipped() {
         Task t = Task.builder("req").source(MemorySource.of("train", List.of(Example.of("targets", "a"), Example.of("other", "b"), Example.of("targets", "c"))))
                 .preprocessor(Preprocessors.tokenize(false, false)).feature("targets", Feature.of(V)).build();
-        var e = assertThrows(dev.t5j.common.UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
+        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
         assertTrue(e.getMessage().contains("<memory>:2: field 'targets': required output feature missing"), e.getMessage());
         BadLines skip = BadLines.skipping();
         assertEquals(2, read(t.open(ReadOptions.split("train").withBadLines(skip), new DataCatalog()), 10).size());
@@ -136,9 +137,9 @@ class PipelineTest {
     @Test
     void emptySplitIsAClearError() {
         Task t = Task.builder("empty").source(MemorySource.of("train", List.of())).feature("targets", Feature.of(V)).build();
-        var e = assertThrows(dev.t5j.common.UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
+        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
         assertTrue(e.getMessage().contains("'empty'") && e.getMessage().contains("no examples"), e.getMessage());
-        var e2 = assertThrows(dev.t5j.common.UserError.class, () -> read(t.open(ReadOptions.split("test"), new DataCatalog()), 10));
+        var e2 = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("test"), new DataCatalog()), 10));
         assertTrue(e2.getMessage().contains("no split 'test'"), e2.getMessage());
     }
 
@@ -149,7 +150,7 @@ class PipelineTest {
         assertEquals(List.of("question"), t.fields());
         var e = assertThrows(BadExampleError.class, () -> t.apply(Example.of("q", "x").withOrigin(new Example.Origin(java.nio.file.Path.of("f.jsonl"), 7))));
         assertTrue(e.getMessage().startsWith("f.jsonl:7: field 'question': missing"), e.getMessage());
-        assertThrows(dev.t5j.common.UserError.class, () -> new Template("bad {open"));
+        assertThrows(UserError.class, () -> new Template("bad {open"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.synth.SyntheticTask;
 import dev.t5j.common.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,7 +157,7 @@ class SourcesTest {
             assertEquals(8, it.skip(8));
             assertEquals(8L, it.next().get("i"));
         }
-        dev.t5j.synth.SyntheticTask syn = new dev.t5j.synth.SyntheticTask() {
+        SyntheticTask syn = new SyntheticTask() {
             public String name() { return "copy"; }
             public SyntheticExample generate(java.util.random.RandomGenerator rng) {
                 int[] x = {3 + rng.nextInt(10), 3 + rng.nextInt(10)};

@@ -1,5 +1,6 @@
 package dev.t5j.decoding;
 
+import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
 import org.junit.jupiter.api.AfterAll;
@@ -63,8 +64,8 @@ class GeneratorTest {
         GenerationConfig beam1 = GenerationConfig.beam(10, 1).withLengthPenalty(0.0, GenerationConfig.LengthPenalty.HF);
         var g = new Generator(model).generate(INPUTS, GenerationConfig.greedy(10));
         try (var scope = new org.bytedeco.javacpp.PointerScope(); var ng = new org.bytedeco.pytorch.NoGradGuard()) {
-            var ids = dev.t5j.engine.Tensors.longs(INPUTS, 0);
-            var mask = dev.t5j.engine.Tensors.lengthMask(INPUTS);
+            var ids = Tensors.longs(INPUTS, 0);
+            var mask = Tensors.lengthMask(INPUTS);
             model.train(false);
             var b = new BeamSearch(model, beam1).run(model.encode(ids, mask), mask, INPUTS.length);
             for (int i = 0; i < INPUTS.length; i++) assertArrayEquals(g.sequences()[i], b.sequences()[i]);

@@ -1,5 +1,9 @@
 package dev.t5j.retrieval;
 
+import dev.t5j.model.bert.BertConfig;
+import dev.t5j.model.bert.BertModel;
+import dev.t5j.model.bert.NaiveBert;
+import dev.t5j.model.bert.Pooling;
 import dev.t5j.engine.Tensors;
 import dev.t5j.tokenizer.BertEncoding;
 import dev.t5j.tokenizer.WordPieceVocabulary;

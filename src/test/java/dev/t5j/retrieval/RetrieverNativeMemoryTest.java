@@ -1,5 +1,6 @@
 package dev.t5j.retrieval;
 
+import dev.t5j.engine.Torch;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RetrieverNativeMemoryTest {
     @Test
     void manyEmbedCallsAndTrainingStepsKeepNativeMemoryFlat() {
-        int threads = dev.t5j.engine.Torch.threads();
-        dev.t5j.engine.Torch.setThreads(1); // tiny ops: one thread is as fast and does not fight a busy machine
+        int threads = Torch.threads();
+        Torch.setThreads(1); // tiny ops: one thread is as fast and does not fight a busy machine
         try (Retriever r = RetrieverTest.tied(51)) {
             r.untie();
             ContrieverEmbedder pe = r.passageEmbedder(3).withProgress(false);
@@ -37,7 +38,7 @@ class RetrieverNativeMemoryTest {
             assertTrue(count1 - count0 <= 16, "live native pointers grew from " + count0 + " to " + count1);
             assertTrue(rss1 - rss0 < 64L << 20, "resident memory grew by " + ((rss1 - rss0) >> 20) + " MiB over 100 rounds");
         } finally {
-            dev.t5j.engine.Torch.setThreads(threads);
+            Torch.setThreads(threads);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.t5j.retrieval;
 
+import dev.t5j.model.bert.BertConfig;
+import dev.t5j.model.bert.Pooling;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;

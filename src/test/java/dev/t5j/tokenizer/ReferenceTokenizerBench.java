@@ -1,5 +1,6 @@
 package dev.t5j.tokenizer;
 
+import dev.t5j.cli.BenchTokenizerCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,12 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Not a test: a benchmark main for BENCHMARKS.md (Tokenizer). Times the real sentencepiece C++ library (through DJL's
  * JNI binding) on the same sentences as {@code t5j bench tokenizer}, single-threaded and on N threads.
- * Run: {@code java -cp target/test-classes:target/classes:<test classpath> dev.t5j.tokenizer.ReferenceTokenizerBench MODEL INPUT.jsonl SECONDS THREADS}
+ * Run: {@code java -cp target/test-classes:target/classes:<test classpath> ReferenceTokenizerBench MODEL INPUT.jsonl SECONDS THREADS}
  */
 public final class ReferenceTokenizerBench {
     public static void main(String[] a) throws Exception {
         Path model = Path.of(a[0]);
-        List<byte[]> lines = dev.t5j.cli.BenchTokenizerCommand.readSentences(java.util.Arrays.stream(a[1].split(",")).map(Path::of).toList());
+        List<byte[]> lines = BenchTokenizerCommand.readSentences(java.util.Arrays.stream(a[1].split(",")).map(Path::of).toList());
         double secs = Double.parseDouble(a[2]);
         int threads = Integer.parseInt(a[3]);
         List<String> texts = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.t5j.train;
 
+import dev.t5j.model.Losses;
+import dev.t5j.optim.Schedule;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
 import dev.t5j.model.io.HalfFloats;
@@ -411,7 +412,7 @@ public final class FlatIndex implements PassageIndex {
     public static FlatIndex load(Path dir, IndexLoadOptions options) {
         IndexManifest m = IndexManifest.read(dir);
         if (!m.type().equals(IndexManifest.TYPE_FLAT))
-            throw dev.t5j.common.UserError.at(dir.resolve(IndexManifest.FILE), 0, "type", "expected a flat index, got '" + m.type() + "'");
+            throw UserError.at(dir.resolve(IndexManifest.FILE), 0, "type", "expected a flat index, got '" + m.type() + "'");
         return load(dir, m, options);
     }
 

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.retrieval.Passages;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
@@ -226,7 +227,7 @@ public final class HnswIndex implements PassageIndex {
         List<IndexManifest.Part> ps = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) ps.add(new IndexManifest.Part(partDir(i), parts.get(i).first, parts.get(i).rows, null));
         return new IndexManifest(IndexManifest.FORMAT_VERSION, IndexManifest.TYPE_HNSW, passages.size(), dim, IndexDtype.FP32,
-                IndexFiles.PASSAGES, passagesSha, dev.t5j.retrieval.Passages.checksum(passages), fingerprint, IndexFiles.now(),
+                IndexFiles.PASSAGES, passagesSha, Passages.checksum(passages), fingerprint, IndexFiles.now(),
                 IndexManifest.currentT5jVersion(), ps, Map.of("m", options.m(), "beam_width", options.beamWidth(), "ef_search", options.efSearch()));
     }
 

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.common.UserError;
 import dev.t5j.common.Progress;
 import dev.t5j.retrieval.Embedder;
 import dev.t5j.retrieval.Passage;
@@ -27,7 +28,7 @@ public final class IndexBuilder {
     /** As above, embedding {@code text.apply(passage)} (e.g. Atlas's {@code --retriever_format}) instead of {@code "{title} {text}"}. */
     public static FlatIndex build(List<Passage> passages, java.util.function.Function<Passage, String> text, Embedder embedder,
                                   IndexOptions options, Progress progress) {
-        if (passages.isEmpty()) throw new dev.t5j.common.UserError("cannot build an index from an empty passage list");
+        if (passages.isEmpty()) throw new UserError("cannot build an index from an empty passage list");
         int dim = embedder.dim();
         FlatIndex idx = FlatIndex.allocate(passages, dim, options.dtype(), options.shards(), embedder.fingerprint());
         try {

@@ -1,5 +1,7 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.retrieval.Embedder;
+import dev.t5j.retrieval.Passages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,8 +26,8 @@ import java.util.Map;
  * @param dtype              storage of the flat embeddings (HNSW: always fp32)
  * @param passagesFile       jsonl of the passages, row order, relative to the index directory
  * @param passagesSha256     SHA-256 of that file's bytes (corruption check)
- * @param corpusChecksum     {@link dev.t5j.retrieval.Passages#checksum} of the passages (what corpus this is)
- * @param encoderFingerprint {@link dev.t5j.retrieval.Embedder#fingerprint()} of the passage encoder
+ * @param corpusChecksum     {@link Passages#checksum} of the passages (what corpus this is)
+ * @param encoderFingerprint {@link Embedder#fingerprint()} of the passage encoder
  * @param created            ISO-8601 instant
  * @param t5jVersion         version of t5j that wrote it ("unknown" when not run from a packaged jar)
  * @param shards             the saved parts in row order: embedding files (flat) or Lucene directories (HNSW)

@@ -1,11 +1,13 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.retrieval.Embedder;
+
 /**
  * How {@link IndexBuilder} builds a flat index.
  *
  * @param shards    contiguous row ranges searched one after another and merged exactly (Atlas: one per GPU)
  * @param dtype     storage of the embeddings (fp16 halves the memory; scores are computed in fp32 either way)
- * @param batchSize passages per {@link dev.t5j.retrieval.Embedder#embed} call
+ * @param batchSize passages per {@link Embedder#embed} call
  */
 public record IndexOptions(int shards, IndexDtype dtype, int batchSize) {
     public IndexOptions {

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.retrieval.Embedder;
 import dev.t5j.engine.Tensors;
 import dev.t5j.retrieval.Passage;
 import org.bytedeco.pytorch.Tensor;
@@ -23,7 +24,7 @@ public interface PassageIndex extends AutoCloseable {
     /** Embedding size. */
     int dim();
 
-    /** {@link dev.t5j.retrieval.Embedder#fingerprint()} of the encoder that embedded the passages. */
+    /** {@link Embedder#fingerprint()} of the encoder that embedded the passages. */
     String encoderFingerprint();
 
     /** The passages, row order. */

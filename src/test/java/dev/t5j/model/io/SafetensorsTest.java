@@ -1,5 +1,6 @@
 package dev.t5j.model.io;
 
+import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,7 +152,7 @@ class SafetensorsTest {
         // Every tensor starts at a multiple of its element size (absolute file offset).
         byte[] bytes = Files.readAllBytes(p);
         long n = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-        var root = dev.t5j.common.Json.MAPPER.readTree(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
+        var root = Json.MAPPER.readTree(new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
         for (RawTensor t : ts) {
             long begin = root.get(t.name()).get("data_offsets").get(0).longValue();
             assertEquals(0, (8 + n + begin) % t.dtype().size(), t.name());

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.retrieval.Passages;
 import dev.t5j.common.UserError;
 import dev.t5j.retrieval.Passage;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class FlatIndexFilesTest {
                 assertEquals(n, m.count());
                 assertEquals(dim, m.dim());
                 assertEquals("enc-1", m.encoderFingerprint());
-                assertEquals(dev.t5j.retrieval.Passages.checksum(ps), m.corpusChecksum());
+                assertEquals(Passages.checksum(ps), m.corpusChecksum());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import dev.t5j.common.UserError;
 import dev.t5j.common.Progress;
 import dev.t5j.retrieval.Passage;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,6 @@ class IndexBuilderTest {
         };
         var e = assertThrows(IllegalStateException.class, () -> IndexBuilder.build(corpus(), bad, IndexOptions.defaults(), null));
         assertTrue(e.getMessage().contains("vector of 7 values for row 0"), e.getMessage());
-        assertThrows(dev.t5j.common.UserError.class, () -> IndexBuilder.build(List.of(), bad, IndexOptions.defaults(), null));
+        assertThrows(UserError.class, () -> IndexBuilder.build(List.of(), bad, IndexOptions.defaults(), null));
     }
 }
