@@ -8,7 +8,6 @@ import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
 import dev.t5j.optim.AdamW;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;

@@ -3,7 +3,6 @@ package dev.t5j.demo;
 import dev.t5j.train.TrainConfig;
 import dev.t5j.train.Trainer;
 import dev.t5j.common.UserError;
-import dev.t5j.eval.Evaluator;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,7 +1,5 @@
 package dev.t5j.model;
 
-import dev.t5j.engine.Tensors;
-import org.bytedeco.pytorch.LongArrayRef;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;

@@ -5,7 +5,6 @@ import dev.t5j.engine.Tensors;
 import dev.t5j.tokenizer.BertEncoding;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;

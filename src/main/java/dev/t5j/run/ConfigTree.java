@@ -1,6 +1,5 @@
 package dev.t5j.run;
 
-import dev.t5j.train.TrainConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +23,7 @@ import java.util.stream.Collectors;
 /**
  * Strict layered run configs: built-in defaults ← a YAML/JSON file ← {@code --set a.b=value} overrides, bound to a
  * record with snake_case keys. A key that the defaults do not have is an error naming it and the allowed keys; so is a
- * value of the wrong type. Shared by {@link TrainConfig} and the Atlas config.
+ * value of the wrong type. Shared by {@code TrainConfig} and the Atlas config.
  */
 public final class ConfigTree {
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))

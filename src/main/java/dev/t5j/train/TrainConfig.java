@@ -4,7 +4,6 @@ import dev.t5j.run.ConfigTree;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 

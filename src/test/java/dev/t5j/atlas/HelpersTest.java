@@ -7,7 +7,6 @@ import dev.t5j.retrieval.Passage;
 import dev.t5j.tokenizer.SentencePieceVocabulary;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;

@@ -1,6 +1,5 @@
 package dev.t5j.train;
 
-import dev.t5j.cli.T5jCli;
 import dev.t5j.run.MetricsLog;
 import dev.t5j.run.RunCheckpoints;
 import dev.t5j.common.UserError;

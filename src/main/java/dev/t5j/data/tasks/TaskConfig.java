@@ -23,7 +23,6 @@ import dev.t5j.common.UserError;
 import dev.t5j.tokenizer.Vocabulary;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.t5j.model.bert;
 
-import dev.t5j.retrieval.Contriever;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.AtomicFiles;

@@ -1,6 +1,5 @@
 package dev.t5j.model.bert;
 
-import dev.t5j.retrieval.Contriever;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.ScalarTypeOptional;

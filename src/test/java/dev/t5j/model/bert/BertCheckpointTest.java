@@ -1,7 +1,6 @@
 package dev.t5j.model.bert;
 
 import dev.t5j.common.Json;
-import dev.t5j.retrieval.Contriever;
 import dev.t5j.retrieval.TestModels;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;

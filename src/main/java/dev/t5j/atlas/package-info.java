@@ -1,0 +1,5 @@
+/**
+ * Atlas: the fusion-in-decoder reader with a Contriever retriever trained jointly, index refresh, evaluation.
+ * Task formats live in atlas.tasks. Depends on run, retrieval and below.
+ */
+package dev.t5j.atlas;
