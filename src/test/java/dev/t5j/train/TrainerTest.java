@@ -74,7 +74,7 @@ class TrainerTest {
         List<String> argsA = tiny(a, 8);
         new Trainer(TrainConfig.load(null, argsA), QUIET).run(false);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "T5jCli", "train"));
+                "-cp", System.getProperty("java.class.path"), "dev.t5j.cli.T5jCli", "train"));
         for (String s : tiny(b, 1_000_000)) { cmd.add("--set"); cmd.add(s); }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
         Path ckpt = b.resolve("checkpoints").resolve(RunCheckpoints.stepName(4));
