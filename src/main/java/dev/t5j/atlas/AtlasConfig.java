@@ -1,8 +1,7 @@
 package dev.t5j.atlas;
 
-import dev.t5j.train.TrainConfig;
 import dev.t5j.atlas.tasks.PyFormat;
-import dev.t5j.optim.AtlasSchedule;
+import dev.t5j.optim.Schedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
@@ -14,7 +13,7 @@ import java.util.List;
 
 /**
  * An Atlas run as plain data: Atlas's command-line flags become snake_case keys grouped by what they configure. Read
- * like {@link TrainConfig} (defaults ← YAML/JSON ← {@code --set}), strict about unknown keys and types.
+ * like the T5 run config, TrainConfig (defaults ← YAML/JSON ← {@code --set}), strict about unknown keys and types.
  * A config file is an Atlas config when it has an {@code atlas} or {@code retriever} section.
  */
 public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskCfg task, Atlas atlas, Optim optimizer,
@@ -45,17 +44,22 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
                           double minLmContextRatio, double maxLmContextRatio, int multipleChoiceNumOptions,
                           String multipleChoiceTrainPermutations, String multipleChoiceEvalPermutations) {}
 
-    public record Atlas(int nContext, @com.fasterxml.jackson.annotation.JsonProperty("retriever_n_context") int retrieverNContext, String goldScoreMode, boolean trainRetriever,
+    public record Atlas(int nContext, @com.fasterxml.jackson.annotation.JsonProperty("retriever_n_context") int retrieverNContext, GoldScoreMode goldScoreMode, boolean trainRetriever,
                         double temperatureScore, double temperatureGold, int textMaxlength, int targetMaxlength,
                         long freezeRetrieverSteps, boolean retrieveWithRerank, int nToRerankWithRetrieveWithRerank,
                         int filteringOverretrieveRatio, boolean closedBook, boolean useFilePassages,
                         String encoderFormat, String retrieverFormat) {}
 
-    /** AdamW for both (Atlas's defaults); {@code lrRetriever} is the retriever's own learning rate. */
-    public record Optim(double lr, double lrRetriever, double weightDecay, double beta2, double eps, double clip,
-                        String scheduler, long warmup) {}
+    /**
+     * AdamW for both (Atlas's defaults: betas 0.9, 0.999); {@code lrRetriever} is the retriever's own learning rate;
+     * {@code scheduler}: Atlas's linear, cosine or fixed.
+     */
+    public record Optim(double lr, double lrRetriever, double weightDecay, double beta1, double beta2, double eps,
+                        double clip, String scheduler, long warmup) {}
 
-    public record Train(long steps, int batchSize, long seed, int logEvery, Integer threads, long evalEvery, long checkpointEvery) {}
+    /** {@code checkpointKeep}: step checkpoints kept (the newest). */
+    public record Train(long steps, int batchSize, long seed, int logEvery, Integer threads, long evalEvery,
+                        long checkpointEvery, int checkpointKeep) {}
 
     /** {@code examples} 0 = all; {@code recallAt}: k values of the retrieval recall reported when gold passage ids are known. */
     public record Eval(int examples, int batchSize, int maxNewTokens, int numBeams, boolean writeResults, List<Integer> recallAt) {}
@@ -94,9 +98,10 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
                         freeze_retriever_steps: -1, retrieve_with_rerank: false, n_to_rerank_with_retrieve_with_rerank: 128,
                         filtering_overretrieve_ratio: 2, closed_book: false, use_file_passages: false,
                         encoder_format: "{query} title: {title} context: {text}", retriever_format: "{title} {text}"}
-                optimizer: {lr: 1.0e-4, lr_retriever: 1.0e-5, weight_decay: 0.01, beta2: 0.999, eps: 1.0e-6, clip: 1.0,
+                optimizer: {lr: 1.0e-4, lr_retriever: 1.0e-5, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1.0e-6, clip: 1.0,
                             scheduler: linear, warmup: 0}
-                train: {steps: 100, batch_size: 4, seed: 0, log_every: 10, threads: null, eval_every: 0, checkpoint_every: 0}
+                train: {steps: 100, batch_size: 4, seed: 0, log_every: 10, threads: null, eval_every: 0, checkpoint_every: 0,
+                       checkpoint_keep: 2}
                 eval: {examples: 0, batch_size: 8, max_new_tokens: 32, num_beams: 1, write_results: true, recall_at: [1, 5, 10]}
                 out: runs/atlas
                 """);
@@ -125,7 +130,7 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
     }
 
     public GoldScoreMode goldScoreMode() {
-        return GoldScoreMode.parse(atlas.goldScoreMode(), "atlas.gold_score_mode");
+        return atlas.goldScoreMode();
     }
 
     /** Closed-book forces one context, the bare query as encoder input and no retrieval, as Atlas's {@code --closed_book}. */
@@ -152,11 +157,7 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
         if (atlas.filteringOverretrieveRatio() < 1) errs.add("atlas.filtering_overretrieve_ratio must be >= 1");
         if (atlas.retrieveWithRerank() && atlas.nToRerankWithRetrieveWithRerank() < atlas.retrieverNContext())
             errs.add("atlas.n_to_rerank_with_retrieve_with_rerank must be >= retriever_n_context");
-        try {
-            goldScoreMode();
-        } catch (UserError e) {
-            errs.add(e.getMessage());
-        }
+        if (atlas.goldScoreMode() == null) errs.add("atlas.gold_score_mode: required (pdist, adist, emdr, loop)");
         for (String[] f : new String[][]{{"atlas.encoder_format", atlas.encoderFormat()}, {"atlas.retriever_format", atlas.retrieverFormat()}}) {
             try { // syntax only: the passages' own fields may be named, so any name is accepted here
                 PyFormat.format(f[1], ANY_FIELD);
@@ -170,12 +171,17 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
             errs.add("index.refresh: " + e.getMessage());
         }
         try {
-            new AtlasSchedule(optimizer.scheduler(), optimizer.lr(), optimizer.warmup(), train.steps());
+            Schedule.Kind.atlas(optimizer.scheduler());
         } catch (UserError e) {
             errs.add(e.getMessage());
         }
         if (!(optimizer.lr() > 0) || optimizer.lrRetriever() < 0) errs.add("optimizer.lr must be > 0 and lr_retriever >= 0");
+        if (optimizer.warmup() < 0) errs.add("optimizer.warmup must be >= 0");
+        if (!(optimizer.beta1() >= 0 && optimizer.beta1() < 1) || !(optimizer.beta2() >= 0 && optimizer.beta2() < 1))
+            errs.add("optimizer.beta1/beta2 must be in [0, 1)");
         if (train.steps() < 0 || train.batchSize() < 1 || train.logEvery() < 1) errs.add("train: steps >= 0, batch_size >= 1, log_every >= 1");
+        if (train.evalEvery() < 0 || train.checkpointEvery() < 0 || train.checkpointKeep() < 1)
+            errs.add("train: eval_every >= 0, checkpoint_every >= 0, checkpoint_keep >= 1");
         if (eval.examples() < 0 || eval.batchSize() < 1 || eval.maxNewTokens() < 1 || eval.numBeams() < 1) errs.add("eval: examples >= 0, batch_size/max_new_tokens/num_beams >= 1");
         if (out == null || out.isBlank()) errs.add("out: required (the run directory)");
         if (!errs.isEmpty()) throw new UserError(source + ": " + String.join("; ", errs));

@@ -20,12 +20,13 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * Atlas's evaluate.py for one model and a list of task files: retrieve, read, generate, score with the task's metrics
@@ -35,13 +36,11 @@ import java.util.Map;
  */
 public final class AtlasEvaluator {
     private final AtlasConfig cfg;
-    private final AtlasTrainer trainer;
-    private final PrintStream log;
+    private final AtlasRetrieval retrieval;
 
-    AtlasEvaluator(AtlasConfig cfg, AtlasTrainer trainer, PrintStream log) {
+    AtlasEvaluator(AtlasConfig cfg, AtlasRetrieval retrieval) {
         this.cfg = cfg;
-        this.trainer = trainer;
-        this.log = log;
+        this.retrieval = retrieval;
     }
 
     /** Metrics over all files, keyed {@code eval/<metric>} (one file) or {@code eval/<file stem>/<metric>}. */
@@ -63,7 +62,7 @@ public final class AtlasEvaluator {
 
     Map<String, Double> evaluateFile(AtlasModel model, AtlasTask task, Path file, Path outDir, long step, boolean write) throws IOException {
         AtlasConfig.Atlas a = cfg.atlas();
-        List<AtlasExample> examples = AtlasData.loadEval(task, List.of(file), 0, 1, trainer.evalRandom());
+        List<AtlasExample> examples = AtlasData.loadEval(task, List.of(file), 0, 1, evalRandom());
         if (cfg.eval().examples() > 0 && examples.size() > cfg.eval().examples()) examples = examples.subList(0, cfg.eval().examples());
         AtlasMetrics.Accumulator recall = new AtlasMetrics.Accumulator();
         List<Double> losses = new ArrayList<>();
@@ -82,12 +81,12 @@ public final class AtlasEvaluator {
                 List<List<Passage>> passages = new ArrayList<>();
                 List<float[]> scores = new ArrayList<>();
                 if (cfg.usesRetrieval()) {
-                    for (AtlasModel.Retrieved r : trainer.retrieve(model, task, batch, queries, kRetrieve)) {
+                    for (AtlasModel.Retrieved r : retrieval.retrieve(model, task, batch, queries, kRetrieve)) {
                         passages.add(r.passages());
                         scores.add(r.scores());
                     }
                 } else {
-                    for (List<Passage> ps : trainer.passagesFor(model, task, batch, queries, a.nContext())) {
+                    for (List<Passage> ps : retrieval.passagesFor(model, task, batch, queries, a.nContext())) {
                         passages.add(ps);
                         scores.add(null);
                     }
@@ -100,7 +99,7 @@ public final class AtlasEvaluator {
                 for (int i = 0; i < batch.size(); i++) {
                     AtlasExample e = batch.get(i);
                     List<Passage> used = passages.get(i).subList(0, Math.min(passages.get(i).size(), a.nContext()));
-                    float[] sc = scores.get(i) == null ? null : java.util.Arrays.copyOf(scores.get(i), used.size());
+                    float[] sc = scores.get(i) == null ? null : Arrays.copyOf(scores.get(i), used.size());
                     Map<String, Double> cl = mc && choice != null ? ((MultipleChoiceTask) task).choiceLogits(choice[i]) : null;
                     results.add(new AtlasResult(e, generations.get(i), used, sc, cl));
                 }
@@ -116,6 +115,11 @@ public final class AtlasEvaluator {
         for (int k : recallAt) names.add("answer_recall@" + k);
         out.putAll(recall.summary(names));
         return out;
+    }
+
+    /** The evaluation's own randomness (e.g. answer choices of multiple-choice permutations), fixed per run seed. */
+    private Random evalRandom() {
+        return new Random(cfg.train().seed() + 17);
     }
 
     private static boolean hasTargets(List<AtlasExample> batch) {
@@ -164,7 +168,7 @@ public final class AtlasEvaluator {
         float[] flat = Tensors.toFloats(pos1);
         int v = (int) pos1.size(1);
         float[][] rows = new float[batch.size()][];
-        for (int i = 0; i < rows.length; i++) rows[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+        for (int i = 0; i < rows.length; i++) rows[i] = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
         return rows;
     }
 }

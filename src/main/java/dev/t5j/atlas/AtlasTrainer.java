@@ -1,37 +1,33 @@
 package dev.t5j.atlas;
 
-import dev.t5j.model.bert.Pooling;
-import dev.t5j.run.RunCheckpoints;
+import dev.t5j.atlas.tasks.AtlasBatches;
 import dev.t5j.atlas.tasks.AtlasData;
 import dev.t5j.atlas.tasks.AtlasExample;
 import dev.t5j.atlas.tasks.AtlasTask;
 import dev.t5j.atlas.tasks.AtlasTaskOptions;
 import dev.t5j.atlas.tasks.AtlasTasks;
-import dev.t5j.optim.AtlasSchedule;
-import dev.t5j.common.AtomicFiles;
-import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Torch;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
 import dev.t5j.model.bert.BertConfig;
+import dev.t5j.model.bert.Pooling;
+import dev.t5j.optim.AdamW;
+import dev.t5j.optim.Optimizer;
+import dev.t5j.optim.Schedule;
 import dev.t5j.retrieval.Contriever;
 import dev.t5j.retrieval.Passage;
-import dev.t5j.retrieval.Passages;
 import dev.t5j.retrieval.Retriever;
 import dev.t5j.retrieval.index.FlatIndex;
-import dev.t5j.retrieval.index.IndexBuilder;
-import dev.t5j.retrieval.index.IndexDtype;
 import dev.t5j.retrieval.index.IndexLoadOptions;
-import dev.t5j.retrieval.index.IndexOptions;
+import dev.t5j.run.RunCheckpoints;
+import dev.t5j.run.RunLoop;
+import dev.t5j.run.RunTask;
+import dev.t5j.run.StepSeeds;
 import dev.t5j.tokenizer.Vocabularies;
 import dev.t5j.tokenizer.Vocabulary;
 import dev.t5j.tokenizer.WordPieceVocabulary;
-import dev.t5j.optim.AdamW;
-import dev.t5j.run.MetricsLog;
-import dev.t5j.run.RunReport;
-import dev.t5j.train.Trainer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
@@ -40,37 +36,66 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
- * Atlas's train.py: joint training of the fusion-in-decoder reader and the Contriever retriever, retrieving from the
- * passage index inside the loop and re-embedding the corpus on Atlas's refresh schedule.
+ * Atlas's train.py as a {@link RunTask} of the shared {@link RunLoop}: joint training of the fusion-in-decoder reader
+ * and the Contriever retriever, retrieving from the passage index inside the loop and re-embedding the corpus on
+ * Atlas's refresh schedule.
  *
- * <p>Per step: retrieve {@code retriever_n_context} passages with the current index (filtered by id for mlm/lm/section);
- * the reader's loss uses the first {@code n_context}; when the retriever trains (and {@code step > freeze_retriever_steps})
- * the query and the retrieved passages are re-embedded with gradient and the retriever learns from the reader's
- * teacher ({@link GoldScores}) through {@link RetrieverLoss}. One AdamW updates both, the retriever's parameters in a
- * group with its own learning rate, after one global-norm clip.
+ * <p>Per step: retrieve {@code retriever_n_context} passages with the current index (filtered by id for
+ * mlm/lm/section); the reader's loss uses the first {@code n_context}; when the retriever trains (and
+ * {@code step > freeze_retriever_steps}) the query and the retrieved passages are re-embedded with gradient and the
+ * retriever learns from the reader's teacher ({@link GoldScores}) through {@link RetrieverLoss}. One AdamW updates
+ * both, the retriever's parameters in a group with its own learning rate, after one global-norm clip (the loop's).
  *
- * <p>The run directory gets {@code config.yaml}, {@code metrics.jsonl}, {@code model/} (reader + retriever), the
- * evaluation results jsonl and {@code report.html}.
+ * <p>Checkpoints hold {@code model/} (reader, retriever, vocabulary) and {@code index/}: the passage index as it was
+ * (built by the retriever of the last refresh, not the current one), so that a resumed run retrieves exactly what
+ * the uninterrupted run would have; trainer_state.json adds {@code kind: atlas}, {@code index_stale} and the data
+ * position. The run directory gets {@code config.yaml}, {@code metrics.jsonl}, {@code model/}, the evaluation
+ * results jsonl and {@code report.html}.
  */
-public final class AtlasTrainer {
+public final class AtlasTrainer implements RunTask {
+    /** Subdirectories of an Atlas checkpoint. */
+    public static final String MODEL = "model", INDEX = "index";
+    static final String KIND = "atlas";
+
     private final AtlasConfig cfg;
     private final PrintStream log;
     private boolean progress = true;
+    private long stopAfterStep;
+    private AtlasRetrieval retrieval;
+    private AtlasModel model;
+    private AtlasTask task;
+    private List<Path> trainFiles, evalFiles;
+    private List<Passage> passages;
+    private FlatIndex index;
+    private IndexRefreshSchedule refresh;
+    private AdamW opt;
+    private Map<String, Tensor> params;
+    private Schedule schedule;
+    private AtlasBatches batches;
+    /** The retriever changed since the index was built. */
+    private boolean stale;
 
     public AtlasTrainer(AtlasConfig cfg, PrintStream log) {
         this.cfg = cfg;
         this.log = log;
+        this.retrieval = new AtlasRetrieval(cfg, log, true);
     }
 
     public AtlasTrainer withProgress(boolean on) {
         this.progress = on;
+        this.retrieval = new AtlasRetrieval(cfg, log, on);
+        return this;
+    }
+
+    /** Test hook: stop after {@code step} as if killed there. */
+    AtlasTrainer stopAfterStep(long step) {
+        this.stopAfterStep = step;
         return this;
     }
 
@@ -86,122 +111,161 @@ public final class AtlasTrainer {
      *               as it was and the data position are restored, so the run continues as if never stopped
      */
     public Result run(boolean resume) throws IOException {
-        Torch.init(cfg.train().threads() == null ? 1 : cfg.train().threads());
-        Torch.setThreads(cfg.train().threads() == null ? 1 : cfg.train().threads());
+        Path runDir = Path.of(cfg.out());
+        RunLoop.Options o = RunLoop.Options.of(runDir, cfg.toYaml(), cfg.train().steps())
+                .withSeed(cfg.train().seed())
+                .withLogEvery(cfg.train().logEvery())
+                .withEvalEvery(cfg.train().evalEvery())
+                .withCheckpoints(cfg.train().checkpointEvery(), cfg.train().checkpointKeep(), null, false)
+                .withClipGradNorm(cfg.optimizer().clip())
+                .withProgress(progress);
+        RunLoop.Result r = new RunLoop(o, log).stopAfterStep(stopAfterStep).run(this, resume);
+        return new Result(r.finalMetrics(), runDir, runDir.resolve("model"));
+    }
+
+    @Override
+    public void open(RunCheckpoints.Saved from) throws IOException {
+        int threads = cfg.train().threads() == null ? 1 : cfg.train().threads();
+        Torch.init(threads);
+        Torch.setThreads(threads);
         Torch.seed(cfg.train().seed());
         if (!AtlasTasks.NAMES.contains(cfg.task().name()))
-            throw new UserError("task.name: '" + cfg.task().name() + "' is not an Atlas task (" + String.join(", ", AtlasTasks.NAMES) + ")");
-        AtlasTask task;
-        List<Path> trainFiles = paths(cfg.task().trainData());
-        List<Path> evalFiles = paths(cfg.task().evalData());
-        for (Path p : concat(trainFiles, evalFiles)) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
-        if (cfg.train().steps() > 0 && trainFiles.isEmpty()) throw new UserError("task.train_data: no training files (or set train.steps: 0 to only evaluate)");
-        Path runDir = Path.of(cfg.out());
-        Path ckpt = resume ? AtlasCheckpoints.latest(runDir) : null;
-        if (resume && ckpt == null) throw new UserError(runDir + ": no checkpoint to resume from (set train.checkpoint_every)");
-        if (!resume && !AtlasCheckpoints.list(runDir).isEmpty())
-            throw new UserError(runDir + " already holds checkpoints of a run: use --resume to continue it, or another out");
-        AtlasCheckpoints.State state = ckpt == null ? new AtlasCheckpoints.State(0, false) : AtlasCheckpoints.readState(ckpt);
-        Files.createDirectories(runDir);
-        AtomicFiles.writeString(runDir.resolve("config.yaml"), cfg.toYaml());
-
-        try (AtlasModel model = ckpt == null ? buildModel() : resumedModel(ckpt)) {
-            task = task(cfg, model.vocab());
-            List<Passage> passages = loadPassages();
-            FlatIndex index = null;
-            IndexRefreshSchedule refresh = IndexRefreshSchedule.parse(cfg.index().refresh());
-            Map<String, Double> finalMetrics;
-            try (MetricsLog metrics = ckpt == null ? new MetricsLog(runDir) : MetricsLog.resume(runDir, state.step())) {
-                if (cfg.usesRetrieval()) {
-                    index = ckpt != null && Files.isDirectory(ckpt.resolve(AtlasCheckpoints.INDEX))
-                            ? FlatIndex.load(ckpt.resolve(AtlasCheckpoints.INDEX), IndexLoadOptions.defaults().withShards(cfg.index().shards()))
-                            : initialIndex(model, passages);
-                    model.setIndex(index);
-                }
-                GoldScoreMode mode = cfg.goldScoreMode();
-                Map<String, Tensor> params = model.trainableParameters();
-                AdamW opt = new AdamW(params, 0.9, cfg.optimizer().beta2(), cfg.optimizer().eps(), cfg.optimizer().weightDecay())
-                        .withGroup("retriever.", cfg.optimizer().lrRetriever() / cfg.optimizer().lr());
-                if (ckpt != null) RunCheckpoints.loadOptimizer(ckpt, opt);
-                AtlasSchedule schedule = new AtlasSchedule(cfg.optimizer().scheduler(), cfg.optimizer().lr(), cfg.optimizer().warmup(), cfg.train().steps());
-                Iterator<List<AtlasExample>> batches = cfg.train().steps() > 0
-                        ? AtlasData.trainingBatches(task, trainFiles, 0, 1, cfg.train().batchSize(), true, cfg.train().seed())
-                        : null;
-                long steps = cfg.train().steps();
-                for (long i = 0; i < state.step(); i++) batches.next(); // the data position: the same seeded stream, replayed
-                try (Progress bar = new Progress("atlas train", steps, "step", System.err, progress && steps > 0)) {
-                    double lossSum = 0, readerSum = 0, retrSum = 0;
-                    int n = 0;
-                    boolean stale = state.indexStale(); // the retriever changed since the index was built
-                    bar.step(state.step());
-                    if (ckpt != null) log.println("t5j: resumed from " + ckpt + " at step " + state.step());
-                    for (long step = state.step(); step < steps; step++) {
-                        // Atlas increments its step before this test and after the refresh test: step + 1 here, step there
-                        boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever() && step + 1 > cfg.atlas().freezeRetrieverSteps();
-                        if (cfg.usesRetrieval() && step > 0 && refresh.isTimeToRefresh(step, cfg.atlas().trainRetriever(), cfg.atlas().freezeRetrieverSteps())) {
-                            long t0 = System.nanoTime();
-                            FlatIndex fresh = buildIndex(model, passages, "refresh index @" + step);
-                            Map<String, Object> ev = new LinkedHashMap<>();
-                            ev.put("step", step);
-                            ev.put("index_refresh", true);
-                            ev.put("refresh_seconds", (System.nanoTime() - t0) / 1e9);
-                            metrics.log(ev);
-                            model.setIndex(fresh);
-                            index.close();
-                            index = fresh;
-                            saveIndex(index);
-                            stale = false;
-                        }
-                        Torch.seed(Trainer.mix(cfg.train().seed(), step));
-                        StepLosses l = step(model, task, batches.next(), trainRetriever, mode, opt, params.values(), schedule.at(step));
-                        stale |= trainRetriever && !cfg.retriever().querySideTraining();
-                        lossSum += l.total;
-                        readerSum += l.reader;
-                        retrSum += l.retriever;
-                        n++;
-                        bar.step(1);
-                        if ((step + 1) % cfg.train().logEvery() == 0 || step + 1 == steps) {
-                            Map<String, Object> rec = new LinkedHashMap<>();
-                            rec.put("step", step + 1);
-                            rec.put("loss", lossSum / n);
-                            rec.put("reader_loss", readerSum / n);
-                            if (trainRetriever) rec.put("retriever_loss", retrSum / n);
-                            rec.put("lr", schedule.at(step));
-                            rec.put("grad_norm", l.gradNorm);
-                            metrics.log(rec);
-                            bar.setExtra(String.format("loss %.3f", lossSum / n));
-                            lossSum = readerSum = retrSum = 0;
-                            n = 0;
-                        }
-                        if (!Double.isFinite(l.total))
-                            throw new UserError("training stopped at step " + (step + 1) + ": the loss is " + l.total + " (lower optimizer.lr?)");
-                        if (cfg.train().evalEvery() > 0 && (step + 1) % cfg.train().evalEvery() == 0 && step + 1 < steps && !evalFiles.isEmpty())
-                            logEval(metrics, step + 1, evaluate(model, task, evalFiles, runDir, step + 1, false));
-                        if (cfg.train().checkpointEvery() > 0 && (step + 1) % cfg.train().checkpointEvery() == 0 && step + 1 < steps) {
-                            AtlasCheckpoints.save(runDir, model, opt, index, new AtlasCheckpoints.State(step + 1, stale));
-                            AtlasCheckpoints.prune(runDir, 2);
-                        }
-                    }
-                    if (stale && !evalFiles.isEmpty()) {
-                        // the final evaluation uses an index of the final retriever, so that it equals `t5j eval` on the saved model
-                        FlatIndex fresh = buildIndex(model, passages, "final index");
-                        model.setIndex(fresh);
-                        index.close();
-                        index = fresh;
-                        saveIndex(index);
-                    }
-                }
-                opt.close();
-                finalMetrics = evalFiles.isEmpty() ? Map.of() : evaluate(model, task, evalFiles, runDir, steps, cfg.eval().writeResults());
-                if (!finalMetrics.isEmpty()) logEval(metrics, steps, finalMetrics);
-            } finally {
-                if (index != null) index.close();
-            }
-            Path modelDir = runDir.resolve("model");
-            model.save(modelDir);
-            RunReport.write(runDir, finalMetrics, cfg.toYaml());
-            return new Result(finalMetrics, runDir, modelDir);
+            throw new UserError("task.name: '" + cfg.task().name() + "' is not an Atlas task ("
+                    + String.join(", ", AtlasTasks.NAMES) + ")");
+        trainFiles = paths(cfg.task().trainData());
+        evalFiles = paths(cfg.task().evalData());
+        for (Path p : concat(trainFiles, evalFiles))
+            if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
+        if (cfg.train().steps() > 0 && trainFiles.isEmpty())
+            throw new UserError("task.train_data: no training files (or set train.steps: 0 to only evaluate)");
+        if (from != null && !KIND.equals(from.state().field("kind")))
+            throw new UserError(from.state().file() + ": not an Atlas trainer state (field 'kind' is not \"atlas\")");
+        model = from == null ? buildModel() : resumedModel(from.dir());
+        task = task(cfg, model.vocab());
+        passages = retrieval.loadPassages();
+        refresh = IndexRefreshSchedule.parse(cfg.index().refresh());
+        if (cfg.usesRetrieval()) {
+            index = from != null && Files.isDirectory(from.dir().resolve(INDEX))
+                    ? FlatIndex.load(from.dir().resolve(INDEX), IndexLoadOptions.defaults().withShards(cfg.index().shards()))
+                    : retrieval.initialIndex(model, passages);
+            model.setIndex(index);
         }
+        params = model.trainableParameters();
+        AtlasConfig.Optim oc = cfg.optimizer();
+        opt = new AdamW(params, oc.beta1(), oc.beta2(), oc.eps(), oc.weightDecay()).withGroup("retriever.", oc.lrRetriever() / oc.lr());
+        schedule = Schedule.atlas(oc.scheduler(), oc.lr(), oc.warmup(), cfg.train().steps());
+        if (cfg.train().steps() > 0) {
+            batches = AtlasData.trainingBatches(task, trainFiles, 0, 1, cfg.train().batchSize(), true, cfg.train().seed());
+            if (from != null) seek(from.state());
+        }
+        stale = from != null && from.state().booleanField("index_stale");
+    }
+
+    /** Restores the data position; a checkpoint written before positions were saved replays the stream to its step. */
+    private void seek(RunCheckpoints.State s) {
+        Long state = s.optionalLong(DATA_EPOCH_STATE);
+        if (state != null) {
+            batches.seek(new AtlasBatches.Position(state, (int) s.longField(DATA_BATCHES_INTO_EPOCH)));
+        } else {
+            for (long i = 0; i < s.step(); i++) batches.next();
+        }
+    }
+
+    static final String DATA_EPOCH_STATE = "data_epoch_state", DATA_BATCHES_INTO_EPOCH = "data_batches_into_epoch";
+
+    @Override
+    public String describe() {
+        return "t5j: training Atlas (" + task.getClass().getSimpleName() + ", "
+                + (cfg.usesRetrieval() ? passages.size() + " passages" : cfg.atlas().closedBook() ? "closed-book" : "file passages")
+                + ") for " + cfg.train().steps() + " steps -> " + cfg.out();
+    }
+
+    @Override
+    public Optimizer optimizer() {
+        return opt;
+    }
+
+    @Override
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    @Override
+    public Collection<Tensor> trainableParameters() {
+        return params.values();
+    }
+
+    @Override
+    public Map<String, Object> beforeStep(long step) throws IOException {
+        if (!cfg.usesRetrieval() || step == 0
+                || !refresh.isTimeToRefresh(step, cfg.atlas().trainRetriever(), cfg.atlas().freezeRetrieverSteps()))
+            return null;
+        long t0 = System.nanoTime();
+        replaceIndex(retrieval.buildIndex(model, passages, "refresh index @" + step));
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("step", step);
+        ev.put("index_refresh", true);
+        ev.put("refresh_seconds", (System.nanoTime() - t0) / 1e9);
+        return ev;
+    }
+
+    private void replaceIndex(FlatIndex fresh) throws IOException {
+        model.setIndex(fresh);
+        index.close();
+        index = fresh;
+        retrieval.saveIndex(index);
+        stale = false;
+    }
+
+    @Override
+    public StepOutput forwardBackward(long step) {
+        // Atlas increments its step before this test and after the refresh test: step + 1 here, step there
+        boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever()
+                && step + 1 > cfg.atlas().freezeRetrieverSteps();
+        Map<String, Double> losses = lossesAndGradients(batches.next(), trainRetriever);
+        stale |= trainRetriever && !cfg.retriever().querySideTraining();
+        return new StepOutput(losses, 0, 0);
+    }
+
+    @Override
+    public Map<String, Double> evaluate(long step, boolean last) throws IOException {
+        if (evalFiles.isEmpty()) return Map.of();
+        if (last && stale) // the final evaluation uses an index of the final retriever, so that it equals `t5j eval`
+            replaceIndex(retrieval.buildIndex(model, passages, "final index"));
+        return evaluator().evaluate(model, task, evalFiles, Path.of(cfg.out()), step, last && cfg.eval().writeResults());
+    }
+
+    private AtlasEvaluator evaluator() {
+        return new AtlasEvaluator(cfg, retrieval);
+    }
+
+    @Override
+    public void writeCheckpoint(Path dir) throws IOException {
+        model.save(dir.resolve(MODEL));
+        if (index != null) index.save(dir.resolve(INDEX));
+    }
+
+    @Override
+    public Map<String, Object> checkpointFields() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("kind", KIND);
+        f.put("index_stale", stale);
+        AtlasBatches.Position p = batches.position();
+        f.put(DATA_EPOCH_STATE, p.epochState());
+        f.put(DATA_BATCHES_INTO_EPOCH, p.batchesIntoEpoch());
+        return f;
+    }
+
+    @Override
+    public void saveFinal(Path runDir) throws IOException {
+        model.save(runDir.resolve("model"));
+    }
+
+    @Override
+    public void close() {
+        if (opt != null) opt.close();
+        if (index != null) index.close();
+        if (model != null) model.close();
     }
 
     /**
@@ -212,38 +276,36 @@ public final class AtlasTrainer {
         int threads = cfg.train().threads() == null ? 1 : cfg.train().threads();
         Torch.init(threads);
         Torch.setThreads(threads);
-        List<Path> evalFiles = paths(cfg.task().evalData());
-        if (evalFiles.isEmpty()) throw new UserError("task.eval_data: no evaluation files");
-        for (Path p : evalFiles) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
-        try (AtlasModel model = AtlasModel.load(modelDir, false)) {
-            model.setRetrieverFormat(cfg.atlas().retrieverFormat());
-            if (cfg.usesRetrieval() && model.retriever() == null)
+        List<Path> files = paths(cfg.task().evalData());
+        if (files.isEmpty()) throw new UserError("task.eval_data: no evaluation files");
+        for (Path p : files) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
+        try (AtlasModel m = AtlasModel.load(modelDir, false)) {
+            m.setRetrieverFormat(cfg.atlas().retrieverFormat());
+            if (cfg.usesRetrieval() && m.retriever() == null)
                 throw new UserError(modelDir + ": a closed-book model has no retriever; set atlas.closed_book: true");
-            AtlasTask task = task(cfg, model.vocab());
-            FlatIndex index = cfg.usesRetrieval() ? initialIndex(model, loadPassages()) : null;
+            AtlasTask t = task(cfg, m.vocab());
+            FlatIndex idx = cfg.usesRetrieval() ? retrieval.initialIndex(m, retrieval.loadPassages()) : null;
             try {
-                model.setIndex(index);
+                m.setIndex(idx);
                 Path outDir = Path.of(cfg.out()).resolve("eval");
                 Files.createDirectories(outDir);
-                return evaluate(model, task, evalFiles, outDir, 0, cfg.eval().writeResults());
+                return evaluator().evaluate(m, t, files, outDir, 0, cfg.eval().writeResults());
             } finally {
-                if (index != null) index.close();
+                if (idx != null) idx.close();
             }
         }
     }
 
-    record StepLosses(double total, double reader, double retriever, double gradNorm) {}
-
-    /** One optimisation step on one batch, inside its own PointerScope (parameters and optimizer state live outside). */
-    StepLosses step(AtlasModel model, AtlasTask task, List<AtlasExample> batch, boolean trainRetriever, GoldScoreMode mode, AdamW opt,
-                    java.util.Collection<Tensor> params, double lr) {
+    /** The losses of one batch, after {@code backward()} inside its own PointerScope (parameters live outside). */
+    private Map<String, Double> lossesAndGradients(List<AtlasExample> batch, boolean trainRetriever) {
+        GoldScoreMode mode = cfg.goldScoreMode();
         AtlasConfig.Atlas a = cfg.atlas();
         List<String> queries = new ArrayList<>(), targets = new ArrayList<>();
         for (AtlasExample e : batch) {
             queries.add(e.query());
             targets.add(e.target());
         }
-        List<List<Passage>> passages = passagesFor(model, task, batch, queries, a.retrieverNContext());
+        List<List<Passage>> passages = retrieval.passagesFor(model, task, batch, queries, a.retrieverNContext());
         model.train(true);
         try (PointerScope s = new PointerScope()) {
             Vocabulary v = model.vocab();
@@ -272,50 +334,13 @@ public final class AtlasTrainer {
                 retrieverLoss = rl.item_float();
                 loss = loss.add(rl);
             }
-            double total = loss.item_float();
-            double reader = readerLoss.item_float();
+            Map<String, Double> out = new LinkedHashMap<>();
+            out.put("loss", (double) loss.item_float());
+            out.put("reader_loss", (double) readerLoss.item_float());
+            if (trainRetriever) out.put("retriever_loss", retrieverLoss);
             loss.backward();
-            double norm = Trainer.clipGradients(params, cfg.optimizer().clip());
-            opt.step(lr);
-            return new StepLosses(total, reader, retrieverLoss, norm);
+            return out;
         }
-    }
-
-    /** Retrieved (or the file's, or none for closed-book) passages for each example of a batch. */
-    List<List<Passage>> passagesFor(AtlasModel model, AtlasTask task, List<AtlasExample> batch, List<String> queries, int k) {
-        AtlasConfig.Atlas a = cfg.atlas();
-        List<List<Passage>> out = new ArrayList<>(batch.size());
-        if (a.closedBook()) {
-            for (int i = 0; i < batch.size(); i++) out.add(List.of());
-        } else if (a.useFilePassages()) {
-            for (AtlasExample e : batch) out.add(e.passages());
-        } else {
-            for (AtlasModel.Retrieved r : retrieve(model, task, batch, queries, k)) out.add(r.passages());
-        }
-        return out;
-    }
-
-    List<AtlasModel.Retrieved> retrieve(AtlasModel model, AtlasTask task, List<AtlasExample> batch, List<String> queries, int k) {
-        AtlasConfig.Atlas a = cfg.atlas();
-        List<String> filter = null;
-        if (task.filterById()) {
-            filter = new ArrayList<>();
-            for (AtlasExample e : batch) filter.add(e.filterId());
-        }
-        int rerank = a.retrieveWithRerank() ? a.nToRerankWithRetrieveWithRerank() : 0;
-        return model.retrieve(queries, k, filter, a.filteringOverretrieveRatio(), rerank);
-    }
-
-    Map<String, Double> evaluate(AtlasModel model, AtlasTask task, List<Path> evalFiles, Path runDir, long step, boolean write) throws IOException {
-        return new AtlasEvaluator(cfg, this, log).evaluate(model, task, evalFiles, runDir, step, write);
-    }
-
-    private void logEval(MetricsLog metrics, long step, Map<String, Double> m) throws IOException {
-        Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("step", step);
-        rec.putAll(m);
-        metrics.log(rec);
-        log.println("t5j: eval @" + step + ": " + m);
     }
 
     // ------------------------------------------------------------------ setup
@@ -361,7 +386,7 @@ public final class AtlasTrainer {
 
     /** The model of a checkpoint, with the config's retriever settings applied again. */
     AtlasModel resumedModel(Path ckpt) {
-        AtlasModel m = AtlasModel.load(ckpt.resolve(AtlasCheckpoints.MODEL), false);
+        AtlasModel m = AtlasModel.load(ckpt.resolve(MODEL), false);
         if (m.retriever() != null && cfg.retriever().querySideTraining()) m.retriever().setPassageFrozen(true);
         m.setRetrieverFormat(cfg.atlas().retrieverFormat());
         return m;
@@ -377,45 +402,12 @@ public final class AtlasTrainer {
             if (rc.vocab() == null) throw new UserError("retriever.vocab: required with retriever.preset (a BERT vocab.txt)");
             WordPieceVocabulary wp = WordPieceVocabulary.load(Path.of(rc.vocab()));
             BertConfig bc = BertConfig.preset(rc.preset()).withVocabSize(wp.vocabSize()).withPooling(Pooling.parse(rc.pooling(), "retriever.pooling"));
-            Contriever c = Contriever.init(bc, wp, Trainer.mix(cfg.train().seed(), -1));
+            Contriever c = Contriever.init(bc, wp, StepSeeds.mix(cfg.train().seed(), -1));
             r = Retriever.tied(c, rc.maxLength());
             if (untie) r.untie();
         }
         if (rc.querySideTraining()) r.setPassageFrozen(true);
         return r;
-    }
-
-    List<Passage> loadPassages() {
-        if (!cfg.usesRetrieval() || cfg.index().passages().isEmpty()) return List.of();
-        Integer max = cfg.index().maxPassages();
-        return max == null ? Passages.load(paths(cfg.index().passages())) : Passages.load(paths(cfg.index().passages()), max);
-    }
-
-    FlatIndex initialIndex(AtlasModel model, List<Passage> passages) throws IOException {
-        AtlasConfig.Index ic = cfg.index();
-        if (ic.load() != null) {
-            FlatIndex loaded = FlatIndex.load(Path.of(ic.load()),
-                    IndexLoadOptions.expecting(model.retriever().fingerprint()).withShards(ic.shards()).withForce(ic.force()));
-            log.println("t5j: loaded index " + ic.load() + " (" + loaded.size() + " passages)");
-            return loaded;
-        }
-        FlatIndex built = buildIndex(model, passages, "build index");
-        saveIndex(built);
-        return built;
-    }
-
-    FlatIndex buildIndex(AtlasModel model, List<Passage> passages, String label) {
-        AtlasConfig.Index ic = cfg.index();
-        if (passages.size() < cfg.atlas().retrieverNContext())
-            throw new UserError("index: " + passages.size() + " passages, fewer than atlas.retriever_n_context (" + cfg.atlas().retrieverNContext() + ")");
-        try (Progress p = new Progress(label, passages.size(), "passage", System.err, progress)) {
-            return IndexBuilder.build(passages, ps -> ReaderInputs.retrieverText(cfg.atlas().retrieverFormat(), ps), model.retriever().passageEmbedder(ic.embedBatchSize()).withProgress(false),
-                    new IndexOptions(ic.shards(), IndexDtype.parse(ic.dtype()), ic.embedBatchSize()), p);
-        }
-    }
-
-    private void saveIndex(FlatIndex index) throws IOException {
-        if (cfg.index().save() != null) index.save(Path.of(cfg.index().save()));
     }
 
     static List<Path> paths(List<String> files) {
@@ -428,9 +420,5 @@ public final class AtlasTrainer {
         List<Path> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
-    }
-
-    Random evalRandom() {
-        return new Random(cfg.train().seed() + 17);
     }
 }

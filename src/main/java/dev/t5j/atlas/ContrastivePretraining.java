@@ -7,7 +7,7 @@ import dev.t5j.common.Progress;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
 import dev.t5j.optim.AdamW;
-import dev.t5j.train.Trainer;
+import dev.t5j.optim.GradientClipping;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -81,7 +81,7 @@ public final class ContrastivePretraining {
                     Tensor l = torch.nll_loss(lp, Tensors.longs(labels, labels.length), new TensorOptional(), 1, -100);
                     loss = l.item_float();
                     l.backward();
-                    Trainer.clipGradients(params.values(), 1.0);
+                    GradientClipping.clip(params.values(), 1.0);
                     double lr = o.lr() * Math.min(1.0, (step + 1) / (double) tenth); // linear warmup over the first tenth
                     opt.step(lr);
                 }

@@ -1,5 +1,7 @@
 package dev.t5j.atlas;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.t5j.common.UserError;
 
 import java.util.Locale;
@@ -24,6 +26,19 @@ public enum GoldScoreMode {
     GoldScoreMode(String paperName, String codeName) {
         this.paperName = paperName;
         this.codeName = codeName;
+    }
+
+    @JsonValue
+    public String key() {
+        return paperName;
+    }
+
+    /** A config value: paper or code name, any case. */
+    @JsonCreator
+    public static GoldScoreMode parse(String s) {
+        String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+        for (GoldScoreMode m : values()) if (m.paperName.equals(k) || m.codeName.equals(k)) return m;
+        throw new UserError("'" + s + "' (allowed: pdist (ppmean), adist (evalnormsum), emdr, loop)");
     }
 
     public static GoldScoreMode parse(String s, String where) {

@@ -15,6 +15,8 @@ public final class Progress implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final boolean enabled;
     private long done;
+    /** Units done before this process started (a resumed run): not counted in the rate. */
+    private long before;
     private long lastDraw;
     private String extra = "";
     /** On a terminal the line is redrawn in place; in logs a full line is printed every few seconds instead. */
@@ -51,9 +53,15 @@ public final class Progress implements AutoCloseable {
         return done;
     }
 
+    /** Continues counting at {@code done} (a resumed run): the rate and ETA count only the units done from here. */
+    public synchronized void resumeAt(long done) {
+        this.done = done;
+        this.before = done;
+    }
+
     public synchronized double ratePerSecond() {
         double secs = (System.nanoTime() - startNanos) / 1e9;
-        return secs > 0 ? done / secs : 0;
+        return secs > 0 ? (done - before) / secs : 0;
     }
 
     private void draw(boolean last) {

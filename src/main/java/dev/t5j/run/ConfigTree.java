@@ -1,5 +1,6 @@
 package dev.t5j.run;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,10 +27,13 @@ import java.util.stream.Collectors;
  * value of the wrong type. Shared by {@code TrainConfig} and the Atlas config.
  */
 public final class ConfigTree {
-    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+    /** Strict: unknown keys, nulls for numbers, 8.5 for an integer and a key given twice are all errors. */
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
 
     private ConfigTree() {}
 
@@ -114,6 +118,12 @@ public final class ConfigTree {
             throw new UserError(source + ": config key '" + path(e) + "': '" + e.getValue() + "' is not a valid " + e.getTargetType().getSimpleName().toLowerCase());
         } catch (MismatchedInputException e) {
             throw new UserError(source + ": config key '" + path(e) + "': wrong type (expected " + e.getTargetType().getSimpleName().toLowerCase() + ")");
+        } catch (JsonMappingException e) {
+            // an enum's or value type's own check (allowed values) thrown from its @JsonCreator
+            for (Throwable c = e.getCause(); c != null; c = c.getCause())
+                if (c instanceof UserError u) throw new UserError(source + ": config key '" + path(e) + "': " + u.getMessage());
+            throw new UserError(source + ": config key '" + path(e) + "': "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new UserError(source + ": " + e.getMessage());
         }

@@ -3,6 +3,8 @@ package dev.t5j.train;
 import dev.t5j.run.ConfigTree;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
+import dev.t5j.optim.OptimizerName;
+import dev.t5j.optim.Schedule;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -32,13 +34,17 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
     public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength, int targetsLength,
                        boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength, Integer synthPool) {}
 
-    /** {@code name}: adafactor (t5x defaults) or adamw. */
-    public record OptimizerCfg(String name, double weightDecay, double beta1, double beta2, double eps, double clipGradNorm) {}
+    /**
+     * {@code name}: adafactor (t5x defaults) or adamw; {@code beta1} null = the optimizer's default (Adafactor 0, i.e. no
+     * momentum as in t5x; AdamW 0.9), resolved when the config is loaded.
+     */
+    public record OptimizerCfg(OptimizerName name, double weightDecay, Double beta1, double beta2, double eps,
+                               double clipGradNorm) {}
 
-    public record ScheduleCfg(String kind, double lr, long warmup, double minRatio) {}
+    public record ScheduleCfg(Schedule.Kind kind, double lr, long warmup, double minRatio) {}
 
     /** {@code normalize}: "tokens" (mean over real target tokens), "sum", or a number (t5x loss_normalizing_factor). */
-    public record Loss(double zLoss, double labelSmoothing, String normalize) {}
+    public record Loss(double zLoss, double labelSmoothing, LossNormalization normalize) {}
 
     public record Train(long steps, int gradAccum, long seed, int logEvery, Integer threads) {}
 
@@ -55,7 +61,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                            init_scheme: null, init_stats_from: null, pre_attn_ln_value: null}
                     data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64, targets_length: 64,
                            pack: false, batch_size: 32, shuffle: true, synth_length: null, synth_pool: null}
-                    optimizer: {name: adamw, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1.0e-8, clip_grad_norm: 1.0}
+                    optimizer: {name: adamw, weight_decay: 0.01, beta1: null, beta2: 0.999, eps: 1.0e-8, clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
                     loss: {z_loss: 0.0, label_smoothing: 0.0, normalize: tokens}
                     train: {steps: 1000, grad_accum: 1, seed: 0, log_every: 10, threads: null}
@@ -69,7 +75,15 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
     public static TrainConfig load(Path file, List<String> overrides) {
         TrainConfig c = ConfigTree.load(defaults(), file, overrides, TrainConfig.class);
         c.validate(file == null ? "config" : file.toString());
-        return c;
+        return c.withResolvedBeta1();
+    }
+
+    /** beta1 unset → the optimizer's own default, so that config.yaml states the value the run uses. */
+    private TrainConfig withResolvedBeta1() {
+        if (optimizer.beta1() != null) return this;
+        OptimizerCfg o = new OptimizerCfg(optimizer.name(), optimizer.weightDecay(), optimizer.name().defaultBeta1,
+                optimizer.beta2(), optimizer.eps(), optimizer.clipGradNorm());
+        return new TrainConfig(model, data, o, schedule, loss, train, eval, checkpoint, out);
     }
 
     private void validate(String source) {
@@ -84,22 +98,25 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         if (data.batchSize() < 1) errs.add("data.batch_size must be >= 1");
         if (data.synthLength() != null && (data.synthLength().size() != 2 || data.synthLength().get(0) < 1 || data.synthLength().get(0) > data.synthLength().get(1)))
             errs.add("data.synth_length: expected [min, max] with 1 <= min <= max");
-        if (!List.of("adafactor", "adamw").contains(optimizer.name())) errs.add("optimizer.name: '" + optimizer.name() + "' (allowed: adafactor, adamw)");
-        if (!List.of("constant", "rsqrt", "linear", "cosine").contains(schedule.kind())) errs.add("schedule.kind: '" + schedule.kind() + "' (allowed: constant, rsqrt, linear, cosine)");
+        if (optimizer.name() == null) errs.add("optimizer.name: required (allowed: adafactor, adamw)");
+        if (optimizer.beta1() != null && !(optimizer.beta1() >= 0 && optimizer.beta1() < 1))
+            errs.add("optimizer.beta1 must be in [0, 1)");
+        if (schedule.kind() == null) errs.add("schedule.kind: required (allowed: constant, rsqrt, linear, cosine)");
+        else if (schedule.kind().name().startsWith("ATLAS_"))
+            errs.add("schedule.kind: '" + schedule.kind().key() + "' is an Atlas scheduler (allowed: constant, rsqrt, linear, cosine)");
         if (!(schedule.lr() > 0)) errs.add("schedule.lr must be > 0");
-        if ((schedule.kind().equals("linear") || schedule.kind().equals("cosine")) && train.steps() <= schedule.warmup())
-            errs.add("schedule.warmup (" + schedule.warmup() + ") must be below train.steps (" + train.steps() + ") for a " + schedule.kind() + " schedule");
-        if (!loss.normalize().equals("tokens") && !loss.normalize().equals("sum")) {
-            try {
-                if (!(Double.parseDouble(loss.normalize()) > 0)) errs.add("loss.normalize: a number must be > 0");
-            } catch (NumberFormatException e) {
-                errs.add("loss.normalize: '" + loss.normalize() + "' (allowed: tokens, sum, or a positive number)");
-            }
-        }
+        if (schedule.warmup() < 0) errs.add("schedule.warmup must be >= 0");
+        if (schedule.kind() != null && (schedule.kind() == Schedule.Kind.LINEAR || schedule.kind() == Schedule.Kind.COSINE)
+                && train.steps() <= schedule.warmup())
+            errs.add("schedule.warmup (" + schedule.warmup() + ") must be below train.steps (" + train.steps() + ") for a "
+                    + schedule.kind().key() + " schedule");
+        if (loss.normalize() == null) errs.add("loss.normalize: required (allowed: tokens, sum, or a positive number)");
         if (train.steps() < 1) errs.add("train.steps must be >= 1");
         if (train.gradAccum() < 1) errs.add("train.grad_accum must be >= 1");
         if (train.logEvery() < 1) errs.add("train.log_every must be >= 1");
         if (eval.examples() < 0 || eval.maxNewTokens() < 1 || eval.numBeams() < 1 || eval.batchSize() < 1) errs.add("eval: examples >= 0, max_new_tokens/num_beams/batch_size >= 1");
+        if (eval.every() < 0) errs.add("eval.every must be >= 0 (0 = only at the end)");
+        if (checkpoint.every() < 0) errs.add("checkpoint.every must be >= 0 (0 = only at the end)");
         if (checkpoint.keep() < 1) errs.add("checkpoint.keep must be >= 1");
         if (out == null || out.isBlank()) errs.add("out: required (the run directory)");
         if (!errs.isEmpty()) throw new UserError(source + ": " + String.join("; ", errs));

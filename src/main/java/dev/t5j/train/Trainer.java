@@ -7,11 +7,10 @@ import dev.t5j.optim.Adafactor;
 import dev.t5j.optim.AdamW;
 import dev.t5j.optim.Optimizer;
 import dev.t5j.optim.Schedule;
-import dev.t5j.run.MetricsLog;
+import dev.t5j.optim.OptimizerName;
 import dev.t5j.run.RunCheckpoints;
-import dev.t5j.run.RunReport;
-import dev.t5j.common.AtomicFiles;
-import dev.t5j.common.Progress;
+import dev.t5j.run.RunLoop;
+import dev.t5j.run.RunTask;
 import dev.t5j.common.UserError;
 import dev.t5j.data.Batch;
 import dev.t5j.data.DataCatalog;
@@ -37,28 +36,29 @@ import dev.t5j.synth.SyntheticTasks;
 import dev.t5j.synth.TokenSpace;
 import dev.t5j.tokenizer.Vocabulary;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs a {@link TrainConfig}: builds data, model and optimizer, trains with gradient accumulation and clipping, logs
- * every step to {@code metrics.jsonl}, evaluates, checkpoints, and writes {@code report.html}.
+ * The T5 trainer: a {@link RunTask} for the {@link RunLoop}. It builds data, model and optimizer from a
+ * {@link TrainConfig}, and its step is gradient accumulation over {@code grad_accum} micro-batches (packed rows with
+ * t5x's masks, padded rows with HF's); its evaluation decodes {@code eval.examples} and scores them with the task's
+ * metrics. The run loop does the rest (clipping, optimizer step, logging, checkpoints, resume, report).
  *
- * <p>Exact resume: dropout draws come from libtorch's generator re-seeded from (seed, step) at every step, the data
- * stream restarts at the saved {@link Packing.Position}, and the optimizer state is restored bit for bit, so a
- * resumed run reproduces the uninterrupted run's losses step by step.
+ * <p>Exact resume: the data stream restarts at the saved {@link Packing.Position} (trainer_state.json's
+ * {@code data_examples}, {@code data_rows_into_window}); dropout and optimizer state are restored by the loop.
  */
-public final class Trainer {
+public final class Trainer implements RunTask {
     /** What a finished run reports. */
     public record Result(Path runDir, long steps, double finalLoss, List<Evaluator.TaskResult> eval) {}
 
@@ -66,12 +66,21 @@ public final class Trainer {
     private final PrintStream log;
     /** Test hook: stop (as if killed) after this step; ≤ 0 = never. */
     private long stopAfterStep;
+    private DataCatalog catalog;
+    private DatasetProvider provider;
+    private T5ForConditionalGeneration model;
+    private Optimizer opt;
+    private TrainingBatches batches;
+    private Schedule schedule;
+    private Packing.Position position = Packing.Position.START;
+    private List<Evaluator.TaskResult> lastEval = List.of();
 
     public Trainer(TrainConfig cfg, PrintStream log) {
         this.cfg = cfg;
         this.log = log;
     }
 
+    /** Test hook: stop after {@code step} as if killed there. */
     void stopAfterStep(long step) {
         this.stopAfterStep = step;
     }
@@ -97,159 +106,136 @@ public final class Trainer {
             int[] pool = space.pool();
             if (d.synthPool() < 68 || d.synthPool() > pool.length) // LIME needs 68 distinct tokens
                 throw new UserError("data.synth_pool: must be in [68, " + pool.length + "], got " + d.synthPool());
-            o = o.withSpace(space.withPool(java.util.Arrays.copyOf(pool, d.synthPool())));
+            o = o.withSpace(space.withPool(Arrays.copyOf(pool, d.synthPool())));
         }
         return o;
     }
 
+    /** Runs the config in the shared {@link RunLoop}: from scratch, or from the newest checkpoint with {@code resume}. */
     public Result run(boolean resume) throws IOException {
+        RunLoop.Options o = RunLoop.Options.of(cfg.outDir(), cfg.toYaml(), cfg.train().steps())
+                .withSeed(cfg.train().seed())
+                .withEvalEvery(cfg.eval().every())
+                .withCheckpoints(cfg.checkpoint().every(), cfg.checkpoint().keep(), cfg.checkpoint().bestMetric(), true)
+                .withClipGradNorm(cfg.optimizer().clipGradNorm());
+        RunLoop.Result r = new RunLoop(o, log).stopAfterStep(stopAfterStep).run(this, resume);
+        return new Result(r.runDir(), r.steps(), r.finalLoss(), r.finalMetrics().isEmpty() ? List.of() : lastEval);
+    }
+
+    @Override
+    public void open(RunCheckpoints.Saved from) throws IOException {
         if (cfg.train().threads() != null) Torch.init(cfg.train().threads());
         else Torch.init();
-        Path runDir = cfg.outDir();
-        RunCheckpoints ckpts = new RunCheckpoints(runDir);
-        Path resumeFrom = resume ? ckpts.latest() : null;
-        if (resume && resumeFrom == null) log.println("t5j: no checkpoint in " + ckpts.dir() + "; starting from scratch");
-        if (!resume && Files.exists(runDir.resolve("metrics.jsonl")))
-            throw new UserError(runDir + ": holds a previous run; pass --resume to continue it or choose another 'out'");
         Vocabulary vocab = DataVocabularies.resolve(cfg.data().vocab());
-        DataCatalog catalog = catalog(cfg.data(), vocab);
-        DatasetProvider provider = catalog.get(cfg.data().task());
+        catalog = catalog(cfg.data(), vocab);
+        provider = catalog.get(cfg.data().task());
         Map<String, Integer> lengths = Map.of("inputs", cfg.data().inputsLength(), "targets", cfg.data().targetsLength());
-        ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths).withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
+        ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths)
+                .withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
         provider.check(catalog, train);
         int taskVocab = taskVocabSize(provider, catalog, train);
-        // Inputs are valid: the resolved config goes into the run directory before anything else is written.
-        Files.createDirectories(runDir);
-        AtomicFiles.writeString(runDir.resolve("config.yaml"), cfg.toYaml());
-
-        State st = new State();
-        long resumeStep = resumeFrom == null ? 0 : RunCheckpoints.readState(resumeFrom).step();
-        try (T5ForConditionalGeneration model = buildModel(resumeFrom, taskVocab);
-             Optimizer opt = buildOptimizer(model);
-             MetricsLog metrics = resumeFrom == null ? new MetricsLog(runDir) : MetricsLog.resume(runDir, resumeStep)) {
-            if (resumeFrom != null) {
-                RunCheckpoints.loadOptimizer(resumeFrom, opt);
-                RunCheckpoints.State s = RunCheckpoints.readState(resumeFrom);
-                st.step = s.step();
-                st.position = s.dataPosition();
-                st.best = s.metrics().getOrDefault("best", Double.NEGATIVE_INFINITY);
-                log.println("t5j: resumed " + runDir + " at step " + st.step + " from " + resumeFrom.getFileName());
-            }
-            log.printf(Locale.ROOT, "t5j: training %s (%,d parameters) on %s for %d steps -> %s%n",
-                    describe(model.config()), model.parameterCount(), provider.name(), cfg.train().steps(), runDir);
-            EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(), cfg.data().pack());
-            Schedule sched = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(), cfg.train().steps(), cfg.schedule().minRatio());
-            List<Evaluator.TaskResult> lastEval = List.of();
-            double lastLoss = Double.NaN;
-            try (TrainingBatches batches = TrainingBatches.open(provider, catalog, train, conv,
-                    cfg.data().batchSize(), false, 1, 0, st.position);
-                 Progress progress = new Progress("train", cfg.train().steps(), "steps")) {
-                progress.step(st.step);
-                while (st.step < cfg.train().steps()) {
-                    long t0 = System.nanoTime();
-                    long step = st.step; // 0-based index of this update
-                    Torch.seed(mix(cfg.train().seed(), step)); // dropout masks depend on (seed, step) only
-                    model.train(true);
-                    double loss = 0;
-                    long tokens = 0;
-                    double weightTotal = 0;
-                    List<Batch> micro = new ArrayList<>();
-                    for (int m = 0; m < cfg.train().gradAccum(); m++) {
-                        if (!batches.hasNext()) throw new UserError(provider.name() + ": the training data ran out at step " + step);
-                        micro.add(batches.next());
-                    }
-                    long dataNanos = System.nanoTime() - t0; // time the step waited for its input pipeline
-                    for (Batch b : micro) weightTotal += sum(b.decoderLossWeights());
-                    double normalizer = normalizer(weightTotal);
-                    for (Batch b : micro) {
-                        try (PointerScope s = new PointerScope()) {
-                            Tensor lossSum = lossSum(model, b);
-                            lossSum.div(Tensors.scalar(normalizer)).backward();
-                            loss += lossSum.item_float();
-                        }
-                        tokens += nonPad(b.encoderInputTokens()) + nonPad(b.decoderTargetTokens());
-                    }
-                    st.position = batches.position();
-                    double gradNorm = clipGradients(model.parameters().values(), cfg.optimizer().clipGradNorm());
-                    double meanLoss = loss / Math.max(1, weightTotal);
-                    if (!Double.isFinite(meanLoss) || !Double.isFinite(gradNorm)) {
-                        Path last = ckpts.latest();
-                        throw new UserError(String.format(Locale.ROOT, "step %d: %s is %s; stopping. The last good checkpoint is %s",
-                                step + 1, Double.isFinite(meanLoss) ? "the gradient norm" : "the loss", Double.isFinite(meanLoss) ? gradNorm : meanLoss,
-                                last == null ? "none (no checkpoint was written yet)" : last.toString()));
-                    }
-                    double lr = sched.at(step);
-                    opt.step(lr);
-                    st.step++;
-                    lastLoss = meanLoss;
-                    double sec = (System.nanoTime() - t0) / 1e9;
-                    Map<String, Object> rec = new LinkedHashMap<>();
-                    rec.put("step", st.step);
-                    rec.put("loss", meanLoss);
-                    rec.put("lr", lr);
-                    rec.put("grad_norm", gradNorm);
-                    rec.put("tokens_per_sec", tokens / sec);
-                    rec.put("data_frac", dataNanos / 1e9 / sec);
-                    boolean evalNow = cfg.eval().every() > 0 && st.step % cfg.eval().every() == 0 && st.step < cfg.train().steps();
-                    if (evalNow) {
-                        lastEval = evaluate(model, catalog, provider);
-                        putEval(rec, lastEval);
-                    }
-                    metrics.log(rec);
-                    progress.setExtra(String.format(Locale.ROOT, "loss %.4f lr %.2e %.0f tok/s", meanLoss, lr, tokens / sec));
-                    progress.step(1);
-                    boolean ckptNow = cfg.checkpoint().every() > 0 && st.step % cfg.checkpoint().every() == 0;
-                    if (ckptNow) checkpoint(model, opt, ckpts, st, rec);
-                    if (stopAfterStep > 0 && st.step >= stopAfterStep) return new Result(runDir, st.step, lastLoss, List.of());
-                }
-            }
-            lastEval = evaluate(model, catalog, provider);
-            Map<String, Object> fin = new LinkedHashMap<>();
-            fin.put("step", st.step);
-            putEval(fin, lastEval);
-            metrics.log(fin);
-            checkpoint(model, opt, ckpts, st, fin);
-            Checkpoint.save(model, runDir.resolve("model"));
-            writeReport(runDir, lastEval);
-            return new Result(runDir, st.step, lastLoss, lastEval);
+        if (from != null) {
+            RunCheckpoints.State s = from.state();
+            position = new Packing.Position(s.longField("data_examples"), (int) s.longField("data_rows_into_window"));
         }
+        model = buildModel(from == null ? null : from.dir(), taskVocab);
+        opt = buildOptimizer(model);
+        schedule = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(), cfg.train().steps(),
+                cfg.schedule().minRatio());
+        EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(),
+                cfg.data().pack());
+        batches = TrainingBatches.open(provider, catalog, train, conv, cfg.data().batchSize(), false, 1, 0, position);
     }
 
-    /** Mutable loop state. */
-    private static final class State {
-        long step;
-        Packing.Position position = Packing.Position.START;
-        double best = Double.NEGATIVE_INFINITY;
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "t5j: training %s (%,d parameters) on %s for %d steps -> %s",
+                describe(model.config()), model.parameterCount(), provider.name(), cfg.train().steps(), cfg.outDir());
     }
 
-    private void checkpoint(T5ForConditionalGeneration model, Optimizer opt, RunCheckpoints ckpts, State st, Map<String, Object> rec) throws IOException {
-        Map<String, Double> m = new LinkedHashMap<>();
-        rec.forEach((k, v) -> { if (v instanceof Number n) m.put(k, n.doubleValue()); });
-        String bestKey = cfg.checkpoint().bestMetric();
-        boolean isBest = bestKey != null && m.containsKey(bestKey) && m.get(bestKey) > st.best;
-        if (isBest) st.best = m.get(bestKey);
-        m.put("best", st.best);
-        RunCheckpoints.State s = new RunCheckpoints.State(st.step, st.position, m);
-        ckpts.save(model, opt, s);
-        ckpts.prune(cfg.checkpoint().keep());
-        if (isBest) ckpts.saveBest(model, opt, s);
+    @Override
+    public Optimizer optimizer() {
+        return opt;
     }
 
-    private List<Evaluator.TaskResult> evaluate(T5ForConditionalGeneration model, DataCatalog catalog, DatasetProvider provider) {
+    @Override
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    @Override
+    public Collection<Tensor> trainableParameters() {
+        return model.parameters().values();
+    }
+
+    @Override
+    public StepOutput forwardBackward(long step) {
+        long t0 = System.nanoTime();
+        model.train(true);
+        List<Batch> micro = new ArrayList<>();
+        for (int m = 0; m < cfg.train().gradAccum(); m++) {
+            if (!batches.hasNext()) throw new UserError(provider.name() + ": the training data ran out at step " + step);
+            micro.add(batches.next());
+        }
+        position = batches.position();
+        double dataSeconds = (System.nanoTime() - t0) / 1e9; // time the step waited for its input pipeline
+        double weightTotal = 0, loss = 0;
+        long tokens = 0;
+        for (Batch b : micro) weightTotal += sum(b.decoderLossWeights());
+        double divisor = cfg.loss().normalize().divisor(weightTotal);
+        for (Batch b : micro) {
+            try (PointerScope s = new PointerScope()) {
+                Tensor lossSum = lossSum(model, b);
+                lossSum.div(Tensors.scalar(divisor)).backward();
+                loss += lossSum.item_float();
+            }
+            tokens += nonPad(b.encoderInputTokens()) + nonPad(b.decoderTargetTokens());
+        }
+        Map<String, Double> losses = new LinkedHashMap<>();
+        losses.put("loss", loss / Math.max(1, weightTotal));
+        return new StepOutput(losses, tokens, dataSeconds);
+    }
+
+    @Override
+    public Map<String, Double> evaluate(long step, boolean last) {
+        lastEval = evaluate();
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Evaluator.TaskResult r : lastEval) r.metrics().forEach((k, v) -> out.put("eval/" + r.task() + "/" + k, v));
+        return out;
+    }
+
+    @Override
+    public void writeCheckpoint(Path dir) throws IOException {
+        Checkpoint.save(model, dir);
+    }
+
+    @Override
+    public Map<String, Object> checkpointFields() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("data_examples", position.examples());
+        f.put("data_rows_into_window", position.rowsIntoWindow());
+        return f;
+    }
+
+    @Override
+    public void saveFinal(Path runDir) throws IOException {
+        Checkpoint.save(model, runDir.resolve("model"));
+    }
+
+    @Override
+    public void close() {
+        if (batches != null) batches.close();
+        if (opt != null) opt.close();
+        if (model != null) model.close();
+    }
+
+    private List<Evaluator.TaskResult> evaluate() {
         if (cfg.eval().examples() == 0) return List.of();
-        GenerationConfig g = new GenerationConfig(cfg.eval().maxNewTokens(), 0, cfg.eval().numBeams(), 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
-        Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(), cfg.data().inputsLength(), cfg.data().targetsLength(), g, cfg.eval().batchSize());
+        GenerationConfig g = new GenerationConfig(cfg.eval().maxNewTokens(), 0, cfg.eval().numBeams(), 1.0,
+                GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
+        Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(), cfg.data().inputsLength(),
+                cfg.data().targetsLength(), g, cfg.eval().batchSize());
         return new Evaluator(model, catalog).evaluate(provider, o);
-    }
-
-    private static void putEval(Map<String, Object> rec, List<Evaluator.TaskResult> results) {
-        for (Evaluator.TaskResult r : results) r.metrics().forEach((k, v) -> rec.put("eval/" + r.task() + "/" + k, v));
-    }
-
-    private void writeReport(Path runDir, List<Evaluator.TaskResult> eval) throws IOException {
-        Map<String, Double> fin = new LinkedHashMap<>();
-        for (Evaluator.TaskResult r : eval) r.metrics().forEach((k, v) -> fin.put(r.task() + "/" + k, v));
-        RunReport.write(runDir, MetricsLog.read(runDir.resolve("metrics.jsonl")), fin, cfg.toYaml());
     }
 
     private T5ForConditionalGeneration buildModel(Path resumeFrom, int taskVocab) {
@@ -287,10 +273,11 @@ public final class Trainer {
 
     private Optimizer buildOptimizer(T5ForConditionalGeneration model) {
         TrainConfig.OptimizerCfg o = cfg.optimizer();
-        if (o.name().equals("adafactor")) {
+        if (o.name() == OptimizerName.ADAFACTOR) {
             Adafactor.Config t = Adafactor.Config.t5x();
-            return new Adafactor(model.parameters(), new Adafactor.Config(t.factored(), t.multiplyByParameterScale(), o.beta1() == 0.9 ? 0.0 : o.beta1(),
-                    t.decayExponent(), t.clippingThreshold(), o.weightDecay(), t.minDimSizeToFactor(), t.epsilon1(), t.epsilon2()));
+            return new Adafactor(model.parameters(), new Adafactor.Config(t.factored(), t.multiplyByParameterScale(),
+                    o.beta1(), t.decayExponent(), t.clippingThreshold(), o.weightDecay(), t.minDimSizeToFactor(),
+                    t.epsilon1(), t.epsilon2()));
         }
         return new AdamW(model.parameters(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
     }
@@ -300,14 +287,6 @@ public final class Trainer {
         for (Task t : Evaluator.tasksOf(p, catalog, o))
             for (Feature f : t.outputFeatures().values()) max = Math.max(max, f.vocabulary().vocabSize());
         return max;
-    }
-
-    private double normalizer(double realTokens) {
-        return switch (cfg.loss().normalize()) {
-            case "tokens" -> Math.max(1.0, realTokens);
-            case "sum" -> 1.0;
-            default -> Double.parseDouble(cfg.loss().normalize());
-        };
     }
 
     /** Summed (weighted) token loss of one batch; masks follow t5x for packed rows, HF for padded ones. */
@@ -325,33 +304,6 @@ public final class Trainer {
             logits = model.logits(model.decode(decIn, model.encode(enc, mask), mask, null, null));
         }
         return Losses.crossEntropySum(logits, tgt, w, cfg.loss().zLoss(), cfg.loss().labelSmoothing());
-    }
-
-    /** Global-norm clipping over all gradients; returns the norm before clipping. */
-    public static double clipGradients(Iterable<Tensor> params, double maxNorm) {
-        try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            double sq = 0;
-            for (Tensor p : params) {
-                Tensor g = p.grad();
-                if (g.defined()) sq += g.square().sum().item_float();
-            }
-            double norm = Math.sqrt(sq);
-            if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
-                double scale = maxNorm / (norm + 1e-6);
-                for (Tensor p : params) {
-                    Tensor g = p.grad();
-                    if (g.defined()) g.mul_(Tensors.scalar(scale));
-                }
-            }
-            return norm;
-        }
-    }
-
-    public static long mix(long seed, long step) {
-        long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
     }
 
     private static float[] flatten(int[][] a) {

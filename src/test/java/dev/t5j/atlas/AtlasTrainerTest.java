@@ -5,6 +5,7 @@ import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.retrieval.Retriever;
 import dev.t5j.run.MetricsLog;
+import dev.t5j.run.RunCheckpoints;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,7 +169,7 @@ class AtlasTrainerTest {
         part.addAll(List.of("train.steps=4", "index.refresh=3", "train.checkpoint_every=2", "retriever.init_from=" + initialRetriever(), "retriever.preset=null"));
         AtlasConfig pc = AtlasConfig.load(null, part);
         new AtlasTrainer(AtlasConfig.load(null, withSteps(part, 3)), new PrintStream(new ByteArrayOutputStream())).withProgress(false).run();
-        assertEquals(1, AtlasCheckpoints.list(a.runDir().getParent().resolve("resume-part")).size());
+        assertEquals(1, new RunCheckpoints(a.runDir().getParent().resolve("resume-part")).list().size());
         UserError again = assertThrows(UserError.class, () -> run(part));
         assertTrue(again.getMessage().contains("--resume"), again.getMessage());
         ByteArrayOutputStream resumedLog = new ByteArrayOutputStream();

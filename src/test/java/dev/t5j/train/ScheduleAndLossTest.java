@@ -22,17 +22,17 @@ class ScheduleAndLossTest {
 
     @Test
     void linearAndCosineWarmupAndDecay() {
-        Schedule lin = new Schedule("linear", 1.0, 10, 110, 0);
+        Schedule lin = new Schedule(Schedule.Kind.LINEAR, 1.0, 10, 110, 0);
         assertEquals(0.1, lin.at(0), 1e-12);
         assertEquals(1.0, lin.at(9), 1e-12);
         assertEquals(0.5, lin.at(60), 1e-12);
         assertEquals(0.0, lin.at(110), 1e-12);
-        Schedule cos = new Schedule("cosine", 2.0, 0, 100, 0.1);
+        Schedule cos = new Schedule(Schedule.Kind.COSINE, 2.0, 0, 100, 0.1);
         assertEquals(2.0, cos.at(0), 1e-12);
         assertEquals(2.0 * (0.1 + 0.9 * 0.5), cos.at(50), 1e-9);
         assertEquals(0.2, cos.at(100), 1e-9);
-        assertThrows(UserError.class, () -> new Schedule("exp", 1, 0, 0, 0));
-        assertThrows(UserError.class, () -> new Schedule("linear", 1, 10, 5, 0));
+        assertThrows(UserError.class, () -> Schedule.Kind.parse("exp"));
+        assertThrows(UserError.class, () -> new Schedule(Schedule.Kind.LINEAR, 1, 10, 5, 0));
     }
 
     /** Uniform logits over V=4: CE = log 4; z-loss adds z·(log 4)²; smoothing subtracts t5x's constant. */

@@ -147,33 +147,8 @@ public final class AtlasData {
      *
      * @throws UserError (on the first {@code next}) when an epoch has fewer examples than one batch
      */
-    public static Iterator<List<AtlasExample>> trainingBatches(AtlasTask task, List<Path> files, int rank, int world,
-                                                               int batchSize, boolean shuffle, long seed) {
-        List<Line> lines = readShard(files, rank, world, true);
-        Random rng = new Random(seed);
-        return new Iterator<>() {
-            private Iterator<List<AtlasExample>> epoch = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public List<AtlasExample> next() {
-                if (!epoch.hasNext()) {
-                    List<AtlasExample> examples = process(task, lines, false, rng);
-                    if (shuffle) examples = shuffle(examples, rng);
-                    List<List<AtlasExample>> bs = batches(examples, batchSize, true);
-                    if (bs.isEmpty()) {
-                        throw new UserError(String.join(", ", files.stream().map(Path::toString).toList()) + ": " + examples.size()
-                                + " usable examples for rank " + rank + ", fewer than one batch of " + batchSize);
-                    }
-                    epoch = bs.iterator();
-                }
-                if (!epoch.hasNext()) throw new NoSuchElementException();
-                return epoch.next();
-            }
-        };
+    public static AtlasBatches trainingBatches(AtlasTask task, List<Path> files, int rank, int world,
+                                               int batchSize, boolean shuffle, long seed) {
+        return new AtlasBatches(task, files, rank, world, batchSize, shuffle, seed);
     }
 }

@@ -5,12 +5,13 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Atlas's WarmupLinearScheduler / CosineScheduler / FixedScheduler multipliers (ratio 0.1), values worked by hand. */
-class AtlasScheduleTest {
+/** Schedule kinds; Atlas's WarmupLinearScheduler / CosineScheduler / FixedScheduler multipliers (ratio 0.1), values worked by hand. */
+class ScheduleTest {
     @Test
     void linearRisesFromTenthToOneThenFallsToTenth() {
-        AtlasSchedule s = new AtlasSchedule("linear", 2.0, 10, 110);
+        Schedule s = Schedule.atlas("linear", 2.0, 10, 110);
         assertEquals(0.2, s.at(0), 1e-12);
         assertEquals(2.0 * (0.9 * 5 / 10 + 0.1), s.at(5), 1e-12);
         assertEquals(2.0, s.at(10), 1e-12);
@@ -20,7 +21,7 @@ class AtlasScheduleTest {
 
     @Test
     void cosineRisesFromZeroThenDecaysToTenth() {
-        AtlasSchedule s = new AtlasSchedule("cosine", 1.0, 4, 104);
+        Schedule s = Schedule.atlas("cosine", 1.0, 4, 104);
         assertEquals(0.0, s.at(0), 1e-12);
         assertEquals(0.5, s.at(2), 1e-12);
         assertEquals(1.0, s.at(4), 1e-12);
@@ -30,7 +31,10 @@ class AtlasScheduleTest {
 
     @Test
     void fixedIsConstantAndUnknownKindsAreRefused() {
-        assertEquals(3e-4, new AtlasSchedule("fixed", 3e-4, 0, 10).at(7), 0);
-        assertThrows(UserError.class, () -> new AtlasSchedule("rsqrt", 1, 0, 10));
+        assertEquals(3e-4, Schedule.atlas("fixed", 3e-4, 0, 10).at(7), 0);
+        assertThrows(UserError.class, () -> Schedule.atlas("rsqrt", 1, 0, 10));
+        UserError e = assertThrows(UserError.class, () -> Schedule.Kind.parse("cosin"));
+        assertTrue(e.getMessage().contains("constant, rsqrt, linear, cosine"), e.getMessage());
+        assertEquals(Schedule.Kind.COSINE, Schedule.Kind.parse("Cosine"));
     }
 }
