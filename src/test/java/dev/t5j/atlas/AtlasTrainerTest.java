@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -182,6 +183,89 @@ class AtlasTrainerTest {
                 if (la.get(i).containsKey(k)) assertEquals(MetricsLog.number(la.get(i), k), MetricsLog.number(lb.get(i), k), 0.0, "line " + i + " " + k);
         assertEquals(weights(a.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get("contriever.embeddings.word_embeddings.weight")[12345],
                 weights(b.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get("contriever.embeddings.word_embeddings.weight")[12345]);
+    }
+
+    static List<Double> losses(Path run) {
+        List<Double> out = new ArrayList<>();
+        for (Map<String, Object> r : MetricsLog.read(run.resolve("metrics.jsonl")))
+            if (r.containsKey("loss")) out.add(MetricsLog.number(r, "loss"));
+        return out;
+    }
+
+    /** A resumable Atlas run: checkpoints every 2 steps, the index refreshed every 3, dropout on. */
+    static List<String> resumable(String out, long steps) throws Exception {
+        List<String> o = base(out);
+        o.addAll(List.of("train.steps=" + steps, "index.refresh=3", "train.checkpoint_every=2", "reader.dropout=0.1",
+                "retriever.init_from=" + initialRetriever(), "retriever.preset=null", "task.eval_data=[]"));
+        return o;
+    }
+
+    /** kill -9 of a real Atlas training process, then resume: the uninterrupted run's losses, step by step. */
+    @Test
+    void killMinus9ThenResumeMatchesUninterruptedRun() throws Exception {
+        Path b = dir.resolve("kill-b");
+        run(resumable("kill-a", 7));
+        Path cfgFile = Files.writeString(dir.resolve("kill-atlas.yaml"), "atlas: {n_context: 2}\n");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dt5j.quiet=true", "-cp", System.getProperty("java.class.path"), "dev.t5j.cli.T5jCli", "train",
+                "--config", cfgFile.toString()));
+        for (String s : resumable("kill-b", 1_000_000)) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        Path childLog = dir.resolve("kill-child.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
+        Path ckpt = b.resolve("checkpoints").resolve(RunCheckpoints.stepName(4));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(Files.exists(ckpt), "child reached step 4: " + Files.readString(childLog));
+        // one writer per run: while the child trains, a second process is refused, naming the child
+        UserError busy = assertThrows(UserError.class, () -> new AtlasTrainer(AtlasConfig.load(null, resumable("kill-b", 7)),
+                new PrintStream(new ByteArrayOutputStream())).withProgress(false).run(true));
+        assertTrue(busy.getMessage().contains("pid " + p.pid()), busy.getMessage());
+        p.destroyForcibly().waitFor(); // SIGKILL, possibly while it writes the next checkpoint
+        ByteArrayOutputStream resumedLog = new ByteArrayOutputStream();
+        new AtlasTrainer(AtlasConfig.load(null, resumable("kill-b", 7)), new PrintStream(resumedLog, true))
+                .withProgress(false).run(true);
+        assertTrue(resumedLog.toString().contains("at step"), resumedLog.toString());
+        assertEquals(losses(dir.resolve("kill-a")), losses(b), "same losses, bit for bit, step by step");
+        try (var s = Files.list(b.resolve("checkpoints"))) {
+            assertEquals(List.of(), s.filter(x -> x.getFileName().toString().startsWith(".")).toList(),
+                    "temporary checkpoint directories of the killed process are gone");
+        }
+    }
+
+    /**
+     * A checkpoint whose trainer_state.json was written by t5j before the shared run loop (no data position, no
+     * metrics; src/test/resources/atlas/old-trainer-state/SOURCE.md) still resumes: the stream is replayed to its step.
+     */
+    @Test
+    void aCheckpointOfTheOldFormatStillResumes() throws Exception {
+        run(resumable("old-a", 4));
+        List<String> part = resumable("old-b", 4);
+        new AtlasTrainer(AtlasConfig.load(null, part), new PrintStream(new ByteArrayOutputStream())).withProgress(false)
+                .stopAfterStep(3).run(false);
+        Path ckpt = dir.resolve("old-b").resolve("checkpoints").resolve(RunCheckpoints.stepName(2));
+        assertTrue(Files.exists(ckpt));
+        Files.copy(AtlasTestData.resource("atlas/old-trainer-state/trainer_state.json"),
+                ckpt.resolve(RunCheckpoints.STATE_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        new AtlasTrainer(AtlasConfig.load(null, part), new PrintStream(new ByteArrayOutputStream())).withProgress(false).run(true);
+        assertEquals(losses(dir.resolve("old-a")), losses(dir.resolve("old-b")));
+    }
+
+    @Test
+    void betasAndCheckpointKeepAreConfigurable() throws Exception {
+        List<String> o = resumable("keep", 6);
+        o.addAll(List.of("train.checkpoint_keep=1", "optimizer.beta1=0.5"));
+        AtlasTrainer.Result r = run(o);
+        assertEquals(List.of(RunCheckpoints.stepName(4)), new RunCheckpoints(r.runDir()).list().stream()
+                .map(x -> x.getFileName().toString()).toList());
+        assertTrue(Files.readString(r.runDir().resolve("config.yaml")).contains("beta1: 0.5"));
+        List<String> o9 = resumable("keep9", 6);
+        o9.addAll(List.of("train.checkpoint_keep=1"));
+        assertTrue(!losses(r.runDir()).equals(losses(run(o9).runDir())), "beta1 changes the updates");
+        UserError e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("optimizer.beta1=1.5")));
+        assertTrue(e.getMessage().contains("beta1"), e.getMessage());
     }
 
     /** The config with train.steps replaced, keeping the schedule of the longer run (total steps) unchanged. */
