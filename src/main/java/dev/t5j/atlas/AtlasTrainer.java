@@ -232,7 +232,10 @@ public final class AtlasTrainer implements RunTask {
         if (evalFiles.isEmpty()) return Map.of();
         if (last && stale) // the final evaluation uses an index of the final retriever, so that it equals `t5j eval`
             replaceIndex(retrieval.buildIndex(model, passages, "final index"));
-        return evaluator().evaluate(model, task, evalFiles, Path.of(cfg.out()), step, last && cfg.eval().writeResults());
+        Map<String, Double> m = evaluator().evaluate(model, task, evalFiles, Path.of(cfg.out()), step,
+                last && cfg.eval().writeResults());
+        log.println("t5j: eval @" + step + ": " + m);
+        return m;
     }
 
     private AtlasEvaluator evaluator() {

@@ -177,7 +177,7 @@ public final class RunLoop {
                         rec.put("data_frac", out.dataSeconds() / sec);
                     }
                 }
-                if (o.evalEvery() > 0 && step % o.evalEvery() == 0 && step < o.steps()) rec.putAll(evaluate(task, step, false));
+                if (o.evalEvery() > 0 && step % o.evalEvery() == 0 && step < o.steps()) rec.putAll(task.evaluate(step, false));
                 if (rec.size() > 1) log(metrics, rec);
                 bar.setExtra(String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr)
                         + (out.tokens() > 0 ? String.format(Locale.ROOT, " %.0f tok/s", out.tokens() / sec) : ""));
@@ -187,7 +187,7 @@ public final class RunLoop {
                 if (stopAfterStep > 0 && step >= stopAfterStep) return new Result(o.runDir(), step, lastLoss, Map.of());
             }
         }
-        Map<String, Double> fin = evaluate(task, step, true);
+        Map<String, Double> fin = task.evaluate(step, true);
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("step", step);
         rec.putAll(fin);
@@ -200,12 +200,6 @@ public final class RunLoop {
             RunReport.write(o.runDir(), MetricsLog.read(o.runDir().resolve(MetricsLog.FILE_NAME)), report, o.configYaml());
         }
         return new Result(o.runDir(), step, lastLoss, fin);
-    }
-
-    private Map<String, Double> evaluate(RunTask task, long step, boolean last) throws IOException {
-        Map<String, Double> m = task.evaluate(step, last);
-        if (!m.isEmpty()) log.println("t5j: eval @" + step + ": " + m);
-        return m;
     }
 
     private void log(MetricsLog metrics, Map<String, ?> rec) throws IOException {
