@@ -125,4 +125,36 @@ class AtlasDataTest {
         Iterator<List<AtlasExample>> tooBig = AtlasData.trainingBatches(qaTask, List.of(f), 0, 1, 11, false, 1);
         assertThrows(UserError.class, tooBig::next);
     }
+
+    /** A stream restarted at a saved position yields what the original yields from there, across epochs. */
+    @Test
+    void trainingBatchesResumeAtAPositionWithoutReplay() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 10; i++) lines.add(qa(i));
+        Path f = file("resume.jsonl", lines.toArray(String[]::new));
+        AtlasTask qaTask = AtlasTasks.byName("qa", AtlasTaskOptions.defaults());
+        AtlasBatches original = AtlasData.trainingBatches(qaTask, List.of(f), 0, 1, 4, true, 17);
+        for (int b = 0; b < 3; b++) original.next(); // into the second epoch
+        AtlasBatches.Position p = original.position();
+        assertEquals(1, p.batchesIntoEpoch());
+        List<String> want = new ArrayList<>(), got = new ArrayList<>();
+        for (int b = 0; b < 5; b++) original.next().forEach(e -> want.add(e.query()));
+        AtlasBatches resumed = AtlasData.trainingBatches(qaTask, List.of(f), 0, 1, 4, true, 17);
+        resumed.seek(p);
+        for (int b = 0; b < 5; b++) resumed.next().forEach(e -> got.add(e.query()));
+        assertEquals(want, got);
+        // the stream's generator draws what java.util.Random draws (so runs keep their data order), and its state
+        // can be set back
+        Random ref = new Random(99);
+        AtlasBatches.StatefulRandom mine = new AtlasBatches.StatefulRandom(99);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(ref.nextInt(1000), mine.nextInt(1000));
+            assertEquals(ref.nextDouble(), mine.nextDouble());
+            assertEquals(ref.nextLong(), mine.nextLong());
+        }
+        long state = mine.state();
+        long next = mine.nextLong();
+        mine.setState(state);
+        assertEquals(next, mine.nextLong());
+    }
 }
