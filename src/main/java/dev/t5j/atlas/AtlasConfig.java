@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
 import dev.t5j.run.ConfigTree;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -116,6 +119,17 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
     public static AtlasConfig load(Path file, List<String> overrides) {
         AtlasConfig c = ConfigTree.load(defaults(), file, overrides, AtlasConfig.class);
         c.validate(file == null ? "config" : file.toString());
+        return c;
+    }
+
+    /** Keys a resumed run may change: length, cadences, threads (everything else would make it another run). */
+    public static final Set<String> RESUMABLE_KEYS = new LinkedHashSet<>(List.of("train.steps", "train.threads",
+            "train.log_every", "train.eval_every", "train.checkpoint_every", "train.checkpoint_keep"));
+
+    /** The config of a run being resumed: its own {@code config.yaml}; see {@code ConfigTree.loadForResume}. */
+    public static AtlasConfig loadForResume(Path runConfig, Path file, List<String> overrides, PrintStream log) {
+        AtlasConfig c = ConfigTree.loadForResume(defaults(), runConfig, file, overrides, AtlasConfig.class, RESUMABLE_KEYS, log);
+        c.validate(runConfig.toString());
         return c;
     }
 

@@ -13,11 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /** {@code t5j model init|info}: create and inspect HF-layout checkpoints. */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Create and inspect T5 checkpoints (HF layout).",
@@ -57,9 +59,17 @@ public final class ModelCommand implements Runnable {
         String dtype;
         @Option(names = "--max-shard-size", defaultValue = "5000000000", description = "Shard above this many bytes (default 5 GB)")
         long maxShard;
+        @Option(names = "--overwrite", description = "Replace the model already in --out")
+        boolean overwrite;
 
         @Override
         public Integer call() throws Exception {
+            if (!overwrite && Files.isDirectory(out)) {
+                try (Stream<Path> s = Files.list(out)) {
+                    if (s.findAny().isPresent())
+                        throw new UserError(out + ": not empty (holds a model?); pass --overwrite to replace it or choose another --out");
+                }
+            }
             T5Config config = arch.preset != null ? T5Config.preset(arch.preset) : T5Config.read(arch.config);
             DType dt = parseDType(dtype);
             try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(config, seed)) {

@@ -4,9 +4,11 @@ import dev.t5j.atlas.AtlasConfig;
 import dev.t5j.atlas.AtlasTrainer;
 import dev.t5j.train.TrainConfig;
 import dev.t5j.train.Trainer;
+import dev.t5j.run.ConfigTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +23,15 @@ public final class TrainCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--set", description = "Override a config key, e.g. --set train.steps=200 (repeatable)")
     List<String> overrides = new ArrayList<>();
-    @Option(names = "--resume", description = "Continue the run in 'out' from its latest checkpoint")
+    @Option(names = "--resume", description = "Continue the run in 'out' from its latest checkpoint, with the run's own "
+            + "config.yaml; only train.steps, cadences (eval/checkpoint/log) and threads may be changed")
     boolean resume;
     @Option(names = "--print-config", description = "Print the resolved config and exit")
     boolean printConfig;
 
-    private int atlas() throws Exception {
-        AtlasConfig cfg = AtlasConfig.load(config, overrides);
+    private int atlas(Path runConfig) throws Exception {
+        AtlasConfig cfg = runConfig != null ? AtlasConfig.loadForResume(runConfig, config, overrides, System.out)
+                : AtlasConfig.load(config, overrides);
         if (printConfig) {
             System.out.print(cfg.toYaml());
             return 0;
@@ -38,10 +42,21 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** With --resume: the run's own config.yaml (in 'out' from --set/--config, else the default run directory). */
+    private Path runConfig() {
+        String out = ConfigTree.outOf(config, overrides);
+        if (out == null) out = TrainConfig.defaults().path("out").asText();
+        Path f = Path.of(out).resolve("config.yaml");
+        return Files.isRegularFile(f) ? f : null;
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (config != null && AtlasConfig.isAtlasConfig(config)) return atlas();
-        TrainConfig cfg = TrainConfig.load(config, overrides);
+        Path runConfig = resume ? runConfig() : null;
+        boolean atlas = runConfig != null ? AtlasConfig.isAtlasConfig(runConfig) : config != null && AtlasConfig.isAtlasConfig(config);
+        if (atlas) return atlas(runConfig);
+        TrainConfig cfg = runConfig != null ? TrainConfig.loadForResume(runConfig, config, overrides, System.out)
+                : TrainConfig.load(config, overrides);
         if (printConfig) {
             System.out.print(cfg.toYaml());
             return 0;

@@ -18,7 +18,12 @@ import dev.t5j.common.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -67,6 +72,67 @@ public final class ConfigTree {
         }
         for (String o : overrides) applyOverride(defaults, o);
         return bind(defaults, file == null ? "config" : file.toString(), type);
+    }
+
+    /**
+     * The config of a run being resumed: the run's own {@code config.yaml} (over the defaults, for keys added since),
+     * then {@code file} (may be null) and {@code overrides} on top. A key outside {@code mayChange} whose value would
+     * change is refused, all such keys named; allowed changes are logged.
+     */
+    public static <T> T loadForResume(ObjectNode defaults, Path runConfig, Path file, List<String> overrides,
+                                      Class<T> type, Set<String> mayChange, PrintStream log) {
+        ObjectNode saved = defaults.deepCopy();
+        JsonNode own = readFile(runConfig);
+        if (own != null) merge(saved, (ObjectNode) own, "", runConfig.toString());
+        ObjectNode wanted = saved.deepCopy();
+        if (file != null) {
+            JsonNode user = readFile(file);
+            if (user != null) merge(wanted, (ObjectNode) user, "", file.toString());
+        }
+        for (String o : overrides) applyOverride(wanted, o);
+        Map<String, String[]> changed = new LinkedHashMap<>();
+        diff(saved, wanted, "", changed);
+        List<String> refused = changed.keySet().stream().filter(k -> !mayChange.contains(k) && !k.equals("out")).toList();
+        if (!refused.isEmpty())
+            throw new UserError("--resume: " + String.join(", ", refused.stream()
+                    .map(k -> k + " (" + changed.get(k)[0] + " -> " + changed.get(k)[1] + ")").toList())
+                    + " would change the run of " + runConfig + "; on resume only " + String.join(", ", mayChange)
+                    + " may change (start a new run in another directory to change the rest)");
+        changed.forEach((k, v) -> {
+            if (!k.equals("out")) log.println("t5j: resume: " + k + " " + v[0] + " -> " + v[1]);
+        });
+        return bind(wanted, runConfig.toString(), type);
+    }
+
+    /** The value of {@code out} that a file and overrides give, or null when neither sets it. */
+    public static String outOf(Path file, List<String> overrides) {
+        String out = null;
+        if (file != null) {
+            JsonNode n = readFile(file);
+            if (n != null && n.path("out").isTextual()) out = n.path("out").textValue();
+        }
+        for (String o : overrides)
+            if (o.startsWith("out=")) out = o.substring(4);
+        return out;
+    }
+
+    private static void diff(JsonNode a, JsonNode b, String path, Map<String, String[]> out) {
+        if (a.isObject() && b.isObject()) {
+            Set<String> keys = new LinkedHashSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                JsonNode x = a.path(k), y = b.path(k);
+                diff(x, y, path.isEmpty() ? k : path + "." + k, out);
+            }
+        } else if (!sameValue(a, b)) {
+            out.put(path, new String[]{a.toString(), b.toString()});
+        }
+    }
+
+    private static boolean sameValue(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        return a.equals(b);
     }
 
     static void merge(ObjectNode into, ObjectNode from, String path, String source) {

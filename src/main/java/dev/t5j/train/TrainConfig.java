@@ -6,7 +6,10 @@ import dev.t5j.common.UserError;
 import dev.t5j.optim.OptimizerName;
 import dev.t5j.optim.Schedule;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 
 /**
@@ -78,6 +81,23 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         return c.withResolvedBeta1();
     }
 
+    /** A bound on generated tokens per output: far above any task's targets, far below what exhausts memory. */
+    public static final int MAX_NEW_TOKENS = 65_536;
+
+    /** Keys a resumed run may change: length, cadences, threads (everything else would make it another run). */
+    public static final Set<String> RESUMABLE_KEYS = new LinkedHashSet<>(List.of("train.steps", "train.threads",
+            "train.log_every", "eval.every", "checkpoint.every", "checkpoint.keep"));
+
+    /**
+     * The config of a run being resumed: its own {@code config.yaml}, with {@code file}/{@code overrides} allowed to
+     * change only {@link #RESUMABLE_KEYS} (others are refused, naming them; changes are logged).
+     */
+    public static TrainConfig loadForResume(Path runConfig, Path file, List<String> overrides, PrintStream log) {
+        TrainConfig c = ConfigTree.loadForResume(defaults(), runConfig, file, overrides, TrainConfig.class, RESUMABLE_KEYS, log);
+        c.validate(runConfig.toString());
+        return c.withResolvedBeta1();
+    }
+
     /** beta1 unset → the optimizer's own default, so that config.yaml states the value the run uses. */
     private TrainConfig withResolvedBeta1() {
         if (optimizer.beta1() != null) return this;
@@ -115,6 +135,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         if (train.gradAccum() < 1) errs.add("train.grad_accum must be >= 1");
         if (train.logEvery() < 1) errs.add("train.log_every must be >= 1");
         if (eval.examples() < 0 || eval.maxNewTokens() < 1 || eval.numBeams() < 1 || eval.batchSize() < 1) errs.add("eval: examples >= 0, max_new_tokens/num_beams/batch_size >= 1");
+        if (eval.maxNewTokens() > MAX_NEW_TOKENS)
+            errs.add("eval.max_new_tokens: " + eval.maxNewTokens() + " is more than " + MAX_NEW_TOKENS + " tokens per output");
         if (eval.every() < 0) errs.add("eval.every must be >= 0 (0 = only at the end)");
         if (checkpoint.every() < 0) errs.add("checkpoint.every must be >= 0 (0 = only at the end)");
         if (checkpoint.keep() < 1) errs.add("checkpoint.keep must be >= 1");

@@ -27,6 +27,7 @@ import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
 import dev.t5j.eval.Evaluator;
+import dev.t5j.eval.Metrics;
 import dev.t5j.model.AttentionMasks;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5Config;
@@ -48,6 +49,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The T5 trainer: a {@link RunTask} for the {@link RunLoop}. It builds data, model and optimizer from a
@@ -134,6 +137,7 @@ public final class Trainer implements RunTask {
                 .withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
         provider.check(catalog, train);
         int taskVocab = taskVocabSize(provider, catalog, train);
+        checkEvaluation();
         if (from != null) {
             RunCheckpoints.State s = from.state();
             position = new Packing.Position(s.longField("data_examples"), (int) s.longField("data_rows_into_window"));
@@ -145,6 +149,42 @@ public final class Trainer implements RunTask {
         EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(),
                 cfg.data().pack());
         batches = TrainingBatches.open(provider, catalog, train, conv, cfg.data().batchSize(), false, 1, 0, position);
+    }
+
+    /**
+     * Everything the evaluations will need, checked before step 1 rather than after training: a task has the eval
+     * split, the tasks' metrics exist, and checkpoint.best_metric names a key the evaluation produces.
+     */
+    private void checkEvaluation() {
+        String split = cfg.eval().split(), best = cfg.checkpoint().bestMetric();
+        if (cfg.eval().examples() == 0) {
+            if (best != null) throw new UserError("checkpoint.best_metric: '" + best + "' but eval.examples is 0 (no evaluation)");
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> openPrefixes = new ArrayList<>(); // tasks with metric functions: their keys are known only when run
+        Set<String> splits = new TreeSet<>();
+        for (Task t : Evaluator.tasksOf(provider, catalog, ReadOptions.split("train"))) {
+            splits.addAll(t.splits());
+            if (!t.splits().contains(split)) continue;
+            String prefix = "eval/" + t.name() + "/";
+            keys.add(prefix + "exact_match_ids");
+            keys.add(prefix + "loss");
+            for (String name : t.metricNames()) {
+                try { // a one-example run names the metric's keys
+                    for (String k : Metrics.byName(name).compute(List.of("a"), List.of(List.of("a"))).keySet()) keys.add(prefix + k);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(t.name() + ": " + e.getMessage());
+                }
+            }
+            if (!t.metricFns().isEmpty()) openPrefixes.add(prefix);
+        }
+        if (keys.isEmpty())
+            throw new UserError("eval.split: '" + split + "': no task of " + provider.name() + " has it (splits: "
+                    + String.join(", ", splits) + ")");
+        if (best != null && !keys.contains(best) && openPrefixes.stream().noneMatch(best::startsWith))
+            throw new UserError("checkpoint.best_metric: '" + best + "' is not a metric of this run's evaluation (one of: "
+                    + String.join(", ", keys.size() > 24 ? keys.subList(0, 24) : keys) + (keys.size() > 24 ? ", ..." : "") + ")");
     }
 
     @Override

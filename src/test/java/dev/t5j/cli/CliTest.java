@@ -54,6 +54,31 @@ class CliTest {
     }
 
     @Test
+    void modelInitRefusesToOverwriteAModelWithoutOverwrite() throws Exception {
+        byte[] before = Files.readAllBytes(model.resolve("model.safetensors"));
+        Run r = run("model", "init", "--preset", "tiny-v1_1", "--seed", "4", "--out", model.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--overwrite") && r.err().contains(model.toString()), r.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model.resolve("model.safetensors"))));
+        Path other = tmp.resolve("m-overwrite");
+        assertEquals(0, run("model", "init", "--preset", "tiny", "--out", other.toString()).code());
+        assertEquals(0, run("model", "init", "--preset", "tiny", "--seed", "5", "--out", other.toString(), "--overwrite").code());
+    }
+
+    @Test
+    void trainResumeRefusesAnOverrideThatChangesTheModel() throws Exception {
+        Path out = tmp.resolve("resume-run");
+        Run first = run("train", "--set", "out=" + out, "--set", "train.steps=2", "--set", "eval.examples=2",
+                "--set", "train.threads=1", "--set", "data.batch_size=4");
+        assertEquals(0, first.code(), first.err());
+        Run r = run("train", "--resume", "--set", "out=" + out, "--set", "model.preset=t5-small");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("model.preset"), r.err());
+        assertTrue(Files.readString(out.resolve("config.yaml")).contains("preset: \"tiny\"")
+                || Files.readString(out.resolve("config.yaml")).contains("preset: tiny"), "config.yaml unchanged");
+    }
+
+    @Test
     void helpListsCommandsAndEveryCommandHasHelp() {
         Run r = run("--help");
         assertEquals(0, r.code());
