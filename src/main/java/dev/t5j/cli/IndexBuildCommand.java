@@ -2,6 +2,7 @@ package dev.t5j.cli;
 
 import dev.t5j.retrieval.index.HnswIndex;
 import dev.t5j.retrieval.index.HnswOptions;
+import dev.t5j.common.DirectoryLock;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Torch;
@@ -51,7 +52,8 @@ public final class IndexBuildCommand implements Callable<Integer> {
         Torch.setThreads(threads);
         List<Passage> ps = maxPassages == null ? Passages.load(passages) : Passages.load(passages, maxPassages);
         long t0 = System.nanoTime();
-        try (Retriever r = Retriever.load(retriever);
+        try (DirectoryLock lock = DirectoryLock.forOutput(out, "index"); // one writer per index
+             Retriever r = Retriever.load(retriever);
              Progress p = new Progress("embed passages", ps.size(), "passage");
              FlatIndex index = IndexBuilder.build(ps, r.passageEmbedder(batchSize).withProgress(false), new IndexOptions(shards, IndexDtype.parse(dtype), batchSize), p)) {
             double s = (System.nanoTime() - t0) / 1e9;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One writer per output directory (a run, an index, a data cache): an exclusive OS lock on {@code <dir>/.t5j.lock},
@@ -43,14 +44,38 @@ public final class DirectoryLock implements AutoCloseable {
      */
     public static DirectoryLock acquire(Path dir, String what) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(FILE_NAME);
+        return lockFile(dir, dir.toRealPath().resolve(FILE_NAME), what);
+    }
+
+    /**
+     * Locks an output directory that is built under a temporary sibling name and renamed into place (a data cache,
+     * an index): the lock file is the sibling {@code .<name>.t5j.lock}. Holding it proves that temporary siblings
+     * {@code .<name>.*} left by earlier writers are dead: they are removed.
+     */
+    public static DirectoryLock forOutput(Path target, String what) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path parent = Files.createDirectories(abs.getParent()).toRealPath();
+        String name = abs.getFileName().toString();
+        Path file = parent.resolve("." + name + ".t5j.lock");
+        DirectoryLock l = lockFile(target, file, what);
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("." + name + ".") && !p.equals(file)).toList())
+                AtomicFiles.deleteRecursively(p);
+        } catch (IOException | RuntimeException e) {
+            l.close();
+            throw e;
+        }
+        return l;
+    }
+
+    private static DirectoryLock lockFile(Path dir, Path file, String what) throws IOException {
         // POSIX drops a process's lock when it closes any descriptor of the file: never open a second one here
-        Path key = dir.toRealPath().resolve(FILE_NAME);
+        Path key = file;
         synchronized (HELD) {
             if (!HELD.add(key)) throw inUse(dir, what, String.valueOf(ProcessHandle.current().pid()));
         }
         try {
-            return lock(dir, file, what);
+            return lock(dir, file, key, what);
         } catch (IOException | RuntimeException e) {
             synchronized (HELD) {
                 HELD.remove(key);
@@ -64,7 +89,7 @@ public final class DirectoryLock implements AutoCloseable {
                 + "); wait for it to finish or choose another directory");
     }
 
-    private static DirectoryLock lock(Path dir, Path file, String what) throws IOException {
+    private static DirectoryLock lock(Path dir, Path file, Path key, String what) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock l;
         try {
@@ -83,7 +108,7 @@ public final class DirectoryLock implements AutoCloseable {
         ch.truncate(0);
         ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
         ch.force(false);
-        return new DirectoryLock(dir, dir.toRealPath().resolve(FILE_NAME), ch, l);
+        return new DirectoryLock(dir, key, ch, l);
     }
 
     private static String readPid(FileChannel ch) {

@@ -2,6 +2,7 @@ package dev.t5j.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.AtomicFiles;
+import dev.t5j.common.DirectoryLock;
 import dev.t5j.common.Json;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
@@ -52,6 +53,13 @@ public final class TaskCache {
     /** Writes the cache of one task split; {@code opts} supplies seed and bad-line policy. */
     public static Result write(Task task, ReadOptions read, Path cacheDir, Options o) throws IOException {
         Path target = dir(cacheDir, task.name(), read.split());
+        // one writer per cache; holding the lock also removes temporary directories of writers that died
+        try (DirectoryLock lock = DirectoryLock.forOutput(target, "data cache")) {
+            return writeLocked(task, read, target, o);
+        }
+    }
+
+    private static Result writeLocked(Task task, ReadOptions read, Path target, Options o) throws IOException {
         if (Files.exists(target.resolve(COMPLETED)) && !o.overwrite())
             throw new UserError(target + ": a complete cache already exists (pass --overwrite to rebuild it)");
         if (o.numShards() < 1) throw new UserError("--shards must be >= 1");

@@ -81,6 +81,9 @@ class TrainerTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
         assertTrue(Files.exists(ckpt), "child reached step 4: " + Files.readString(tmp.resolve("child.log")));
+        // two writers, one run: a resume started while the child still trains is refused, naming the child
+        UserError busy = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, tiny(b, 8)), QUIET).run(true));
+        assertTrue(busy.getMessage().contains("pid " + p.pid()), busy.getMessage());
         p.destroyForcibly().waitFor(); // SIGKILL, possibly in the middle of writing the next checkpoint
         List<String> resume = tiny(b, 8);
         new Trainer(TrainConfig.load(null, resume), QUIET).run(true);
