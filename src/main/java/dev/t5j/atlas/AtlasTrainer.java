@@ -36,7 +36,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,7 @@ public final class AtlasTrainer implements RunTask {
     private IndexRefreshSchedule refresh;
     private AdamW opt;
     private Map<String, Tensor> params;
-    private Schedule schedule;
+    private Training training;
     private AtlasBatches batches;
     /** The retriever changed since the index was built. */
     private boolean stale;
@@ -152,8 +151,10 @@ public final class AtlasTrainer implements RunTask {
         }
         params = model.trainableParameters();
         AtlasConfig.Optim oc = cfg.optimizer();
-        opt = new AdamW(params, oc.beta1(), oc.beta2(), oc.eps(), oc.weightDecay()).withGroup("retriever.", oc.lrRetriever() / oc.lr());
-        schedule = Schedule.atlas(oc.scheduler(), oc.lr(), oc.warmup(), cfg.train().steps());
+        opt = new AdamW(params, oc.beta1(), oc.beta2(), oc.eps(), oc.weightDecay())
+                .withGroup("retriever.", oc.lrRetriever() / oc.lr());
+        training = new Training(opt, Schedule.atlas(oc.scheduler(), oc.lr(), oc.warmup(), cfg.train().steps()),
+                params.values());
         if (cfg.train().steps() > 0) {
             batches = AtlasData.trainingBatches(task, trainFiles, 0, 1, cfg.train().batchSize(), true, cfg.train().seed());
             if (from != null) seek(from.state());
@@ -181,18 +182,8 @@ public final class AtlasTrainer implements RunTask {
     }
 
     @Override
-    public Optimizer optimizer() {
-        return opt;
-    }
-
-    @Override
-    public Schedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public Collection<Tensor> trainableParameters() {
-        return params.values();
+    public Training training() {
+        return training;
     }
 
     @Override

@@ -2,9 +2,8 @@ package dev.t5j.optim;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.t5j.common.UserError;
+import dev.t5j.common.EnumKeys;
 
-import java.util.Locale;
 
 /** The optimizers a run config can name ({@code optimizer.name}). */
 public enum OptimizerName {
@@ -22,13 +21,11 @@ public enum OptimizerName {
 
     @JsonValue
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumKeys.key(this);
     }
 
     @JsonCreator
     public static OptimizerName parse(String s) {
-        String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-        for (OptimizerName v : values()) if (v.key().equals(k)) return v;
-        throw new UserError("'" + s + "' (allowed: " + Schedule.allowed(values()) + ")");
+        return EnumKeys.parse(values(), s);
     }
 }

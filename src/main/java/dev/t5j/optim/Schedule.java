@@ -2,11 +2,10 @@ package dev.t5j.optim;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.t5j.common.EnumKeys;
 import dev.t5j.common.UserError;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Learning rate as a function of the 0-based step: t5x's factor vocabulary and Atlas's schedulers in one place.
@@ -32,14 +31,12 @@ public record Schedule(Kind kind, double base, long warmup, long total, double m
 
         @JsonValue
         public String key() {
-            return name().toLowerCase(Locale.ROOT);
+            return EnumKeys.key(this);
         }
 
         @JsonCreator
         public static Kind parse(String s) {
-            String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
-            for (Kind v : values()) if (v.key().equals(k)) return v;
-            throw new UserError("'" + s + "' (allowed: " + allowed(values()) + ")");
+            return EnumKeys.parse(values(), s);
         }
 
         /** Atlas's {@code --scheduler} names: linear, cosine, fixed. */
@@ -58,12 +55,8 @@ public record Schedule(Kind kind, double base, long warmup, long total, double m
         }
     }
 
-    static String allowed(Enum<?>[] values) {
-        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-    }
-
     public Schedule {
-        if (kind == null) throw new UserError("schedule: kind required (allowed: " + allowed(Kind.values()) + ")");
+        if (kind == null) throw new UserError("schedule: kind required (allowed: " + EnumKeys.allowed(Kind.values()) + ")");
         if (!(base > 0)) throw new UserError("schedule: learning rate must be > 0, got " + base);
         if (warmup < 0) throw new UserError("schedule: warmup must be >= 0");
         if (kind.decaysToTotal() && total <= warmup)

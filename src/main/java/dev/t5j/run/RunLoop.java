@@ -6,6 +6,7 @@ import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Torch;
 import dev.t5j.optim.GradientClipping;
+import dev.t5j.optim.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
@@ -124,7 +125,7 @@ public final class RunLoop {
                     throw new UserError(runDir + ": holds a previous run; pass --resume to continue it or choose another 'out'");
                 RunCheckpoints.Saved from = latest == null ? null : new RunCheckpoints.Saved(latest, RunCheckpoints.readState(latest));
                 task.open(from);
-                if (from != null) RunCheckpoints.loadOptimizer(from.dir(), task.optimizer());
+                if (from != null) RunCheckpoints.loadOptimizer(from.dir(), task.training().optimizer());
                 // inputs are valid: the resolved config goes into the run directory before anything else is written
                 if (writer) AtomicFiles.writeString(runDir.resolve("config.yaml"), o.configYaml());
                 long step = from == null ? 0 : from.state().step();
@@ -155,13 +156,14 @@ public final class RunLoop {
                 if (pre != null) log(metrics, pre);
                 Torch.seed(StepSeeds.mix(o.seed(), step)); // dropout masks depend on (seed, step) only
                 RunTask.StepOutput out = task.forwardBackward(step);
-                Collection<Tensor> params = task.trainableParameters();
+                RunTask.Training training = task.training();
+                Collection<Tensor> params = training.trainableParameters();
                 o.replicas().allReduceGradients(params);
                 double norm = GradientClipping.clip(params, o.clipGradNorm());
                 double loss = out.loss();
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) throw nonFinite(ckpts, step, loss, norm);
-                double lr = task.schedule().at(step);
-                task.optimizer().step(lr);
+                double lr = training.schedule().at(step);
+                training.optimizer().step(lr);
                 step++;
                 lastLoss = loss;
                 double sec = (System.nanoTime() - t0) / 1e9;
@@ -224,9 +226,10 @@ public final class RunLoop {
         if (isBest) best = m.get(bestKey);
         m.put("best", best);
         Map<String, Object> fields = task.checkpointFields();
-        ckpts.save(step, task.optimizer(), fields, m, task::writeCheckpoint);
+        Optimizer opt = task.training().optimizer();
+        ckpts.save(step, opt, fields, m, task::writeCheckpoint);
         ckpts.prune(o.keep());
-        if (isBest) ckpts.saveBest(step, task.optimizer(), fields, m, task::writeCheckpoint);
+        if (isBest) ckpts.saveBest(step, opt, fields, m, task::writeCheckpoint);
     }
 
     /**

@@ -29,13 +29,14 @@ public interface RunTask extends AutoCloseable {
     /** One line saying what is trained on what, printed when the run starts. */
     String describe();
 
-    Optimizer optimizer();
+    /** What the loop updates, built by {@link #open}. */
+    Training training();
 
-    /** The learning rate by step. */
-    Schedule schedule();
-
-    /** The parameters the optimizer updates (clipped together, all-reduced across {@link Replicas}). */
-    Collection<Tensor> trainableParameters();
+    /**
+     * The optimizer, the learning rate by step, and the parameters it updates: clipped together, all-reduced across
+     * {@link Replicas}; a trainer that freezes part of its model (adapters) lists only the rest.
+     */
+    record Training(Optimizer optimizer, Schedule schedule, Collection<Tensor> trainableParameters) {}
 
     /** Called before the step with 0-based index {@code step}; may return a record to log (e.g. an index refresh). */
     default Map<String, Object> beforeStep(long step) throws IOException {

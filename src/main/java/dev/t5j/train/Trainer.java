@@ -44,7 +44,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +73,7 @@ public final class Trainer implements RunTask {
     private T5ForConditionalGeneration model;
     private Optimizer opt;
     private TrainingBatches batches;
-    private Schedule schedule;
+    private Training training;
     private Packing.Position position = Packing.Position.START;
     private List<Evaluator.TaskResult> lastEval = List.of();
 
@@ -144,8 +143,9 @@ public final class Trainer implements RunTask {
         }
         model = buildModel(from == null ? null : from.dir(), taskVocab);
         opt = buildOptimizer(model);
-        schedule = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(), cfg.train().steps(),
-                cfg.schedule().minRatio());
+        Schedule schedule = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(),
+                cfg.train().steps(), cfg.schedule().minRatio());
+        training = new Training(opt, schedule, model.parameters().values());
         EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(),
                 cfg.data().pack());
         batches = TrainingBatches.open(provider, catalog, train, conv, cfg.data().batchSize(), false, 1, 0, position);
@@ -194,18 +194,8 @@ public final class Trainer implements RunTask {
     }
 
     @Override
-    public Optimizer optimizer() {
-        return opt;
-    }
-
-    @Override
-    public Schedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public Collection<Tensor> trainableParameters() {
-        return model.parameters().values();
+    public Training training() {
+        return training;
     }
 
     @Override
@@ -314,6 +304,9 @@ public final class Trainer implements RunTask {
     private Optimizer buildOptimizer(T5ForConditionalGeneration model) {
         TrainConfig.OptimizerCfg o = cfg.optimizer();
         if (o.name() == OptimizerName.ADAFACTOR) {
+            if (o.beta1() > 0) // earlier t5j versions turned 0.9 into 0 silently; now the value given is the value used
+                log.println("t5j: note: Adafactor with optimizer.beta1 " + o.beta1() + " keeps momentum (t5x's default, "
+                        + "beta1 unset or 0, keeps none)");
             Adafactor.Config t = Adafactor.Config.t5x();
             return new Adafactor(model.parameters(), new Adafactor.Config(t.factored(), t.multiplyByParameterScale(),
                     o.beta1(), t.decayExponent(), t.clippingThreshold(), o.weightDecay(), t.minDimSizeToFactor(),

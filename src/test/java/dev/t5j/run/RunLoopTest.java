@@ -4,7 +4,6 @@ import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.optim.AdamW;
-import dev.t5j.optim.Optimizer;
 import dev.t5j.optim.Schedule;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -63,19 +62,9 @@ class RunLoopTest {
         }
 
         @Override
-        public Optimizer optimizer() {
-            calls.add("optimizer");
-            return opt;
-        }
-
-        @Override
-        public Schedule schedule() {
-            return Schedule.constant(0.1);
-        }
-
-        @Override
-        public Collection<Tensor> trainableParameters() {
-            return List.of(w);
+        public Training training() {
+            calls.add("training");
+            return new Training(opt, Schedule.constant(0.1), List.of(w));
         }
 
         @Override
@@ -154,7 +143,7 @@ class RunLoopTest {
     void gradientsAreAllReducedBeforeTheOptimizerStepAndOnlyRankZeroWrites(@TempDir Path tmp) throws Exception {
         FitTask t = new FitTask();
         new RunLoop(options(tmp.resolve("rank0"), 2).withReplicas(new ZeroingReplicas(0, t.calls)), QUIET).run(t, false);
-        assertEquals(List.of("open", "step 0", "all-reduce", "optimizer", "step 1", "all-reduce", "optimizer"),
+        assertEquals(List.of("open", "step 0", "training", "all-reduce", "step 1", "training", "all-reduce"),
                 t.calls.subList(0, 7));
         assertArrayEquals(new float[]{0, 0, 0}, Tensors.toFloats(t.w), "the all-reduced (zero) gradients were applied");
         assertTrue(Files.isRegularFile(tmp.resolve("rank0").resolve("final.txt")));
@@ -179,7 +168,7 @@ class RunLoopTest {
         FitTask resumed = new FitTask();
         RunLoop.Result r = new RunLoop(o, QUIET).run(resumed, true);
         assertEquals(6, r.steps());
-        assertEquals(List.of("open", "optimizer", "step 4"), resumed.calls.subList(0, 3), "resumed at step 4");
+        assertEquals(List.of("open", "training", "step 4"), resumed.calls.subList(0, 3), "resumed at step 4");
         assertEquals(4.0, Tensors.toFloats(resumed.w)[0], 0.2, "the task read its own field back");
         assertEquals(6, MetricsLog.read(run.resolve(MetricsLog.FILE_NAME)).stream().filter(m -> m.containsKey("loss")).count());
     }
