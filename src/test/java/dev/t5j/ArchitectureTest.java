@@ -41,7 +41,8 @@ class ArchitectureTest {
     static final List<List<String>> SIBLINGS = List.of(List.of("train", "atlas"));
 
     static final Path MAIN = Path.of("src/main/java/dev/t5j");
-    static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.t5j\\.([a-z.]+?)\\.[A-Z]", Pattern.MULTILINE);
+    static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.t5j\\.([a-z.]+?)\\.[A-Z]",
+            Pattern.MULTILINE);
 
     static int layer(String pkg) {
         for (int i = 0; i < LAYERS.size(); i++) if (LAYERS.get(i).contains(pkg)) return i;
@@ -63,7 +64,8 @@ class ArchitectureTest {
     void everyPackageHasALayerAndImportsOnlyDownward() {
         List<String> bad = new ArrayList<>();
         imports().forEach((pkg, deps) -> {
-            if (layer(pkg) < 0) bad.add(pkg + ": no layer (add it to ArchitectureTest.LAYERS and docs/architecture.md)");
+            if (layer(pkg) < 0) bad.add(pkg
+                    + ": no layer (add it to ArchitectureTest.LAYERS and docs/architecture.md)");
             for (String d : deps)
                 if (layer(d) > layer(pkg)) bad.add(pkg + " imports " + d + ", a layer above it");
             for (List<String> s : SIBLINGS)
@@ -97,7 +99,8 @@ class ArchitectureTest {
     void everyPackageSaysWhatItIs() {
         List<String> missing = new ArrayList<>();
         for (String pkg : imports().keySet())
-            if (!Files.isRegularFile(MAIN.resolve(pkg.replace('.', '/')).resolve("package-info.java"))) missing.add(pkg);
+            if (!Files.isRegularFile(MAIN.resolve(pkg.replace('.',
+                    '/')).resolve("package-info.java"))) missing.add(pkg);
         assertEquals(List.of(), missing);
     }
 

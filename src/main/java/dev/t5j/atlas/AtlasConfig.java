@@ -22,12 +22,16 @@ import java.util.List;
 public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskCfg task, Atlas atlas, Optim optimizer,
                           Train train, Eval eval, String out) {
 
-    /** The FiD reader: a T5 {@code preset}, a {@code config} json, or {@code init_from} an HF checkpoint dir; {@code vocab} a T5 .model. */
+    /**
+     * The FiD reader: a T5 {@code preset}, a {@code config} json, or {@code init_from} an HF checkpoint dir;
+     * {@code vocab} a T5 .model.
+     */
     public record Reader(String preset, String config, String initFrom, String vocab, double dropout) {}
 
     /**
      * The Contriever retriever: {@code init_from} a retriever/HF BERT directory, or {@code preset} for a fresh init
-     * ({@code vocab} = a BERT vocab.txt then). {@code querySideTraining} unties the encoders and freezes the passage side.
+     * ({@code vocab} = a BERT vocab.txt then). {@code querySideTraining} unties the encoders and freezes the passage
+     * side.
      */
     public record Retriever(String preset, String initFrom, String vocab, boolean queryTied, boolean querySideTraining,
                             String pooling, int maxLength) {}
@@ -41,13 +45,18 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
     public record Index(List<String> passages, String load, String save, int shards, String dtype, String refresh,
                         boolean force, int embedBatchSize, Integer maxPassages) {}
 
-    /** {@code name}: an Atlas task (qa, base, mlm, lm, section, multiple_choice, fever, kilt); the rest are Atlas's task flags. */
+    /**
+     * {@code name}: an Atlas task (qa, base, mlm, lm, section, multiple_choice, fever, kilt); the rest are Atlas's task
+     * flags.
+     */
     public record TaskCfg(String name, List<String> trainData, List<String> evalData, String qaPromptFormat,
                           double mlmNoiseDensity, double mlmMeanNoiseSpanLength, Integer minWordsPerLmInstance,
                           double minLmContextRatio, double maxLmContextRatio, int multipleChoiceNumOptions,
                           String multipleChoiceTrainPermutations, String multipleChoiceEvalPermutations) {}
 
-    public record Atlas(int nContext, @com.fasterxml.jackson.annotation.JsonProperty("retriever_n_context") int retrieverNContext, GoldScoreMode goldScoreMode, boolean trainRetriever,
+    public record Atlas(int nContext,
+            @com.fasterxml.jackson.annotation.JsonProperty("retriever_n_context") int retrieverNContext,
+                    GoldScoreMode goldScoreMode, boolean trainRetriever,
                         double temperatureScore, double temperatureGold, int textMaxlength, int targetMaxlength,
                         long freezeRetrieverSteps, boolean retrieveWithRerank, int nToRerankWithRetrieveWithRerank,
                         int filteringOverretrieveRatio, boolean closedBook, boolean useFilePassages,
@@ -64,8 +73,12 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
     public record Train(long steps, int batchSize, long seed, int logEvery, Integer threads, long evalEvery,
                         long checkpointEvery, int checkpointKeep) {}
 
-    /** {@code examples} 0 = all; {@code recallAt}: k values of the retrieval recall reported when gold passage ids are known. */
-    public record Eval(int examples, int batchSize, int maxNewTokens, int numBeams, boolean writeResults, List<Integer> recallAt) {}
+    /**
+     * {@code examples} 0 = all; {@code recallAt}: k values of the retrieval recall reported when gold passage ids are
+     * known.
+     */
+    public record Eval(int examples, int batchSize, int maxNewTokens, int numBeams, boolean writeResults,
+            List<Integer> recallAt) {}
 
     /** A field map that has every name (checking a format string's syntax without knowing the passages). */
     private static final java.util.Map<String, Object> ANY_FIELD = new java.util.AbstractMap<>() {
@@ -92,20 +105,25 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
                             pooling: average, max_length: 200}
                 index: {passages: [], load: null, save: null, shards: 1, dtype: fp32, refresh: "-1", force: false,
                         embed_batch_size: 64, max_passages: null}
-                task: {name: qa, train_data: [], eval_data: [], qa_prompt_format: "question: {question} answer: <extra_id_0>",
+                task: {name: qa, train_data: [], eval_data: [],
+                       qa_prompt_format: "question: {question} answer: <extra_id_0>",
                        mlm_noise_density: 0.15, mlm_mean_noise_span_length: 3, min_words_per_lm_instance: null,
                        min_lm_context_ratio: 0.5, max_lm_context_ratio: 0.5, multiple_choice_num_options: 4,
                        multiple_choice_train_permutations: single, multiple_choice_eval_permutations: single}
                 atlas: {n_context: 4, retriever_n_context: 4, gold_score_mode: pdist, train_retriever: true,
                         temperature_score: 0.01, temperature_gold: 0.01, text_maxlength: 200, target_maxlength: 16,
-                        freeze_retriever_steps: -1, retrieve_with_rerank: false, n_to_rerank_with_retrieve_with_rerank: 128,
+                        freeze_retriever_steps: -1, retrieve_with_rerank: false,
+                        n_to_rerank_with_retrieve_with_rerank: 128,
                         filtering_overretrieve_ratio: 2, closed_book: false, use_file_passages: false,
                         encoder_format: "{query} title: {title} context: {text}", retriever_format: "{title} {text}"}
-                optimizer: {lr: 1.0e-4, lr_retriever: 1.0e-5, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1.0e-6, clip: 1.0,
+                optimizer: {lr: 1.0e-4, lr_retriever: 1.0e-5, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1.0e-6,
+                            clip: 1.0,
                             scheduler: linear, warmup: 0}
-                train: {steps: 100, batch_size: 4, seed: 0, log_every: 10, threads: null, eval_every: 0, checkpoint_every: 0,
+                train: {steps: 100, batch_size: 4, seed: 0, log_every: 10, threads: null, eval_every: 0,
+                        checkpoint_every: 0,
                        checkpoint_keep: 2}
-                eval: {examples: 0, batch_size: 8, max_new_tokens: 32, num_beams: 1, write_results: true, recall_at: [1, 5, 10]}
+                eval: {examples: 0, batch_size: 8, max_new_tokens: 32, num_beams: 1, write_results: true,
+                       recall_at: [1, 5, 10]}
                 out: runs/atlas
                 """);
     }
@@ -128,7 +146,8 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
 
     /** The config of a run being resumed: its own {@code config.yaml}; see {@code ConfigTree.loadForResume}. */
     public static AtlasConfig loadForResume(Path runConfig, Path file, List<String> overrides, PrintStream log) {
-        AtlasConfig c = ConfigTree.loadForResume(defaults(), runConfig, file, overrides, AtlasConfig.class, RESUMABLE_KEYS, log);
+        AtlasConfig c = ConfigTree.loadForResume(defaults(), runConfig, file, overrides, AtlasConfig.class,
+                RESUMABLE_KEYS, log);
         c.validate(runConfig.toString());
         return c;
     }
@@ -147,32 +166,47 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
         return atlas.goldScoreMode();
     }
 
-    /** Closed-book forces one context, the bare query as encoder input and no retrieval, as Atlas's {@code --closed_book}. */
+    /**
+     * Closed-book forces one context, the bare query as encoder input and no retrieval, as Atlas's
+     * {@code --closed_book}.
+     */
     public boolean usesRetrieval() {
         return !atlas.closedBook() && !atlas.useFilePassages();
     }
 
     private void validate(String source) {
         List<String> errs = new ArrayList<>();
-        int readerSources = (reader.preset() != null ? 1 : 0) + (reader.config() != null ? 1 : 0) + (reader.initFrom() != null ? 1 : 0);
-        if (readerSources != 1) errs.add("reader: give exactly one of preset (e.g. tiny, t5-base-lm-adapt), config, init_from (got " + readerSources + ")");
-        if ((retriever.preset() == null) == (retriever.initFrom() == null) && usesRetrieval()) errs.add("retriever: give exactly one of preset (e.g. tiny, contriever) or init_from (a Contriever/BERT directory)");
-        if (!List.of("average", "sqrt", "cls").contains(retriever.pooling())) errs.add("retriever.pooling: '" + retriever.pooling() + "' (allowed: average, sqrt, cls)");
+        int readerSources = (reader.preset() != null ? 1 : 0) + (reader.config() != null ? 1 : 0)
+                + (reader.initFrom() != null ? 1 : 0);
+        if (readerSources != 1)
+            errs.add("reader: give exactly one of preset (e.g. tiny, t5-base-lm-adapt), config, init_from (got "
+                    + readerSources + ")");
+        if ((retriever.preset() == null) == (retriever.initFrom() == null) && usesRetrieval())
+            errs.add("retriever: give exactly one of preset (e.g. tiny, contriever) or init_from (a Contriever/BERT "
+                    + "directory)");
+        if (!List.of("average", "sqrt", "cls").contains(retriever.pooling())) errs.add("retriever.pooling: '"
+                + retriever.pooling() + "' (allowed: average, sqrt, cls)");
         if (retriever.maxLength() < 2) errs.add("retriever.max_length must be >= 2");
-        if (usesRetrieval() && index.passages().isEmpty() && index.load() == null) errs.add("index: give passages (jsonl files) or load (a saved index) — or set atlas.closed_book");
+        if (usesRetrieval() && index.passages().isEmpty() && index.load() == null)
+            errs.add("index: give passages (jsonl files) or load (a saved index) — or set atlas.closed_book");
         if (index.shards() < 1) errs.add("index.shards must be >= 1");
-        if (!List.of("fp32", "fp16").contains(index.dtype())) errs.add("index.dtype: '" + index.dtype() + "' (allowed: fp32, fp16)");
+        if (!List.of("fp32", "fp16").contains(index.dtype())) errs.add("index.dtype: '" + index.dtype()
+                + "' (allowed: fp32, fp16)");
         if (index.embedBatchSize() < 1) errs.add("index.embed_batch_size must be >= 1");
         if (task.name() == null || task.name().isBlank()) errs.add("task.name: required");
         if (atlas.nContext() < 1) errs.add("atlas.n_context must be >= 1");
-        if (atlas.retrieverNContext() < atlas.nContext()) errs.add("atlas.retriever_n_context (" + atlas.retrieverNContext() + ") must be >= n_context (" + atlas.nContext() + ")");
-        if (!(atlas.temperatureScore() > 0) || !(atlas.temperatureGold() > 0)) errs.add("atlas.temperature_score/temperature_gold must be > 0");
-        if (atlas.textMaxlength() < 2 || atlas.targetMaxlength() < 2) errs.add("atlas.text_maxlength/target_maxlength must be >= 2");
+        if (atlas.retrieverNContext() < atlas.nContext()) errs.add("atlas.retriever_n_context ("
+                + atlas.retrieverNContext() + ") must be >= n_context (" + atlas.nContext() + ")");
+        if (!(atlas.temperatureScore() > 0)
+                || !(atlas.temperatureGold() > 0)) errs.add("atlas.temperature_score/temperature_gold must be > 0");
+        if (atlas.textMaxlength() < 2
+                || atlas.targetMaxlength() < 2) errs.add("atlas.text_maxlength/target_maxlength must be >= 2");
         if (atlas.filteringOverretrieveRatio() < 1) errs.add("atlas.filtering_overretrieve_ratio must be >= 1");
         if (atlas.retrieveWithRerank() && atlas.nToRerankWithRetrieveWithRerank() < atlas.retrieverNContext())
             errs.add("atlas.n_to_rerank_with_retrieve_with_rerank must be >= retriever_n_context");
         if (atlas.goldScoreMode() == null) errs.add("atlas.gold_score_mode: required (pdist, adist, emdr, loop)");
-        for (String[] f : new String[][]{{"atlas.encoder_format", atlas.encoderFormat()}, {"atlas.retriever_format", atlas.retrieverFormat()}}) {
+        for (String[] f : new String[][]{{"atlas.encoder_format", atlas.encoderFormat()}, {"atlas.retriever_format",
+                atlas.retrieverFormat()}}) {
             try { // syntax only: the passages' own fields may be named, so any name is accepted here
                 PyFormat.format(f[1], ANY_FIELD);
             } catch (IllegalArgumentException e) {
@@ -189,14 +223,17 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
         } catch (UserError e) {
             errs.add(e.getMessage());
         }
-        if (!(optimizer.lr() > 0) || optimizer.lrRetriever() < 0) errs.add("optimizer.lr must be > 0 and lr_retriever >= 0");
+        if (!(optimizer.lr() > 0)
+                || optimizer.lrRetriever() < 0) errs.add("optimizer.lr must be > 0 and lr_retriever >= 0");
         if (optimizer.warmup() < 0) errs.add("optimizer.warmup must be >= 0");
         if (!(optimizer.beta1() >= 0 && optimizer.beta1() < 1) || !(optimizer.beta2() >= 0 && optimizer.beta2() < 1))
             errs.add("optimizer.beta1/beta2 must be in [0, 1)");
-        if (train.steps() < 0 || train.batchSize() < 1 || train.logEvery() < 1) errs.add("train: steps >= 0, batch_size >= 1, log_every >= 1");
+        if (train.steps() < 0 || train.batchSize() < 1
+                || train.logEvery() < 1) errs.add("train: steps >= 0, batch_size >= 1, log_every >= 1");
         if (train.evalEvery() < 0 || train.checkpointEvery() < 0 || train.checkpointKeep() < 1)
             errs.add("train: eval_every >= 0, checkpoint_every >= 0, checkpoint_keep >= 1");
-        if (eval.examples() < 0 || eval.batchSize() < 1 || eval.maxNewTokens() < 1 || eval.numBeams() < 1) errs.add("eval: examples >= 0, batch_size/max_new_tokens/num_beams >= 1");
+        if (eval.examples() < 0 || eval.batchSize() < 1 || eval.maxNewTokens() < 1
+                || eval.numBeams() < 1) errs.add("eval: examples >= 0, batch_size/max_new_tokens/num_beams >= 1");
         if (out == null || out.isBlank()) errs.add("out: required (the run directory)");
         if (!errs.isEmpty()) throw new UserError(source + ": " + String.join("; ", errs));
     }

@@ -44,7 +44,8 @@ public final class AtlasEvaluator {
     }
 
     /** Metrics over all files, keyed {@code eval/<metric>} (one file) or {@code eval/<file stem>/<metric>}. */
-    public Map<String, Double> evaluate(AtlasModel model, AtlasTask task, List<Path> files, Path outDir, long step, boolean write) throws IOException {
+    public Map<String, Double> evaluate(AtlasModel model, AtlasTask task, List<Path> files, Path outDir, long step,
+            boolean write) throws IOException {
         Map<String, Double> all = new LinkedHashMap<>();
         for (Path f : files) {
             Map<String, Double> m = evaluateFile(model, task, f, outDir, step, write);
@@ -60,10 +61,12 @@ public final class AtlasEvaluator {
         return dot > 0 ? n.substring(0, dot) : n;
     }
 
-    Map<String, Double> evaluateFile(AtlasModel model, AtlasTask task, Path file, Path outDir, long step, boolean write) throws IOException {
+    Map<String, Double> evaluateFile(AtlasModel model, AtlasTask task, Path file, Path outDir, long step,
+            boolean write) throws IOException {
         AtlasConfig.Atlas a = cfg.atlas();
         List<AtlasExample> examples = AtlasData.loadEval(task, List.of(file), 0, 1, evalRandom());
-        if (cfg.eval().examples() > 0 && examples.size() > cfg.eval().examples()) examples = examples.subList(0, cfg.eval().examples());
+        if (cfg.eval().examples() > 0 && examples.size() > cfg.eval().examples()) examples = examples.subList(0,
+                cfg.eval().examples());
         AtlasMetrics.Accumulator recall = new AtlasMetrics.Accumulator();
         List<Double> losses = new ArrayList<>();
         List<AtlasResult> results = new ArrayList<>();
@@ -75,7 +78,8 @@ public final class AtlasEvaluator {
         model.train(false);
         try (Progress bar = new Progress("eval " + file.getFileName(), examples.size(), "example", System.err, true)) {
             for (int from = 0; from < examples.size(); from += cfg.eval().batchSize()) {
-                List<AtlasExample> batch = examples.subList(from, Math.min(examples.size(), from + cfg.eval().batchSize()));
+                List<AtlasExample> batch = examples.subList(from, Math.min(examples.size(), from
+                        + cfg.eval().batchSize()));
                 List<String> queries = new ArrayList<>();
                 for (AtlasExample e : batch) queries.add(e.query());
                 List<List<Passage>> passages = new ArrayList<>();
@@ -92,7 +96,8 @@ public final class AtlasEvaluator {
                     }
                 }
                 for (int i = 0; i < batch.size(); i++)
-                    for (int k : recallAt) recall.add("answer_recall@" + k, answerInTop(batch.get(i).answers(), passages.get(i), k) ? 1 : 0);
+                    for (int k : recallAt) recall.add("answer_recall@" + k, answerInTop(batch.get(i).answers(),
+                            passages.get(i), k) ? 1 : 0);
                 Read read = read(model, batch, queries, passages, losses, mc);
                 List<String> generations = read.generations();
                 float[][] choice = read.choiceLogits();
@@ -100,7 +105,8 @@ public final class AtlasEvaluator {
                     AtlasExample e = batch.get(i);
                     List<Passage> used = passages.get(i).subList(0, Math.min(passages.get(i).size(), a.nContext()));
                     float[] sc = scores.get(i) == null ? null : Arrays.copyOf(scores.get(i), used.size());
-                    Map<String, Double> cl = mc && choice != null ? ((MultipleChoiceTask) task).choiceLogits(choice[i]) : null;
+                    Map<String, Double> cl = mc && choice != null
+                            ? ((MultipleChoiceTask) task).choiceLogits(choice[i]) : null;
                     results.add(new AtlasResult(e, generations.get(i), used, sc, cl));
                 }
                 bar.step(batch.size());
@@ -109,7 +115,8 @@ public final class AtlasEvaluator {
             model.train(was);
         }
         AtlasEvaluation.Report report = AtlasEvaluation.evaluate(task, results, losses);
-        if (write) AtlasEvaluation.writeResults(report, new ResultsWriter(true), ResultsWriter.resultsPath(outDir, file, step));
+        if (write) AtlasEvaluation.writeResults(report, new ResultsWriter(true), ResultsWriter.resultsPath(outDir,
+                file, step));
         Map<String, Double> out = new LinkedHashMap<>(report.metrics());
         List<String> names = new ArrayList<>();
         for (int k : recallAt) names.add("answer_recall@" + k);
@@ -129,7 +136,8 @@ public final class AtlasEvaluator {
 
     static boolean answerInTop(List<String> answers, List<Passage> passages, int k) {
         for (int j = 0; j < Math.min(k, passages.size()); j++) {
-            String hay = " " + AtlasMetrics.normalizeAnswer(passages.get(j).title() + " " + passages.get(j).text()) + " ";
+            String hay = " " + AtlasMetrics.normalizeAnswer(passages.get(j).title() + " " + passages.get(j).text())
+                    + " ";
             for (String ans : answers) {
                 String n = AtlasMetrics.normalizeAnswer(ans);
                 if (!n.isEmpty() && hay.contains(" " + n + " ")) return true;
@@ -143,11 +151,13 @@ public final class AtlasEvaluator {
 
     private Read read(AtlasModel model, List<AtlasExample> batch, List<String> queries, List<List<Passage>> passages,
                       List<Double> losses, boolean mc) {
-        GenerationConfig g = cfg.eval().numBeams() > 1 ? GenerationConfig.beam(cfg.eval().maxNewTokens(), cfg.eval().numBeams())
+        GenerationConfig g = cfg.eval().numBeams() > 1 ? GenerationConfig.beam(cfg.eval().maxNewTokens(),
+                cfg.eval().numBeams())
                 : GenerationConfig.greedy(cfg.eval().maxNewTokens());
         List<String> out = new ArrayList<>();
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
-            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, cfg.readerContexts(), cfg.readerFormat(), model.vocab(),
+            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, cfg.readerContexts(), cfg.readerFormat(),
+                    model.vocab(),
                     cfg.atlas().textMaxlength());
             FusionInDecoder.Encoded enc = model.reader().encode(in.idsTensor(), in.maskTensor());
             Generator.Result r = new Generator(model.t5()).generateFromEncoded(enc.hidden(), enc.mask(), g);
@@ -156,8 +166,12 @@ public final class AtlasEvaluator {
         }
     }
 
-    /** Teacher-forced pass over the encoded batch: adds eval_loss; for multiple choice, the logits at decoder position 1. */
-    private float[][] teacherForced(AtlasModel model, FusionInDecoder.Encoded enc, List<AtlasExample> batch, List<Double> losses, boolean mc) {
+    /**
+     * Teacher-forced pass over the encoded batch: adds eval_loss; for multiple choice, the logits at decoder position
+     * 1.
+     */
+    private float[][] teacherForced(AtlasModel model, FusionInDecoder.Encoded enc, List<AtlasExample> batch,
+            List<Double> losses, boolean mc) {
         List<String> targets = new ArrayList<>();
         for (AtlasExample e : batch) targets.add(e.target());
         Tensor labels = ReaderInputs.labels(targets, model.vocab(), cfg.atlas().targetMaxlength());

@@ -75,7 +75,8 @@ public final class AtlasRetrieval {
         AtlasConfig.Index ic = cfg.index();
         if (ic.load() != null) {
             FlatIndex loaded = FlatIndex.load(Path.of(ic.load()),
-                    IndexLoadOptions.expecting(model.retriever().fingerprint()).withShards(ic.shards()).withForce(ic.force()));
+                    IndexLoadOptions.expecting(model.retriever().fingerprint()).withShards(ic.shards())
+                            .withForce(ic.force()));
             log.println("t5j: loaded index " + ic.load() + " (" + loaded.size() + " passages)");
             return loaded;
         }

@@ -106,7 +106,8 @@ public final class AtlasTrainer implements RunTask {
     }
 
     /**
-     * @param resume continue from the newest checkpoint in {@code <out>/checkpoints}: weights, optimizer state, the index
+     * @param resume continue from the newest checkpoint in {@code <out>/checkpoints}: weights, optimizer state, the
+     * index
      *               as it was and the data position are restored, so the run continues as if never stopped
      */
     public Result run(boolean resume) throws IOException {
@@ -145,7 +146,8 @@ public final class AtlasTrainer implements RunTask {
         refresh = IndexRefreshSchedule.parse(cfg.index().refresh());
         if (cfg.usesRetrieval()) {
             index = from != null && Files.isDirectory(from.dir().resolve(INDEX))
-                    ? FlatIndex.load(from.dir().resolve(INDEX), IndexLoadOptions.defaults().withShards(cfg.index().shards()))
+                    ? FlatIndex.load(from.dir().resolve(INDEX),
+                    IndexLoadOptions.defaults().withShards(cfg.index().shards()))
                     : retrieval.initialIndex(model, passages);
             model.setIndex(index);
         }
@@ -156,7 +158,8 @@ public final class AtlasTrainer implements RunTask {
         training = new Training(opt, Schedule.atlas(oc.scheduler(), oc.lr(), oc.warmup(), cfg.train().steps()),
                 params.values());
         if (cfg.train().steps() > 0) {
-            batches = AtlasData.trainingBatches(task, trainFiles, 0, 1, cfg.train().batchSize(), true, cfg.train().seed());
+            batches = AtlasData.trainingBatches(task, trainFiles, 0, 1, cfg.train().batchSize(), true,
+                    cfg.train().seed());
             if (from != null) seek(from.state());
         }
         stale = from != null && from.state().booleanField("index_stale");
@@ -177,7 +180,8 @@ public final class AtlasTrainer implements RunTask {
     @Override
     public String describe() {
         return "t5j: training Atlas (" + task.getClass().getSimpleName() + ", "
-                + (cfg.usesRetrieval() ? passages.size() + " passages" : cfg.atlas().closedBook() ? "closed-book" : "file passages")
+                + (cfg.usesRetrieval() ? passages.size() + " passages" : cfg.atlas().closedBook() ? "closed-book"
+                : "file passages")
                 + ") for " + cfg.train().steps() + " steps -> " + cfg.out();
     }
 
@@ -303,7 +307,8 @@ public final class AtlasTrainer implements RunTask {
         model.train(true);
         try (PointerScope s = new PointerScope()) {
             Vocabulary v = model.vocab();
-            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, cfg.readerContexts(), cfg.readerFormat(), v, a.textMaxlength());
+            ReaderInputs.Encoded in = ReaderInputs.encode(queries, passages, cfg.readerContexts(), cfg.readerFormat(),
+                    v, a.textMaxlength());
             Tensor labels = ReaderInputs.labels(targets, v, a.targetMaxlength());
             Tensor readerLoss = model.reader().loss(in.idsTensor(), in.maskTensor(), labels);
             Tensor loss = readerLoss;
@@ -313,16 +318,20 @@ public final class AtlasTrainer implements RunTask {
                 Tensor q = model.retriever().queryEmbeddings(queries, true);
                 List<String> texts = new ArrayList<>(batch.size() * k);
                 for (List<Passage> ps : passages)
-                    for (int j = 0; j < k; j++) texts.add(j < ps.size() ? ReaderInputs.retrieverText(a.retrieverFormat(), ps.get(j)) : "");
+                    for (int j = 0; j < k; j++) texts.add(j < ps.size()
+                            ? ReaderInputs.retrieverText(a.retrieverFormat(), ps.get(j)) : "");
                 Tensor p = model.retriever().passageEmbeddings(texts, true).view(batch.size(), k, -1);
                 Tensor score = RetrieverLoss.scores(q, p);
-                ReaderInputs.Encoded all = ReaderInputs.encode(queries, passages, k, a.encoderFormat(), v, a.textMaxlength());
+                ReaderInputs.Encoded all = ReaderInputs.encode(queries, passages, k, a.encoderFormat(), v,
+                        a.textMaxlength());
                 Tensor rl;
                 if (mode == GoldScoreMode.EMDR) {
-                    Tensor gold = GoldScores.emdrTokenLogProbs(model.reader(), all.idsTensor(), all.maskTensor(), labels, a.temperatureGold());
+                    Tensor gold = GoldScores.emdrTokenLogProbs(model.reader(), all.idsTensor(), all.maskTensor(),
+                            labels, a.temperatureGold());
                     rl = RetrieverLoss.emdr(score, gold, labels, a.temperatureScore());
                 } else {
-                    Tensor gold = GoldScores.compute(mode, model.reader(), all.idsTensor(), all.maskTensor(), labels, a.temperatureGold());
+                    Tensor gold = GoldScores.compute(mode, model.reader(), all.idsTensor(), all.maskTensor(), labels,
+                            a.temperatureGold());
                     rl = RetrieverLoss.kl(score, gold, a.temperatureScore(), a.temperatureGold());
                 }
                 retrieverLoss = rl.item_float();
@@ -342,8 +351,10 @@ public final class AtlasTrainer implements RunTask {
     static AtlasTask task(AtlasConfig cfg, Vocabulary vocab) {
         AtlasConfig.TaskCfg t = cfg.task();
         try {
-            AtlasTaskOptions o = new AtlasTaskOptions(t.qaPromptFormat(), t.mlmNoiseDensity(), t.mlmMeanNoiseSpanLength(), t.minWordsPerLmInstance(),
-                    cfg.atlas().textMaxlength(), t.minLmContextRatio(), t.maxLmContextRatio(), t.multipleChoiceNumOptions(),
+            AtlasTaskOptions o = new AtlasTaskOptions(t.qaPromptFormat(), t.mlmNoiseDensity(),
+                    t.mlmMeanNoiseSpanLength(), t.minWordsPerLmInstance(),
+                    cfg.atlas().textMaxlength(), t.minLmContextRatio(), t.maxLmContextRatio(),
+                            t.multipleChoiceNumOptions(),
                     t.multipleChoiceTrainPermutations(), t.multipleChoiceEvalPermutations(), vocab);
             return AtlasTasks.byName(t.name(), o);
         } catch (IllegalArgumentException e) { // option checks and a malformed qa_prompt_format
@@ -354,9 +365,12 @@ public final class AtlasTrainer implements RunTask {
     AtlasModel buildModel() {
         AtlasConfig.Reader rc = cfg.reader();
         Path vocabFile = rc.vocab() != null ? Path.of(rc.vocab()) : null;
-        if (vocabFile == null && rc.initFrom() != null && Files.isRegularFile(Path.of(rc.initFrom()).resolve("spiece.model")))
+        if (vocabFile == null && rc.initFrom() != null
+                && Files.isRegularFile(Path.of(rc.initFrom()).resolve("spiece.model")))
             vocabFile = Path.of(rc.initFrom()).resolve("spiece.model");
-        if (vocabFile == null) throw new UserError("reader.vocab: required (a T5 SentencePiece .model; Atlas prompts use the <extra_id_0> sentinel)");
+        if (vocabFile == null)
+            throw new UserError("reader.vocab: required (a T5 SentencePiece .model; Atlas prompts use the <extra_id_0> "
+                    + "sentinel)");
         Vocabulary vocab = Vocabularies.load(vocabFile, 100);
         T5ForConditionalGeneration t5;
         if (rc.initFrom() != null) {
@@ -370,7 +384,8 @@ public final class AtlasTrainer implements RunTask {
         if (t5.config().vocabSize() < vocab.vocabSize()) {
             int have = t5.config().vocabSize();
             t5.close();
-            throw new UserError("the reader's vocabulary has " + have + " ids but " + vocabFile + " has " + vocab.vocabSize());
+            throw new UserError("the reader's vocabulary has " + have + " ids but " + vocabFile + " has "
+                    + vocab.vocabSize());
         }
         Retriever retriever = cfg.usesRetrieval() ? buildRetriever() : null;
         AtlasModel m = new AtlasModel(t5, vocab, vocabFile, retriever);
@@ -393,9 +408,11 @@ public final class AtlasTrainer implements RunTask {
         if (rc.initFrom() != null) {
             r = Retriever.load(Path.of(rc.initFrom()), untie);
         } else {
-            if (rc.vocab() == null) throw new UserError("retriever.vocab: required with retriever.preset (a BERT vocab.txt)");
+            if (rc.vocab() == null)
+                throw new UserError("retriever.vocab: required with retriever.preset (a BERT vocab.txt)");
             WordPieceVocabulary wp = WordPieceVocabulary.load(Path.of(rc.vocab()));
-            BertConfig bc = BertConfig.preset(rc.preset()).withVocabSize(wp.vocabSize()).withPooling(Pooling.parse(rc.pooling(), "retriever.pooling"));
+            BertConfig bc = BertConfig.preset(rc.preset()).withVocabSize(wp.vocabSize())
+                    .withPooling(Pooling.parse(rc.pooling(), "retriever.pooling"));
             Contriever c = Contriever.init(bc, wp, StepSeeds.mix(cfg.train().seed(), -1));
             r = Retriever.tied(c, rc.maxLength());
             if (untie) r.untie();

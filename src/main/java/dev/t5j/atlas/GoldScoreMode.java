@@ -13,7 +13,10 @@ import java.util.Locale;
 public enum GoldScoreMode {
     /** Perplexity distillation: mean token log-likelihood of the target given each passage alone. */
     PDIST("pdist", "ppmean"),
-    /** Attention distillation: cross-attention probability × value norm, summed over layers, target tokens and passage tokens. */
+    /**
+     * Attention distillation: cross-attention probability × value norm, summed over layers, target tokens and passage
+     * tokens.
+     */
     ADIST("adist", "evalnormsum"),
     /** EMDR²: marginalise the reader's per-token likelihood over passages weighted by the retriever. */
     EMDR("emdr", "emdr"),
@@ -44,6 +47,7 @@ public enum GoldScoreMode {
     public static GoldScoreMode parse(String s, String where) {
         String k = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         for (GoldScoreMode m : values()) if (m.paperName.equals(k) || m.codeName.equals(k)) return m;
-        throw new UserError(where + ": gold_score_mode '" + s + "' is not one of pdist (ppmean), adist (evalnormsum), emdr, loop");
+        throw new UserError(where + ": gold_score_mode '" + s
+                + "' is not one of pdist (ppmean), adist (evalnormsum), emdr, loop");
     }
 }

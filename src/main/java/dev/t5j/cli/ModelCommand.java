@@ -67,7 +67,8 @@ public final class ModelCommand implements Runnable {
             if (!overwrite && Files.isDirectory(out)) {
                 try (Stream<Path> s = Files.list(out)) {
                     if (s.findAny().isPresent())
-                        throw new UserError(out + ": not empty (holds a model?); pass --overwrite to replace it or choose another --out");
+                        throw new UserError(out + ": not empty (holds a model?); pass --overwrite to replace it or "
+                                + "choose another --out");
                 }
             }
             T5Config config = arch.preset != null ? T5Config.preset(arch.preset) : T5Config.read(arch.config);

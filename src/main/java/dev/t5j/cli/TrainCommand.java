@@ -23,7 +23,8 @@ public final class TrainCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--set", description = "Override a config key, e.g. --set train.steps=200 (repeatable)")
     List<String> overrides = new ArrayList<>();
-    @Option(names = "--resume", description = "Continue the run in 'out' from its latest checkpoint, with the run's own "
+    @Option(names = "--resume",
+            description = "Continue the run in 'out' from its latest checkpoint, with the run's own "
             + "config.yaml; only train.steps, cadences (eval/checkpoint/log) and threads may be changed")
     boolean resume;
     @Option(names = "--print-config", description = "Print the resolved config and exit")
@@ -53,7 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path runConfig = resume ? runConfig() : null;
-        boolean atlas = runConfig != null ? AtlasConfig.isAtlasConfig(runConfig) : config != null && AtlasConfig.isAtlasConfig(config);
+        boolean atlas = runConfig != null ? AtlasConfig.isAtlasConfig(runConfig) : config != null
+                && AtlasConfig.isAtlasConfig(config);
         if (atlas) return atlas(runConfig);
         TrainConfig cfg = runConfig != null ? TrainConfig.loadForResume(runConfig, config, overrides, System.out)
                 : TrainConfig.load(config, overrides);

@@ -59,7 +59,8 @@ public final class DirectoryLock implements AutoCloseable {
         Path file = parent.resolve("." + name + ".t5j.lock");
         DirectoryLock l = lockFile(target, file, what);
         try (Stream<Path> s = Files.list(parent)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("." + name + ".") && !p.equals(file)).toList())
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("." + name + ".")
+                    && !p.equals(file)).toList())
                 AtomicFiles.deleteRecursively(p);
         } catch (IOException | RuntimeException e) {
             l.close();
@@ -90,7 +91,8 @@ public final class DirectoryLock implements AutoCloseable {
     }
 
     private static DirectoryLock lock(Path dir, Path file, Path key, String what) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         FileLock l;
         try {
             l = ch.tryLock();

@@ -127,7 +127,8 @@ public final class AtlasDemo {
         List<String> cb = new ArrayList<>(common);
         cb.addAll(List.of("atlas.closed_book=true", "out=" + o.out().resolve("closed-book")));
         log.println("t5j: [1/2] closed-book reader, " + o.steps() + " steps");
-        Map<String, Double> closed = new AtlasTrainer(AtlasConfig.load(null, cb), log).run(fresh(o.out().resolve("closed-book"))).metrics();
+        Map<String, Double> closed = new AtlasTrainer(AtlasConfig.load(null, cb),
+                log).run(fresh(o.out().resolve("closed-book"))).metrics();
 
         List<String> at = new ArrayList<>(common);
         at.add("out=" + o.out().resolve("atlas"));

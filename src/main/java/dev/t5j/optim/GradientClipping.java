@@ -9,7 +9,10 @@ import org.bytedeco.pytorch.Tensor;
 public final class GradientClipping {
     private GradientClipping() {}
 
-    /** Scales all gradients so that their global L2 norm is at most {@code maxNorm} (≤ 0 = never); returns the norm before. */
+    /**
+     * Scales all gradients so that their global L2 norm is at most {@code maxNorm} (≤ 0 = never); returns the norm
+     * before.
+     */
     public static double clip(Iterable<Tensor> params, double maxNorm) {
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
             double sq = 0;

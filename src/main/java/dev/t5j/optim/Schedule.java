@@ -12,8 +12,10 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code constant}: {@code base}</li>
- *   <li>{@code rsqrt}: {@code base / sqrt(max(step, warmup))} (T5 pre-training: base 1.0, warmup 10k → 0.01 then decay)</li>
- *   <li>{@code linear}: linear warmup to {@code base} over {@code warmup} steps, then linear decay to 0 at {@code total}</li>
+ * <li>{@code rsqrt}: {@code base / sqrt(max(step, warmup))} (T5 pre-training: base 1.0, warmup 10k → 0.01 then
+ * decay)</li>
+ * <li>{@code linear}: linear warmup to {@code base} over {@code warmup} steps, then linear decay to 0 at
+ * {@code total}</li>
  *   <li>{@code cosine}: linear warmup, then cosine decay to {@code minRatio·base} at {@code total}</li>
  *   <li>{@code atlas_linear}, {@code atlas_cosine}, {@code atlas_fixed}: Atlas's WarmupLinearScheduler, CosineScheduler
  *       and FixedScheduler (atlas : src/util.py), all with {@code ratio = 0.1}: linear rises from 0.1 to 1 over the
@@ -56,11 +58,13 @@ public record Schedule(Kind kind, double base, long warmup, long total, double m
     }
 
     public Schedule {
-        if (kind == null) throw new UserError("schedule: kind required (allowed: " + EnumKeys.allowed(Kind.values()) + ")");
+        if (kind == null) throw new UserError("schedule: kind required (allowed: " + EnumKeys.allowed(Kind.values())
+                + ")");
         if (!(base > 0)) throw new UserError("schedule: learning rate must be > 0, got " + base);
         if (warmup < 0) throw new UserError("schedule: warmup must be >= 0");
         if (kind.decaysToTotal() && total <= warmup)
-            throw new UserError("schedule: total steps (" + total + ") must exceed warmup (" + warmup + ") for " + kind.key());
+            throw new UserError("schedule: total steps (" + total + ") must exceed warmup (" + warmup + ") for "
+                    + kind.key());
     }
 
     public static Schedule constant(double lr) {

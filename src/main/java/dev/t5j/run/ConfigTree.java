@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  */
 public final class ConfigTree {
     /** Strict: unknown keys, nulls for numbers, 8.5 for an integer and a key given twice are all errors. */
-    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+    public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
@@ -55,7 +56,8 @@ public final class ConfigTree {
     public static JsonNode readFile(Path file) {
         try {
             JsonNode user = YAML.readTree(Files.readString(file));
-            if (user != null && !user.isNull() && !user.isObject()) throw new UserError(file + ": the config must be a mapping of sections");
+            if (user != null && !user.isNull() && !user.isObject()) throw new UserError(file
+                    + ": the config must be a mapping of sections");
             return user == null || user.isNull() ? null : user;
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UserError(file + ": config file not found");
@@ -92,7 +94,8 @@ public final class ConfigTree {
         for (String o : overrides) applyOverride(wanted, o);
         Map<String, String[]> changed = new LinkedHashMap<>();
         diff(saved, wanted, "", changed);
-        List<String> refused = changed.keySet().stream().filter(k -> !mayChange.contains(k) && !k.equals("out")).toList();
+        List<String> refused = changed.keySet().stream().filter(k -> !mayChange.contains(k)
+                && !k.equals("out")).toList();
         if (!refused.isEmpty())
             throw new UserError("--resume: " + String.join(", ", refused.stream()
                     .map(k -> k + " (" + changed.get(k)[0] + " -> " + changed.get(k)[1] + ")").toList())
@@ -140,7 +143,8 @@ public final class ConfigTree {
             String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             JsonNode cur = into.get(e.getKey());
             if (cur == null) throw unknownKey(source, key, into);
-            if (cur.isObject() && e.getValue().isObject()) merge((ObjectNode) cur, (ObjectNode) e.getValue(), key, source);
+            if (cur.isObject() && e.getValue().isObject()) merge((ObjectNode) cur, (ObjectNode) e.getValue(), key,
+                    source);
             else into.set(e.getKey(), e.getValue());
         });
     }
@@ -148,7 +152,8 @@ public final class ConfigTree {
     private static UserError unknownKey(String source, String key, ObjectNode parent) {
         List<String> allowed = new java.util.ArrayList<>();
         parent.fieldNames().forEachRemaining(allowed::add);
-        return new UserError(source + ": unknown config key '" + key + "'; allowed here: " + String.join(", ", allowed));
+        return new UserError(source + ": unknown config key '" + key + "'; allowed here: " + String.join(", ",
+                allowed));
     }
 
     static void applyOverride(ObjectNode tree, String override) {
@@ -160,7 +165,8 @@ public final class ConfigTree {
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
-            if (child == null || !child.isObject()) throw unknownKey("--set", String.join(".", java.util.Arrays.copyOf(parts, i + 1)), node);
+            if (child == null || !child.isObject()) throw unknownKey("--set", String.join(".",
+                    java.util.Arrays.copyOf(parts, i + 1)), node);
             node = (ObjectNode) child;
         }
         String leaf = parts[parts.length - 1];
@@ -179,15 +185,19 @@ public final class ConfigTree {
             return YAML.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             throw new UserError(source + ": unknown config key '" + path(e) + "'; allowed: "
-                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", ")));
         } catch (InvalidFormatException e) {
-            throw new UserError(source + ": config key '" + path(e) + "': '" + e.getValue() + "' is not a valid " + e.getTargetType().getSimpleName().toLowerCase());
+            throw new UserError(source + ": config key '" + path(e) + "': '" + e.getValue() + "' is not a valid "
+                    + e.getTargetType().getSimpleName().toLowerCase());
         } catch (MismatchedInputException e) {
-            throw new UserError(source + ": config key '" + path(e) + "': wrong type (expected " + e.getTargetType().getSimpleName().toLowerCase() + ")");
+            throw new UserError(source + ": config key '" + path(e) + "': wrong type (expected "
+                    + e.getTargetType().getSimpleName().toLowerCase() + ")");
         } catch (JsonMappingException e) {
             // an enum's or value type's own check (allowed values) thrown from its @JsonCreator
             for (Throwable c = e.getCause(); c != null; c = c.getCause())
-                if (c instanceof UserError u) throw new UserError(source + ": config key '" + path(e) + "': " + u.getMessage());
+                if (c instanceof UserError u) throw new UserError(source + ": config key '" + path(e) + "': "
+                        + u.getMessage());
             throw new UserError(source + ": config key '" + path(e) + "': "
                     + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
@@ -196,7 +206,8 @@ public final class ConfigTree {
     }
 
     private static String path(JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex()
+                + "]").collect(Collectors.joining("."));
     }
 
     /** Any config record as YAML (the resolved config written into a run directory). */

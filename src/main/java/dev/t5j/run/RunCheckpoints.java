@@ -100,7 +100,8 @@ public final class RunCheckpoints {
      * Saves a step checkpoint: the trainer's files, the optimizer state and {@code trainer_state.json} with
      * {@code fields} (the trainer's own, e.g. the data position) and {@code metrics}.
      */
-    public Path save(long step, Optimizer opt, Map<String, Object> fields, Map<String, Double> metrics, ModelWriter model)
+    public Path save(long step, Optimizer opt, Map<String, Object> fields, Map<String, Double> metrics,
+            ModelWriter model)
             throws IOException {
         Path target = dir.resolve(stepName(step));
         write(target, step, opt, fields, metrics, model);

@@ -39,7 +39,8 @@ import java.util.stream.Stream;
 public final class RunLoop {
     /** How a run is driven; {@link #of} gives the defaults, the {@code with...} methods change one setting. */
     public record Options(Path runDir, String configYaml, long steps, long seed, int logEvery, long evalEvery,
-                          long checkpointEvery, int keep, String bestMetric, double clipGradNorm, boolean checkpointAtEnd,
+                          long checkpointEvery, int keep, String bestMetric, double clipGradNorm,
+                                  boolean checkpointAtEnd,
                           boolean progress, Replicas replicas) {
         public static Options of(Path runDir, String configYaml, long steps) {
             return new Options(runDir, configYaml, steps, 0, 1, 0, 0, 2, null, 1.0, true, true, Replicas.SINGLE);
@@ -120,10 +121,13 @@ public final class RunLoop {
                 RunCheckpoints ckpts = new RunCheckpoints(runDir);
                 if (writer) removeLeftovers(runDir, ckpts);
                 Path latest = resume ? ckpts.latest() : null;
-                if (resume && latest == null) log.println("t5j: no checkpoint in " + ckpts.dir() + "; starting from scratch");
+                if (resume && latest == null) log.println("t5j: no checkpoint in " + ckpts.dir()
+                        + "; starting from scratch");
                 if (!resume && (Files.exists(runDir.resolve(MetricsLog.FILE_NAME)) || !ckpts.list().isEmpty()))
-                    throw new UserError(runDir + ": holds a previous run; pass --resume to continue it or choose another 'out'");
-                RunCheckpoints.Saved from = latest == null ? null : new RunCheckpoints.Saved(latest, RunCheckpoints.readState(latest));
+                    throw new UserError(runDir
+                            + ": holds a previous run; pass --resume to continue it or choose another 'out'");
+                RunCheckpoints.Saved from = latest == null ? null : new RunCheckpoints.Saved(latest,
+                        RunCheckpoints.readState(latest));
                 task.open(from);
                 if (from != null) RunCheckpoints.loadOptimizer(from.dir(), task.training().optimizer());
                 // inputs are valid: the resolved config goes into the run directory before anything else is written
@@ -133,12 +137,14 @@ public final class RunLoop {
                 try (MetricsLog metrics = !writer ? null
                         : from == null ? new MetricsLog(runDir) : MetricsLog.resume(runDir, step)) {
                     stepped = true; // a metrics log exists now: the directory holds a run, keep it whatever happens
-                    if (from != null) log.println("t5j: resumed " + runDir + " at step " + step + " from " + from.dir().getFileName());
+                    if (from != null) log.println("t5j: resumed " + runDir + " at step " + step + " from "
+                            + from.dir().getFileName());
                     log.println(task.describe());
                     return loop(task, ckpts, metrics, step);
                 }
             } catch (IOException | RuntimeException | Error e) {
-                if (!existed && !stepped && writer) AtomicFiles.deleteRecursively(runDir); // a failed start leaves nothing
+                // a failed start leaves nothing behind
+                if (!existed && !stepped && writer) AtomicFiles.deleteRecursively(runDir);
                 throw e;
             }
         }
@@ -179,7 +185,8 @@ public final class RunLoop {
                         rec.put("data_frac", out.dataSeconds() / sec);
                     }
                 }
-                if (o.evalEvery() > 0 && step % o.evalEvery() == 0 && step < o.steps()) rec.putAll(task.evaluate(step, false));
+                if (o.evalEvery() > 0 && step % o.evalEvery() == 0 && step < o.steps()) rec.putAll(task.evaluate(step,
+                        false));
                 if (rec.size() > 1) log(metrics, rec);
                 bar.setExtra(String.format(Locale.ROOT, "loss %.4f lr %.2e", loss, lr)
                         + (out.tokens() > 0 ? String.format(Locale.ROOT, " %.0f tok/s", out.tokens() / sec) : ""));
@@ -199,7 +206,8 @@ public final class RunLoop {
             task.saveFinal(o.runDir());
             Map<String, Double> report = new LinkedHashMap<>();
             fin.forEach((k, v) -> report.put(k.startsWith("eval/") ? k.substring(5) : k, v));
-            RunReport.write(o.runDir(), MetricsLog.read(o.runDir().resolve(MetricsLog.FILE_NAME)), report, o.configYaml());
+            RunReport.write(o.runDir(), MetricsLog.read(o.runDir().resolve(MetricsLog.FILE_NAME)), report,
+                    o.configYaml());
         }
         return new Result(o.runDir(), step, lastLoss, fin);
     }
@@ -240,7 +248,8 @@ public final class RunLoop {
         List<Path> dead = new ArrayList<>(ckpts.leftovers());
         if (Files.isDirectory(runDir)) {
             try (Stream<Path> s = Files.list(runDir)) {
-                s.filter(p -> p.getFileName().toString().matches("\\.(config\\.yaml|metrics\\.jsonl|report\\.html|model)\\..+"))
+                s.filter(p -> p.getFileName().toString()
+                                .matches("\\.(config\\.yaml|metrics\\.jsonl|report\\.html|model)\\..+"))
                         .forEach(dead::add);
             }
         }

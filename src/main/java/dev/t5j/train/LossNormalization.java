@@ -26,7 +26,8 @@ public record LossNormalization(Kind kind, double factor) {
         try {
             double f = Double.parseDouble(k);
             if (f > 0 && Double.isFinite(f)) return new LossNormalization(Kind.CONSTANT, f);
-            throw new UserError("'" + s + "': a number must be > 0 and finite (allowed: tokens, sum, or a positive number)");
+            throw new UserError("'" + s
+                    + "': a number must be > 0 and finite (allowed: tokens, sum, or a positive number)");
         } catch (NumberFormatException e) {
             throw new UserError("'" + s + "' (allowed: tokens, sum, or a positive number)");
         }

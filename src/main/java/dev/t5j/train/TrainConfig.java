@@ -21,8 +21,10 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
 
     /**
      * {@code preset} or {@code config} (a config.json) for a fresh init; {@code initFrom} loads an HF checkpoint.
-     * {@code initScheme} (e.g. "per_param_grouping___init_mean_std") applies the statistics of {@code initStatsFrom} to the
-     * fresh init; {@code preAttnLnValue} sets every pre-attention layer norm to a constant (synthetic-pretraining paper,
+     * {@code initScheme} (e.g. "per_param_grouping___init_mean_std") applies the statistics of {@code initStatsFrom} to
+     * the
+     * fresh init; {@code preAttnLnValue} sets every pre-attention layer norm to a constant (synthetic-pretraining
+     * paper,
      * Tables 2 and 3).
      */
     public record Model(String preset, String config, String initFrom, Double dropout, Integer vocabSize,
@@ -34,11 +36,13 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
      * @param synthLength synthetic tasks: [min, max] input length; null = the paper's [10, 220]
      * @param synthPool   synthetic tasks: number of distinct content tokens (null = the built-in vocabulary's 256)
      */
-    public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength, int targetsLength,
+    public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength,
+            int targetsLength,
                        boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength, Integer synthPool) {}
 
     /**
-     * {@code name}: adafactor (t5x defaults) or adamw; {@code beta1} null = the optimizer's default (Adafactor 0, i.e. no
+     * {@code name}: adafactor (t5x defaults) or adamw; {@code beta1} null = the optimizer's default (Adafactor 0, i.e.
+     * no
      * momentum as in t5x; AdamW 0.9), resolved when the config is loaded.
      */
     public record OptimizerCfg(OptimizerName name, double weightDecay, Double beta1, double beta2, double eps,
@@ -62,9 +66,11 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         return ConfigTree.parseDefaults("""
                     model: {preset: tiny, config: null, init_from: null, dropout: null, vocab_size: null,
                            init_scheme: null, init_stats_from: null, pre_attn_ln_value: null}
-                    data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64, targets_length: 64,
+                    data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64,
+                           targets_length: 64,
                            pack: false, batch_size: 32, shuffle: true, synth_length: null, synth_pool: null}
-                    optimizer: {name: adamw, weight_decay: 0.01, beta1: null, beta2: 0.999, eps: 1.0e-8, clip_grad_norm: 1.0}
+                    optimizer: {name: adamw, weight_decay: 0.01, beta1: null, beta2: 0.999, eps: 1.0e-8,
+                                clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
                     loss: {z_loss: 0.0, label_smoothing: 0.0, normalize: tokens}
                     train: {steps: 1000, grad_accum: 1, seed: 0, log_every: 10, threads: null}
@@ -93,7 +99,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
      * change only {@link #RESUMABLE_KEYS} (others are refused, naming them; changes are logged).
      */
     public static TrainConfig loadForResume(Path runConfig, Path file, List<String> overrides, PrintStream log) {
-        TrainConfig c = ConfigTree.loadForResume(defaults(), runConfig, file, overrides, TrainConfig.class, RESUMABLE_KEYS, log);
+        TrainConfig c = ConfigTree.loadForResume(defaults(), runConfig, file, overrides, TrainConfig.class,
+                RESUMABLE_KEYS, log);
         c.validate(runConfig.toString());
         return c.withResolvedBeta1();
     }
@@ -108,35 +115,44 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
 
     private void validate(String source) {
         List<String> errs = new java.util.ArrayList<>();
-        int sources = (model.preset() != null ? 1 : 0) + (model.config() != null ? 1 : 0) + (model.initFrom() != null ? 1 : 0);
+        int sources = (model.preset() != null ? 1 : 0) + (model.config() != null ? 1 : 0) + (model.initFrom() != null
+                ? 1 : 0);
         if (sources != 1) errs.add("model: give exactly one of preset, config, init_from (got " + sources + ")");
         if ((model.initScheme() == null) != (model.initStatsFrom() == null))
             errs.add("model.init_scheme and model.init_stats_from go together");
-        if (model.initScheme() != null && model.initFrom() != null) errs.add("model.init_scheme applies to a fresh init, not with init_from");
+        if (model.initScheme() != null
+                && model.initFrom() != null) errs.add("model.init_scheme applies to a fresh init, not with init_from");
         if (data.task() == null || data.task().isBlank()) errs.add("data.task: required (a task or mixture name)");
-        if (data.inputsLength() < 1 || data.targetsLength() < 1) errs.add("data.inputs_length/targets_length must be >= 1");
+        if (data.inputsLength() < 1
+                || data.targetsLength() < 1) errs.add("data.inputs_length/targets_length must be >= 1");
         if (data.batchSize() < 1) errs.add("data.batch_size must be >= 1");
-        if (data.synthLength() != null && (data.synthLength().size() != 2 || data.synthLength().get(0) < 1 || data.synthLength().get(0) > data.synthLength().get(1)))
+        if (data.synthLength() != null && (data.synthLength().size() != 2 || data.synthLength().get(0) < 1
+                || data.synthLength().get(0) > data.synthLength().get(1)))
             errs.add("data.synth_length: expected [min, max] with 1 <= min <= max");
         if (optimizer.name() == null) errs.add("optimizer.name: required (allowed: adafactor, adamw)");
         if (optimizer.beta1() != null && !(optimizer.beta1() >= 0 && optimizer.beta1() < 1))
             errs.add("optimizer.beta1 must be in [0, 1)");
         if (schedule.kind() == null) errs.add("schedule.kind: required (allowed: constant, rsqrt, linear, cosine)");
         else if (schedule.kind().name().startsWith("ATLAS_"))
-            errs.add("schedule.kind: '" + schedule.kind().key() + "' is an Atlas scheduler (allowed: constant, rsqrt, linear, cosine)");
+            errs.add("schedule.kind: '" + schedule.kind().key()
+                    + "' is an Atlas scheduler (allowed: constant, rsqrt, linear, cosine)");
         if (!(schedule.lr() > 0)) errs.add("schedule.lr must be > 0");
         if (schedule.warmup() < 0) errs.add("schedule.warmup must be >= 0");
-        if (schedule.kind() != null && (schedule.kind() == Schedule.Kind.LINEAR || schedule.kind() == Schedule.Kind.COSINE)
+        if (schedule.kind() != null && (schedule.kind() == Schedule.Kind.LINEAR
+                || schedule.kind() == Schedule.Kind.COSINE)
                 && train.steps() <= schedule.warmup())
-            errs.add("schedule.warmup (" + schedule.warmup() + ") must be below train.steps (" + train.steps() + ") for a "
+            errs.add("schedule.warmup (" + schedule.warmup() + ") must be below train.steps (" + train.steps()
+                    + ") for a "
                     + schedule.kind().key() + " schedule");
         if (loss.normalize() == null) errs.add("loss.normalize: required (allowed: tokens, sum, or a positive number)");
         if (train.steps() < 1) errs.add("train.steps must be >= 1");
         if (train.gradAccum() < 1) errs.add("train.grad_accum must be >= 1");
         if (train.logEvery() < 1) errs.add("train.log_every must be >= 1");
-        if (eval.examples() < 0 || eval.maxNewTokens() < 1 || eval.numBeams() < 1 || eval.batchSize() < 1) errs.add("eval: examples >= 0, max_new_tokens/num_beams/batch_size >= 1");
+        if (eval.examples() < 0 || eval.maxNewTokens() < 1 || eval.numBeams() < 1
+                || eval.batchSize() < 1) errs.add("eval: examples >= 0, max_new_tokens/num_beams/batch_size >= 1");
         if (eval.maxNewTokens() > MAX_NEW_TOKENS)
-            errs.add("eval.max_new_tokens: " + eval.maxNewTokens() + " is more than " + MAX_NEW_TOKENS + " tokens per output");
+            errs.add("eval.max_new_tokens: " + eval.maxNewTokens() + " is more than " + MAX_NEW_TOKENS
+                    + " tokens per output");
         if (eval.every() < 0) errs.add("eval.every must be >= 0 (0 = only at the end)");
         if (checkpoint.every() < 0) errs.add("checkpoint.every must be >= 0 (0 = only at the end)");
         if (checkpoint.keep() < 1) errs.add("checkpoint.keep must be >= 1");

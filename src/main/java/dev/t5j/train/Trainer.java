@@ -92,8 +92,10 @@ public final class Trainer implements RunTask {
         List<Path> files = d.taskFiles() == null ? List.of() : d.taskFiles().stream().map(Path::of).toList();
         DataCatalog c = new DataCatalog();
         Map<String, String> skipped = SyntheticTaskDefs.register(c, vocab, synthOptions(d, vocab), 0);
-        if (skipped.containsKey(d.task())) throw new UserError("data.task: '" + d.task() + "' cannot run with these settings: " + skipped.get(d.task()));
-        DataCatalog std = DataCatalogs.standard(vocab, DataCatalogs.dataDir(d.dataDir() == null ? null : Path.of(d.dataDir())), files);
+        if (skipped.containsKey(d.task())) throw new UserError("data.task: '" + d.task()
+                + "' cannot run with these settings: " + skipped.get(d.task()));
+        DataCatalog std = DataCatalogs.standard(vocab, DataCatalogs.dataDir(d.dataDir() == null ? null
+                : Path.of(d.dataDir())), files);
         for (String n : std.taskNames()) if (!c.contains(n)) c.put(std.get(n));
         for (String n : std.mixtureNames()) if (!c.contains(n)) c.put(std.get(n));
         return c;
@@ -101,7 +103,8 @@ public final class Trainer implements RunTask {
 
     static SyntheticTasks.Options synthOptions(TrainConfig.Data d, Vocabulary vocab) {
         SyntheticTasks.Options o = SyntheticTasks.Options.defaults();
-        if (d.synthLength() != null) o = new SyntheticTasks.Options(o.space(), d.synthLength().get(0), d.synthLength().get(1));
+        if (d.synthLength() != null) o = new SyntheticTasks.Options(o.space(), d.synthLength().get(0),
+                d.synthLength().get(1));
         if (d.synthPool() != null) {
             Vocabulary fv = SyntheticTaskDefs.featureVocabulary(vocab);
             TokenSpace space = fv instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(fv);
@@ -113,7 +116,9 @@ public final class Trainer implements RunTask {
         return o;
     }
 
-    /** Runs the config in the shared {@link RunLoop}: from scratch, or from the newest checkpoint with {@code resume}. */
+    /**
+     * Runs the config in the shared {@link RunLoop}: from scratch, or from the newest checkpoint with {@code resume}.
+     */
     public Result run(boolean resume) throws IOException {
         RunLoop.Options o = RunLoop.Options.of(cfg.outDir(), cfg.toYaml(), cfg.train().steps())
                 .withSeed(cfg.train().seed())
@@ -131,7 +136,8 @@ public final class Trainer implements RunTask {
         Vocabulary vocab = DataVocabularies.resolve(cfg.data().vocab());
         catalog = catalog(cfg.data(), vocab);
         provider = catalog.get(cfg.data().task());
-        Map<String, Integer> lengths = Map.of("inputs", cfg.data().inputsLength(), "targets", cfg.data().targetsLength());
+        Map<String, Integer> lengths = Map.of("inputs", cfg.data().inputsLength(), "targets",
+                cfg.data().targetsLength());
         ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths)
                 .withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
         provider.check(catalog, train);
@@ -158,11 +164,13 @@ public final class Trainer implements RunTask {
     private void checkEvaluation() {
         String split = cfg.eval().split(), best = cfg.checkpoint().bestMetric();
         if (cfg.eval().examples() == 0) {
-            if (best != null) throw new UserError("checkpoint.best_metric: '" + best + "' but eval.examples is 0 (no evaluation)");
+            if (best != null) throw new UserError("checkpoint.best_metric: '" + best
+                    + "' but eval.examples is 0 (no evaluation)");
             return;
         }
         List<String> keys = new ArrayList<>();
-        List<String> openPrefixes = new ArrayList<>(); // tasks with metric functions: their keys are known only when run
+        // tasks with metric functions: their keys are known only when they run
+        List<String> openPrefixes = new ArrayList<>();
         Set<String> splits = new TreeSet<>();
         for (Task t : Evaluator.tasksOf(provider, catalog, ReadOptions.split("train"))) {
             splits.addAll(t.splits());
@@ -172,7 +180,8 @@ public final class Trainer implements RunTask {
             keys.add(prefix + "loss");
             for (String name : t.metricNames()) {
                 try { // a one-example run names the metric's keys
-                    for (String k : Metrics.byName(name).compute(List.of("a"), List.of(List.of("a"))).keySet()) keys.add(prefix + k);
+                    for (String k : Metrics.byName(name).compute(List.of("a"),
+                            List.of(List.of("a"))).keySet()) keys.add(prefix + k);
                 } catch (IllegalArgumentException e) {
                     throw new UserError(t.name() + ": " + e.getMessage());
                 }
@@ -183,8 +192,10 @@ public final class Trainer implements RunTask {
             throw new UserError("eval.split: '" + split + "': no task of " + provider.name() + " has it (splits: "
                     + String.join(", ", splits) + ")");
         if (best != null && !keys.contains(best) && openPrefixes.stream().noneMatch(best::startsWith))
-            throw new UserError("checkpoint.best_metric: '" + best + "' is not a metric of this run's evaluation (one of: "
-                    + String.join(", ", keys.size() > 24 ? keys.subList(0, 24) : keys) + (keys.size() > 24 ? ", ..." : "") + ")");
+            throw new UserError("checkpoint.best_metric: '" + best
+                    + "' is not a metric of this run's evaluation (one of: "
+                    + String.join(", ", keys.size() > 24 ? keys.subList(0, 24) : keys) + (keys.size() > 24 ? ", ..."
+                    : "") + ")");
     }
 
     @Override
@@ -204,7 +215,8 @@ public final class Trainer implements RunTask {
         model.train(true);
         List<Batch> micro = new ArrayList<>();
         for (int m = 0; m < cfg.train().gradAccum(); m++) {
-            if (!batches.hasNext()) throw new UserError(provider.name() + ": the training data ran out at step " + step);
+            if (!batches.hasNext()) throw new UserError(provider.name() + ": the training data ran out at step "
+                    + step);
             micro.add(batches.next());
         }
         position = batches.position();
@@ -263,7 +275,8 @@ public final class Trainer implements RunTask {
         if (cfg.eval().examples() == 0) return List.of();
         GenerationConfig g = new GenerationConfig(cfg.eval().maxNewTokens(), 0, cfg.eval().numBeams(), 1.0,
                 GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
-        Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(), cfg.data().inputsLength(),
+        Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(),
+                cfg.data().inputsLength(),
                 cfg.data().targetsLength(), g, cfg.eval().batchSize());
         return new Evaluator(model, catalog).evaluate(provider, o);
     }
@@ -275,7 +288,8 @@ public final class Trainer implements RunTask {
         if (mc.initFrom() != null) {
             m = Checkpoint.load(Path.of(mc.initFrom()));
             if (mc.dropout() != null || mc.vocabSize() != null)
-                log.println("t5j: note: model.dropout/vocab_size are ignored with init_from (the checkpoint's config is used)");
+                log.println("t5j: note: model.dropout/vocab_size are ignored with init_from (the checkpoint's config "
+                        + "is used)");
         } else {
             T5Config c = mc.preset() != null ? T5Config.preset(mc.preset()) : T5Config.read(Path.of(mc.config()));
             if (mc.dropout() != null) c = c.withDropout(mc.dropout());
@@ -295,7 +309,8 @@ public final class Trainer implements RunTask {
         if (m.config().vocabSize() < taskVocab) {
             int v = m.config().vocabSize();
             m.close();
-            throw new UserError("the model's vocabulary has " + v + " ids but task '" + cfg.data().task() + "' uses a vocabulary of "
+            throw new UserError("the model's vocabulary has " + v + " ids but task '" + cfg.data().task()
+                    + "' uses a vocabulary of "
                     + taskVocab + " ids; use a matching model (or set model.vocab_size >= " + taskVocab + ")");
         }
         return m;
@@ -305,7 +320,8 @@ public final class Trainer implements RunTask {
         TrainConfig.OptimizerCfg o = cfg.optimizer();
         if (o.name() == OptimizerName.ADAFACTOR) {
             if (o.beta1() > 0) // earlier t5j versions turned 0.9 into 0 silently; now the value given is the value used
-                log.println("t5j: note: Adafactor with optimizer.beta1 " + o.beta1() + " keeps momentum (t5x's default, "
+                log.println("t5j: note: Adafactor with optimizer.beta1 " + o.beta1()
+                        + " keeps momentum (t5x's default, "
                         + "beta1 unset or 0, keeps none)");
             Adafactor.Config t = Adafactor.Config.t5x();
             return new Adafactor(model.parameters(), new Adafactor.Config(t.factored(), t.multiplyByParameterScale(),
@@ -330,8 +346,10 @@ public final class Trainer implements RunTask {
         Tensor w = Tensors.floats(flatten(b.decoderLossWeights()), b.rows(), b.decoderLossWeights()[0].length);
         Tensor logits;
         if (b.encoderSegmentIds() != null) {
-            AttentionMasks.Packed masks = AttentionMasks.packed(b.encoderInputTokens(), b.encoderSegmentIds(), b.decoderTargetTokens(), b.decoderSegmentIds());
-            logits = model.logits(model.decode(decIn, model.encode(enc, masks.encoder()), masks.cross(), masks.decoder(), null));
+            AttentionMasks.Packed masks = AttentionMasks.packed(b.encoderInputTokens(), b.encoderSegmentIds(),
+                    b.decoderTargetTokens(), b.decoderSegmentIds());
+            logits = model.logits(model.decode(decIn, model.encode(enc, masks.encoder()), masks.cross(),
+                    masks.decoder(), null));
         } else {
             Tensor mask = enc.gt(Tensors.scalar(0));
             logits = model.logits(model.decode(decIn, model.encode(enc, mask), mask, null, null));
@@ -359,6 +377,7 @@ public final class Trainer implements RunTask {
     }
 
     static String describe(T5Config c) {
-        return String.format(Locale.ROOT, "T5 %s d_model %d layers %d/%d", c.isGatedAct() ? "v1.1" : "v1.0", c.dModel(), c.numLayers(), c.numDecoderLayers());
+        return String.format(Locale.ROOT, "T5 %s d_model %d layers %d/%d", c.isGatedAct() ? "v1.1" : "v1.0",
+                c.dModel(), c.numLayers(), c.numDecoderLayers());
     }
 }

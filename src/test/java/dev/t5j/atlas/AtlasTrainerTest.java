@@ -38,12 +38,17 @@ class AtlasTrainerTest {
     @BeforeAll
     static void data() throws Exception {
         StringBuilder ps = new StringBuilder(), tr = new StringBuilder(), ev = new StringBuilder();
-        String[] animals = {"otter", "falcon", "badger", "heron", "lynx", "walrus", "gecko", "bison", "koala", "marten", "ibis", "tapir"};
+        String[] animals = {"otter", "falcon", "badger", "heron", "lynx", "walrus", "gecko", "bison", "koala",
+                "marten", "ibis", "tapir"};
         for (int i = 0; i < animals.length; i++) {
-            String text = "the " + animals[i] + " lives near river " + (i * 7) + " and eats " + animals[(i + 1) % animals.length] + " food";
-            ps.append(Json.write(Map.of("id", String.valueOf(i), "title", "Article " + animals[i], "text", text))).append('\n');
-            tr.append(Json.write(Map.of("question", "which article mentions the " + animals[i] + "?", "answers", List.of("Article " + animals[i])))).append('\n');
-            if (i % 3 == 0) ev.append(Json.write(Map.of("question", "where does the " + animals[i] + " live?", "answers", List.of("Article " + animals[i])))).append('\n');
+            String text = "the " + animals[i] + " lives near river " + (i * 7) + " and eats " + animals[(i
+                    + 1) % animals.length] + " food";
+            ps.append(Json.write(Map.of("id", String.valueOf(i), "title", "Article " + animals[i], "text",
+                    text))).append('\n');
+            tr.append(Json.write(Map.of("question", "which article mentions the " + animals[i] + "?", "answers",
+                    List.of("Article " + animals[i])))).append('\n');
+            if (i % 3 == 0) ev.append(Json.write(Map.of("question", "where does the " + animals[i] + " live?",
+                    "answers", List.of("Article " + animals[i])))).append('\n');
         }
         passages = Files.writeString(dir.resolve("passages.jsonl"), ps);
         train = Files.writeString(dir.resolve("train.jsonl"), tr);
@@ -52,11 +57,13 @@ class AtlasTrainerTest {
 
     static List<String> base(String out) {
         return new ArrayList<>(List.of(
-                "reader.preset=tiny", "reader.vocab=" + AtlasTestData.resource("tokenizer/t5/spiece.model"), "retriever.preset=tiny",
+                "reader.preset=tiny", "reader.vocab=" + AtlasTestData.resource("tokenizer/t5/spiece.model"),
+                        "retriever.preset=tiny",
                 "retriever.vocab=" + AtlasTestData.resource("tokenizer/bert/vocab.txt"), "retriever.max_length=32",
                 "index.passages=[" + passages + "]", "index.refresh=2",
                 "task.train_data=[" + train + "]", "task.eval_data=[" + eval + "]",
-                "atlas.n_context=2", "atlas.retriever_n_context=3", "atlas.text_maxlength=32", "atlas.target_maxlength=8",
+                "atlas.n_context=2", "atlas.retriever_n_context=3", "atlas.text_maxlength=32",
+                        "atlas.target_maxlength=8",
                 "optimizer.lr=1.0e-3", "optimizer.lr_retriever=1.0e-3", "optimizer.scheduler=fixed",
                 "train.steps=3", "train.batch_size=2", "train.log_every=1", "train.threads=1",
                 "eval.batch_size=4", "eval.max_new_tokens=4", "eval.recall_at=[1,3]",
@@ -64,7 +71,8 @@ class AtlasTrainerTest {
     }
 
     static AtlasTrainer.Result run(List<String> overrides) throws Exception {
-        return new AtlasTrainer(AtlasConfig.load(null, overrides), new PrintStream(new ByteArrayOutputStream())).withProgress(false).run();
+        return new AtlasTrainer(AtlasConfig.load(null, overrides),
+                new PrintStream(new ByteArrayOutputStream())).withProgress(false).run();
     }
 
     /** Parameter values of a retriever directory, by name. */
@@ -98,17 +106,23 @@ class AtlasTrainerTest {
         Map<String, float[]> before = weights(initialRetriever());
         for (String mode : List.of("pdist", "adist", "emdr", "loop")) {
             List<String> o = base("mode-" + mode);
-            o.addAll(List.of("atlas.gold_score_mode=" + mode, "retriever.init_from=" + initialRetriever(), "retriever.preset=null"));
+            o.addAll(List.of("atlas.gold_score_mode=" + mode, "retriever.init_from=" + initialRetriever(),
+                    "retriever.preset=null"));
             AtlasTrainer.Result r = run(o);
             List<Map<String, Object>> log = MetricsLog.read(r.runDir().resolve("metrics.jsonl"));
-            List<Object> refreshes = log.stream().filter(x -> x.containsKey("index_refresh")).map(x -> x.get("step")).toList();
-            assertEquals(List.of(2), refreshes.stream().map(x -> ((Number) x).intValue()).toList(), mode + ": refresh '2' rebuilds at step 2 only");
+            List<Object> refreshes = log.stream().filter(x -> x.containsKey("index_refresh")).map(x -> x.get("step"))
+                    .toList();
+            assertEquals(List.of(2), refreshes.stream().map(x -> ((Number) x).intValue()).toList(), mode
+                    + ": refresh '2' rebuilds at step 2 only");
             long withRetrieverLoss = log.stream().filter(x -> x.containsKey("retriever_loss")).count();
             assertEquals(3, withRetrieverLoss, mode);
             for (Map<String, Object> x : log)
-                if (x.containsKey("retriever_loss")) assertTrue(Double.isFinite(MetricsLog.number(x, "retriever_loss")), mode);
-            assertTrue(changed(before, weights(r.modelDir().resolve(AtlasModel.RETRIEVER_DIR)), "contriever."), mode + " updates the retriever");
-            assertTrue(r.metrics().containsKey("eval/exact_match") && r.metrics().containsKey("eval/answer_recall@3"), mode + ": " + r.metrics());
+                if (x.containsKey("retriever_loss")) assertTrue(Double.isFinite(MetricsLog.number(x,
+                        "retriever_loss")), mode);
+            assertTrue(changed(before, weights(r.modelDir().resolve(AtlasModel.RETRIEVER_DIR)), "contriever."), mode
+                    + " updates the retriever");
+            assertTrue(r.metrics().containsKey("eval/exact_match") && r.metrics().containsKey("eval/answer_recall@3"),
+                    mode + ": " + r.metrics());
         }
     }
 
@@ -116,22 +130,30 @@ class AtlasTrainerTest {
     void querySideTrainingFreezesPassagesAndFreezeStepsFreezeTheRetriever() throws Exception {
         Map<String, float[]> before = weights(initialRetriever());
         List<String> qs = base("query-side");
-        qs.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null", "retriever.query_side_training=true", "index.refresh=-1"));
+        qs.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null",
+                "retriever.query_side_training=true", "index.refresh=-1"));
         Map<String, float[]> after = weights(run(qs).modelDir().resolve(AtlasModel.RETRIEVER_DIR));
-        assertTrue(changed(prefixed(before, "query_contriever."), after, "query_contriever."), "the query encoder trains");
-        assertFalse(changed(prefixed(before, "passage_contriever."), after, "passage_contriever."), "the passage encoder is frozen");
+        assertTrue(changed(prefixed(before, "query_contriever."), after, "query_contriever."),
+                "the query encoder trains");
+        assertFalse(changed(prefixed(before, "passage_contriever."), after, "passage_contriever."),
+                "the passage encoder is frozen");
 
         List<String> partly = base("partly-frozen");
-        partly.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null", "atlas.freeze_retriever_steps=2"));
+        partly.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null",
+                "atlas.freeze_retriever_steps=2"));
         List<Integer> trained = MetricsLog.read(run(partly).runDir().resolve("metrics.jsonl")).stream()
-                .filter(x -> x.containsKey("retriever_loss")).map(x -> ((Number) x.get("step")).intValue()).collect(java.util.stream.Collectors.toList());
-        assertEquals(List.of(3), trained, "as Atlas (step counted from 1): the retriever trains once step > freeze_retriever_steps");
+                .filter(x -> x.containsKey("retriever_loss")).map(x -> ((Number) x.get("step")).intValue())
+                .collect(java.util.stream.Collectors.toList());
+        assertEquals(List.of(3), trained,
+                "as Atlas (step counted from 1): the retriever trains once step > freeze_retriever_steps");
 
         List<String> frozen = base("frozen");
-        frozen.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null", "atlas.freeze_retriever_steps=10"));
+        frozen.addAll(List.of("retriever.init_from=" + initialRetriever(), "retriever.preset=null",
+                "atlas.freeze_retriever_steps=10"));
         AtlasTrainer.Result r = run(frozen);
         assertFalse(changed(before, weights(r.modelDir().resolve(AtlasModel.RETRIEVER_DIR)), "contriever."));
-        assertTrue(MetricsLog.read(r.runDir().resolve("metrics.jsonl")).stream().noneMatch(x -> x.containsKey("retriever_loss") || x.containsKey("index_refresh")),
+        assertTrue(MetricsLog.read(r.runDir().resolve("metrics.jsonl")).stream()
+                        .noneMatch(x -> x.containsKey("retriever_loss") || x.containsKey("index_refresh")),
                 "a frozen retriever is neither trained nor re-indexed");
     }
 
@@ -151,11 +173,14 @@ class AtlasTrainerTest {
         List<String> lines = Files.readAllLines(results);
         assertEquals(4, lines.size());
         var first = Json.MAPPER.readTree(lines.get(0));
-        assertTrue(first.has("query") && first.has("answers") && first.has("generation") && first.get("passages").size() == 2, lines.get(0));
-        assertTrue(Files.isRegularFile(r.runDir().resolve("config.yaml")) && Files.isRegularFile(r.modelDir().resolve(AtlasModel.ATLAS_JSON)));
+        assertTrue(first.has("query") && first.has("answers") && first.has("generation")
+                && first.get("passages").size() == 2, lines.get(0));
+        assertTrue(Files.isRegularFile(r.runDir().resolve("config.yaml"))
+                && Files.isRegularFile(r.modelDir().resolve(AtlasModel.ATLAS_JSON)));
 
         AtlasConfig cfg = AtlasConfig.load(null, o);
-        Map<String, Double> again = new AtlasTrainer(cfg, new PrintStream(new ByteArrayOutputStream())).withProgress(false).evaluateOnly(r.modelDir());
+        Map<String, Double> again = new AtlasTrainer(cfg,
+                new PrintStream(new ByteArrayOutputStream())).withProgress(false).evaluateOnly(r.modelDir());
         for (String k : List.of("eval/exact_match", "eval/eval_loss", "eval/answer_recall@1", "eval/answer_recall@3"))
             assertEquals(r.metrics().get(k), again.get(k), 1e-4, k);
     }
@@ -163,26 +188,32 @@ class AtlasTrainerTest {
     @Test
     void aResumedRunContinuesExactlyAsTheUninterruptedOne() throws Exception {
         List<String> full = base("resume-full");
-        full.addAll(List.of("train.steps=4", "index.refresh=3", "train.checkpoint_every=2", "retriever.init_from=" + initialRetriever(), "retriever.preset=null"));
+        full.addAll(List.of("train.steps=4", "index.refresh=3", "train.checkpoint_every=2", "retriever.init_from="
+                + initialRetriever(), "retriever.preset=null"));
         AtlasTrainer.Result a = run(full);
         // the same run stopped after its step-2 checkpoint: keep that checkpoint, drop what came later, resume
         List<String> part = base("resume-part");
-        part.addAll(List.of("train.steps=4", "index.refresh=3", "train.checkpoint_every=2", "retriever.init_from=" + initialRetriever(), "retriever.preset=null"));
+        part.addAll(List.of("train.steps=4", "index.refresh=3", "train.checkpoint_every=2", "retriever.init_from="
+                + initialRetriever(), "retriever.preset=null"));
         AtlasConfig pc = AtlasConfig.load(null, part);
-        new AtlasTrainer(AtlasConfig.load(null, withSteps(part, 3)), new PrintStream(new ByteArrayOutputStream())).withProgress(false).run();
+        new AtlasTrainer(AtlasConfig.load(null, withSteps(part, 3)),
+                new PrintStream(new ByteArrayOutputStream())).withProgress(false).run();
         assertEquals(1, new RunCheckpoints(a.runDir().getParent().resolve("resume-part")).list().size());
         UserError again = assertThrows(UserError.class, () -> run(part));
         assertTrue(again.getMessage().contains("--resume"), again.getMessage());
         ByteArrayOutputStream resumedLog = new ByteArrayOutputStream();
         AtlasTrainer.Result b = new AtlasTrainer(pc, new PrintStream(resumedLog, true)).withProgress(false).run(true);
         assertTrue(resumedLog.toString().contains("at step 2"), "it resumed rather than started over: " + resumedLog);
-        List<Map<String, Object>> la = MetricsLog.read(a.runDir().resolve("metrics.jsonl")), lb = MetricsLog.read(b.runDir().resolve("metrics.jsonl"));
+        List<Map<String, Object>> la = MetricsLog.read(a.runDir().resolve("metrics.jsonl")),
+                lb = MetricsLog.read(b.runDir().resolve("metrics.jsonl"));
         assertEquals(la.size(), lb.size(), lb.toString());
         for (int i = 0; i < la.size(); i++)
             for (String k : List.of("loss", "retriever_loss", "eval/exact_match", "eval/eval_loss"))
-                if (la.get(i).containsKey(k)) assertEquals(MetricsLog.number(la.get(i), k), MetricsLog.number(lb.get(i), k), 0.0, "line " + i + " " + k);
-        assertEquals(weights(a.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get("contriever.embeddings.word_embeddings.weight")[12345],
-                weights(b.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get("contriever.embeddings.word_embeddings.weight")[12345]);
+                if (la.get(i).containsKey(k)) assertEquals(MetricsLog.number(la.get(i), k),
+                        MetricsLog.number(lb.get(i), k), 0.0, "line " + i + " " + k);
+        String emb = "contriever.embeddings.word_embeddings.weight";
+        assertEquals(weights(a.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get(emb)[12345],
+                weights(b.modelDir().resolve(AtlasModel.RETRIEVER_DIR)).get(emb)[12345]);
     }
 
     static List<Double> losses(Path run) {
@@ -220,7 +251,8 @@ class AtlasTrainerTest {
         while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
         assertTrue(Files.exists(ckpt), "child reached step 4: " + Files.readString(childLog));
         // one writer per run: while the child trains, a second process is refused, naming the child
-        UserError busy = assertThrows(UserError.class, () -> new AtlasTrainer(AtlasConfig.load(null, resumable("kill-b", 7)),
+        UserError busy = assertThrows(UserError.class, () -> new AtlasTrainer(AtlasConfig.load(null,
+                resumable("kill-b", 7)),
                 new PrintStream(new ByteArrayOutputStream())).withProgress(false).run(true));
         assertTrue(busy.getMessage().contains("pid " + p.pid()), busy.getMessage());
         p.destroyForcibly().waitFor(); // SIGKILL, possibly while it writes the next checkpoint
@@ -249,7 +281,8 @@ class AtlasTrainerTest {
         assertTrue(Files.exists(ckpt));
         Files.copy(AtlasTestData.resource("atlas/old-trainer-state/trainer_state.json"),
                 ckpt.resolve(RunCheckpoints.STATE_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        new AtlasTrainer(AtlasConfig.load(null, part), new PrintStream(new ByteArrayOutputStream())).withProgress(false).run(true);
+        new AtlasTrainer(AtlasConfig.load(null, part),
+                new PrintStream(new ByteArrayOutputStream())).withProgress(false).run(true);
         assertEquals(losses(dir.resolve("old-a")), losses(dir.resolve("old-b")));
     }
 
@@ -295,17 +328,21 @@ class AtlasTrainerTest {
 
     @Test
     void configErrorsNameTheKey() {
-        UserError e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("atlas.gold_score_mode=evalsum")));
+        UserError e = assertThrows(UserError.class, () -> AtlasConfig.load(null,
+                List.of("atlas.gold_score_mode=evalsum")));
         assertTrue(e.getMessage().contains("gold_score_mode"), e.getMessage());
         e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("atlas.n_contxt=3")));
         assertTrue(e.getMessage().contains("n_contxt"), e.getMessage());
-        e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("index.passages=[x.jsonl]", "index.refresh=0-10:x")));
+        e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("index.passages=[x.jsonl]",
+                "index.refresh=0-10:x")));
         assertTrue(e.getMessage().contains("index.refresh"), e.getMessage());
-        e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("atlas.closed_book=true", "atlas.encoder_format='{query} title: {title'")));
+        e = assertThrows(UserError.class, () -> AtlasConfig.load(null, List.of("atlas.closed_book=true",
+                "atlas.encoder_format='{query} title: {title'")));
         assertTrue(e.getMessage().contains("atlas.encoder_format"), e.getMessage());
         List<String> unknownField = base("unknown-field");
         unknownField.add("atlas.retriever_format='{title} {url}'");
-        e = assertThrows(UserError.class, () -> run(unknownField), "a field the passages lack is a user error at run time");
+        e = assertThrows(UserError.class, () -> run(unknownField),
+                "a field the passages lack is a user error at run time");
         assertTrue(e.getMessage().contains("atlas.retriever_format") && e.getMessage().contains("url"), e.getMessage());
         List<String> noVocab = base("novocab");
         noVocab.add("reader.vocab=null");

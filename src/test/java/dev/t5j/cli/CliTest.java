@@ -62,7 +62,8 @@ class CliTest {
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(model.resolve("model.safetensors"))));
         Path other = tmp.resolve("m-overwrite");
         assertEquals(0, run("model", "init", "--preset", "tiny", "--out", other.toString()).code());
-        assertEquals(0, run("model", "init", "--preset", "tiny", "--seed", "5", "--out", other.toString(), "--overwrite").code());
+        assertEquals(0, run("model", "init", "--preset", "tiny", "--seed", "5", "--out", other.toString(),
+                "--overwrite").code());
     }
 
     @Test

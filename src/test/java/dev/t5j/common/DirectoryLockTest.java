@@ -32,13 +32,15 @@ class DirectoryLockTest {
         Process p = holder(run, "run");
         try {
             UserError e = assertThrows(UserError.class, () -> DirectoryLock.acquire(run, "run directory"));
-            assertTrue(e.getMessage().contains("pid " + p.pid()) && e.getMessage().contains(run.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("pid " + p.pid()) && e.getMessage().contains(run.toString()),
+                    e.getMessage());
         } finally {
             p.destroyForcibly().waitFor();
         }
         try (DirectoryLock l = DirectoryLock.acquire(run, "run directory")) {
             assertEquals(String.valueOf(ProcessHandle.current().pid()),
-                    Files.readString(run.resolve(DirectoryLock.FILE_NAME)).trim(), "the stale lock file is no obstacle");
+                    Files.readString(run.resolve(DirectoryLock.FILE_NAME)).trim(),
+                            "the stale lock file is no obstacle");
             UserError same = assertThrows(UserError.class, () -> DirectoryLock.acquire(run, "run directory"));
             assertTrue(same.getMessage().contains("pid " + ProcessHandle.current().pid()), same.getMessage());
         }

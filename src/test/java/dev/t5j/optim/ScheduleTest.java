@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Schedule kinds; Atlas's WarmupLinearScheduler / CosineScheduler / FixedScheduler multipliers (ratio 0.1), values worked by hand. */
+/**
+ * Schedule kinds; Atlas's WarmupLinearScheduler / CosineScheduler / FixedScheduler multipliers (ratio 0.1), values
+ * worked by hand.
+ */
 class ScheduleTest {
     @Test
     void linearRisesFromTenthToOneThenFallsToTenth() {

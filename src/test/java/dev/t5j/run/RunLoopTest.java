@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The run loop with a one-tensor task: the hooks a trainer and a multi-process run plug into, and the run directory. */
+/**
+ * The run loop with a one-tensor task: the hooks a trainer and a multi-process run plug into, and the run directory.
+ */
 class RunLoopTest {
     static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
 
@@ -106,7 +108,9 @@ class RunLoopTest {
         }
     }
 
-    /** Replicas whose all-reduce records the call and zeroes the gradients (as if the other replicas cancelled them). */
+    /**
+     * Replicas whose all-reduce records the call and zeroes the gradients (as if the other replicas cancelled them).
+     */
     static final class ZeroingReplicas implements Replicas {
         final int rank;
         final List<String> calls;
@@ -142,7 +146,8 @@ class RunLoopTest {
     @Test
     void gradientsAreAllReducedBeforeTheOptimizerStepAndOnlyRankZeroWrites(@TempDir Path tmp) throws Exception {
         FitTask t = new FitTask();
-        new RunLoop(options(tmp.resolve("rank0"), 2).withReplicas(new ZeroingReplicas(0, t.calls)), QUIET).run(t, false);
+        new RunLoop(options(tmp.resolve("rank0"), 2).withReplicas(new ZeroingReplicas(0, t.calls)), QUIET).run(t,
+                false);
         assertEquals(List.of("open", "step 0", "training", "all-reduce", "step 1", "training", "all-reduce"),
                 t.calls.subList(0, 7));
         assertArrayEquals(new float[]{0, 0, 0}, Tensors.toFloats(t.w), "the all-reduced (zero) gradients were applied");
@@ -150,7 +155,8 @@ class RunLoopTest {
 
         FitTask other = new FitTask();
         Path run1 = tmp.resolve("rank1");
-        new RunLoop(options(run1, 2).withCheckpoints(1, 2, null, true).withReplicas(new ZeroingReplicas(1, other.calls)),
+        new RunLoop(options(run1, 2).withCheckpoints(1, 2, null, true).withReplicas(new ZeroingReplicas(1,
+                other.calls)),
                 QUIET).run(other, false);
         assertFalse(Files.exists(run1), "a replica other than rank 0 writes nothing");
     }
@@ -164,13 +170,15 @@ class RunLoopTest {
         RunCheckpoints c = new RunCheckpoints(run);
         assertEquals(List.of(RunCheckpoints.stepName(3), RunCheckpoints.stepName(4)),
                 c.list().stream().map(p -> p.getFileName().toString()).toList());
-        assertEquals(4.0, RunCheckpoints.readState(run.resolve("checkpoints").resolve(RunCheckpoints.BEST)).metrics().get("best"));
+        Path best = run.resolve("checkpoints").resolve(RunCheckpoints.BEST);
+        assertEquals(4.0, RunCheckpoints.readState(best).metrics().get("best"));
         FitTask resumed = new FitTask();
         RunLoop.Result r = new RunLoop(o, QUIET).run(resumed, true);
         assertEquals(6, r.steps());
         assertEquals(List.of("open", "training", "step 4"), resumed.calls.subList(0, 3), "resumed at step 4");
         assertEquals(4.0, Tensors.toFloats(resumed.w)[0], 0.2, "the task read its own field back");
-        assertEquals(6, MetricsLog.read(run.resolve(MetricsLog.FILE_NAME)).stream().filter(m -> m.containsKey("loss")).count());
+        assertEquals(6,
+                MetricsLog.read(run.resolve(MetricsLog.FILE_NAME)).stream().filter(m -> m.containsKey("loss")).count());
     }
 
     @Test

@@ -34,7 +34,8 @@ class RunConfigChecksTest {
         assertTrue(e.contains("optimizer.name") && e.contains("adafactor, adamw"), e);
         e = error(() -> TrainConfig.load(null, List.of("loss.normalize=mean")));
         assertTrue(e.contains("loss.normalize") && e.contains("tokens, sum, or a positive number"), e);
-        TrainConfig c = TrainConfig.load(null, List.of("schedule.kind=Cosine", "schedule.warmup=1", "optimizer.name=ADAFACTOR",
+        TrainConfig c = TrainConfig.load(null, List.of("schedule.kind=Cosine", "schedule.warmup=1",
+                "optimizer.name=ADAFACTOR",
                 "loss.normalize=233472"));
         assertEquals(Schedule.Kind.COSINE, c.schedule().kind());
         assertEquals(OptimizerName.ADAFACTOR, c.optimizer().name());
@@ -47,7 +48,8 @@ class RunConfigChecksTest {
         assertEquals(0.0, TrainConfig.load(null, List.of("optimizer.name=adafactor")).optimizer().beta1(),
                 "unset: t5x's Adafactor default, no momentum");
         assertEquals(0.9, TrainConfig.load(null, List.of("optimizer.name=adamw")).optimizer().beta1());
-        assertEquals(0.9, TrainConfig.load(null, List.of("optimizer.name=adafactor", "optimizer.beta1=0.9")).optimizer().beta1(),
+        assertEquals(0.9, TrainConfig.load(null, List.of("optimizer.name=adafactor",
+                "optimizer.beta1=0.9")).optimizer().beta1(),
                 "a value the user set is the value used");
         String e = error(() -> TrainConfig.load(null, List.of("optimizer.beta1=1.0")));
         assertTrue(e.contains("optimizer.beta1"), e);
@@ -96,7 +98,8 @@ class RunConfigChecksTest {
     @Test
     void resumeReadsTheRunsConfigAndRefusesChangesToModelDataOrOptimizer(@TempDir Path tmp) throws Exception {
         Path run = Files.createDirectories(tmp.resolve("run"));
-        TrainConfig original = TrainConfig.load(null, List.of("out=" + run, "model.preset=quickstart", "data.batch_size=4",
+        TrainConfig original = TrainConfig.load(null, List.of("out=" + run, "model.preset=quickstart",
+                "data.batch_size=4",
                 "train.steps=8"));
         Path saved = Files.writeString(run.resolve("config.yaml"), original.toYaml());
         TrainConfig same = TrainConfig.loadForResume(saved, null, List.of("out=" + run), QUIET);
@@ -106,9 +109,11 @@ class RunConfigChecksTest {
         TrainConfig longer = TrainConfig.loadForResume(saved, null, List.of("train.steps=16", "eval.every=4"),
                 new PrintStream(log, true));
         assertEquals(16, longer.train().steps());
-        assertTrue(log.toString().contains("train.steps 8 -> 16") && log.toString().contains("eval.every"), log.toString());
+        assertTrue(log.toString().contains("train.steps 8 -> 16") && log.toString().contains("eval.every"),
+                log.toString());
 
-        String e = error(() -> TrainConfig.loadForResume(saved, null, List.of("model.preset=t5-small", "data.batch_size=8",
+        String e = error(() -> TrainConfig.loadForResume(saved, null, List.of("model.preset=t5-small",
+                "data.batch_size=8",
                 "schedule.lr=0.1"), QUIET));
         assertTrue(e.contains("model.preset") && e.contains("data.batch_size") && e.contains("schedule.lr")
                 && e.contains("train.steps"), e);
@@ -117,7 +122,8 @@ class RunConfigChecksTest {
     @Test
     void aTrainerStateWithWrongTypesIsRefusedNamingFileAndField(@TempDir Path tmp) throws Exception {
         Path ckpt = Files.createDirectories(tmp.resolve("step_00000002"));
-        Files.writeString(ckpt.resolve(RunCheckpoints.STATE_FILE), "{\"format_version\": 1, \"step\": \"x\", \"optimizer_steps\": 2}");
+        Files.writeString(ckpt.resolve(RunCheckpoints.STATE_FILE),
+                "{\"format_version\": 1, \"step\": \"x\", \"optimizer_steps\": 2}");
         String e = error(() -> RunCheckpoints.readState(ckpt));
         assertTrue(e.contains(RunCheckpoints.STATE_FILE) && e.contains("'step'") && e.contains("\"x\""), e);
         Files.writeString(ckpt.resolve(RunCheckpoints.STATE_FILE),
@@ -125,7 +131,8 @@ class RunConfigChecksTest {
         e = error(() -> RunCheckpoints.readState(ckpt));
         assertTrue(e.contains("metrics.loss"), e);
         Files.writeString(ckpt.resolve(RunCheckpoints.STATE_FILE),
-                "{\"format_version\": 1, \"step\": 2, \"optimizer_steps\": 2, \"data_examples\": 1.5, \"data_rows_into_window\": 0}");
+                "{\"format_version\": 1, \"step\": 2, \"optimizer_steps\": 2, \"data_examples\": 1.5, "
+                        + "\"data_rows_into_window\": 0}");
         e = error(() -> RunCheckpoints.readState(ckpt).longField("data_examples"));
         assertTrue(e.contains("'data_examples'"), e);
     }

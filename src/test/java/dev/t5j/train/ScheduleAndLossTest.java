@@ -45,10 +45,12 @@ class ScheduleAndLossTest {
             double log4 = Math.log(4);
             assertEquals(log4, Losses.crossEntropySum(logits, targets, weights, 0, 0).item_float(), 1e-6);
             assertEquals(2 * log4, Losses.crossEntropySum(logits, targets, null, 0, 0).item_float(), 1e-6);
-            assertEquals(log4 + 1e-4 * log4 * log4, Losses.crossEntropySum(logits, targets, weights, 1e-4, 0).item_float(), 1e-6);
+            assertEquals(log4 + 1e-4 * log4 * log4, Losses.crossEntropySum(logits, targets, weights, 1e-4,
+                    0).item_float(), 1e-6);
             double ls = 0.1, conf = 0.9, low = 0.1 / 3;
             double normalizing = -(conf * Math.log(conf) + 3 * low * Math.log(low + 1e-20));
-            assertEquals(log4 - normalizing, Losses.crossEntropySum(logits, targets, weights, 0, ls).item_float(), 1e-6);
+            assertEquals(log4 - normalizing, Losses.crossEntropySum(logits, targets, weights, 0, ls).item_float(),
+                    1e-6);
         }
     }
 
@@ -58,7 +60,8 @@ class ScheduleAndLossTest {
             float[] z = {1f, 2f, 3f};
             Tensor logits = Tensors.floats(z, 1, 1, 3);
             double lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
-            assertEquals(lse - 1, Losses.crossEntropySum(logits, Tensors.longs(new long[]{0}, 1, 1), null, 0, 0).item_float(), 1e-6);
+            assertEquals(lse - 1, Losses.crossEntropySum(logits, Tensors.longs(new long[]{0}, 1, 1), null, 0,
+                    0).item_float(), 1e-6);
         }
     }
 }

@@ -20,11 +20,15 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainerTest {
     static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
 
-    /** A tiny run: short reverse sequences, dropout on (so the RNG matters for exact resume), checkpoint every 2 steps. */
+    /**
+     * A tiny run: short reverse sequences, dropout on (so the RNG matters for exact resume), checkpoint every 2 steps.
+     */
     static List<String> tiny(Path out, long steps) {
-        return new ArrayList<>(List.of("out=" + out, "model.preset=tiny", "model.dropout=0.1", "data.task=synth_reverse",
+        return new ArrayList<>(List.of("out=" + out, "model.preset=tiny", "model.dropout=0.1",
+                "data.task=synth_reverse",
                 "data.synth_length=[4,8]", "data.synth_pool=68", "data.inputs_length=16", "data.targets_length=12",
-                "data.batch_size=8", "train.steps=" + steps, "train.threads=1", "eval.examples=8", "eval.max_new_tokens=12",
+                "data.batch_size=8", "train.steps=" + steps, "train.threads=1", "eval.examples=8",
+                        "eval.max_new_tokens=12",
                 "checkpoint.every=2", "checkpoint.keep=2", "optimizer.name=adafactor", "schedule.lr=0.01"));
     }
 
@@ -40,7 +44,8 @@ class TrainerTest {
         Path run = tmp.resolve("run");
         Trainer.Result r = new Trainer(TrainConfig.load(null, tiny(run, 4)), QUIET).run(false);
         assertEquals(4, r.steps());
-        for (String f : List.of("config.yaml", "metrics.jsonl", "report.html", "model/config.json", "model/model.safetensors"))
+        for (String f : List.of("config.yaml", "metrics.jsonl", "report.html", "model/config.json",
+                "model/model.safetensors"))
             assertTrue(Files.exists(run.resolve(f)), f);
         assertEquals(List.of("step_00000002", "step_00000004"),
                 new RunCheckpoints(run).list().stream().map(p -> p.getFileName().toString()).toList());
@@ -49,7 +54,8 @@ class TrainerTest {
         assertEquals(1, r.eval().size());
         assertTrue(r.eval().get(0).metrics().containsKey("exact_match_ids"));
         assertTrue(Files.readString(run.resolve("config.yaml")).contains("synth_reverse"));
-        UserError again = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, tiny(run, 4)), QUIET).run(false));
+        UserError again = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, tiny(run, 4)),
+                QUIET).run(false));
         assertTrue(again.getMessage().contains("--resume"), again.getMessage());
     }
 
@@ -76,13 +82,15 @@ class TrainerTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.t5j.cli.T5jCli", "train"));
         for (String s : tiny(b, 1_000_000)) { cmd.add("--set"); cmd.add(s); }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile())
+                .start();
         Path ckpt = b.resolve("checkpoints").resolve(RunCheckpoints.stepName(4));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
         assertTrue(Files.exists(ckpt), "child reached step 4: " + Files.readString(tmp.resolve("child.log")));
         // two writers, one run: a resume started while the child still trains is refused, naming the child
-        UserError busy = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, tiny(b, 8)), QUIET).run(true));
+        UserError busy = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, tiny(b, 8)),
+                QUIET).run(true));
         assertTrue(busy.getMessage().contains("pid " + p.pid()), busy.getMessage());
         p.destroyForcibly().waitFor(); // SIGKILL, possibly in the middle of writing the next checkpoint
         List<String> resume = tiny(b, 8);
@@ -100,7 +108,8 @@ class TrainerTest {
         assertTrue(e2.getMessage().contains("train.steps") && e2.getMessage().contains("run.yaml"), e2.getMessage());
         List<String> small = tiny(tmp.resolve("v"), 2);
         small.add("model.vocab_size=100");
-        UserError e3 = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, small), QUIET).run(false));
+        UserError e3 = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, small),
+                QUIET).run(false));
         assertTrue(e3.getMessage().contains("vocabulary"), e3.getMessage());
     }
 
