@@ -152,6 +152,13 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
         return c;
     }
 
+    /** File names of a config list as paths (none for null). */
+    public static List<Path> paths(List<String> files) {
+        List<Path> out = new ArrayList<>();
+        if (files != null) for (String f : files) out.add(Path.of(f));
+        return out;
+    }
+
     /** Passages per example the reader reads: n_context with retrieval or file passages, 1 closed-book. */
     public int readerContexts() {
         return usesRetrieval() || atlas.useFilePassages() ? atlas.nContext() : 1;

@@ -66,7 +66,7 @@ public final class AtlasRetrieval {
     public List<Passage> loadPassages() {
         if (!cfg.usesRetrieval() || cfg.index().passages().isEmpty()) return List.of();
         Integer max = cfg.index().maxPassages();
-        List<Path> files = AtlasTrainer.paths(cfg.index().passages());
+        List<Path> files = AtlasConfig.paths(cfg.index().passages());
         return max == null ? Passages.load(files) : Passages.load(files, max);
     }
 

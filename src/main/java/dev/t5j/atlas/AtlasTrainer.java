@@ -132,8 +132,8 @@ public final class AtlasTrainer implements RunTask {
         if (!AtlasTasks.NAMES.contains(cfg.task().name()))
             throw new UserError("task.name: '" + cfg.task().name() + "' is not an Atlas task ("
                     + String.join(", ", AtlasTasks.NAMES) + ")");
-        trainFiles = paths(cfg.task().trainData());
-        evalFiles = paths(cfg.task().evalData());
+        trainFiles = AtlasConfig.paths(cfg.task().trainData());
+        evalFiles = AtlasConfig.paths(cfg.task().evalData());
         for (Path p : concat(trainFiles, evalFiles))
             if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
         if (cfg.train().steps() > 0 && trainFiles.isEmpty())
@@ -274,7 +274,7 @@ public final class AtlasTrainer implements RunTask {
         int threads = cfg.train().threads() == null ? 1 : cfg.train().threads();
         Torch.init(threads);
         Torch.setThreads(threads);
-        List<Path> files = paths(cfg.task().evalData());
+        List<Path> files = AtlasConfig.paths(cfg.task().evalData());
         if (files.isEmpty()) throw new UserError("task.eval_data: no evaluation files");
         for (Path p : files) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
         try (AtlasModel m = AtlasModel.load(modelDir, false)) {
@@ -419,12 +419,6 @@ public final class AtlasTrainer implements RunTask {
         }
         if (rc.querySideTraining()) r.setPassageFrozen(true);
         return r;
-    }
-
-    static List<Path> paths(List<String> files) {
-        List<Path> out = new ArrayList<>();
-        if (files != null) for (String f : files) out.add(Path.of(f));
-        return out;
     }
 
     private static List<Path> concat(List<Path> a, List<Path> b) {

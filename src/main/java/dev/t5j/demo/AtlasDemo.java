@@ -64,10 +64,10 @@ public final class AtlasDemo {
         this.log = log;
     }
 
-    /** The demo's own run directories are rebuilt on every demo run (a run refuses to overwrite another run). */
-    private static boolean fresh(Path runDir) throws IOException {
+    /** Runs one of the demo's runs; its directory is rebuilt on every demo run (a run refuses to overwrite another). */
+    private AtlasTrainer.Result runFresh(List<String> overrides, Path runDir) throws IOException {
         AtomicFiles.deleteRecursively(runDir);
-        return false;
+        return new AtlasTrainer(AtlasConfig.load(null, overrides), log).run();
     }
 
     public Result run() throws IOException {
@@ -121,19 +121,18 @@ public final class AtlasDemo {
         rw.addAll(List.of("atlas.use_file_passages=true", "atlas.n_context=1", "atlas.retriever_n_context=1",
                 "task.train_data=[" + trainWithPassages + "]", "task.eval_data=[]", "train.steps=" + o.readingSteps(), "out=" + reading));
         log.println("t5j: reader warm start: " + o.readingSteps() + " steps answering training questions from their source passage");
-        new AtlasTrainer(AtlasConfig.load(null, rw), log).run(fresh(reading));
+        runFresh(rw, reading);
         common.addAll(List.of("reader.preset=null", "reader.init_from=" + reading.resolve("model").resolve(AtlasModel.READER_DIR)));
 
         List<String> cb = new ArrayList<>(common);
         cb.addAll(List.of("atlas.closed_book=true", "out=" + o.out().resolve("closed-book")));
         log.println("t5j: [1/2] closed-book reader, " + o.steps() + " steps");
-        Map<String, Double> closed = new AtlasTrainer(AtlasConfig.load(null, cb),
-                log).run(fresh(o.out().resolve("closed-book"))).metrics();
+        Map<String, Double> closed = runFresh(cb, o.out().resolve("closed-book")).metrics();
 
         List<String> at = new ArrayList<>(common);
         at.add("out=" + o.out().resolve("atlas"));
         log.println("t5j: [2/2] retrieval-augmented reader + retriever training (pdist), " + o.steps() + " steps");
-        AtlasTrainer.Result ar = new AtlasTrainer(AtlasConfig.load(null, at), log).run(fresh(o.out().resolve("atlas")));
+        AtlasTrainer.Result ar = runFresh(at, o.out().resolve("atlas"));
         Map<Integer, Double> after = recall(ar.modelDir().resolve(AtlasModel.RETRIEVER_DIR), passages, split.eval());
 
         Map<String, Object> summary = new LinkedHashMap<>();
