@@ -1,7 +1,6 @@
 package dev.t5j.bench;
 
 import dev.t5j.data.BadLines;
-import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DataSource;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Example;
@@ -86,7 +85,7 @@ public final class DataBench {
                 fs.add(pool.submit(() -> {
                     long rows = 0, tokens = 0;
                     long[] ex = {0};
-                    try (ExampleIterator it = t.open(base.withShard(s), new DataCatalog())) {
+                    try (ExampleIterator it = t.open(base.withShard(s))) {
                         Iterator<Example> counted = new Iterator<>() {
                             public boolean hasNext() { return it.hasNext(); }
                             public Example next() { ex[0]++; return it.next(); }

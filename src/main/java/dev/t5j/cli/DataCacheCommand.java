@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,7 +43,7 @@ public final class DataCacheCommand implements Runnable {
         DatasetProvider p = data.provider();
         ReadOptions o = data.readOptions();
         if (shards < 1) throw new UserError("--shards must be >= 1, got " + shards);
-        List<Mixture.WeightedTask> tasks = new java.util.ArrayList<>(p.weightedTasks(data.catalog(), o));
+        List<Mixture.WeightedTask> tasks = new ArrayList<>(p.weightedTasks(o));
         if (p instanceof Mixture) tasks.removeIf(wt -> {
             boolean missing = !wt.task().splits().contains(o.split());
             if (missing) spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; not cached");

@@ -34,7 +34,7 @@ public final class DataShowCommand implements Runnable {
         java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
         ReadOptions o = data.readOptions();
-        List<Mixture.WeightedTask> tasks = p.weightedTasks(data.catalog(), o);
+        List<Mixture.WeightedTask> tasks = p.weightedTasks(o);
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
             if (p instanceof Mixture && !t.splits().contains(o.split())) {

@@ -43,7 +43,7 @@ public final class DataStatsCommand implements Runnable {
         DatasetProvider p = data.provider();
         ReadOptions o = data.readOptions();
         Map<String, Object> result = new LinkedHashMap<>();
-        for (Mixture.WeightedTask wt : p.weightedTasks(data.catalog(), o)) {
+        for (Mixture.WeightedTask wt : p.weightedTasks(o)) {
             if (p instanceof Mixture && !wt.task().splits().contains(o.split())) {
                 spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; skipped");
                 continue;
@@ -64,7 +64,7 @@ public final class DataStatsCommand implements Runnable {
             }
             var v = wt.task().outputFeatures().values().iterator().next().vocabulary();
             CacheStats stats = new CacheStats(v.eosId(), v.padId());
-            try (ExampleIterator it = wt.task().open(o, data.catalog())) {
+            try (ExampleIterator it = wt.task().open(o)) {
                 long k = 0;
                 while (it.hasNext() && (limit <= 0 || k < limit)) {
                     Example e = it.next();

@@ -135,7 +135,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
 
         Evaluator evaluator(T5ForConditionalGeneration m) {
-            return new Evaluator(m, catalog());
+            return new Evaluator(m);
         }
     }
 }

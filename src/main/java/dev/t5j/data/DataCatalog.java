@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -29,12 +28,29 @@ public final class DataCatalog {
         return m;
     }
 
-    /** Adds or replaces (used when a config file overrides a built-in). */
+    /**
+     * Adds or replaces (used when a config file overrides a built-in). Registered mixtures that hold a provider of
+     * that name are rebuilt to hold {@code p}, as seqio's registry looks members up when a mixture is read.
+     */
     public synchronized void put(DatasetProvider p) {
         tasks.remove(p.name());
         mixtures.remove(p.name());
         if (p instanceof Task t) tasks.put(t.name(), t);
         else mixtures.put(p.name(), (Mixture) p);
+        for (Map.Entry<String, Mixture> e : mixtures.entrySet())
+            if (!e.getKey().equals(p.name())) e.setValue(e.getValue().replacing(p));
+    }
+
+    /** The registered providers of these names, in order (members of a mixture being built). */
+    public synchronized List<DatasetProvider> get(List<String> names) {
+        List<DatasetProvider> l = new ArrayList<>();
+        for (String n : names) l.add(get(n));
+        return l;
+    }
+
+    /** A mixture entry for the registered provider {@code name}. */
+    public Mixture.Entry entry(String name, Rate rate) {
+        return new Mixture.Entry(get(name), rate);
     }
 
     private void requireNew(String name) {
@@ -94,25 +110,5 @@ public final class DataCatalog {
             cur = t;
         }
         return prev[b.length()];
-    }
-
-    /**
-     * Number of training examples used by {@link Rate#numExamples}: the cache's stats when cached, else the source's
-     * count of split "train" (seqio falls back the same way); a mixture sums its tasks.
-     */
-    public long numTrainExamples(DatasetProvider p, ReadOptions o) {
-        if (p instanceof Mixture m) {
-            long s = 0;
-            for (Mixture.Entry e : m.entries()) s += numTrainExamples(get(e.name()), o);
-            return s;
-        }
-        Task t = (Task) p;
-        if (o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), t.name(), "train"))
-            return TaskCache.open(o.cacheDir(), t.name(), "train").numExamples();
-        if (!t.splits().contains("train"))
-            throw new UserError("task '" + t.name() + "' has no 'train' split, so its mixing rate by number of examples is undefined");
-        OptionalLong n = t.source().numExamples("train");
-        if (n.isEmpty()) throw new UserError("task '" + t.name() + "': cannot count examples of " + t.source().describe() + " for its mixing rate; cache it or give a fixed rate");
-        return n.getAsLong();
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A seqio Task: a source, a chain of preprocessors, output features, a postprocessor and metrics. Reading follows
@@ -91,7 +92,7 @@ public final class Task implements DatasetProvider {
     }
 
     @Override
-    public void check(DataCatalog catalog, ReadOptions o) {
+    public void check(ReadOptions o) {
         if (o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), name, o.split())) {
             TaskCache.open(o.cacheDir(), name, o.split()); // validates COMPLETED and info
             return;
@@ -100,8 +101,22 @@ public final class Task implements DatasetProvider {
     }
 
     @Override
-    public List<Mixture.WeightedTask> weightedTasks(DataCatalog catalog, ReadOptions options) {
+    public List<Mixture.WeightedTask> weightedTasks(ReadOptions options) {
         return List.of(new Mixture.WeightedTask(this, 1.0));
+    }
+
+    @Override
+    public long numTrainExamples(ReadOptions o) {
+        if (o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), name, "train"))
+            return TaskCache.open(o.cacheDir(), name, "train").numExamples();
+        if (!splits().contains("train"))
+            throw new UserError("task '" + name + "' has no 'train' split, so its mixing rate by number of examples"
+                    + " is undefined");
+        OptionalLong n = source.numExamples("train");
+        if (n.isEmpty())
+            throw new UserError("task '" + name + "': cannot count examples of " + source.describe()
+                    + " for its mixing rate; cache it or give a fixed rate");
+        return n.getAsLong();
     }
 
     PreprocessContext context(ReadOptions o, int epoch) {
@@ -127,7 +142,7 @@ public final class Task implements DatasetProvider {
     }
 
     @Override
-    public ExampleIterator open(ReadOptions o, DataCatalog catalog) {
+    public ExampleIterator open(ReadOptions o) {
         TaskCache.Reader cache = o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), name, o.split())
                 ? TaskCache.open(o.cacheDir(), name, o.split()) : null;
         if (cache == null) source.check(o.split());

@@ -31,13 +31,14 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
      * Opens the stream at {@code from} (examples counted from the start of the stream that {@code options} describe,
      * without its own skip). {@code readerThreads} > 1 uses {@link ParallelReader}.
      */
-    public static TrainingBatches open(DatasetProvider provider, DataCatalog catalog, ReadOptions options,
+    public static TrainingBatches open(DatasetProvider provider, ReadOptions options,
                                        EncDecFeatureConverter converter, int batchSize, boolean dropRemainder,
                                        int readerThreads, int prefetch, Packing.Position from) {
         if (batchSize < 1) throw new UserError("batch size must be positive, got " + batchSize);
         Packing.Position start = from == null ? Packing.Position.START : from;
         ReadOptions o = options.withSkip(start.examples());
-        ExampleIterator ex = readerThreads > 1 ? ParallelReader.open(provider, catalog, o, readerThreads, prefetch) : provider.open(o, catalog);
+        ExampleIterator ex = readerThreads > 1
+                ? ParallelReader.open(provider, o, readerThreads, prefetch) : provider.open(o);
         return new TrainingBatches(ex, converter.convert(ex, start.rowsIntoWindow()), batchSize, dropRemainder, start.examples());
     }
 

@@ -116,7 +116,7 @@ public final class Trainer {
         DatasetProvider provider = catalog.get(cfg.data().task());
         Map<String, Integer> lengths = Map.of("inputs", cfg.data().inputsLength(), "targets", cfg.data().targetsLength());
         ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths).withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
-        provider.check(catalog, train);
+        provider.check(train);
         int taskVocab = taskVocabSize(provider, catalog, train);
         // Inputs are valid: the resolved config goes into the run directory before anything else is written.
         Files.createDirectories(runDir);
@@ -141,7 +141,7 @@ public final class Trainer {
             Schedule sched = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(), cfg.train().steps(), cfg.schedule().minRatio());
             List<Evaluator.TaskResult> lastEval = List.of();
             double lastLoss = Double.NaN;
-            try (TrainingBatches batches = TrainingBatches.open(provider, catalog, train, conv,
+            try (TrainingBatches batches = TrainingBatches.open(provider, train, conv,
                     cfg.data().batchSize(), false, 1, 0, st.position);
                  Progress progress = new Progress("train", cfg.train().steps(), "steps")) {
                 progress.step(st.step);
@@ -239,7 +239,7 @@ public final class Trainer {
         if (cfg.eval().examples() == 0) return List.of();
         GenerationConfig g = new GenerationConfig(cfg.eval().maxNewTokens(), 0, cfg.eval().numBeams(), 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
         Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(), cfg.data().inputsLength(), cfg.data().targetsLength(), g, cfg.eval().batchSize());
-        return new Evaluator(model, catalog).evaluate(provider, o);
+        return new Evaluator(model).evaluate(provider, o);
     }
 
     private static void putEval(Map<String, Object> rec, List<Evaluator.TaskResult> results) {
@@ -297,7 +297,7 @@ public final class Trainer {
 
     private static int taskVocabSize(DatasetProvider p, DataCatalog catalog, ReadOptions o) {
         int max = 0;
-        for (Task t : Evaluator.tasksOf(p, catalog, o))
+        for (Task t : Evaluator.tasksOf(p, o))
             for (Feature f : t.outputFeatures().values()) max = Math.max(max, f.vocabulary().vocabSize());
         return max;
     }

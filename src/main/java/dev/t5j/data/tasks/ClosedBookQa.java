@@ -123,8 +123,10 @@ public final class ClosedBookQa {
         add(catalog, vocab, "trivia_qa_open_test", new SlicedSource(tqaFiles, Map.of("train", "train+validation", "test", "test")),
                 triviaQaOpen(TQA_PREFIX), "trivia_qa");
         Rate byExamples = Rate.numExamples(1.0, 0, 1.0);
-        catalog.add(Mixture.of("closed_book_qa", byExamples, "trivia_qa_open", "natural_questions_open", "web_questions_open"));
-        catalog.add(Mixture.of("closed_book_qa_test", byExamples, "trivia_qa_open_test", "natural_questions_open_test", "web_questions_open_test"));
+        catalog.add(Mixture.of("closed_book_qa", byExamples,
+                catalog.get(List.of("trivia_qa_open", "natural_questions_open", "web_questions_open"))));
+        catalog.add(Mixture.of("closed_book_qa_test", byExamples, catalog.get(
+                List.of("trivia_qa_open_test", "natural_questions_open_test", "web_questions_open_test"))));
     }
 
     private static FileSplits splits(Path dir, String... kv) {

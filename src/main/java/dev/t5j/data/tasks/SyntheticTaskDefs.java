@@ -73,9 +73,9 @@ public final class SyntheticTaskDefs {
         List<String> easy = new ArrayList<>();
         for (String n : EASY) if (catalog.contains(PREFIX + n)) easy.add(PREFIX + n);
         if (!catalog.contains("synthetic_easy") && !easy.isEmpty())
-            catalog.add(Mixture.of("synthetic_easy", Rate.fixed(1.0), easy.toArray(new String[0])));
+            catalog.add(Mixture.of("synthetic_easy", Rate.fixed(1.0), catalog.get(easy)));
         if (!catalog.contains("synthetic_pretraining"))
-            catalog.add(Mixture.of("synthetic_pretraining", Rate.fixed(1.0), paper.toArray(new String[0])));
+            catalog.add(Mixture.of("synthetic_pretraining", Rate.fixed(1.0), catalog.get(paper)));
         return skipped;
     }
 }

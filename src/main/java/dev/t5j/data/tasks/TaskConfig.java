@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,10 +92,18 @@ public final class TaskConfig {
             names.add(t.name());
         }
         JsonNode mixtures = root.path("mixtures");
-        for (int i = 0; i < mixtures.size(); i++) {
-            Mixture m = mixture(mixtures.get(i), "mixtures[" + i + "]");
-            catalog.put(m);
-            names.add(m.name());
+        List<MixtureSpec> pending = new ArrayList<>();
+        for (int i = 0; i < mixtures.size(); i++) pending.add(mixture(mixtures.get(i), "mixtures[" + i + "]"));
+        // Members resolve when a mixture is registered, so a mixture of this file waits for the ones it names.
+        while (!pending.isEmpty()) {
+            Set<String> waiting = new HashSet<>();
+            for (MixtureSpec m : pending) waiting.add(m.name());
+            MixtureSpec ready = pending.stream()
+                    .filter(m -> m.members().stream().noneMatch(e -> waiting.contains(e.name()))).findFirst()
+                    .orElseThrow(() -> err(pending.get(0).where(), "mixtures " + waiting + " contain each other (cycle)"));
+            catalog.put(resolve(ready, catalog));
+            names.add(ready.name());
+            pending.remove(ready);
         }
         if (names.isEmpty()) throw err(null, "defines no tasks or mixtures");
         return names;
@@ -198,12 +207,28 @@ public final class TaskConfig {
         return pattern.replace("${data_dir}", dataDir.toAbsolutePath().toString());
     }
 
-    private Mixture mixture(JsonNode n, String where) {
+    private record Member(String name, Rate rate, String where) {}
+
+    private record MixtureSpec(String name, String where, List<Member> members) {}
+
+    private Mixture resolve(MixtureSpec spec, DataCatalog catalog) {
+        List<Mixture.Entry> entries = new ArrayList<>();
+        for (Member m : spec.members()) {
+            try {
+                entries.add(catalog.entry(m.name(), m.rate()));
+            } catch (UserError e) {
+                throw err(m.where(), e.getMessage());
+            }
+        }
+        return new Mixture(spec.name(), entries);
+    }
+
+    private MixtureSpec mixture(JsonNode n, String where) {
         if (!n.isObject()) throw err(where, "expected an object");
         checkKeys(n, MIXTURE_KEYS, where);
         String name = text(n, "name", where, true);
         Rate def = n.has("default_rate") ? rate(n.get("default_rate"), where + ".default_rate") : null;
-        List<Mixture.Entry> entries = new ArrayList<>();
+        List<Member> entries = new ArrayList<>();
         JsonNode tasks = n.path("tasks");
         if (!tasks.isArray() || tasks.isEmpty()) throw err(where + ".tasks", "expected a non-empty list");
         for (int i = 0; i < tasks.size(); i++) {
@@ -211,15 +236,15 @@ public final class TaskConfig {
             String tw = where + ".tasks[" + i + "]";
             if (t.isTextual()) {
                 if (def == null) throw err(tw, "no rate and no default_rate");
-                entries.add(new Mixture.Entry(t.textValue(), def));
+                entries.add(new Member(t.textValue(), def, tw));
             } else if (t.isObject()) {
                 checkKeys(t, Set.of("name", "rate"), tw);
                 Rate r = t.has("rate") ? rate(t.get("rate"), tw + ".rate") : def;
                 if (r == null) throw err(tw, "no rate and no default_rate");
-                entries.add(new Mixture.Entry(text(t, "name", tw, true), r));
+                entries.add(new Member(text(t, "name", tw, true), r, tw));
             } else throw err(tw, "expected a name or {name, rate}");
         }
-        return new Mixture(name, entries);
+        return new MixtureSpec(name, where, entries);
     }
 
     /** {@code 2.0} or {@code {"num_examples": {"scale": 1, "maximum": 1000, "temperature": 2}}}. */

@@ -26,7 +26,7 @@ class ClosedBookQaTest {
 
     static List<Example> read(DataCatalog c, String task, ReadOptions o) {
         List<Example> l = new ArrayList<>();
-        try (ExampleIterator it = c.task(task).open(o, c)) {
+        try (ExampleIterator it = c.task(task).open(o)) {
             it.forEachRemaining(l::add);
         }
         return l;
@@ -102,7 +102,7 @@ class ClosedBookQaTest {
     @Test
     void closedBookQaMixtureIsExamplesProportional() {
         DataCatalog c = catalog();
-        var w = c.mixture("closed_book_qa_test").weightedTasks(c, ReadOptions.split("train"));
+        var w = c.mixture("closed_book_qa_test").weightedTasks(ReadOptions.split("train"));
         // train sizes here: trivia 3+1=4, nq 60, wq 5
         assertEquals(4 / 69.0, w.get(0).weight(), 1e-12);
         assertEquals(60 / 69.0, w.get(1).weight(), 1e-12);

@@ -43,7 +43,7 @@ class TaskConfigTest {
         Task nq = c.task("nq_from_config");
         assertEquals(List.of("squad"), nq.metricNames());
         assertEquals(Postprocessor.QA, nq.postprocessor());
-        Example e = read(nq.open(ReadOptions.split("validation"), c), 1).get(0);
+        Example e = read(nq.open(ReadOptions.split("validation")), 1).get(0);
         assertEquals("nq question: when was the last time anyone was on the moon", e.string("inputs_pretokenized"));
         assertEquals("14 December 1972 UTC", e.string("targets_pretokenized"));
         assertEquals(List.of("14 December 1972 UTC", "December 1972"), e.strings("answers"));
@@ -51,11 +51,11 @@ class TaskConfigTest {
 
         Task sc = c.task("wiki_span_corruption");
         assertEquals(2, sc.cacheBoundary());
-        List<Example> pieces = read(sc.open(ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets", 114)), c), 100);
+        List<Example> pieces = read(sc.open(ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets", 114))), 100);
         assertEquals(512, pieces.get(0).tokens("inputs").length);
         assertEquals(114, pieces.get(0).tokens("targets").length);
 
-        var w = c.mixture("config_mix").weightedTasks(c, ReadOptions.split("train"));
+        var w = c.mixture("config_mix").weightedTasks(ReadOptions.split("train"));
         assertEquals(0.75, w.get(0).weight(), 1e-12);
     }
 
@@ -63,13 +63,13 @@ class TaskConfigTest {
     void yamlDefinitions() {
         DataCatalog c = new DataCatalog();
         TaskConfig.load(RES.resolve("tasks.yaml"), c, V, null, PreprocessorRegistry.standard());
-        List<Example> ex = read(c.task("wiki_ssm").open(ReadOptions.split("validation"), c), 1000);
+        List<Example> ex = read(c.task("wiki_ssm").open(ReadOptions.split("validation")), 1000);
         assertFalse(ex.isEmpty());
         for (Example e : ex) {
             assertTrue(e.string("inputs_pretokenized").startsWith("nem: ") && e.string("inputs_pretokenized").contains("_X_"));
             assertFalse(e.string("targets_pretokenized").isEmpty());
         }
-        var w = c.mixture("yaml_mix").weightedTasks(c, ReadOptions.split("train"));
+        var w = c.mixture("yaml_mix").weightedTasks(ReadOptions.split("train"));
         assertEquals(1.0, w.get(0).weight(), 1e-12);
     }
 
@@ -77,6 +77,25 @@ class TaskConfigTest {
         Path f = tmp.resolve("bad.json");
         Files.writeString(f, json);
         return assertThrows(UserError.class, () -> TaskConfig.load(f, new DataCatalog(), V, null, PreprocessorRegistry.standard()));
+    }
+
+    @Test
+    void mixturesResolveInDependencyOrderAndCyclesAreRefused() throws IOException {
+        String src = "\"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": \"x.jsonl\"}}";
+        Path f = tmp.resolve("mix.json");
+        // 'outer' names 'inner', defined after it in the same file
+        Files.writeString(f, "{\"tasks\": [{\"name\": \"t\", " + src + "}], \"mixtures\": ["
+                + "{\"name\": \"outer\", \"tasks\": [{\"name\": \"inner\", \"rate\": 1}]},"
+                + "{\"name\": \"inner\", \"tasks\": [{\"name\": \"t\", \"rate\": 1}]}]}");
+        DataCatalog c = new DataCatalog();
+        assertEquals(List.of("t", "inner", "outer"), TaskConfig.load(f, c, V, null, PreprocessorRegistry.standard()));
+        assertSame(c.task("t"), c.mixture("outer").weightedTasks(ReadOptions.split("train")).get(0).task());
+        UserError e = loadError("{\"mixtures\": [{\"name\": \"x\", \"tasks\": [{\"name\": \"y\", \"rate\": 1}]},"
+                + "{\"name\": \"y\", \"tasks\": [{\"name\": \"x\", \"rate\": 1}]}]}");
+        assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("cycle"), e.getMessage());
+        e = loadError("{\"mixtures\": [{\"name\": \"m\", \"tasks\": [{\"name\": \"nope\", \"rate\": 1}]}]}");
+        assertTrue(e.getMessage().contains("mixtures[0].tasks[0]") && e.getMessage().contains("no task or mixture named"),
+                e.getMessage());
     }
 
     @Test
@@ -105,7 +124,7 @@ class TaskConfigTest {
         Files.writeString(f, "{\"tasks\": [{\"name\": \"t\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": \"${data_dir}/missing.jsonl\"}}}]}");
         DataCatalog c = new DataCatalog();
         TaskConfig.load(f, c, V, tmp, PreprocessorRegistry.standard());
-        var e = assertThrows(UserError.class, () -> c.task("t").check(c, ReadOptions.split("train")));
+        var e = assertThrows(UserError.class, () -> c.task("t").check(ReadOptions.split("train")));
         assertTrue(e.getMessage().contains(tmp.resolve("missing.jsonl").toAbsolutePath().toString()) && e.getMessage().contains("file not found"), e.getMessage());
     }
 }
