@@ -33,8 +33,9 @@ import java.util.Map;
  * </pre>
  * Splits follow the newer CBQA code (train carved from the official train, test = official dev). Inputs get the
  * prefixes {@code nq question: }, {@code wq question: }, {@code trivia_qa question: }; {@code answers} keeps every
- * answer for evaluation (postprocessor {@code qa}); the training target is one answer drawn at random each epoch
- * (other splits: the first answer).
+ * answer for evaluation (postprocessor {@code qa}). As in {@code t5_cbqa/preprocessors.py} the target is
+ * {@code answers[0]} (TriviaQA: the answer's value, which {@code answers} lists first); only
+ * {@code natural_questions_open_randanswer} adds {@code sample_answer}, a random answer each epoch (docs/data.md).
  */
 public final class ClosedBookQa {
     public static final String NQ_PREFIX = "nq question: ";
@@ -67,6 +68,7 @@ public final class ClosedBookQa {
     private static Example qa(Example e, String inputs, List<String> answers, String answerField) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("inputs", inputs);
+        m.put("targets", answers.isEmpty() ? "" : answers.get(0)); // e.g. TriviaQA test files have no answers
         m.put("answers", answers);
         return e.replaceFields(m);
     }
@@ -103,7 +105,7 @@ public final class ClosedBookQa {
         return out;
     }
 
-    /** Registers the six tasks and the two mixtures. Files are only checked when a task is read. */
+    /** Registers the seven tasks and the two mixtures. Files are only checked when a task is read. */
     public static void register(DataCatalog catalog, Vocabulary vocab, Path dataDir) {
         Path nq = dataDir.resolve("nq-open"), wq = dataDir.resolve("web-questions"), tqa = dataDir.resolve("trivia-qa");
         DataSource nqFiles = new JsonlSource(splits(nq, "train", "NQ-open.train.jsonl", "validation", "NQ-open.dev.jsonl"), List.of("question", "answer"));
@@ -111,8 +113,11 @@ public final class ClosedBookQa {
         DataSource tqaFiles = new JsonArraySource(splits(tqa, "train", "unfiltered-web-train.json", "validation", "unfiltered-web-dev.json",
                 "test", "unfiltered-web-test-without-answers.json"), "Data");
 
-        add(catalog, vocab, "natural_questions_open", new SlicedSource(nqFiles, Map.of("train", "train[:79168]", "validation", "train[79168:]", "test", "validation")),
-                naturalQuestionsOpen(NQ_PREFIX), "squad");
+        DataSource nqSliced = new SlicedSource(nqFiles,
+                Map.of("train", "train[:79168]", "validation", "train[79168:]", "test", "validation"));
+        add(catalog, vocab, "natural_questions_open", nqSliced, naturalQuestionsOpen(NQ_PREFIX), "squad");
+        add(catalog, vocab, "natural_questions_open_randanswer", nqSliced, naturalQuestionsOpen(NQ_PREFIX), "squad",
+                Preprocessors.sampleAnswer("answers", "targets"));
         add(catalog, vocab, "natural_questions_open_test", nqFiles, naturalQuestionsOpen(NQ_PREFIX), "squad");
         add(catalog, vocab, "web_questions_open", new SlicedSource(wqFiles, Map.of("train", "train[:3417]", "validation", "train[3417:]", "test", "test")),
                 webQuestionsOpen(WQ_PREFIX), "squad");
@@ -135,11 +140,11 @@ public final class ClosedBookQa {
         return new FileSplits(m, dir);
     }
 
-    private static void add(DataCatalog catalog, Vocabulary vocab, String name, DataSource source, Preprocessor pre, String metric) {
-        catalog.add(Task.builder(name)
-                .source(source)
-                .preprocessor(pre)
-                .preprocessor(Preprocessors.sampleAnswer("answers", "targets"))
+    private static void add(DataCatalog catalog, Vocabulary vocab, String name, DataSource source, Preprocessor pre,
+                            String metric, Preprocessor... more) {
+        Task.Builder b = Task.builder(name).source(source).preprocessor(pre);
+        for (Preprocessor p : more) b.preprocessor(p);
+        catalog.add(b
                 .preprocessor(Preprocessors.tokenize(true, false))
                 .preprocessor(Preprocessors.appendEos())
                 .feature("inputs", new Feature(vocab, true, true))

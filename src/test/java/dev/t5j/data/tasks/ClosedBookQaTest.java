@@ -52,21 +52,39 @@ class ClosedBookQaTest {
     }
 
     @Test
-    void trainingTargetIsARandomAnswerPerEpoch() {
+    void onlyTheRandanswerVariantDrawsARandomTrainingTarget() {
         DataCatalog c = catalog();
-        List<Example> two = read(c, "natural_questions_open_test", ReadOptions.split("train").withEpochs(4));
+        // t5_cbqa/tasks.py: natural_questions_open_randanswer adds sample_answer; the other tasks train on answers[0]
+        List<Example> rand = read(c, "natural_questions_open_randanswer", ReadOptions.split("train").withEpochs(4));
         int n = 60;
         boolean changed = false;
         for (int i = 0; i < n; i++) {
-            Example e = two.get(i);
+            Example e = rand.get(i);
             for (int k = 1; k < 4; k++) {
-                Example again = two.get(k * n + i);
+                Example again = rand.get(k * n + i);
                 assertEquals(e.string("inputs_pretokenized"), again.string("inputs_pretokenized"));
                 assertTrue(e.strings("answers").contains(again.string("targets_pretokenized")));
                 if (!again.string("targets_pretokenized").equals(e.string("targets_pretokenized"))) changed = true;
             }
         }
         assertTrue(changed, "multi-answer questions get different targets in different epochs");
+        for (String task : List.of("natural_questions_open", "natural_questions_open_test", "web_questions_open_test")) {
+            List<Example> fixed = read(c, task, ReadOptions.split("train").withEpochs(4));
+            assertFalse(fixed.isEmpty(), task);
+            for (Example e : fixed)
+                assertEquals(e.strings("answers").get(0), e.string("targets_pretokenized"), task + ": answers[0]");
+        }
+    }
+
+    @Test
+    void triviaQaTrainsOnTheAnswerValue() {
+        DataCatalog c = catalog();
+        List<Example> l = read(c, "trivia_qa_open_test", ReadOptions.split("train").withEpochs(8));
+        assertEquals(32, l.size());
+        // answers = the value, then its aliases (the fixture's first question has 3); the target is always the value
+        for (int i = 0; i < l.size(); i += 4)
+            assertEquals("Sunset Boulevard", l.get(i).string("targets_pretokenized"), "t5_cbqa: answer.value");
+        for (Example e : l) assertEquals(e.strings("answers").get(0), e.string("targets_pretokenized"));
     }
 
     @Test
