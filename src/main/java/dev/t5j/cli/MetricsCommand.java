@@ -7,6 +7,7 @@ import dev.t5j.eval.Bleu;
 import dev.t5j.eval.Metric;
 import dev.t5j.eval.Metrics;
 import dev.t5j.eval.PredictionFile;
+import dev.t5j.eval.RankScoreFile;
 import dev.t5j.eval.Rouge;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,10 +19,12 @@ import java.util.concurrent.Callable;
 
 /** {@code t5j metrics}: scores a JSON-lines file of predictions with one metric and prints the scores as JSON. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
-        description = "Score predictions: each input line is {\"prediction\": \"...\", \"references\": [\"...\", ...]}.")
+        description = {"Score predictions: each input line is {\"prediction\": \"...\", \"references\": [\"...\", ...]}.",
+                "rank_classification: each line is {\"scores\": [per-option score, ...], \"label\": index}"
+                        + " or {\"scores\": [...], \"is_correct\": [bool, ...]}."})
 public final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--metric", required = true,
-            description = "squad | trivia_qa | nq | rouge | bleu | accuracy | seq_em")
+            description = "squad | trivia_qa | nq | rouge | bleu | accuracy | seq_em | rank_classification")
     String metric;
 
     @Option(names = "--input", required = true, description = "JSON-lines file of predictions and references.")
@@ -41,6 +44,15 @@ public final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (metric.equals("rank_classification")) {
+            RankScoreFile.Scored s = RankScoreFile.score(input);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("metric", metric);
+            out.put("count", s.count());
+            out.putAll(s.scores());
+            System.out.println(Json.write(out));
+            return 0;
+        }
         Metric m;
         switch (metric) {
             case "rouge" -> m = new Rouge(stem, t5Sentences);
@@ -58,7 +70,7 @@ public final class MetricsCommand implements Callable<Integer> {
                 try {
                     m = Metrics.byName(metric);
                 } catch (IllegalArgumentException e) {
-                    throw new UserError("--metric: " + e.getMessage());
+                    throw new UserError("--metric: " + e.getMessage() + ", rank_classification");
                 }
             }
         }
