@@ -106,8 +106,8 @@ public final class ModelBench {
             double[] noCache = new double[2];
             for (int i = 0; i < batches.length; i++) {
                 int[][] gi = randomIds(rng, batches[i], Math.min(c.inputLen(), 64), (int) v);
-                GenerationConfig g = new GenerationConfig(c.genTokens(), c.genTokens(), 1, 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
-                new Generator(m).generate(gi, new GenerationConfig(4, 0, 1, 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0));
+                GenerationConfig g = GenerationConfig.greedy(c.genTokens()).withMinNewTokens(c.genTokens());
+                new Generator(m).generate(gi, GenerationConfig.greedy(4));
                 long t0 = System.nanoTime();
                 new Generator(m).generate(gi, g);
                 withCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);

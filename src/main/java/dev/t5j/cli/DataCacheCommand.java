@@ -22,6 +22,9 @@ public final class DataCacheCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ReadingOptions reading;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -41,7 +44,7 @@ public final class DataCacheCommand implements Runnable {
     public void run() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
-        ReadOptions o = data.readOptions();
+        ReadOptions o = reading.readOptions(data);
         if (shards < 1) throw new UserError("--shards must be >= 1, got " + shards);
         List<Mixture.WeightedTask> tasks = new ArrayList<>(p.weightedTasks(o));
         if (p instanceof Mixture) tasks.removeIf(wt -> {
@@ -60,7 +63,7 @@ public final class DataCacheCommand implements Runnable {
                 throw new UserError("cannot write the cache under " + outDir + ": " + e, e);
             }
         }
-        data.reportBadLines(spec.commandLine().getErr());
+        reading.reportBadLines(spec.commandLine().getErr());
         out.flush();
     }
 }

@@ -20,6 +20,9 @@ public final class DataShowCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ReadingOptions reading;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,7 +36,7 @@ public final class DataShowCommand implements Runnable {
     public void run() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
-        ReadOptions o = data.readOptions();
+        ReadOptions o = reading.readOptions(data);
         List<Mixture.WeightedTask> tasks = p.weightedTasks(o);
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
@@ -47,7 +50,7 @@ public final class DataShowCommand implements Runnable {
             if (json) for (var s : stages) out.println(Json.write(ExampleInspector.toJson(s)));
             else out.print(ExampleInspector.format(t, stages));
         }
-        data.reportBadLines(spec.commandLine().getErr());
+        reading.reportBadLines(spec.commandLine().getErr());
         out.flush();
     }
 }

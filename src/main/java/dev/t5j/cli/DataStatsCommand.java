@@ -25,6 +25,9 @@ public final class DataStatsCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ReadingOptions reading;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -41,7 +44,7 @@ public final class DataStatsCommand implements Runnable {
     public void run() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
-        ReadOptions o = data.readOptions();
+        ReadOptions o = reading.readOptions(data);
         Map<String, Object> result = new LinkedHashMap<>();
         for (Mixture.WeightedTask wt : p.weightedTasks(o)) {
             if (p instanceof Mixture && !wt.task().splits().contains(o.split())) {
@@ -78,7 +81,7 @@ public final class DataStatsCommand implements Runnable {
             result.put(name, m);
         }
         out.println(Json.writePretty(result));
-        data.reportBadLines(spec.commandLine().getErr());
+        reading.reportBadLines(spec.commandLine().getErr());
         out.flush();
     }
 }

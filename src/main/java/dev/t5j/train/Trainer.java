@@ -15,8 +15,7 @@ import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.data.Batch;
 import dev.t5j.data.DataCatalog;
-import dev.t5j.data.tasks.DataCatalogs;
-import dev.t5j.data.DataVocabularies;
+import dev.t5j.data.tasks.DataSetup;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Feature;
@@ -76,32 +75,6 @@ public final class Trainer {
         this.stopAfterStep = step;
     }
 
-    /** The catalog a run reads from: standard tasks plus synthetic tasks with the run's lengths and pool. */
-    public static DataCatalog catalog(TrainConfig.Data d, Vocabulary vocab) {
-        List<Path> files = d.taskFiles() == null ? List.of() : d.taskFiles().stream().map(Path::of).toList();
-        DataCatalog c = new DataCatalog();
-        Map<String, String> skipped = SyntheticTaskDefs.register(c, vocab, synthOptions(d, vocab), 0);
-        if (skipped.containsKey(d.task())) throw new UserError("data.task: '" + d.task() + "' cannot run with these settings: " + skipped.get(d.task()));
-        DataCatalog std = DataCatalogs.standard(vocab, DataCatalogs.dataDir(d.dataDir() == null ? null : Path.of(d.dataDir())), files);
-        for (String n : std.taskNames()) if (!c.contains(n)) c.put(std.get(n));
-        for (String n : std.mixtureNames()) if (!c.contains(n)) c.put(std.get(n));
-        return c;
-    }
-
-    static SyntheticTasks.Options synthOptions(TrainConfig.Data d, Vocabulary vocab) {
-        SyntheticTasks.Options o = SyntheticTasks.Options.defaults();
-        if (d.synthLength() != null) o = new SyntheticTasks.Options(o.space(), d.synthLength().get(0), d.synthLength().get(1));
-        if (d.synthPool() != null) {
-            Vocabulary fv = SyntheticTaskDefs.featureVocabulary(vocab);
-            TokenSpace space = fv instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(fv);
-            int[] pool = space.pool();
-            if (d.synthPool() < 68 || d.synthPool() > pool.length) // LIME needs 68 distinct tokens
-                throw new UserError("data.synth_pool: must be in [68, " + pool.length + "], got " + d.synthPool());
-            o = o.withSpace(space.withPool(java.util.Arrays.copyOf(pool, d.synthPool())));
-        }
-        return o;
-    }
-
     public Result run(boolean resume) throws IOException {
         if (cfg.train().threads() != null) Torch.init(cfg.train().threads());
         else Torch.init();
@@ -111,11 +84,11 @@ public final class Trainer {
         if (resume && resumeFrom == null) log.println("t5j: no checkpoint in " + ckpts.dir() + "; starting from scratch");
         if (!resume && Files.exists(runDir.resolve("metrics.jsonl")))
             throw new UserError(runDir + ": holds a previous run; pass --resume to continue it or choose another 'out'");
-        Vocabulary vocab = DataVocabularies.resolve(cfg.data().vocab());
-        DataCatalog catalog = catalog(cfg.data(), vocab);
-        DatasetProvider provider = catalog.get(cfg.data().task());
-        Map<String, Integer> lengths = Map.of("inputs", cfg.data().inputsLength(), "targets", cfg.data().targetsLength());
-        ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths).withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
+        DataSetup data = DataSetup.of(cfg.data().spec());
+        DataCatalog catalog = data.catalog();
+        DatasetProvider provider = data.provider("data.task", cfg.data().task());
+        ReadOptions train = cfg.data().trainOptions(cfg.train().seed());
+        if (cfg.data().useCached()) DataSetup.requireCached(provider, train);
         provider.check(train);
         int taskVocab = taskVocabSize(provider, catalog, train);
         // Inputs are valid: the resolved config goes into the run directory before anything else is written.
@@ -142,7 +115,7 @@ public final class Trainer {
             List<Evaluator.TaskResult> lastEval = List.of();
             double lastLoss = Double.NaN;
             try (TrainingBatches batches = TrainingBatches.open(provider, train, conv,
-                    cfg.data().batchSize(), false, 1, 0, st.position);
+                    cfg.data().rows(), false, 1, 0, st.position);
                  Progress progress = new Progress("train", cfg.train().steps(), "steps")) {
                 progress.step(st.step);
                 while (st.step < cfg.train().steps()) {
@@ -237,7 +210,7 @@ public final class Trainer {
 
     private List<Evaluator.TaskResult> evaluate(T5ForConditionalGeneration model, DataCatalog catalog, DatasetProvider provider) {
         if (cfg.eval().examples() == 0) return List.of();
-        GenerationConfig g = new GenerationConfig(cfg.eval().maxNewTokens(), 0, cfg.eval().numBeams(), 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
+        GenerationConfig g = GenerationConfig.beam(cfg.eval().maxNewTokens(), cfg.eval().numBeams());
         Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(), cfg.data().inputsLength(), cfg.data().targetsLength(), g, cfg.eval().batchSize());
         return new Evaluator(model).evaluate(provider, o);
     }
