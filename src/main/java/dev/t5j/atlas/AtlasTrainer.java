@@ -25,7 +25,7 @@ import dev.t5j.retrieval.index.IndexBuilder;
 import dev.t5j.retrieval.index.IndexDtype;
 import dev.t5j.retrieval.index.IndexLoadOptions;
 import dev.t5j.retrieval.index.IndexOptions;
-import dev.t5j.tokenizer.Vocabularies;
+import dev.t5j.data.DataVocabularies;
 import dev.t5j.tokenizer.Vocabulary;
 import dev.t5j.tokenizer.WordPieceVocabulary;
 import dev.t5j.optim.AdamW;
@@ -338,7 +338,7 @@ public final class AtlasTrainer {
         if (vocabFile == null && rc.initFrom() != null && Files.isRegularFile(Path.of(rc.initFrom()).resolve("spiece.model")))
             vocabFile = Path.of(rc.initFrom()).resolve("spiece.model");
         if (vocabFile == null) throw new UserError("reader.vocab: required (a T5 SentencePiece .model; Atlas prompts use the <extra_id_0> sentinel)");
-        Vocabulary vocab = Vocabularies.load(vocabFile, 100);
+        Vocabulary vocab = DataVocabularies.load(vocabFile);
         T5ForConditionalGeneration t5;
         if (rc.initFrom() != null) {
             t5 = Checkpoint.load(Path.of(rc.initFrom()));

@@ -25,10 +25,6 @@ public final class BadLines {
         return new BadLines(true);
     }
 
-    public boolean isSkipping() {
-        return skip;
-    }
-
     /** Records a bad example: throws (stop mode) or counts it (skip mode). */
     public void handle(BadExampleError e) {
         if (!skip) throw e.stopping();

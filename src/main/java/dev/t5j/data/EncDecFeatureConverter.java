@@ -33,10 +33,6 @@ public final class EncDecFeatureConverter {
                       int[] decoderTargetTokens, int[] decoderInputTokens, int[] decoderLossWeights,
                       int[] decoderSegmentIds, int[] decoderPositions) {}
 
-    public boolean packs() {
-        return pack;
-    }
-
     public int inputsLength() {
         return inputsLength;
     }

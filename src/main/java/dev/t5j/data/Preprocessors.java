@@ -30,11 +30,6 @@ public final class Preprocessors {
         return new Named(name, false, (e, ctx, rng) -> f.apply(e));
     }
 
-    /** A per-example step that draws randomness from the context. */
-    public static Preprocessor mapRandom(String name, Step step) {
-        return new Named(name, true, step);
-    }
-
     /**
      * seqio {@code rekey}: the output has exactly the keys of {@code newToOld}; a null or empty old key gives "".
      * A missing old field is bad input.

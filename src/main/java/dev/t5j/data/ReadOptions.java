@@ -53,11 +53,4 @@ public record ReadOptions(String split, Map<String, Integer> sequenceLengths, bo
         return new ReadOptions(split, sequenceLengths, shuffle, seed, shard, numEpochs, skip, badLines, shuffleBufferSize, dir, trim);
     }
 
-    public ReadOptions withTrim(boolean t) {
-        return new ReadOptions(split, sequenceLengths, shuffle, seed, shard, numEpochs, skip, badLines, shuffleBufferSize, cacheDir, t);
-    }
-
-    public ReadOptions withSplit(String s) {
-        return new ReadOptions(s, sequenceLengths, shuffle, seed, shard, numEpochs, skip, badLines, shuffleBufferSize, cacheDir, trim);
-    }
 }

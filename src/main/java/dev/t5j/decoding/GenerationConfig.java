@@ -74,10 +74,6 @@ public record GenerationConfig(int maxNewTokens, int minNewTokens, int numBeams,
         return toBuilder().minNewTokens(n).build();
     }
 
-    public GenerationConfig withEarlyStopping(boolean on) {
-        return toBuilder().earlyStopping(on).build();
-    }
-
     /** Named settings for a {@link GenerationConfig}; {@link #build} checks them together. */
     public static final class Builder {
         private final int maxNewTokens;

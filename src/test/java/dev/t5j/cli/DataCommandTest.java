@@ -103,7 +103,7 @@ class DataCommandTest {
     void clearErrorsBeforeWork() {
         Run unknown = run("data", "show", "--task", "natural_questions_opn", "--data-dir", DATA);
         assertEquals(2, unknown.rc());
-        assertTrue(unknown.err().contains("no task named 'natural_questions_opn'") && unknown.err().contains("did you mean"), unknown.err());
+        assertTrue(unknown.err().contains("no task or mixture named 'natural_questions_opn'") && unknown.err().contains("did you mean"), unknown.err());
         Run missing = run("data", "cache", "--task", "trivia_qa_open_test", "--split", "test", "--out", tmp.toString(), "--data-dir", DATA);
         assertEquals(2, missing.rc());
         assertTrue(missing.err().contains("unfiltered-web-test-without-answers.json: file not found"), missing.err());

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -145,19 +144,19 @@ class FlatIndexTest {
     }
 
     @Test
-    void searchExcludingDropsIdsAndStaysExact() {
+    void filteringByIdDropsTheExamplesPassageAndStaysExact() {
         int n = 800, dim = 16;
         float[][] v = Vectors.gaussian(n, dim, 12);
         float[][] q = Vectors.gaussian(2, dim, 13);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 3, "fp")) {
             List<List<Hit>> full = idx.search(q, 20);
-            String drop0 = full.get(0).get(0).passage().id(), drop1 = full.get(0).get(4).passage().id();
-            List<List<Hit>> ex = idx.searchExcluding(q, 10, List.of(Set.of(drop0, drop1), Set.of()));
+            String drop = full.get(0).get(4).passage().id();
+            List<List<Hit>> ex = Filtering.searchFilteredById(idx, q, Arrays.asList(drop, null), 10, 2);
             List<Hit> want = new ArrayList<>(full.get(0));
-            want.removeIf(h -> h.passage().id().equals(drop0) || h.passage().id().equals(drop1));
+            want.removeIf(h -> h.passage().id().equals(drop));
             assertArrayEquals(Arrays.copyOf(rows(want), 10), rows(ex.get(0)));
             assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), ex.get(0).stream().map(Hit::rank).toList());
-            assertArrayEquals(Arrays.copyOf(rows(full.get(1)), 10), rows(ex.get(1)));
+            assertArrayEquals(Arrays.copyOf(rows(full.get(1)), 10), rows(ex.get(1)), "no id: the plain top 10");
         }
     }
 
