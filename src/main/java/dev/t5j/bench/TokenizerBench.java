@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TokenizerBench {
     private TokenizerBench() {}
 
-    /** Encodes sentences round-robin on {@code nThreads} threads for about {@code secs}; returns MB/s, sentences/s, tokens/s. */
+    /**
+     * Encodes sentences round-robin on {@code nThreads} threads for about {@code secs}; returns MB/s, sentences/s,
+     * tokens/s.
+     */
     public static double[] run(Vocabulary v, List<byte[]> lines, int nThreads, double secs, boolean report) {
         AtomicLong bytes = new AtomicLong(), sentences = new AtomicLong(), tokens = new AtomicLong();
         long deadline = System.nanoTime() + (long) (secs * 1e9);
@@ -100,7 +103,8 @@ public final class TokenizerBench {
                     String text = null;
                     for (String f : new String[] {"text", "contents", "question", "claim"})
                         if (text == null && n.hasNonNull(f)) text = n.get(f).asText();
-                    if (text == null) throw UserError.at(input, r.lineNumber(), "text", "missing (nor contents, question or claim)");
+                    if (text == null)
+                        throw UserError.at(input, r.lineNumber(), "text", "missing (nor contents, question or claim)");
                     line = text.getBytes(StandardCharsets.UTF_8);
                 }
                 out.add(line);

@@ -12,15 +12,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code t5j bench synth}: examples per second of synthetic generation (generation plus TSV formatting, no disk), on one
+ * {@code t5j bench synth}: examples per second of synthetic generation (generation plus TSV formatting, no disk), on
+ * one
  * thread and on all cores. Meant to be wired under the {@code bench} parent command.
  */
-@Command(name = "synth", mixinStandardHelpOptions = true, description = "Benchmark synthetic task generation (examples/s).")
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Benchmark synthetic task generation (examples/s).")
 public final class BenchSynthCommand implements Callable<Integer> {
     @Option(names = "--task", split = ",", description = "Tasks (default: all 21).")
     List<String> tasks;
 
-    @Option(names = "--count", defaultValue = "20000", description = "Examples per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count", defaultValue = "20000",
+            description = "Examples per measurement (default: ${DEFAULT-VALUE}).")
     long count;
 
     @Option(names = "--vocab", description = "Vocabulary file (default: built-in small vocabulary).")
@@ -37,7 +40,8 @@ public final class BenchSynthCommand implements Callable<Integer> {
                 "all cores ex/s", count, cores, System.getProperty("java.version"));
         double sum1 = 0, sumN = 0;
         for (String name : names) {
-            SyntheticTask t = SynthCommand.build(name, vocab, null, SyntheticTasks.DEFAULT_MIN_LENGTH, SyntheticTasks.DEFAULT_MAX_LENGTH);
+            SyntheticTask t = SynthCommand.build(name, vocab, null, SyntheticTasks.DEFAULT_MIN_LENGTH,
+                    SyntheticTasks.DEFAULT_MAX_LENGTH);
             SynthBench.run(t, count, 1);  // warm-up: let the JIT compile the task's paths before measuring
             double one = SynthBench.run(t, count, 1);
             double all = SynthBench.run(t, count, cores);

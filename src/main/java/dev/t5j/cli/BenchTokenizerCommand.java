@@ -29,13 +29,15 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
             description = "text files (one sentence per line), .jsonl files (text/contents/question/claim field) or directories of them; comma-separated")
     List<Path> input;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "measuring time per setting (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "5",
+            description = "measuring time per setting (default: ${DEFAULT-VALUE})")
     double seconds;
 
     @Option(names = "--threads", description = "threads for the parallel run (default: all cores)")
     Integer threads;
 
-    @Option(names = "--extra-ids", defaultValue = "100", description = "T5 sentinels added to a .model vocabulary (default: ${DEFAULT-VALUE})")
+    @Option(names = "--extra-ids", defaultValue = "100",
+            description = "T5 sentinels added to a .model vocabulary (default: ${DEFAULT-VALUE})")
     int extraIds;
 
     @Override
@@ -46,14 +48,17 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
         long bytes = 0;
         for (byte[] l : lines) bytes += l.length;
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "vocab %s (%d ids), input %s: %d sentences, %.2f MB%n", vocab, v.vocabSize(), input,
+        System.out.printf(Locale.ROOT, "vocab %s (%d ids), input %s: %d sentences, %.2f MB%n", vocab, v.vocabSize(),
+                input,
                 lines.size(), bytes / 1e6);
         TokenizerBench.run(v, lines, 1, Math.min(seconds, 2), false); // warm-up (JIT)
         double[] one = TokenizerBench.run(v, lines, 1, seconds, true);
-        System.out.printf(Locale.ROOT, "1 thread : %8.2f MB/s %10.0f sentences/s %12.0f tokens/s%n", one[0], one[1], one[2]);
+        System.out.printf(Locale.ROOT, "1 thread : %8.2f MB/s %10.0f sentences/s %12.0f tokens/s%n", one[0], one[1],
+                one[2]);
         if (cores > 1) {
             double[] all = TokenizerBench.run(v, lines, cores, seconds, true);
-            System.out.printf(Locale.ROOT, "%d threads: %8.2f MB/s %10.0f sentences/s %12.0f tokens/s%n", cores, all[0], all[1], all[2]);
+            System.out.printf(Locale.ROOT, "%d threads: %8.2f MB/s %10.0f sentences/s %12.0f tokens/s%n", cores,
+                    all[0], all[1], all[2]);
         }
         return 0;
     }

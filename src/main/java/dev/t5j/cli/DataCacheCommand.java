@@ -49,16 +49,21 @@ public final class DataCacheCommand implements Runnable {
         List<Mixture.WeightedTask> tasks = new ArrayList<>(p.weightedTasks(o));
         if (p instanceof Mixture) tasks.removeIf(wt -> {
             boolean missing = !wt.task().splits().contains(o.split());
-            if (missing) spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; not cached");
+            if (missing)
+                spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '"
+                        + o.split() + "'; not cached");
             return missing;
         });
         for (Mixture.WeightedTask wt : tasks) wt.task().source().check(o.split()); // all errors before any work
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         for (Mixture.WeightedTask wt : tasks) {
             try {
-                TaskCache.Result r = TaskCache.write(wt.task(), o, outDir, new TaskCache.Options(shards, t, overwrite, true));
-                out.printf(Locale.ROOT, "cached %s/%s: %d examples, %d bytes in %d shards, %.1f s (%.0f examples/s) -> %s%n",
-                        wt.task().name(), o.split(), r.examples(), r.bytes(), shards, r.seconds(), r.examples() / Math.max(r.seconds(), 1e-9), r.dir());
+                TaskCache.Result r = TaskCache.write(wt.task(), o, outDir, new TaskCache.Options(shards, t, overwrite,
+                        true));
+                out.printf(Locale.ROOT,
+                        "cached %s/%s: %d examples, %d bytes in %d shards, %.1f s (%.0f examples/s) -> %s%n",
+                        wt.task().name(), o.split(), r.examples(), r.bytes(), shards, r.seconds(),
+                                r.examples() / Math.max(r.seconds(), 1e-9), r.dir());
             } catch (IOException e) {
                 throw new UserError("cannot write the cache under " + outDir + ": " + e, e);
             }

@@ -28,7 +28,8 @@ public final class DataOptions {
             + " (.model, tokenizer.json, vocab.txt)")
     String vocab;
 
-    @Option(names = "--data-dir", description = "data directory for built-in tasks (default: $T5J_DATA_DIR, else ./data)")
+    @Option(names = "--data-dir",
+            description = "data directory for built-in tasks (default: $T5J_DATA_DIR, else ./data)")
     Path dataDir;
 
     @Option(names = "--tasks-file", description = "JSON/YAML file defining tasks and mixtures (repeatable)")
@@ -38,7 +39,8 @@ public final class DataOptions {
             + " examples; eval/predict: 512)")
     Integer inputsLength;
 
-    @Option(names = "--targets-length", description = "sequence length of targets (data commands: none; eval/predict: 128)")
+    @Option(names = "--targets-length",
+            description = "sequence length of targets (data commands: none; eval/predict: 128)")
     Integer targetsLength;
 
     @Option(names = "--synth-length", split = ",", description = "synthetic tasks: min,max input length")
@@ -68,7 +70,8 @@ public final class DataOptions {
     }
 
     String name() {
-        if ((task == null) == (mixture == null)) throw new UserError("give exactly one of --task NAME or --mixture NAME");
+        if ((task == null) == (mixture == null))
+            throw new UserError("give exactly one of --task NAME or --mixture NAME");
         return task != null ? task : mixture;
     }
 

@@ -41,7 +41,8 @@ public final class DataShowCommand implements Runnable {
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
             if (p instanceof Mixture && !t.splits().contains(o.split())) {
-                spec.commandLine().getErr().println("t5j: note: task '" + t.name() + "' has no split '" + o.split() + "'; skipped");
+                spec.commandLine().getErr().println("t5j: note: task '" + t.name() + "' has no split '" + o.split()
+                        + "'; skipped");
                 continue;
             }
             if (p instanceof Mixture && !json)

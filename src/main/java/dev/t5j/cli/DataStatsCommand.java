@@ -37,7 +37,8 @@ public final class DataStatsCommand implements Runnable {
     @Option(names = "--verify", description = "with --cache-dir: also verify every shard's CRC32")
     boolean verify;
 
-    @Option(names = "--limit", defaultValue = "0", description = "when computing: stop after this many examples per task (0 = all)")
+    @Option(names = "--limit", defaultValue = "0",
+            description = "when computing: stop after this many examples per task (0 = all)")
     long limit;
 
     @Override
@@ -48,7 +49,8 @@ public final class DataStatsCommand implements Runnable {
         Map<String, Object> result = new LinkedHashMap<>();
         for (Mixture.WeightedTask wt : p.weightedTasks(o)) {
             if (p instanceof Mixture && !wt.task().splits().contains(o.split())) {
-                spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; skipped");
+                spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '"
+                        + o.split() + "'; skipped");
                 continue;
             }
             String name = wt.task().name();

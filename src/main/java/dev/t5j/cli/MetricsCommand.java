@@ -30,16 +30,19 @@ public final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "JSON-lines file of predictions and references.")
     Path input;
 
-    @Option(names = "--stem", description = "ROUGE: Porter-stem tokens longer than 3 characters (rouge_score use_stemmer).")
+    @Option(names = "--stem",
+            description = "ROUGE: Porter-stem tokens longer than 3 characters (rouge_score use_stemmer).")
     boolean stem;
 
     @Option(names = "--t5-sentences", description = "ROUGE: split sentences at \" . \" before ROUGE-Lsum, as T5 does.")
     boolean t5Sentences;
 
-    @Option(names = "--min-annotations", defaultValue = "1", description = "nq: skip examples with fewer non-empty reference annotations (T5 CBQA: 1 on train-derived validation, 2 on test).")
+    @Option(names = "--min-annotations", defaultValue = "1",
+            description = "nq: skip examples with fewer non-empty reference annotations (T5 CBQA: 1 on train-derived validation, 2 on test).")
     int minAnnotations;
 
-    @Option(names = "--tokenize", defaultValue = "13a", description = "BLEU tokenizer: 13a (sacreBLEU default) | intl (T5) | none.")
+    @Option(names = "--tokenize", defaultValue = "13a",
+            description = "BLEU tokenizer: 13a (sacreBLEU default) | intl (T5) | none.")
     String tokenize;
 
     @Override

@@ -11,7 +11,8 @@ public final class ReadingOptions {
     @Option(names = "--split", defaultValue = "train", description = "split (default: ${DEFAULT-VALUE})")
     String split;
 
-    @Option(names = "--skip-bad-lines", description = "skip malformed input lines (counted and reported) instead of stopping")
+    @Option(names = "--skip-bad-lines",
+            description = "skip malformed input lines (counted and reported) instead of stopping")
     boolean skipBadLines;
 
     @Option(names = "--seed", defaultValue = "0",

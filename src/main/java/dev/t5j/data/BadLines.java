@@ -49,6 +49,7 @@ public final class BadLines {
         long n = count();
         if (n == 0) return null;
         List<String> first = firstMessages();
-        return "skipped " + n + " bad line" + (n == 1 ? "" : "s") + (first.isEmpty() ? "" : " (first: " + first.get(0) + ")");
+        return "skipped " + n + " bad line" + (n == 1 ? "" : "s") + (first.isEmpty() ? "" : " (first: "
+                + first.get(0) + ")");
     }
 }

@@ -55,7 +55,8 @@ public final class DataCatalog {
 
     private void requireNew(String name) {
         if (name == null || name.isBlank()) throw new UserError("task/mixture name must not be empty");
-        if (tasks.containsKey(name) || mixtures.containsKey(name)) throw new UserError("'" + name + "' is already registered");
+        if (tasks.containsKey(name) || mixtures.containsKey(name))
+            throw new UserError("'" + name + "' is already registered");
     }
 
     public synchronized boolean contains(String name) {
@@ -79,13 +80,17 @@ public final class DataCatalog {
 
     public synchronized Task task(String name) {
         Task t = tasks.get(name);
-        if (t == null) throw new UserError("no task named '" + name + "'" + (mixtures.containsKey(name) ? " ('" + name + "' is a mixture)" : suggest(name)));
+        if (t == null)
+            throw new UserError("no task named '" + name + "'" + (mixtures.containsKey(name) ? " ('" + name
+                    + "' is a mixture)" : suggest(name)));
         return t;
     }
 
     public synchronized Mixture mixture(String name) {
         Mixture m = mixtures.get(name);
-        if (m == null) throw new UserError("no mixture named '" + name + "'" + (tasks.containsKey(name) ? " ('" + name + "' is a task)" : suggest(name)));
+        if (m == null)
+            throw new UserError("no mixture named '" + name + "'" + (tasks.containsKey(name) ? " ('" + name
+                    + "' is a task)" : suggest(name)));
         return m;
     }
 
@@ -104,7 +109,8 @@ public final class DataCatalog {
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++)
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1]
+                        + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
             int[] t = prev;
             prev = cur;
             cur = t;

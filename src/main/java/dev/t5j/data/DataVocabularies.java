@@ -22,7 +22,9 @@ public final class DataVocabularies {
     public static Vocabulary resolve(String vocab) {
         if (vocab == null || vocab.isBlank() || vocab.equals("byte")) return new ByteVocabulary();
         Path p = Path.of(vocab);
-        if (!Files.isRegularFile(p)) throw new UserError(p + ": vocabulary file not found (--vocab; use 'byte' for the built-in byte vocabulary)");
+        if (!Files.isRegularFile(p))
+            throw new UserError(p
+                    + ": vocabulary file not found (--vocab; use 'byte' for the built-in byte vocabulary)");
         return load(p);
     }
 

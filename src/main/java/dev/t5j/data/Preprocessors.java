@@ -177,7 +177,8 @@ public final class Preprocessors {
     }
 
     /**
-     * seqio's {@code CacheDatasetPlaceholder}: marks where {@code t5j data cache} stops; the steps after it run when the
+     * seqio's {@code CacheDatasetPlaceholder}: marks where {@code t5j data cache} stops; the steps after it run when
+     * the
      * cache is read (stochastic steps there get fresh randomness every epoch). A no-op in the stream.
      */
     public static final Preprocessor CACHE_PLACEHOLDER = new Preprocessor() {

@@ -17,7 +17,8 @@ public sealed interface Rate {
 
     record Fixed(double rate) implements Rate {
         public Fixed {
-            if (!(rate >= 0) || Double.isInfinite(rate)) throw new UserError("mixing rate must be a finite number >= 0, got " + rate);
+            if (!(rate >= 0) || Double.isInfinite(rate))
+                throw new UserError("mixing rate must be a finite number >= 0, got " + rate);
         }
 
         @Override

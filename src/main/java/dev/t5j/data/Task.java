@@ -85,7 +85,9 @@ public final class Task implements DatasetProvider {
     public String description() { return description; }
     public List<String> splits() { return source.splits(); }
 
-    /** Index of the cache placeholder, or the chain length when there is none (the cache then holds the full output). */
+    /**
+     * Index of the cache placeholder, or the chain length when there is none (the cache then holds the full output).
+     */
     public int cacheBoundary() {
         int i = preprocessors.indexOf(Preprocessors.CACHE_PLACEHOLDER);
         return i < 0 ? preprocessors.size() : i;
@@ -120,7 +122,8 @@ public final class Task implements DatasetProvider {
     }
 
     PreprocessContext context(ReadOptions o, int epoch) {
-        return new PreprocessContext(name, o.split(), o.seed(), epoch, 0, o.shard(), outputFeatures, o.sequenceLengths(), o.badLines());
+        return new PreprocessContext(name, o.split(), o.seed(), epoch, 0, o.shard(), outputFeatures,
+                o.sequenceLengths(), o.badLines());
     }
 
     /** Runs preprocessors {@code [from, to)} over {@code in}. */
@@ -175,8 +178,10 @@ public final class Task implements DatasetProvider {
                     cur = null;
                     if (inEpoch == 0) {
                         throw new UserError("task '" + name + "' split '" + o.split() + "'"
-                                + (o.shard().count() > 1 ? " shard " + o.shard().index() + " of " + o.shard().count() : "")
-                                + " has no examples (" + (cache != null ? "cache " + cache.dir() : source.describe()) + ")");
+                                + (o.shard().count() > 1 ? " shard " + o.shard().index() + " of "
+                                        + o.shard().count() : "")
+                                + " has no examples (" + (cache != null ? "cache "
+                                        + cache.dir() : source.describe()) + ")");
                     }
                 }
             }
@@ -196,7 +201,8 @@ public final class Task implements DatasetProvider {
         ExampleIterator it;
         if (cache != null) {
             it = cache.open(o.shard(), cacheOffset);
-            it = applyPreprocessors(it, cacheBoundary() + 1 > preprocessors.size() ? preprocessors.size() : cacheBoundary() + 1,
+            it = applyPreprocessors(it, cacheBoundary()
+                    + 1 > preprocessors.size() ? preprocessors.size() : cacheBoundary() + 1,
                     preprocessors.size(), ctx);
         } else {
             it = source.open(o.split(), o.shard(), o.badLines());
@@ -218,7 +224,8 @@ public final class Task implements DatasetProvider {
                 return null;
             }
         }, pre);
-        if (o.shuffle()) it = ShuffleBuffer.shuffle(it, o.shuffleBufferSize(), Seeds.mix(o.seed(), Seeds.hash(name), epoch, 0x5EED));
+        if (o.shuffle())
+            it = ShuffleBuffer.shuffle(it, o.shuffleBufferSize(), Seeds.mix(o.seed(), Seeds.hash(name), epoch, 0x5EED));
         return it;
     }
 
@@ -230,7 +237,8 @@ public final class Task implements DatasetProvider {
                 if (en.getValue().required()) throw new BadExampleError(e.origin(), en.getKey(),
                         "required output feature missing after preprocessing in task '" + name + "'");
             } else if (!(v instanceof int[])) {
-                throw new UserError("task '" + name + "': output feature '" + en.getKey() + "' is " + Example.typeName(v)
+                throw new UserError("task '" + name + "': output feature '" + en.getKey() + "' is "
+                        + Example.typeName(v)
                         + " after preprocessing, expected token ids (add a 'tokenize' preprocessor)");
             }
         }

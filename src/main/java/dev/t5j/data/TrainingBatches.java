@@ -19,7 +19,8 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
     private final long baseExamples;
     private Batch next;
 
-    private TrainingBatches(ExampleIterator examples, EncDecFeatureConverter.Rows rows, int batchSize, boolean dropRemainder, long baseExamples) {
+    private TrainingBatches(ExampleIterator examples, EncDecFeatureConverter.Rows rows, int batchSize,
+            boolean dropRemainder, long baseExamples) {
         this.examples = examples;
         this.rows = rows;
         this.batchSize = batchSize;
@@ -39,7 +40,8 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
         ReadOptions o = options.withSkip(start.examples());
         ExampleIterator ex = readerThreads > 1
                 ? ParallelReader.open(provider, o, readerThreads, prefetch) : provider.open(o);
-        return new TrainingBatches(ex, converter.convert(ex, start.rowsIntoWindow()), batchSize, dropRemainder, start.examples());
+        return new TrainingBatches(ex, converter.convert(ex, start.rowsIntoWindow()), batchSize, dropRemainder,
+                start.examples());
     }
 
     @Override
@@ -62,7 +64,8 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
 
     /** Resume point after the last batch returned by {@link #next()}. */
     public Packing.Position position() {
-        if (next != null) throw new IllegalStateException("position() after hasNext() prefetched a batch; call it right after next()");
+        if (next != null)
+            throw new IllegalStateException("position() after hasNext() prefetched a batch; call it right after next()");
         Packing.Position p = rows.position();
         return new Packing.Position(baseExamples + p.examples(), p.rowsIntoWindow());
     }

@@ -34,10 +34,13 @@ public record GenerationConfig(int maxNewTokens, int minNewTokens, int numBeams,
 
     public GenerationConfig {
         if (maxNewTokens < 1) throw new UserError("max new tokens must be >= 1, got " + maxNewTokens);
-        if (minNewTokens < 0 || minNewTokens > maxNewTokens) throw new UserError("min new tokens must be in [0, max new tokens], got " + minNewTokens);
+        if (minNewTokens < 0 || minNewTokens > maxNewTokens)
+            throw new UserError("min new tokens must be in [0, max new tokens], got " + minNewTokens);
         if (numBeams < 1) throw new UserError("num beams must be >= 1, got " + numBeams);
-        if (doSample && numBeams > 1) throw new UserError("sampling with beam search is not supported; use num beams 1 with sampling");
-        if (doSample && !(temperature > 0)) throw new UserError("temperature must be > 0 when sampling, got " + temperature);
+        if (doSample && numBeams > 1)
+            throw new UserError("sampling with beam search is not supported; use num beams 1 with sampling");
+        if (doSample && !(temperature > 0))
+            throw new UserError("temperature must be > 0 when sampling, got " + temperature);
         if (topK < 0) throw new UserError("top-k must be >= 0, got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new UserError("top-p must be in (0, 1], got " + topP);
     }

@@ -51,10 +51,12 @@ public final class RankScoreFile {
 
     private static double[] scores(Path file, long lineNo, JsonNode s) {
         if (s == null) throw UserError.at(file, lineNo, "scores", "missing (a list of option scores)");
-        if (!s.isArray() || s.isEmpty()) throw UserError.at(file, lineNo, "scores", "must be a non-empty list of numbers");
+        if (!s.isArray() || s.isEmpty())
+            throw UserError.at(file, lineNo, "scores", "must be a non-empty list of numbers");
         double[] out = new double[s.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!s.get(i).isNumber()) throw UserError.at(file, lineNo, "scores", "item " + (i + 1) + " must be a number");
+            if (!s.get(i).isNumber())
+                throw UserError.at(file, lineNo, "scores", "item " + (i + 1) + " must be a number");
             out[i] = s.get(i).doubleValue();
         }
         return out;
@@ -63,16 +65,20 @@ public final class RankScoreFile {
     private static boolean[] correct(Path file, long lineNo, JsonNode n, int options) {
         JsonNode label = n.get("label"), flags = n.get("is_correct");
         if ((label == null) == (flags == null))
-            throw UserError.at(file, lineNo, "label", "give exactly one of \"label\" (an option index) and \"is_correct\"");
+            throw UserError.at(file, lineNo, "label",
+                    "give exactly one of \"label\" (an option index) and \"is_correct\"");
         boolean[] out = new boolean[options];
         if (label != null) {
-            if (!label.canConvertToInt() || !label.isIntegralNumber() || label.intValue() < 0 || label.intValue() >= options)
-                throw UserError.at(file, lineNo, "label", "must be an option index in [0, " + options + "), got " + label);
+            if (!label.canConvertToInt() || !label.isIntegralNumber() || label.intValue() < 0
+                    || label.intValue() >= options)
+                throw UserError.at(file, lineNo, "label", "must be an option index in [0, " + options + "), got "
+                        + label);
             out[label.intValue()] = true;
             return out;
         }
         if (!flags.isArray() || flags.size() != options)
-            throw UserError.at(file, lineNo, "is_correct", "must be a list of " + options + " booleans (one per score)");
+            throw UserError.at(file, lineNo, "is_correct", "must be a list of " + options
+                    + " booleans (one per score)");
         for (int i = 0; i < options; i++) {
             if (!flags.get(i).isBoolean())
                 throw UserError.at(file, lineNo, "is_correct", "item " + (i + 1) + " must be true or false");

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * non-layer parameter for per_layer_grouping and keeps its fresh init otherwise (the t5x code assumes a tied head).
  */
 public final class InitSchemes {
-    public static final List<String> GROUPINGS = List.of("per_param_grouping", "across_ALL_layer_AND_per_layer_grouping",
+    public static final List<String> GROUPINGS = List.of("per_param_grouping",
+            "across_ALL_layer_AND_per_layer_grouping",
             "preattnln_per_param_grouping", "across_ALL_layer_grouping", "per_layer_grouping",
             "premlpln_per_param_grouping", "qkvo_per_param_grouping", "mlp_per_param_grouping");
     private static final Pattern LAYER = Pattern.compile("^((?:en|de)coder\\.block\\.\\d+)\\.");
@@ -50,7 +51,9 @@ public final class InitSchemes {
     }
 
     static boolean isWeight(String name) {
-        return name.contains("SelfAttention.") && !name.contains("relative_attention_bias") || name.contains("EncDecAttention.") || name.contains("DenseReluDense.");
+        return name.contains("SelfAttention.")
+                && !name.contains("relative_attention_bias") || name.contains("EncDecAttention.")
+                || name.contains("DenseReluDense.");
     }
 
     /** Pre-attention norms: encoder layer.0, decoder layer.0 (self) and layer.1 (cross). */
@@ -127,7 +130,8 @@ public final class InitSchemes {
         List<List<String>> out = new ArrayList<>();
         switch (grouping) {
             case "per_param_grouping" -> { for (String n : names) if (!n.equals("shared.weight")) out.add(List.of(n)); }
-            case "preattnln_per_param_grouping" -> { for (String n : names) if (isPreAttentionNorm(n)) out.add(List.of(n)); }
+            case "preattnln_per_param_grouping"
+                    -> { for (String n : names) if (isPreAttentionNorm(n)) out.add(List.of(n)); }
             case "premlpln_per_param_grouping" -> out.addAll(each(names, InitSchemes::isPreMlpNorm));
             case "qkvo_per_param_grouping" -> out.addAll(each(names, n -> projection(n) != null));
             case "mlp_per_param_grouping" -> out.addAll(each(names, InitSchemes::isMlp));
@@ -152,15 +156,18 @@ public final class InitSchemes {
      * Applies {@code scheme} to {@code fresh} using the statistics of {@code stats} (a pretrained model with the same
      * architecture).
      */
-    public static void apply(T5ForConditionalGeneration fresh, T5ForConditionalGeneration stats, String scheme, long seed) {
+    public static void apply(T5ForConditionalGeneration fresh, T5ForConditionalGeneration stats, String scheme,
+            long seed) {
         String[] parts = scheme.split("___");
         if (parts.length != 2 || !STAT_FNS.contains(parts[1]))
-            throw new UserError("model.init_scheme: '" + scheme + "' is not <grouping>___<stat_fn> with stat_fn one of " + STAT_FNS);
+            throw new UserError("model.init_scheme: '" + scheme
+                    + "' is not <grouping>___<stat_fn> with stat_fn one of " + STAT_FNS);
         Map<String, Tensor> src = stats.parameters();
         Map<String, Tensor> dst = fresh.parameters();
         for (String n : dst.keySet())
             if (!src.containsKey(n) || !java.util.Arrays.equals(Tensors.shape(src.get(n)), Tensors.shape(dst.get(n))))
-                throw new UserError("model.init_stats_from: the statistics model's parameter '" + n + "' is missing or has another shape");
+                throw new UserError("model.init_stats_from: the statistics model's parameter '" + n
+                        + "' is missing or has another shape");
         SplittableRandom rng = new SplittableRandom(seed);
         for (List<String> g : groups(parts[0], new ArrayList<>(dst.keySet()))) {
             double[] ms = meanStd(g, src);
@@ -169,7 +176,8 @@ public final class InitSchemes {
                 long numel = dst.get(n).numel();
                 float[] v = new float[(int) numel];
                 for (int i = 0; i < v.length; i++) {
-                    if (parts[1].equals("init_scale")) v[i] = norm ? (float) ms[0] : (float) (rng.nextGaussian() * ms[1]);
+                    if (parts[1].equals("init_scale"))
+                        v[i] = norm ? (float) ms[0] : (float) (rng.nextGaussian() * ms[1]);
                     else v[i] = (float) (ms[0] + rng.nextGaussian() * ms[1]);
                 }
                 try (PointerScope s = new PointerScope()) {

@@ -40,7 +40,8 @@ class CacheTest {
         assertEquals(57, r.examples());
         Path dir = tmp.resolve("qa").resolve("v1").resolve("train");
         assertEquals(dir, r.dir());
-        for (String f : List.of("info.json", "stats.json", "COMPLETED")) assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        for (String f : List.of("info.json", "stats.json",
+                "COMPLETED")) assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         try (var s = Files.list(dir)) {
             assertEquals(8, s.filter(p -> p.toString().endsWith(".t5jshard")).count());
         }
@@ -59,7 +60,8 @@ class CacheTest {
 
     @Test
     void allFieldTypesSurviveAShard() throws IOException {
-        Example e = Example.of("ids", new int[] {0, 1, 65535}, "big", new int[] {70000, -5}, "s", "héllo", "list", List.of("a", "", "ç"),
+        Example e = Example.of("ids", new int[] {0, 1, 65535}, "big", new int[] {70000, -5}, "s", "héllo", "list",
+                List.of("a", "", "ç"),
                 "n", 42L, "d", 2.5, "b", true);
         Path f = tmp.resolve("x.t5jshard");
         AtomicFiles.write(f, os -> {
@@ -78,14 +80,16 @@ class CacheTest {
     @Test
     void postCachePreprocessorsRunAtReadTimeAndSkipIsExact() throws IOException {
         Task t = SpanCorruptionTest.pretrainTask(SpanCorruptionTest.randomDocs(40, 8));
-        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 128, "targets", 32)).withSeed(1);
+        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 128, "targets",
+                32)).withSeed(1);
         TaskCache.write(t, o, tmp, opts(8, 2, false));
         TaskCache.Reader r = TaskCache.open(tmp, t.name(), "train");
         assertEquals(40, r.numExamples(), "the cache holds tokenized documents (before the placeholder)");
         assertFalse(r.get(0).has("inputs") && r.get(0).get("inputs") instanceof int[] a && a.length > 0);
         List<Example> fromCache = read(t.open(o.withCacheDir(tmp).withEpochs(2)));
         for (Example e : fromCache) assertEquals(1, e.tokens("inputs")[e.tokens("inputs").length - 1]);
-        assertEquals(fromCache.subList(7, fromCache.size()), read(t.open(o.withCacheDir(tmp).withEpochs(2).withSkip(7))));
+        assertEquals(fromCache.subList(7, fromCache.size()),
+                read(t.open(o.withCacheDir(tmp).withEpochs(2).withSkip(7))));
     }
 
     @Test
@@ -95,7 +99,8 @@ class CacheTest {
         TaskCache.write(t, o.withShard(Shard.ALL), tmp, opts(8, 1, false));
         List<Example> all = read(t.open(o.withCacheDir(tmp)));
         assertEquals(24, all.size()); // 8 per epoch for shard 1 of 3
-        for (int k : new int[] {1, 8, 9, 20, 24}) assertEquals(all.subList(k, all.size()), read(t.open(o.withCacheDir(tmp).withSkip(k))));
+        for (int k : new int[] {1, 8, 9, 20, 24}) assertEquals(all.subList(k, all.size()),
+                read(t.open(o.withCacheDir(tmp).withSkip(k))));
     }
 
     @Test
@@ -104,14 +109,16 @@ class CacheTest {
         TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1, false));
         Files.delete(tmp.resolve("qa/train/COMPLETED"));
         var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train").withCacheDir(tmp))));
-        assertTrue(e.getMessage().contains("incomplete cache") && e.getMessage().contains("COMPLETED") && e.getMessage().contains("--overwrite"), e.getMessage());
+        assertTrue(e.getMessage().contains("incomplete cache") && e.getMessage().contains("COMPLETED")
+                && e.getMessage().contains("--overwrite"), e.getMessage());
     }
 
     @Test
     void existingCacheNeedsOverwrite() throws IOException {
         Task t = PipelineTest.qaTask("qa", 10);
         TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1, false));
-        var e = assertThrows(UserError.class, () -> TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1, false)));
+        var e = assertThrows(UserError.class, () -> TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1,
+                false)));
         assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
         TaskCache.write(t, ReadOptions.split("train"), tmp, opts(4, 1, true));
         assertEquals(4, TaskCache.open(tmp, "qa", "train").info().get("num_shards").asInt());

@@ -30,7 +30,8 @@ class MixtureTest {
 
     static Map<String, Double> weights(DataCatalog c, String mixture) {
         Map<String, Double> m = new HashMap<>();
-        for (var wt : c.mixture(mixture).weightedTasks(ReadOptions.split("train"))) m.put(wt.task().name(), wt.weight());
+        for (var wt : c.mixture(mixture).weightedTasks(ReadOptions.split("train"))) m.put(wt.task().name(),
+                wt.weight());
         return m;
     }
 
@@ -92,7 +93,8 @@ class MixtureTest {
         c.add(Mixture.of("m", Rate.numExamples(1, 0, 1), c.get(List.of("a", "b"))));
         ReadOptions o = ReadOptions.split("train").withEpochs(0).withShuffle(true, 2).withShuffleBuffer(16);
         List<String> full = read(c.get("m").open(o), 700);
-        for (int k : new int[] {1, 99, 350}) assertEquals(full.subList(k, 700), read(c.get("m").open(o.withSkip(k)), 700 - k), "skip " + k);
+        for (int k : new int[] {1, 99, 350}) assertEquals(full.subList(k, 700), read(c.get("m").open(o.withSkip(k)),
+                700 - k), "skip " + k);
     }
 
     @Test
@@ -114,7 +116,8 @@ class MixtureTest {
         assertThrows(UserError.class, () -> Rate.fixed(-1));
         assertThrows(UserError.class, () -> Rate.numExamples(1, 0, 0));
         // members resolve at registration: an unknown member (and so a cycle) is refused before the mixture exists
-        var typo = assertThrows(UserError.class, () -> c.add(new Mixture("typo", List.of(c.entry("bb", Rate.fixed(1))))));
+        var typo = assertThrows(UserError.class, () -> c.add(new Mixture("typo", List.of(c.entry("bb",
+                Rate.fixed(1))))));
         assertTrue(typo.getMessage().contains("no task or mixture named 'bb'")
                 && typo.getMessage().contains("did you mean"), typo.getMessage());
         assertFalse(c.contains("typo"));

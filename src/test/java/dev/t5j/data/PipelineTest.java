@@ -77,7 +77,8 @@ class PipelineTest {
     void skipResumesExactlyAcrossEpochsWithShuffleAndRandomTargets() {
         Task t = qaTask("t", 30);
         DataCatalog c = new DataCatalog();
-        ReadOptions o = ReadOptions.split("train").withShuffle(true, 5).withShuffleBuffer(8).withEpochs(3).withShard(new Shard(1, 2));
+        ReadOptions o = ReadOptions.split("train").withShuffle(true,
+                5).withShuffleBuffer(8).withEpochs(3).withShard(new Shard(1, 2));
         List<String> full = inputsText(read(t.open(o), 1000));
         assertEquals(45, full.size());
         for (int k : new int[] {0, 1, 14, 15, 16, 40, 45}) {
@@ -102,21 +103,25 @@ class PipelineTest {
             assertTrue(List.of("x" + idx, "y" + idx, "z" + idx).contains(p[1]));
         }
         // validation split semantics: first answer
-        Task v = Task.builder("v").source(new MemorySource(Map.of("validation", List.of(Example.of("a", List.of("first", "second"))))))
-                .preprocessor(Preprocessors.sampleAnswer("a", "targets")).preprocessor(Preprocessors.tokenize(true, false))
+        Task v = Task.builder("v").source(new MemorySource(Map.of("validation", List.of(Example.of("a",
+                List.of("first", "second"))))))
+                .preprocessor(Preprocessors.sampleAnswer("a", "targets")).preprocessor(Preprocessors.tokenize(true,
+                        false))
                 .feature("targets", Feature.of(V)).build();
         assertEquals("first", read(v.open(ReadOptions.split("validation")), 10).get(0).string("targets_pretokenized"));
     }
 
     @Test
     void featureValidationAndTrim() {
-        Task untokenized = Task.builder("u").source(MemorySource.of("train", List.of(Example.of("inputs", "a", "targets", "b"))))
+        Task untokenized = Task.builder("u").source(MemorySource.of("train", List.of(Example.of("inputs", "a",
+                "targets", "b"))))
                 .feature("inputs", Feature.of(V)).feature("targets", Feature.of(V)).build();
         var e = assertThrows(UserError.class, () -> read(untokenized.open(ReadOptions.split("train")), 10));
         assertTrue(e.getMessage().contains("'inputs'") && e.getMessage().contains("tokenize"), e.getMessage());
 
         Task t = qaTask("t", 3);
-        List<Example> trimmed = read(t.open(ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 4, "targets", 2))), 10);
+        List<Example> trimmed = read(t.open(ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 4,
+                "targets", 2))), 10);
         for (Example x : trimmed) {
             assertEquals(4, x.tokens("inputs").length);
             assertEquals(2, x.tokens("targets").length);
@@ -125,10 +130,12 @@ class PipelineTest {
 
     @Test
     void missingRequiredFeatureStopsOrIsSkipped() {
-        Task t = Task.builder("req").source(MemorySource.of("train", List.of(Example.of("targets", "a"), Example.of("other", "b"), Example.of("targets", "c"))))
+        Task t = Task.builder("req").source(MemorySource.of("train", List.of(Example.of("targets", "a"),
+                Example.of("other", "b"), Example.of("targets", "c"))))
                 .preprocessor(Preprocessors.tokenize(false, false)).feature("targets", Feature.of(V)).build();
         var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train")), 10));
-        assertTrue(e.getMessage().contains("<memory>:2: field 'targets': required output feature missing"), e.getMessage());
+        assertTrue(e.getMessage().contains("<memory>:2: field 'targets': required output feature missing"),
+                e.getMessage());
         BadLines skip = BadLines.skipping();
         assertEquals(2, read(t.open(ReadOptions.split("train").withBadLines(skip)), 10).size());
         assertEquals(1, skip.count());
@@ -136,7 +143,8 @@ class PipelineTest {
 
     @Test
     void emptySplitIsAClearError() {
-        Task t = Task.builder("empty").source(MemorySource.of("train", List.of())).feature("targets", Feature.of(V)).build();
+        Task t = Task.builder("empty").source(MemorySource.of("train", List.of())).feature("targets",
+                Feature.of(V)).build();
         var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train")), 10));
         assertTrue(e.getMessage().contains("'empty'") && e.getMessage().contains("no examples"), e.getMessage());
         var e2 = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("test")), 10));
@@ -148,7 +156,8 @@ class PipelineTest {
         Template t = new Template("nq question: {question} {{literal}}");
         assertEquals("nq question: who? {literal}", t.apply(Example.of("question", "who?")));
         assertEquals(List.of("question"), t.fields());
-        var e = assertThrows(BadExampleError.class, () -> t.apply(Example.of("q", "x").withOrigin(new Example.Origin(java.nio.file.Path.of("f.jsonl"), 7))));
+        var e = assertThrows(BadExampleError.class, () -> t.apply(Example.of("q",
+                "x").withOrigin(new Example.Origin(java.nio.file.Path.of("f.jsonl"), 7))));
         assertTrue(e.getMessage().startsWith("f.jsonl:7: field 'question': missing"), e.getMessage());
         assertThrows(UserError.class, () -> new Template("bad {open"));
     }

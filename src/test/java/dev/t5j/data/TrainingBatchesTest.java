@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class TrainingBatchesTest {
     static String fingerprint(Batch b) {
-        return Arrays.deepToString(b.encoderInputTokens()) + Arrays.deepToString(b.decoderTargetTokens()) + Arrays.deepToString(b.decoderSegmentIds());
+        return Arrays.deepToString(b.encoderInputTokens()) + Arrays.deepToString(b.decoderTargetTokens())
+                + Arrays.deepToString(b.decoderSegmentIds());
     }
 
     static List<String> take(TrainingBatches it, int n) {
@@ -45,13 +46,15 @@ class TrainingBatchesTest {
         Task t = PipelineTest.qaTask("t", 50);
         DataCatalog c = new DataCatalog();
         // unpacked: one example per row
-        try (TrainingBatches b = TrainingBatches.open(t, ReadOptions.split("train"), new EncDecFeatureConverter(40, 12, false), 4, false, 1, 1, null)) {
+        try (TrainingBatches b = TrainingBatches.open(t, ReadOptions.split("train"), new EncDecFeatureConverter(40,
+                12, false), 4, false, 1, 1, null)) {
             b.next();
             b.next();
             assertEquals(new Packing.Position(8, 0), b.position());
         }
         // packed with window max(40, 12) = 40 examples: the first rows come from the first window
-        try (TrainingBatches b = TrainingBatches.open(t, ReadOptions.split("train"), new EncDecFeatureConverter(40, 12, true), 1, false, 1, 1, null)) {
+        try (TrainingBatches b = TrainingBatches.open(t, ReadOptions.split("train"), new EncDecFeatureConverter(40,
+                12, true), 1, false, 1, 1, null)) {
             b.next();
             assertEquals(new Packing.Position(0, 1), b.position());
         }

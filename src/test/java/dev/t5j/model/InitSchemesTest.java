@@ -40,8 +40,10 @@ class InitSchemesTest {
             double[] want = stats(src.parameters().get(q)), got = stats(fresh.parameters().get(q));
             assertEquals(want[0], got[0], 0.05 * want[1]);
             assertEquals(want[1], got[1], 0.05 * want[1]);
-            assertFalse(java.util.Arrays.equals(Tensors.toFloats(src.parameters().get(q)), Tensors.toFloats(fresh.parameters().get(q))), "values are drawn, not copied");
-            assertArrayEquals(embBefore, Tensors.toFloats(fresh.parameters().get("shared.weight")), "token embedding keeps its fresh init");
+            assertFalse(java.util.Arrays.equals(Tensors.toFloats(src.parameters().get(q)),
+                    Tensors.toFloats(fresh.parameters().get(q))), "values are drawn, not copied");
+            assertArrayEquals(embBefore, Tensors.toFloats(fresh.parameters().get("shared.weight")),
+                    "token embedding keeps its fresh init");
         }
     }
 
@@ -62,14 +64,18 @@ class InitSchemesTest {
     void preAttentionNormsOnly() {
         try (var src = pretrained(); var fresh = T5ForConditionalGeneration.init(T5Config.preset("tiny-v1_1"), 2)) {
             InitSchemes.apply(fresh, src, "preattnln_per_param_grouping___init_scale", 7);
-            for (String n : List.of("encoder.block.1.layer.0.layer_norm.weight", "decoder.block.0.layer.0.layer_norm.weight", "decoder.block.0.layer.1.layer_norm.weight"))
+            for (String n : List.of("encoder.block.1.layer.0.layer_norm.weight",
+                    "decoder.block.0.layer.0.layer_norm.weight", "decoder.block.0.layer.1.layer_norm.weight"))
                 for (float f : Tensors.toFloats(fresh.parameters().get(n))) assertEquals(0.5f, f, 1e-6, n);
-            for (String n : List.of("encoder.block.1.layer.1.layer_norm.weight", "decoder.block.0.layer.2.layer_norm.weight", "decoder.final_layer_norm.weight"))
-                for (float f : Tensors.toFloats(fresh.parameters().get(n))) assertEquals(1f, f, n + " (pre-MLP/final norms untouched)");
+            for (String n : List.of("encoder.block.1.layer.1.layer_norm.weight",
+                    "decoder.block.0.layer.2.layer_norm.weight", "decoder.final_layer_norm.weight"))
+                for (float f : Tensors.toFloats(fresh.parameters().get(n))) assertEquals(1f, f, n
+                        + " (pre-MLP/final norms untouched)");
             InitSchemes.setPreAttentionNorms(fresh, 0.4);
             for (float f : Tensors.toFloats(fresh.parameters().get("decoder.block.1.layer.1.layer_norm.weight"))) assertEquals(0.4f, f, 1e-6);
             for (float f : Tensors.toFloats(fresh.parameters().get("encoder.block.1.layer.1.layer_norm.weight"))) assertEquals(1f, f);
-            var unknown = assertThrows(UserError.class, () -> InitSchemes.apply(fresh, src, "per_block_grouping___init_scale", 1));
+            var unknown = assertThrows(UserError.class, () -> InitSchemes.apply(fresh, src,
+                    "per_block_grouping___init_scale", 1));
             assertTrue(unknown.getMessage().contains("qkvo_per_param_grouping"), unknown.getMessage());
             assertThrows(UserError.class, () -> InitSchemes.apply(fresh, src, "per_param_grouping___init_xavier", 1));
         }

@@ -58,8 +58,10 @@ class TrainDataConfigTest {
         List<String> cached = new ArrayList<>(base);
         cached.addAll(List.of("data.use_cached=true", "data.cache_dir=" + cache));
         cached.add("out=" + tmp.resolve("uncached"));
-        UserError none = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, cached), QUIET).run(false));
-        assertTrue(none.getMessage().contains("tiny_qa") && none.getMessage().contains("t5j data cache"), none.getMessage());
+        UserError none = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, cached),
+                QUIET).run(false));
+        assertTrue(none.getMessage().contains("tiny_qa")
+                && none.getMessage().contains("t5j data cache"), none.getMessage());
 
         var setup = DataSetup.of(TrainConfig.load(null, base).data().spec());
         TaskCache.write(setup.catalog().task("tiny_qa"), ReadOptions.split("train"), cache,
@@ -70,7 +72,8 @@ class TrainDataConfigTest {
         assertEquals(2, r.steps());
         List<String> direct = new ArrayList<>(base);
         direct.add("out=" + tmp.resolve("direct"));
-        UserError gone = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, direct), QUIET).run(false));
+        UserError gone = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, direct),
+                QUIET).run(false));
         assertTrue(gone.getMessage().contains("qa.jsonl"), gone.getMessage());
     }
 }

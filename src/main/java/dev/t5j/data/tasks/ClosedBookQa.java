@@ -27,8 +27,10 @@ import java.util.Map;
  * file formats from a data directory:
  * <pre>
  * DATA/nq-open/NQ-open.train.jsonl, NQ-open.dev.jsonl                  {"question", "answer": [...]}
- * DATA/web-questions/webquestions.examples.train.json, ...test.json      [{"utterance", "targetValue": "(list (description X) ...)"}]
- * DATA/trivia-qa/unfiltered-web-train.json, unfiltered-web-dev.json,     {"Data": [{"Question", "Answer": {"Value", "Aliases"}}]}
+ * DATA/web-questions/webquestions.examples.train.json, ...test.json      [{"utterance", "targetValue": "(list
+ * (description X) ...)"}]
+ * DATA/trivia-qa/unfiltered-web-train.json, unfiltered-web-dev.json,     {"Data": [{"Question", "Answer": {"Value",
+ * "Aliases"}}]}
  *                unfiltered-web-test-without-answers.json
  * </pre>
  * Splits follow the newer CBQA code (train carved from the official train, test = official dev). Inputs get the
@@ -46,7 +48,8 @@ public final class ClosedBookQa {
 
     /** NQ-open line → inputs, answers. */
     public static Preprocessor naturalQuestionsOpen(String prefix) {
-        return Preprocessors.map("natural_questions_open", e -> qa(e, prefix + e.string("question").strip(), e.strings("answer"), "answer"));
+        return Preprocessors.map("natural_questions_open", e -> qa(e, prefix
+                + e.string("question").strip(), e.strings("answer"), "answer"));
     }
 
     /** WebQuestions element → inputs, answers (the descriptions of targetValue). */
@@ -55,12 +58,15 @@ public final class ClosedBookQa {
                 parseTargetValue(e, e.string("targetValue")), "targetValue"));
     }
 
-    /** TriviaQA element (flattened: Question, Answer/Value, Answer/Aliases) → inputs, answers (aliases, value first). */
+    /**
+     * TriviaQA element (flattened: Question, Answer/Value, Answer/Aliases) → inputs, answers (aliases, value first).
+     */
     public static Preprocessor triviaQaOpen(String prefix) {
         return Preprocessors.map("trivia_qa_open", e -> {
             List<String> answers = new ArrayList<>();
             if (e.has("Answer/Value")) answers.add(e.string("Answer/Value"));
-            if (e.has("Answer/Aliases")) for (String a : e.strings("Answer/Aliases")) if (!answers.contains(a)) answers.add(a);
+            if (e.has("Answer/Aliases"))
+                for (String a : e.strings("Answer/Aliases")) if (!answers.contains(a)) answers.add(a);
             return qa(e, prefix + e.string("Question").strip(), answers, null);
         });
     }
@@ -108,9 +114,12 @@ public final class ClosedBookQa {
     /** Registers the seven tasks and the two mixtures. Files are only checked when a task is read. */
     public static void register(DataCatalog catalog, Vocabulary vocab, Path dataDir) {
         Path nq = dataDir.resolve("nq-open"), wq = dataDir.resolve("web-questions"), tqa = dataDir.resolve("trivia-qa");
-        DataSource nqFiles = new JsonlSource(splits(nq, "train", "NQ-open.train.jsonl", "validation", "NQ-open.dev.jsonl"), List.of("question", "answer"));
-        DataSource wqFiles = new JsonArraySource(splits(wq, "train", "webquestions.examples.train.json", "test", "webquestions.examples.test.json"), "");
-        DataSource tqaFiles = new JsonArraySource(splits(tqa, "train", "unfiltered-web-train.json", "validation", "unfiltered-web-dev.json",
+        DataSource nqFiles = new JsonlSource(splits(nq, "train", "NQ-open.train.jsonl", "validation",
+                "NQ-open.dev.jsonl"), List.of("question", "answer"));
+        DataSource wqFiles = new JsonArraySource(splits(wq, "train", "webquestions.examples.train.json", "test",
+                "webquestions.examples.test.json"), "");
+        DataSource tqaFiles = new JsonArraySource(splits(tqa, "train", "unfiltered-web-train.json", "validation",
+                "unfiltered-web-dev.json",
                 "test", "unfiltered-web-test-without-answers.json"), "Data");
 
         DataSource nqSliced = new SlicedSource(nqFiles,
@@ -119,13 +128,17 @@ public final class ClosedBookQa {
         add(catalog, vocab, "natural_questions_open_randanswer", nqSliced, naturalQuestionsOpen(NQ_PREFIX), "squad",
                 Preprocessors.sampleAnswer("answers", "targets"));
         add(catalog, vocab, "natural_questions_open_test", nqFiles, naturalQuestionsOpen(NQ_PREFIX), "squad");
-        add(catalog, vocab, "web_questions_open", new SlicedSource(wqFiles, Map.of("train", "train[:3417]", "validation", "train[3417:]", "test", "test")),
+        add(catalog, vocab, "web_questions_open", new SlicedSource(wqFiles, Map.of("train", "train[:3417]",
+                "validation", "train[3417:]", "test", "test")),
                 webQuestionsOpen(WQ_PREFIX), "squad");
-        add(catalog, vocab, "web_questions_open_test", new SlicedSource(wqFiles, Map.of("train", "train", "validation", "test")),
+        add(catalog, vocab, "web_questions_open_test", new SlicedSource(wqFiles, Map.of("train", "train",
+                "validation", "test")),
                 webQuestionsOpen(WQ_PREFIX), "squad");
-        add(catalog, vocab, "trivia_qa_open", new SlicedSource(tqaFiles, Map.of("train", "train[:78785]", "validation", "train[78785:]", "test", "validation")),
+        add(catalog, vocab, "trivia_qa_open", new SlicedSource(tqaFiles, Map.of("train", "train[:78785]",
+                "validation", "train[78785:]", "test", "validation")),
                 triviaQaOpen(TQA_PREFIX), "trivia_qa");
-        add(catalog, vocab, "trivia_qa_open_test", new SlicedSource(tqaFiles, Map.of("train", "train+validation", "test", "test")),
+        add(catalog, vocab, "trivia_qa_open_test", new SlicedSource(tqaFiles, Map.of("train", "train+validation",
+                "test", "test")),
                 triviaQaOpen(TQA_PREFIX), "trivia_qa");
         Rate byExamples = Rate.numExamples(1.0, 0, 1.0);
         catalog.add(Mixture.of("closed_book_qa", byExamples,

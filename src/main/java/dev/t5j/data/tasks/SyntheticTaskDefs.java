@@ -44,7 +44,8 @@ public final class SyntheticTaskDefs {
      * Registers every synthetic task that can work with {@code lengths}; returns the others with the reason (e.g.
      * LIME needs inputs of at least 70 tokens), so asking for one of them can say why it is missing.
      */
-    public static Map<String, String> register(DataCatalog catalog, Vocabulary catalogVocab, SyntheticTasks.Options lengths, long seed) {
+    public static Map<String, String> register(DataCatalog catalog, Vocabulary catalogVocab,
+            SyntheticTasks.Options lengths, long seed) {
         Map<String, String> skipped = new java.util.LinkedHashMap<>();
         Vocabulary vocab = featureVocabulary(catalogVocab);
         TokenSpace space = vocab instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(vocab);
@@ -61,7 +62,8 @@ public final class SyntheticTaskDefs {
             }
             if (catalog.contains(taskName)) continue;
             catalog.add(Task.builder(taskName)
-                    .source(GeneratorSource.synthetic(t, Map.of("train", TRAIN_SIZE, "validation", VALIDATION_SIZE), seed))
+                    .source(GeneratorSource.synthetic(t, Map.of("train", TRAIN_SIZE, "validation", VALIDATION_SIZE),
+                            seed))
                     .preprocessor(Preprocessors.appendEos())
                     .feature("inputs", new Feature(vocab, true, !name.equals("nesting_language")))
                     .feature("targets", new Feature(vocab, true, true))

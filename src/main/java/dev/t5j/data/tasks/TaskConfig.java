@@ -40,8 +40,10 @@ import java.util.Set;
  */
 public final class TaskConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TASK_KEYS = Set.of("name", "source", "preprocessors", "output_features", "postprocessor", "metrics", "description");
-    private static final Set<String> SOURCE_KEYS = Set.of("type", "splits", "fields", "skip_header_lines", "array_field", "field", "slices");
+    private static final Set<String> TASK_KEYS = Set.of("name", "source", "preprocessors", "output_features",
+            "postprocessor", "metrics", "description");
+    private static final Set<String> SOURCE_KEYS = Set.of("type", "splits", "fields", "skip_header_lines",
+            "array_field", "field", "slices");
     private static final Set<String> MIXTURE_KEYS = Set.of("name", "tasks", "default_rate");
 
     private final Path file;
@@ -56,8 +58,11 @@ public final class TaskConfig {
         this.preprocessors = preprocessors;
     }
 
-    /** Loads {@code file} into {@code catalog}; returns the names defined. A name already in the catalog is replaced. */
-    public static List<String> load(Path file, DataCatalog catalog, Vocabulary vocab, Path dataDir, PreprocessorRegistry registry) {
+    /**
+     * Loads {@code file} into {@code catalog}; returns the names defined. A name already in the catalog is replaced.
+     */
+    public static List<String> load(Path file, DataCatalog catalog, Vocabulary vocab, Path dataDir,
+            PreprocessorRegistry registry) {
         JsonNode root = read(file);
         return new TaskConfig(file, vocab, dataDir, registry).loadInto(root, catalog);
     }
@@ -69,7 +74,8 @@ public final class TaskConfig {
             return YAML.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid YAML: " + e.getOriginalMessage());
+            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid YAML: "
+                    + e.getOriginalMessage());
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new UserError(file + ": file not found");
         } catch (IOException e) {
@@ -100,7 +106,8 @@ public final class TaskConfig {
             for (MixtureSpec m : pending) waiting.add(m.name());
             MixtureSpec ready = pending.stream()
                     .filter(m -> m.members().stream().noneMatch(e -> waiting.contains(e.name()))).findFirst()
-                    .orElseThrow(() -> err(pending.get(0).where(), "mixtures " + waiting + " contain each other (cycle)"));
+                    .orElseThrow(() -> err(pending.get(0).where(), "mixtures " + waiting
+                            + " contain each other (cycle)"));
             catalog.put(resolve(ready, catalog));
             names.add(ready.name());
             pending.remove(ready);
@@ -112,7 +119,9 @@ public final class TaskConfig {
     private void checkKeys(JsonNode node, Set<String> allowed, String where) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!allowed.contains(k)) throw err(where.isEmpty() ? k : where + "." + k, "unknown key (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            if (!allowed.contains(k))
+                throw err(where.isEmpty() ? k : where + "." + k, "unknown key (allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
         }
     }
 
@@ -132,18 +141,21 @@ public final class TaskConfig {
         String name = text(n, "name", where, true);
         Task.Builder b = Task.builder(name).source(source(n.get("source"), where + ".source"));
         JsonNode pre = n.path("preprocessors");
-        for (int i = 0; i < pre.size(); i++) b.preprocessor(preprocessors.create(pre.get(i), file + ": " + where + ".preprocessors[" + i + "]"));
+        for (int i = 0; i < pre.size(); i++) b.preprocessor(preprocessors.create(pre.get(i), file + ": " + where
+                + ".preprocessors[" + i + "]"));
         JsonNode of = n.get("output_features");
         if (of == null) {
             b.feature("inputs", new Feature(vocab, true, false)); // t5.data DEFAULT_OUTPUT_FEATURES
             b.feature("targets", new Feature(vocab, true, true));
         } else {
-            if (!of.isObject() || of.isEmpty()) throw err(where + ".output_features", "expected an object {name: {add_eos, required}}");
+            if (!of.isObject() || of.isEmpty())
+                throw err(where + ".output_features", "expected an object {name: {add_eos, required}}");
             of.fields().forEachRemaining(e -> {
                 String fw = where + ".output_features." + e.getKey();
                 if (!e.getValue().isObject()) throw err(fw, "expected an object {add_eos, required}");
                 checkKeys(e.getValue(), Set.of("add_eos", "required"), fw);
-                b.feature(e.getKey(), new Feature(vocab, e.getValue().path("add_eos").asBoolean(true), e.getValue().path("required").asBoolean(true)));
+                b.feature(e.getKey(), new Feature(vocab, e.getValue().path("add_eos").asBoolean(true),
+                        e.getValue().path("required").asBoolean(true)));
             });
         }
         String post = text(n, "postprocessor", where, false);
@@ -163,7 +175,8 @@ public final class TaskConfig {
         checkKeys(s, SOURCE_KEYS, where);
         String type = text(s, "type", where, true);
         JsonNode sp = s.get("splits");
-        if (sp == null || !sp.isObject() || sp.isEmpty()) throw err(where + ".splits", "expected an object {split: file or [files]}");
+        if (sp == null || !sp.isObject() || sp.isEmpty())
+            throw err(where + ".splits", "expected an object {split: file or [files]}");
         Map<String, List<String>> splits = new LinkedHashMap<>();
         sp.fields().forEachRemaining(e -> {
             List<String> pats = new ArrayList<>();
@@ -186,7 +199,8 @@ public final class TaskConfig {
             case "text" -> new TextLineSource(fs, text(s, "field", where, false), skipHeader);
             case "passages" -> new PassageSource(fs);
             case "json" -> new JsonArraySource(fs, text(s, "array_field", where, false));
-            default -> throw err(where + ".type", "unknown source type '" + type + "' (known: jsonl, tsv, text, passages, json)");
+            default -> throw err(where + ".type", "unknown source type '" + type
+                    + "' (known: jsonl, tsv, text, passages, json)");
         };
         JsonNode slices = s.get("slices");
         if (slices != null) {
@@ -203,7 +217,8 @@ public final class TaskConfig {
 
     private String expand(String pattern) {
         if (!pattern.contains("${data_dir}")) return pattern;
-        if (dataDir == null) throw err(null, "uses ${data_dir} but no data directory is set (--data-dir or T5J_DATA_DIR)");
+        if (dataDir == null)
+            throw err(null, "uses ${data_dir} but no data directory is set (--data-dir or T5J_DATA_DIR)");
         return pattern.replace("${data_dir}", dataDir.toAbsolutePath().toString());
     }
 
@@ -255,7 +270,8 @@ public final class TaskConfig {
                 JsonNode p = r.get("num_examples");
                 if (!p.isObject()) p = Json.MAPPER.createObjectNode();
                 checkKeys(p, Set.of("scale", "maximum", "temperature"), where + ".num_examples");
-                return Rate.numExamples(p.path("scale").asDouble(1.0), p.path("maximum").asDouble(0), p.path("temperature").asDouble(1.0));
+                return Rate.numExamples(p.path("scale").asDouble(1.0), p.path("maximum").asDouble(0),
+                        p.path("temperature").asDouble(1.0));
             }
         } catch (UserError e) {
             throw err(where, e.getMessage());

@@ -59,7 +59,8 @@ public class SpanCorruptionTest {
     void fullSegmentsGiveExactly512And114Tokens() {
         List<Example> docs = randomDocs(300, 1);
         Task t = pretrainTask(docs);
-        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets", 114)).withSeed(3);
+        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets",
+                114)).withSeed(3);
         List<Example> out = read(t.open(o));
         // reconstruct the concatenated corpus: each run of 128 docs is concatenated and cut into 568-token pieces
         int full = 0;
@@ -89,12 +90,14 @@ public class SpanCorruptionTest {
     void piecesReconstructTheConcatenatedDocuments() {
         List<Example> docs = randomDocs(20, 2);
         Task t = pretrainTask(docs);
-        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets", 114)).withSeed(9);
+        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets",
+                114)).withSeed(9);
         List<Example> out = read(t.open(o));
         List<Integer> rebuilt = new ArrayList<>();
         for (Example e : out) {
             int[] in = e.tokens("inputs"), tg = e.tokens("targets");
-            int[] orig = NoiseMasksTest.reconstruct(java.util.Arrays.copyOf(in, in.length - 1), java.util.Arrays.copyOf(tg, tg.length - 1), 259);
+            int[] orig = NoiseMasksTest.reconstruct(java.util.Arrays.copyOf(in, in.length - 1),
+                    java.util.Arrays.copyOf(tg, tg.length - 1), 259);
             for (int x : orig) rebuilt.add(x);
         }
         List<Integer> expected = new ArrayList<>();

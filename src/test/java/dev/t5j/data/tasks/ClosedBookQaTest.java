@@ -41,13 +41,15 @@ class ClosedBookQaTest {
         assertEquals("nq question: when was the last time anyone was on the moon", e.string("inputs_pretokenized"));
         assertEquals("14 December 1972 UTC", e.string("targets_pretokenized"), "evaluation: first answer as target");
         assertEquals(List.of("14 December 1972 UTC", "December 1972"), e.strings("answers"));
-        assertEquals(List.of("14 December 1972 UTC", "December 1972"), c.task("natural_questions_open_test").postprocessor().apply("x", e, true));
+        assertEquals(List.of("14 December 1972 UTC", "December 1972"),
+                c.task("natural_questions_open_test").postprocessor().apply("x", e, true));
         assertEquals("pred", c.task("natural_questions_open_test").postprocessor().apply("pred", e, false));
         assertEquals(List.of("squad"), c.task("natural_questions_open").metricNames());
         // the sliced variant: train = train[:79168] (all 60 lines here), test = the dev file
         assertEquals(60, read(c, "natural_questions_open", ReadOptions.split("train")).size());
         assertEquals(40, read(c, "natural_questions_open", ReadOptions.split("test")).size());
-        var empty = assertThrows(UserError.class, () -> read(c, "natural_questions_open", ReadOptions.split("validation")));
+        var empty = assertThrows(UserError.class, () -> read(c, "natural_questions_open",
+                ReadOptions.split("validation")));
         assertTrue(empty.getMessage().contains("no examples"), empty.getMessage());
     }
 
@@ -68,7 +70,8 @@ class ClosedBookQaTest {
             }
         }
         assertTrue(changed, "multi-answer questions get different targets in different epochs");
-        for (String task : List.of("natural_questions_open", "natural_questions_open_test", "web_questions_open_test")) {
+        for (String task : List.of("natural_questions_open", "natural_questions_open_test",
+                "web_questions_open_test")) {
             List<Example> fixed = read(c, task, ReadOptions.split("train").withEpochs(4));
             assertFalse(fixed.isEmpty(), task);
             for (Example e : fixed)
@@ -92,7 +95,8 @@ class ClosedBookQaTest {
         DataCatalog c = catalog();
         List<Example> train = read(c, "web_questions_open_test", ReadOptions.split("train"));
         assertEquals(5, train.size());
-        assertEquals("wq question: what is the name of justin bieber brother?", train.get(0).string("inputs_pretokenized"));
+        assertEquals("wq question: what is the name of justin bieber brother?",
+                train.get(0).string("inputs_pretokenized"));
         assertEquals(List.of("Jazmine Bieber", "Jaxon Bieber"), train.get(0).strings("answers"));
         assertEquals(List.of("Padmé Amidala"), train.get(1).strings("answers"));
         assertEquals(List.of("Australia"), train.get(3).strings("answers"));
@@ -109,8 +113,10 @@ class ClosedBookQaTest {
         DataCatalog c = catalog();
         List<Example> train = read(c, "trivia_qa_open", ReadOptions.split("train"));
         assertEquals(3, train.size());
-        assertEquals("trivia_qa question: Which Lloyd Webber musical premiered in the US on 10th December 1993?", train.get(0).string("inputs_pretokenized"));
-        assertEquals(List.of("Sunset Boulevard", "Sunset Blvd", "Sunset Boulevard (film)"), train.get(0).strings("answers"));
+        assertEquals("trivia_qa question: Which Lloyd Webber musical premiered in the US on 10th December 1993?",
+                train.get(0).string("inputs_pretokenized"));
+        assertEquals(List.of("Sunset Boulevard", "Sunset Blvd", "Sunset Boulevard (film)"),
+                train.get(0).strings("answers"));
         assertEquals(List.of("trivia_qa"), c.task("trivia_qa_open").metricNames());
         List<Example> test = read(c, "trivia_qa_open", ReadOptions.split("test"));
         assertEquals("Ottawa", test.get(0).string("targets_pretokenized"));

@@ -38,7 +38,8 @@ class FlatIndexTest {
         float[][] q = Vectors.gaussian(9, dim, 2);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 1, "fp")) {
             assertSameAsBruteForce(idx.search(q, 10), BruteForce.search(Vectors.flatten(v), n, dim, q, 10), 1e-4f);
-            assertSameAsBruteForce(idx.search(new float[][] {q[3]}, 25), BruteForce.search(Vectors.flatten(v), n, dim, new float[][] {q[3]}, 25), 1e-4f);
+            assertSameAsBruteForce(idx.search(new float[][] {q[3]}, 25), BruteForce.search(Vectors.flatten(v), n, dim,
+                    new float[][] {q[3]}, 25), 1e-4f);
         }
     }
 
@@ -52,7 +53,8 @@ class FlatIndexTest {
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP16, 2, "fp")) {
             assertArrayEquals(rounded[77], idx.row(77));
             // exact against the fp16-rounded vectors...
-            assertSameAsBruteForce(idx.search(q, 10), BruteForce.search(Vectors.flatten(rounded), n, dim, q, 10), 1e-4f);
+            assertSameAsBruteForce(idx.search(q, 10), BruteForce.search(Vectors.flatten(rounded), n, dim, q, 10),
+                    1e-4f);
             // ...and within fp16 rounding of the fp32 scores
             BruteForce.Result full = BruteForce.search(Vectors.flatten(v), n, dim, q, 1);
             List<List<Hit>> got = idx.search(q, 1);
@@ -86,7 +88,8 @@ class FlatIndexTest {
         float[][] v = Vectors.smallIntegers(n, dim, 5); // 125 distinct vectors over 600 rows: many exact ties
         float[][] q = Vectors.smallIntegers(4, dim, 6);
         for (IndexDtype dt : IndexDtype.values()) {
-            try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, dt, 1, "fp"); FlatIndex seven = FlatIndex.of(Vectors.passages(n), v, dt, 7, "fp")) {
+            try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, dt, 1,
+                    "fp"); FlatIndex seven = FlatIndex.of(Vectors.passages(n), v, dt, 7, "fp")) {
                 List<List<Hit>> a = one.search(q, 30);
                 assertEquals(a, seven.search(q, 30), "shard merge equals the unsharded search");
                 for (int qi = 0; qi < q.length; qi++) {
@@ -95,7 +98,8 @@ class FlatIndexTest {
                     List<Integer> order = new ArrayList<>();
                     for (int r = 0; r < n; r++) order.add(r);
                     order.sort(Comparator.<Integer>comparingDouble(r -> -dot(qq, v[r])).thenComparing(r -> r));
-                    assertArrayEquals(order.subList(0, 30).stream().mapToInt(Integer::intValue).toArray(), rows(a.get(qi)), dt + " query " + qi);
+                    assertArrayEquals(order.subList(0, 30).stream().mapToInt(Integer::intValue).toArray(),
+                            rows(a.get(qi)), dt + " query " + qi);
                 }
             }
         }
@@ -112,7 +116,8 @@ class FlatIndexTest {
         int n = 3001, dim = 32;
         float[][] v = Vectors.gaussian(n, dim, 7);
         float[][] q = Vectors.gaussian(5, dim, 8);
-        try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 1, "fp"); FlatIndex five = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 5, "fp")) {
+        try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 1,
+                "fp"); FlatIndex five = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 5, "fp")) {
             assertArrayEquals(new int[] {600, 600, 600, 600, 601}, five.shardSizes());
             List<List<Hit>> a = one.search(q, 10), b = five.search(q, 10);
             for (int i = 0; i < q.length; i++) {
@@ -138,7 +143,8 @@ class FlatIndexTest {
     void tensorQueriesGiveTheSameHits() {
         float[][] v = Vectors.gaussian(500, 16, 10);
         float[][] q = Vectors.gaussian(3, 16, 11);
-        try (FlatIndex idx = FlatIndex.of(Vectors.passages(500), v, IndexDtype.FP32, 2, "fp"); PointerScope s = new PointerScope()) {
+        try (FlatIndex idx = FlatIndex.of(Vectors.passages(500), v, IndexDtype.FP32, 2,
+                "fp"); PointerScope s = new PointerScope()) {
             assertEquals(idx.search(q, 5), idx.search(Tensors.floats(Vectors.flatten(q), 3, 16), 5));
         }
     }
