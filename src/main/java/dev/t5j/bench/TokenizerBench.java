@@ -1,6 +1,7 @@
 package dev.t5j.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.t5j.common.InputFiles;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.tokenizer.IntList;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,7 +93,7 @@ public final class TokenizerBench {
     public static List<byte[]> readSentences(Path input) throws IOException {
         boolean jsonl = input.getFileName().toString().endsWith(".jsonl");
         List<byte[]> out = new ArrayList<>();
-        try (InputStream in = open(input); Utf8LineReader r = new Utf8LineReader(in)) {
+        try (InputStream in = InputFiles.open(input); Utf8LineReader r = new Utf8LineReader(in)) {
             while (r.next()) {
                 if (r.firstInvalidUtf8() >= 0) throw UserError.at(input, r.lineNumber(), null, "invalid UTF-8");
                 if (r.length() == 0) continue;
@@ -111,15 +111,5 @@ public final class TokenizerBench {
             }
         }
         return out;
-    }
-
-    private static InputStream open(Path input) {
-        try {
-            return Files.newInputStream(input);
-        } catch (NoSuchFileException e) {
-            throw new UserError(input + ": file not found");
-        } catch (IOException e) {
-            throw new UserError(input + ": cannot read: " + e.getMessage(), e);
-        }
     }
 }

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,22 +24,11 @@ public final class RankScoreFile {
     public static Scored score(Path file) {
         List<double[]> scores = new ArrayList<>();
         List<boolean[]> correct = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                JsonNode n = Json.readLine(file, lineNo, line);
-                if (!n.isObject()) throw UserError.at(file, lineNo, null, "expected a JSON object");
-                double[] s = scores(file, lineNo, n.get("scores"));
-                correct.add(correct(file, lineNo, n, s.length));
-                scores.add(s);
-            }
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": file not found");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
-        }
+        Json.forEachObject(file, (lineNo, n) -> {
+            double[] s = scores(file, lineNo, n.get("scores"));
+            correct.add(correct(file, lineNo, n, s.length));
+            scores.add(s);
+        });
         if (scores.isEmpty()) throw new UserError(file + ": no examples in file");
         return new Scored(scores.size(), RankClassification.accuracy(scores, correct));
     }
