@@ -1,7 +1,7 @@
 package dev.t5j.atlas;
 
 import dev.t5j.retrieval.index.Filtering;
-import dev.t5j.tokenizer.Vocabularies;
+import dev.t5j.data.DataVocabularies;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
@@ -113,13 +113,12 @@ public final class AtlasModel implements AutoCloseable {
         try (PointerScope s = new PointerScope()) {
             q = Tensors.toRows(retriever.queryEmbeddings(queries, false));
         }
-        int first = Math.max(k, rerank) * (filterIds != null ? ratio : 1);
-        List<List<Hit>> hits = index.search(q, Math.min(first, index.size()));
+        int wanted = Math.max(k, rerank);
+        List<List<Hit>> hits = filterIds != null ? Filtering.searchFilteredById(index, q, filterIds, wanted, ratio)
+                : index.search(q, Math.min(wanted, index.size()));
         List<Retrieved> out = new ArrayList<>(queries.size());
         for (int i = 0; i < queries.size(); i++) {
             List<Hit> h = hits.get(i);
-            if (filterIds != null && filterIds.get(i) != null)
-                h = Filtering.filterById(h, filterIds.get(i), Math.max(k, rerank));
             if (rerank > k) h = rerank(q[i], h, k);
             int n = Math.min(k, h.size());
             List<Passage> ps = new ArrayList<>(n);
@@ -170,10 +169,6 @@ public final class AtlasModel implements AutoCloseable {
         });
     }
 
-    public static boolean isAtlasDir(Path dir) {
-        return Files.isRegularFile(dir.resolve(ATLAS_JSON));
-    }
-
     /** Loads a directory written by {@link #save}; {@code untie} as {@link Retriever#load(Path, boolean)}. */
     public static AtlasModel load(Path dir, boolean untie) {
         Path aj = dir.resolve(ATLAS_JSON);
@@ -182,7 +177,7 @@ public final class AtlasModel implements AutoCloseable {
         var vocabName = n.get("reader_vocab");
         if (vocabName == null || !vocabName.isTextual()) throw UserError.at(aj, 0, "reader_vocab", "missing: the reader's vocabulary file name");
         Path vf = dir.resolve(vocabName.asText());
-        Vocabulary v = Vocabularies.load(vf, 100);
+        Vocabulary v = DataVocabularies.load(vf);
         T5ForConditionalGeneration t5 = Checkpoint.load(dir.resolve(READER_DIR));
         Retriever r = Files.isDirectory(dir.resolve(RETRIEVER_DIR)) ? Retriever.load(dir.resolve(RETRIEVER_DIR), untie) : null;
         return new AtlasModel(t5, v, vf, r);

@@ -25,7 +25,7 @@ import dev.t5j.run.RunCheckpoints;
 import dev.t5j.run.RunLoop;
 import dev.t5j.run.RunTask;
 import dev.t5j.run.StepSeeds;
-import dev.t5j.tokenizer.Vocabularies;
+import dev.t5j.data.DataVocabularies;
 import dev.t5j.tokenizer.Vocabulary;
 import dev.t5j.tokenizer.WordPieceVocabulary;
 import org.bytedeco.javacpp.PointerScope;
@@ -371,7 +371,7 @@ public final class AtlasTrainer implements RunTask {
         if (vocabFile == null)
             throw new UserError("reader.vocab: required (a T5 SentencePiece .model; Atlas prompts use the <extra_id_0> "
                     + "sentinel)");
-        Vocabulary vocab = Vocabularies.load(vocabFile, 100);
+        Vocabulary vocab = DataVocabularies.load(vocabFile);
         T5ForConditionalGeneration t5;
         if (rc.initFrom() != null) {
             t5 = Checkpoint.load(Path.of(rc.initFrom()));

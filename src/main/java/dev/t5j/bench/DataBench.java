@@ -1,7 +1,6 @@
 package dev.t5j.bench;
 
 import dev.t5j.data.BadLines;
-import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DataSource;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Example;
@@ -41,7 +40,8 @@ import java.util.concurrent.Future;
 public final class DataBench {
     private DataBench() {}
 
-    public record Config(Path corpus, int docs, int threads, int inputsLength, int targetsLength, Vocabulary vocab, Path workDir) {}
+    public record Config(Path corpus, int docs, int threads, int inputsLength, int targetsLength, Vocabulary vocab,
+            Path workDir) {}
 
     /** One measurement. {@code examples}: span-corrupted examples; {@code rows}: packed model rows. */
     public record Figure(String what, int threads, long docs, long examples, long rows, long tokens, double seconds) {
@@ -76,7 +76,8 @@ public final class DataBench {
     }
 
     /** Reads the task with {@code threads} worker shards in parallel, packing each shard's stream. */
-    static Figure measure(String what, Task t, ReadOptions base, int threads, int inLen, int tgLen, long docs) throws IOException {
+    static Figure measure(String what, Task t, ReadOptions base, int threads, int inLen, int tgLen,
+            long docs) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long start = System.nanoTime();
         try {
@@ -86,12 +87,13 @@ public final class DataBench {
                 fs.add(pool.submit(() -> {
                     long rows = 0, tokens = 0;
                     long[] ex = {0};
-                    try (ExampleIterator it = t.open(base.withShard(s), new DataCatalog())) {
+                    try (ExampleIterator it = t.open(base.withShard(s))) {
                         Iterator<Example> counted = new Iterator<>() {
                             public boolean hasNext() { return it.hasNext(); }
                             public Example next() { ex[0]++; return it.next(); }
                         };
-                        Iterator<EncDecFeatureConverter.Row> conv = new EncDecFeatureConverter(inLen, tgLen, true).convert(counted);
+                        Iterator<EncDecFeatureConverter.Row> conv = new EncDecFeatureConverter(inLen, tgLen,
+                                true).convert(counted);
                         while (conv.hasNext()) {
                             EncDecFeatureConverter.Row r = conv.next();
                             rows++;
@@ -155,15 +157,19 @@ public final class DataBench {
         measure("warmup", full, ro, 1, c.inputsLength(), c.targetsLength(), 0);
         List<Figure> out = new ArrayList<>();
         int[] threadCounts = c.threads() > 1 ? new int[] {1, c.threads()} : new int[] {1};
-        for (int th : threadCounts) out.add(log(log, best("recompute: tokenize + span corruption + pack", full, ro, th, c)));
+        for (int th : threadCounts) out.add(log(log, best("recompute: tokenize + span corruption + pack", full, ro,
+                th, c)));
         Path dir = c.workDir().resolve("bench-cache-" + System.nanoTime());
         try {
-            for (int th : threadCounts) out.add(log(log, bestWrite("cache write (final examples, 8 shards)", full, ro, dir, th, c.docs())));
-            for (int th : threadCounts) out.add(log(log, bestWrite("cache write (tokenized docs before span corruption)", split, ro, dir, th, c.docs())));
+            for (int th : threadCounts) out.add(log(log, bestWrite("cache write (final examples, 8 shards)", full, ro,
+                    dir, th, c.docs())));
+            for (int th : threadCounts) out.add(log(log,
+                    bestWrite("cache write (tokenized docs before span corruption)", split, ro, dir, th, c.docs())));
             for (int th : threadCounts)
                 out.add(log(log, best("cache read (final examples) + pack", full, ro.withCacheDir(dir), th, c)));
             for (int th : threadCounts)
-                out.add(log(log, best("cache read (tokenized docs) + span corruption + pack", split, ro.withCacheDir(dir), th, c)));
+                out.add(log(log, best("cache read (tokenized docs) + span corruption + pack", split,
+                        ro.withCacheDir(dir), th, c)));
         } finally {
             AtomicFiles.deleteRecursively(dir);
         }
@@ -183,7 +189,8 @@ public final class DataBench {
     public static String markdown(List<Figure> figs) {
         StringBuilder sb = new StringBuilder("| what | threads | examples | packed rows | seconds | examples/s |\n|---|---|---|---|---|---|\n");
         for (Figure f : figs)
-            sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.0f |%n", f.what(), f.threads(), f.examples(), f.rows(), f.seconds(), f.examplesPerSecond()));
+            sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.0f |%n", f.what(),
+                    f.threads(), f.examples(), f.rows(), f.seconds(), f.examplesPerSecond()));
         return sb.toString();
     }
 }

@@ -67,10 +67,12 @@ public final class ModelBench {
         T5Config mc = T5Config.preset(c.preset()).withDropout(0.0);
         double peak = sgemmPeak();
         double op = opOverheadMicros();
-        out.printf(Locale.ROOT, "sgemm peak (1024^3 fp32, libtorch, %d threads): %.1f GFLOP/s; per-op overhead %.2f us%n",
+        out.printf(Locale.ROOT,
+                "sgemm peak (1024^3 fp32, libtorch, %d threads): %.1f GFLOP/s; per-op overhead %.2f us%n",
                 org.bytedeco.pytorch.global.torch.get_num_threads(), peak, op);
         SplittableRandom rng = new SplittableRandom(1);
-        try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(mc, 1); AdamW opt = new AdamW(m.parameters())) {
+        try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(mc,
+                1); AdamW opt = new AdamW(m.parameters())) {
             long d = mc.dModel(), v = mc.vocabSize();
             long embed = v * d;
             long total = m.parameterCount();
@@ -79,7 +81,8 @@ public final class ModelBench {
             long encParams = 0;
             for (var e : m.parameters().entrySet()) if (e.getKey().startsWith("encoder.")) encParams += e.getValue().numel();
             long decParams = nonEmbed - encParams + v * d; // decoder stack + LM head
-            double flopsPerStep = 6.0 * ((double) encParams * c.batch() * c.inputLen() + (double) decParams * c.batch() * c.targetLen());
+            double flopsPerStep = 6.0 * ((double) encParams * c.batch() * c.inputLen()
+                    + (double) decParams * c.batch() * c.targetLen());
             int[][] in = randomIds(rng, c.batch(), c.inputLen(), (int) v);
             int[][] tg = randomIds(rng, c.batch(), c.targetLen(), (int) v);
             m.train(true);
@@ -88,7 +91,8 @@ public final class ModelBench {
                 long t0 = System.nanoTime();
                 try (PointerScope s = new PointerScope()) {
                     Tensor labels = Tensors.longs(tg, 0);
-                    Tensor loss = T5ForConditionalGeneration.loss(m.forward(Tensors.longs(in, 0), null, m.shiftRight(labels)), labels);
+                    Tensor loss = T5ForConditionalGeneration.loss(m.forward(Tensors.longs(in, 0), null,
+                            m.shiftRight(labels)), labels);
                     loss.backward();
                 }
                 opt.step(1e-4);
@@ -98,23 +102,26 @@ public final class ModelBench {
             }
             double tokens = (double) c.batch() * (c.inputLen() + c.targetLen());
             double gflops = flopsPerStep / best / 1e9;
-            out.printf(Locale.ROOT, "train (fwd+bwd+AdamW) %s batch %d x (%d in, %d out): best step %.3f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak%n",
-                    c.preset(), c.batch(), c.inputLen(), c.targetLen(), best, tokens / best, gflops, 100 * gflops / peak);
+            out.printf(Locale.ROOT,
+                    "train (fwd+bwd+AdamW) %s batch %d x (%d in, %d out): best step %.3f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak%n",
+                    c.preset(), c.batch(), c.inputLen(), c.targetLen(), best, tokens / best, gflops,
+                            100 * gflops / peak);
             m.train(false);
             int[] batches = {1, 32};
             double[] withCache = new double[2];
             double[] noCache = new double[2];
             for (int i = 0; i < batches.length; i++) {
                 int[][] gi = randomIds(rng, batches[i], Math.min(c.inputLen(), 64), (int) v);
-                GenerationConfig g = new GenerationConfig(c.genTokens(), c.genTokens(), 1, 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
-                new Generator(m).generate(gi, new GenerationConfig(4, 0, 1, 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0));
+                GenerationConfig g = GenerationConfig.greedy(c.genTokens()).withMinNewTokens(c.genTokens());
+                new Generator(m).generate(gi, GenerationConfig.greedy(4));
                 long t0 = System.nanoTime();
                 new Generator(m).generate(gi, g);
                 withCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
                 t0 = System.nanoTime();
                 NoCacheDecoding.greedy(m, gi, c.genTokens());
                 noCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
-                out.printf(Locale.ROOT, "generate greedy batch %d, %d input / %d new tokens: %.1f tokens/s with cache, %.1f without (%.1fx)%n",
+                out.printf(Locale.ROOT,
+                        "generate greedy batch %d, %d input / %d new tokens: %.1f tokens/s with cache, %.1f without (%.1fx)%n",
                         batches[i], gi[0].length, c.genTokens(), withCache[i], noCache[i], withCache[i] / noCache[i]);
             }
             return new Result(peak, tokens / best, gflops, best, op, withCache, noCache);

@@ -7,7 +7,7 @@ import dev.t5j.atlas.tasks.AtlasTaskOptions;
 import dev.t5j.atlas.tasks.AtlasTasks;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
-import dev.t5j.tokenizer.Vocabularies;
+import dev.t5j.data.DataVocabularies;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,7 +73,7 @@ public final class AtlasTasksShowCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        if (vocab != null) o = o.withVocabulary(Vocabularies.load(vocab, 100));
+        if (vocab != null) o = o.withVocabulary(DataVocabularies.load(vocab));
         AtlasTask t = AtlasTasks.byName(task, o);
         List<AtlasData.Line> lines = AtlasData.readShard(files, 0, 1, false);
         List<AtlasExample> exs = AtlasData.process(t, lines, !train, new Random(seed));

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,6 +21,9 @@ import java.util.Locale;
 public final class DataCacheCommand implements Runnable {
     @Mixin
     DataOptions data;
+
+    @Mixin
+    ReadingOptions reading;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -40,26 +44,31 @@ public final class DataCacheCommand implements Runnable {
     public void run() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
-        ReadOptions o = data.readOptions();
+        ReadOptions o = reading.readOptions(data);
         if (shards < 1) throw new UserError("--shards must be >= 1, got " + shards);
-        List<Mixture.WeightedTask> tasks = new java.util.ArrayList<>(p.weightedTasks(data.catalog(), o));
+        List<Mixture.WeightedTask> tasks = new ArrayList<>(p.weightedTasks(o));
         if (p instanceof Mixture) tasks.removeIf(wt -> {
             boolean missing = !wt.task().splits().contains(o.split());
-            if (missing) spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; not cached");
+            if (missing)
+                spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '"
+                        + o.split() + "'; not cached");
             return missing;
         });
         for (Mixture.WeightedTask wt : tasks) wt.task().source().check(o.split()); // all errors before any work
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         for (Mixture.WeightedTask wt : tasks) {
             try {
-                TaskCache.Result r = TaskCache.write(wt.task(), o, outDir, new TaskCache.Options(shards, t, overwrite, true));
-                out.printf(Locale.ROOT, "cached %s/%s: %d examples, %d bytes in %d shards, %.1f s (%.0f examples/s) -> %s%n",
-                        wt.task().name(), o.split(), r.examples(), r.bytes(), shards, r.seconds(), r.examples() / Math.max(r.seconds(), 1e-9), r.dir());
+                TaskCache.Result r = TaskCache.write(wt.task(), o, outDir, new TaskCache.Options(shards, t, overwrite,
+                        true));
+                out.printf(Locale.ROOT,
+                        "cached %s/%s: %d examples, %d bytes in %d shards, %.1f s (%.0f examples/s) -> %s%n",
+                        wt.task().name(), o.split(), r.examples(), r.bytes(), shards, r.seconds(),
+                                r.examples() / Math.max(r.seconds(), 1e-9), r.dir());
             } catch (IOException e) {
                 throw new UserError("cannot write the cache under " + outDir + ": " + e, e);
             }
         }
-        data.reportBadLines(spec.commandLine().getErr());
+        reading.reportBadLines(spec.commandLine().getErr());
         out.flush();
     }
 }

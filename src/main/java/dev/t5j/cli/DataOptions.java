@@ -1,13 +1,10 @@
 package dev.t5j.cli;
 
 import dev.t5j.common.UserError;
-import dev.t5j.data.BadLines;
 import dev.t5j.data.DataCatalog;
-import dev.t5j.data.tasks.DataCatalogs;
-import dev.t5j.data.DataVocabularies;
 import dev.t5j.data.DatasetProvider;
-import dev.t5j.data.ReadOptions;
-import dev.t5j.tokenizer.Vocabulary;
+import dev.t5j.data.tasks.DataSetup;
+import dev.t5j.data.tasks.DataSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -16,66 +13,73 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Options shared by the {@code t5j data} subcommands: what to read and how. */
+/**
+ * THE data-selection options of the CLI (data commands, eval, predict): which task or mixture, and the
+ * {@link DataSpec} its catalog is built from (the keys of a run config's {@code data} section).
+ */
 public final class DataOptions {
-    @Option(names = "--task", description = "task name")
+    @Option(names = "--task", description = "task (or mixture) name; see t5j data list")
     String task;
 
     @Option(names = "--mixture", description = "mixture name")
     String mixture;
 
-    @Option(names = "--split", defaultValue = "train", description = "split (default: ${DEFAULT-VALUE})")
-    String split;
-
-    @Option(names = "--vocab", description = "vocabulary: 'byte' (default, built-in byte-level) or a vocabulary file")
+    @Option(names = "--vocab", description = "vocabulary: 'byte' (default, built-in byte-level) or a vocabulary file"
+            + " (.model, tokenizer.json, vocab.txt)")
     String vocab;
 
-    @Option(names = "--data-dir", description = "data directory for built-in tasks (default: $T5J_DATA_DIR, else ./data)")
+    @Option(names = "--data-dir",
+            description = "data directory for built-in tasks (default: $T5J_DATA_DIR, else ./data)")
     Path dataDir;
 
     @Option(names = "--tasks-file", description = "JSON/YAML file defining tasks and mixtures (repeatable)")
     List<Path> taskFiles = new ArrayList<>();
 
-    @Option(names = "--skip-bad-lines", description = "skip malformed input lines (counted and reported) instead of stopping")
-    boolean skipBadLines;
-
-    @Option(names = "--seed", defaultValue = "0", description = "seed for stochastic preprocessors and sampling (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--inputs-length", description = "sequence length of inputs (needed by span_corruption etc.)")
+    @Option(names = "--inputs-length", description = "sequence length of inputs (data commands: none, keep whole"
+            + " examples; eval/predict: 512)")
     Integer inputsLength;
 
-    @Option(names = "--targets-length", description = "sequence length of targets")
+    @Option(names = "--targets-length",
+            description = "sequence length of targets (data commands: none; eval/predict: 128)")
     Integer targetsLength;
 
-    private Vocabulary resolvedVocab;
-    private DataCatalog catalog;
-    private BadLines bad;
+    @Option(names = "--synth-length", split = ",", description = "synthetic tasks: min,max input length")
+    List<Integer> synthLength;
 
-    BadLines badLines() {
-        if (bad == null) bad = new BadLines(skipBadLines);
-        return bad;
+    @Option(names = "--synth-pool", description = "synthetic tasks: number of content tokens")
+    Integer synthPool;
+
+    private DataSetup setup;
+
+    DataSpec spec() {
+        return new DataSpec(vocab, dataDir == null ? null : dataDir.toString(),
+                taskFiles.stream().map(Path::toString).toList(), synthLength, synthPool);
     }
 
-    Vocabulary vocabulary() {
-        if (resolvedVocab == null) resolvedVocab = DataVocabularies.resolve(vocab);
-        return resolvedVocab;
+    DataSetup setup() {
+        if (setup == null) setup = DataSetup.of(spec());
+        return setup;
     }
 
     DataCatalog catalog() {
-        if (catalog == null) catalog = DataCatalogs.standard(vocabulary(), DataCatalogs.dataDir(dataDir), taskFiles);
-        return catalog;
+        return setup().catalog();
+    }
+
+    boolean selected() {
+        return task != null || mixture != null;
     }
 
     String name() {
-        if ((task == null) == (mixture == null)) throw new UserError("give exactly one of --task NAME or --mixture NAME");
+        if ((task == null) == (mixture == null))
+            throw new UserError("give exactly one of --task NAME or --mixture NAME");
         return task != null ? task : mixture;
     }
 
     DatasetProvider provider() {
-        return task != null ? catalog().task(name()) : catalog().mixture(name());
+        return task != null ? setup().provider("--task", name()) : catalog().mixture(name());
     }
 
+    /** The sequence lengths given, or null (data commands then keep whole examples). */
     Map<String, Integer> sequenceLengths() {
         if (inputsLength == null && targetsLength == null) return null;
         Map<String, Integer> m = new LinkedHashMap<>();
@@ -84,14 +88,11 @@ public final class DataOptions {
         return m;
     }
 
-    ReadOptions readOptions() {
-        return ReadOptions.split(split).withSeed(seed).withBadLines(badLines()).withSequenceLengths(sequenceLengths());
+    int inputsLength(int otherwise) {
+        return inputsLength != null ? inputsLength : otherwise;
     }
 
-    /** Prints the skipped-lines summary (if any) to stderr. */
-    void reportBadLines(java.io.PrintWriter err) {
-        String s = badLines().summary();
-        if (s != null) err.println("t5j: " + s);
-        err.flush();
+    int targetsLength(int otherwise) {
+        return targetsLength != null ? targetsLength : otherwise;
     }
 }

@@ -20,6 +20,9 @@ public final class DataShowCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ReadingOptions reading;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,12 +36,13 @@ public final class DataShowCommand implements Runnable {
     public void run() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
-        ReadOptions o = data.readOptions();
-        List<Mixture.WeightedTask> tasks = p.weightedTasks(data.catalog(), o);
+        ReadOptions o = reading.readOptions(data);
+        List<Mixture.WeightedTask> tasks = p.weightedTasks(o);
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
             if (p instanceof Mixture && !t.splits().contains(o.split())) {
-                spec.commandLine().getErr().println("t5j: note: task '" + t.name() + "' has no split '" + o.split() + "'; skipped");
+                spec.commandLine().getErr().println("t5j: note: task '" + t.name() + "' has no split '" + o.split()
+                        + "'; skipped");
                 continue;
             }
             if (p instanceof Mixture && !json)
@@ -47,7 +51,7 @@ public final class DataShowCommand implements Runnable {
             if (json) for (var s : stages) out.println(Json.write(ExampleInspector.toJson(s)));
             else out.print(ExampleInspector.format(t, stages));
         }
-        data.reportBadLines(spec.commandLine().getErr());
+        reading.reportBadLines(spec.commandLine().getErr());
         out.flush();
     }
 }

@@ -25,6 +25,9 @@ public final class DataStatsCommand implements Runnable {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    ReadingOptions reading;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -34,18 +37,20 @@ public final class DataStatsCommand implements Runnable {
     @Option(names = "--verify", description = "with --cache-dir: also verify every shard's CRC32")
     boolean verify;
 
-    @Option(names = "--limit", defaultValue = "0", description = "when computing: stop after this many examples per task (0 = all)")
+    @Option(names = "--limit", defaultValue = "0",
+            description = "when computing: stop after this many examples per task (0 = all)")
     long limit;
 
     @Override
     public void run() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
-        ReadOptions o = data.readOptions();
+        ReadOptions o = reading.readOptions(data);
         Map<String, Object> result = new LinkedHashMap<>();
-        for (Mixture.WeightedTask wt : p.weightedTasks(data.catalog(), o)) {
+        for (Mixture.WeightedTask wt : p.weightedTasks(o)) {
             if (p instanceof Mixture && !wt.task().splits().contains(o.split())) {
-                spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '" + o.split() + "'; skipped");
+                spec.commandLine().getErr().println("t5j: note: task '" + wt.task().name() + "' has no split '"
+                        + o.split() + "'; skipped");
                 continue;
             }
             String name = wt.task().name();
@@ -64,7 +69,7 @@ public final class DataStatsCommand implements Runnable {
             }
             var v = wt.task().outputFeatures().values().iterator().next().vocabulary();
             CacheStats stats = new CacheStats(v.eosId(), v.padId());
-            try (ExampleIterator it = wt.task().open(o, data.catalog())) {
+            try (ExampleIterator it = wt.task().open(o)) {
                 long k = 0;
                 while (it.hasNext() && (limit <= 0 || k < limit)) {
                     Example e = it.next();
@@ -78,7 +83,7 @@ public final class DataStatsCommand implements Runnable {
             result.put(name, m);
         }
         out.println(Json.writePretty(result));
-        data.reportBadLines(spec.commandLine().getErr());
+        reading.reportBadLines(spec.commandLine().getErr());
         out.flush();
     }
 }

@@ -4,15 +4,10 @@ import dev.t5j.atlas.AtlasConfig;
 import dev.t5j.atlas.AtlasTrainer;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
-import dev.t5j.data.DatasetProvider;
-import dev.t5j.data.DataCatalog;
-import dev.t5j.data.DataVocabularies;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.eval.Evaluator;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
-import dev.t5j.train.TrainConfig;
-import dev.t5j.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +26,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
     @Mixin
-    DataSelection data = new DataSelection();
+    DataOptions data = new DataOptions();
     @Option(names = "--split", defaultValue = "validation")
     String split;
     @Option(names = "-n", defaultValue = "200", description = "Examples per task (default ${DEFAULT-VALUE})")
@@ -50,10 +45,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         if (atlasConfig != null) return atlas();
-        if (data.task == null) throw new UserError("give --task (a task or mixture name), or --config with an Atlas run config");
+        if (!data.selected())
+            throw new UserError("give --task (a task or mixture name), or --config with an Atlas run config");
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
-            List<Evaluator.TaskResult> r = data.evaluator(m).evaluate(data.provider(), options(data, split, examples, maxNew, beams));
+            List<Evaluator.TaskResult> r = new Evaluator(m).evaluate(data.provider(),
+                    options(data, split, examples, maxNew, beams));
             if (json) {
                 Map<String, Object> out = new java.util.LinkedHashMap<>();
                 for (Evaluator.TaskResult t : r) out.put(t.task(), t.metrics());
@@ -75,9 +72,10 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Evaluator.Options options(DataSelection d, String split, int n, int maxNew, int beams) {
-        return new Evaluator.Options(split, n, d.inputsLength, d.targetsLength,
-                new GenerationConfig(maxNew, 0, beams, 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0), 64);
+    /** Eval and predict read 512 input and 128 target tokens unless told otherwise. */
+    static Evaluator.Options options(DataOptions d, String split, int n, int maxNew, int beams) {
+        return new Evaluator.Options(split, n, d.inputsLength(512), d.targetsLength(128),
+                GenerationConfig.beam(maxNew, beams), 64);
     }
 
     /** A per-task table of metrics. */
@@ -98,44 +96,6 @@ public final class EvalCommand implements Callable<Integer> {
                 row.append(v == null ? String.format(Locale.ROOT, " %16s", "-") : String.format(Locale.ROOT, " %16.2f", v));
             }
             out.println(row);
-        }
-    }
-
-    /** Which task and data a command reads, with the same keys as a run config's data section. */
-    static final class DataSelection {
-        @Option(names = {"--task", "--mixture"}, description = "Task or mixture name (see t5j data list); required unless --config is an Atlas config")
-        String task;
-        @Option(names = "--vocab", description = "Vocabulary file or 'byte' (default: built-in)")
-        String vocab;
-        @Option(names = "--data-dir")
-        String dataDir;
-        @Option(names = "--tasks-file", description = "Task definition file (repeatable)")
-        List<String> taskFiles = new ArrayList<>();
-        @Option(names = "--inputs-length", defaultValue = "512")
-        int inputsLength;
-        @Option(names = "--targets-length", defaultValue = "128")
-        int targetsLength;
-        @Option(names = "--synth-length", split = ",", description = "Synthetic tasks: min,max input length")
-        List<Integer> synthLength;
-        @Option(names = "--synth-pool", description = "Synthetic tasks: number of content tokens")
-        Integer synthPool;
-
-        private DataCatalog catalog;
-
-        DataCatalog catalog() {
-            if (catalog == null) {
-                TrainConfig.Data d = new TrainConfig.Data(task, vocab, dataDir, taskFiles, inputsLength, targetsLength, false, 1, false, synthLength, synthPool);
-                catalog = Trainer.catalog(d, DataVocabularies.resolve(vocab));
-            }
-            return catalog;
-        }
-
-        DatasetProvider provider() {
-            return catalog().get(task);
-        }
-
-        Evaluator evaluator(T5ForConditionalGeneration m) {
-            return new Evaluator(m, catalog());
         }
     }
 }

@@ -60,7 +60,9 @@ public final class GenerateCommand implements Callable<Integer> {
         if (inputFile != null) for (int[][] row : IdsFile.read(inputFile, "input_ids")) inputs.add(row[0]);
         if (inputs.isEmpty()) throw new UserError("give --input-ids or --input-file");
         if (batchSize < 1) throw new UserError("--batch-size must be >= 1");
-        GenerationConfig cfg = new GenerationConfig(maxNew, minNew, beams, lengthPenalty, form, earlyStopping, sample, temperature, topK, topP, seed);
+        GenerationConfig cfg = GenerationConfig.builder(maxNew).minNewTokens(minNew).numBeams(beams)
+                .lengthPenalty(lengthPenalty, form).earlyStopping(earlyStopping)
+                .doSample(sample).temperature(temperature).topK(topK).topP(topP).seed(seed).build();
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             for (int[] in : inputs) ModelOptions.checkRange("input", in, m.config().vocabSize());

@@ -25,7 +25,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
     @Mixin
-    EvalCommand.DataSelection data = new EvalCommand.DataSelection();
+    DataOptions data = new DataOptions();
     @Option(names = "--split", defaultValue = "validation")
     String split;
     @Option(names = "-n", defaultValue = "1000", description = "Examples per task (default ${DEFAULT-VALUE})")
@@ -39,10 +39,10 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (data.task == null) throw new UserError("give --task (a task or mixture name)");
+        if (!data.selected()) throw new UserError("give --task (a task or mixture name)");
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
-            List<Evaluator.TaskResult> results = data.evaluator(m).evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));
+            List<Evaluator.TaskResult> results = new Evaluator(m).evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));
             StringBuilder sb = new StringBuilder();
             int n = 0;
             for (Evaluator.TaskResult r : results) {

@@ -1,6 +1,6 @@
 package dev.t5j.cli;
 
-import dev.t5j.tokenizer.Vocabularies;
+import dev.t5j.data.DataVocabularies;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.synth.SimpleVocabulary;
@@ -93,7 +93,7 @@ public final class SynthCommand implements Callable<Integer> {
      */
     static Vocabulary loadVocabulary(Path file) {
         String n = file.getFileName().toString();
-        if (n.endsWith(".model") || n.endsWith(".json")) return Vocabularies.load(file, 100);
+        if (n.endsWith(".model") || n.endsWith(".json")) return DataVocabularies.load(file);
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.common.InputFiles;
 import dev.t5j.common.UserError;
 import dev.t5j.tokenizer.IntList;
 import dev.t5j.tokenizer.SentencePieceVocabulary;
@@ -16,8 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,13 +89,6 @@ public final class TokenizeCommand implements Callable<Integer> {
     }
 
     static InputStream open(Path input) {
-        if (input == null) return System.in;
-        try {
-            return Files.newInputStream(input);
-        } catch (NoSuchFileException e) {
-            throw new UserError(input + ": file not found");
-        } catch (IOException e) {
-            throw new UserError(input + ": cannot read: " + e.getMessage(), e);
-        }
+        return input == null ? System.in : InputFiles.open(input);
     }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,6 +40,32 @@ public final class Json {
             return MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
             throw UserError.at(file, lineNo, null, "invalid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Receives one object of a JSON-lines file with its 1-based line number. */
+    public interface ObjectLine {
+        void accept(long lineNo, JsonNode object);
+    }
+
+    /**
+     * Calls {@code each} for every non-blank line of a JSON-lines file; a line that is not a JSON object, a missing
+     * or unreadable file are {@link UserError}s naming the file (and line).
+     */
+    public static void forEachObject(Path file, ObjectLine each) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            long lineNo = 0;
+            for (String line; (line = r.readLine()) != null; ) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                JsonNode n = readLine(file, lineNo, line);
+                if (!n.isObject()) throw UserError.at(file, lineNo, null, "expected a JSON object");
+                each.accept(lineNo, n);
+            }
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": file not found");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

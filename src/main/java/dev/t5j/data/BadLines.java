@@ -25,10 +25,6 @@ public final class BadLines {
         return new BadLines(true);
     }
 
-    public boolean isSkipping() {
-        return skip;
-    }
-
     /** Records a bad example: throws (stop mode) or counts it (skip mode). */
     public void handle(BadExampleError e) {
         if (!skip) throw e.stopping();
@@ -53,6 +49,7 @@ public final class BadLines {
         long n = count();
         if (n == 0) return null;
         List<String> first = firstMessages();
-        return "skipped " + n + " bad line" + (n == 1 ? "" : "s") + (first.isEmpty() ? "" : " (first: " + first.get(0) + ")");
+        return "skipped " + n + " bad line" + (n == 1 ? "" : "s") + (first.isEmpty() ? "" : " (first: "
+                + first.get(0) + ")");
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -29,17 +28,35 @@ public final class DataCatalog {
         return m;
     }
 
-    /** Adds or replaces (used when a config file overrides a built-in). */
+    /**
+     * Adds or replaces (used when a config file overrides a built-in). Registered mixtures that hold a provider of
+     * that name are rebuilt to hold {@code p}, as seqio's registry looks members up when a mixture is read.
+     */
     public synchronized void put(DatasetProvider p) {
         tasks.remove(p.name());
         mixtures.remove(p.name());
         if (p instanceof Task t) tasks.put(t.name(), t);
         else mixtures.put(p.name(), (Mixture) p);
+        for (Map.Entry<String, Mixture> e : mixtures.entrySet())
+            if (!e.getKey().equals(p.name())) e.setValue(e.getValue().replacing(p));
+    }
+
+    /** The registered providers of these names, in order (members of a mixture being built). */
+    public synchronized List<DatasetProvider> get(List<String> names) {
+        List<DatasetProvider> l = new ArrayList<>();
+        for (String n : names) l.add(get(n));
+        return l;
+    }
+
+    /** A mixture entry for the registered provider {@code name}. */
+    public Mixture.Entry entry(String name, Rate rate) {
+        return new Mixture.Entry(get(name), rate);
     }
 
     private void requireNew(String name) {
         if (name == null || name.isBlank()) throw new UserError("task/mixture name must not be empty");
-        if (tasks.containsKey(name) || mixtures.containsKey(name)) throw new UserError("'" + name + "' is already registered");
+        if (tasks.containsKey(name) || mixtures.containsKey(name))
+            throw new UserError("'" + name + "' is already registered");
     }
 
     public synchronized boolean contains(String name) {
@@ -63,13 +80,17 @@ public final class DataCatalog {
 
     public synchronized Task task(String name) {
         Task t = tasks.get(name);
-        if (t == null) throw new UserError("no task named '" + name + "'" + (mixtures.containsKey(name) ? " ('" + name + "' is a mixture)" : suggest(name)));
+        if (t == null)
+            throw new UserError("no task named '" + name + "'" + (mixtures.containsKey(name) ? " ('" + name
+                    + "' is a mixture)" : suggest(name)));
         return t;
     }
 
     public synchronized Mixture mixture(String name) {
         Mixture m = mixtures.get(name);
-        if (m == null) throw new UserError("no mixture named '" + name + "'" + (tasks.containsKey(name) ? " ('" + name + "' is a task)" : suggest(name)));
+        if (m == null)
+            throw new UserError("no mixture named '" + name + "'" + (tasks.containsKey(name) ? " ('" + name
+                    + "' is a task)" : suggest(name)));
         return m;
     }
 
@@ -88,31 +109,12 @@ public final class DataCatalog {
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++)
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1]
+                        + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
             int[] t = prev;
             prev = cur;
             cur = t;
         }
         return prev[b.length()];
-    }
-
-    /**
-     * Number of training examples used by {@link Rate#numExamples}: the cache's stats when cached, else the source's
-     * count of split "train" (seqio falls back the same way); a mixture sums its tasks.
-     */
-    public long numTrainExamples(DatasetProvider p, ReadOptions o) {
-        if (p instanceof Mixture m) {
-            long s = 0;
-            for (Mixture.Entry e : m.entries()) s += numTrainExamples(get(e.name()), o);
-            return s;
-        }
-        Task t = (Task) p;
-        if (o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), t.name(), "train"))
-            return TaskCache.open(o.cacheDir(), t.name(), "train").numExamples();
-        if (!t.splits().contains("train"))
-            throw new UserError("task '" + t.name() + "' has no 'train' split, so its mixing rate by number of examples is undefined");
-        OptionalLong n = t.source().numExamples("train");
-        if (n.isEmpty()) throw new UserError("task '" + t.name() + "': cannot count examples of " + t.source().describe() + " for its mixing rate; cache it or give a fixed rate");
-        return n.getAsLong();
     }
 }

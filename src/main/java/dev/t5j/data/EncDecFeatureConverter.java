@@ -33,10 +33,6 @@ public final class EncDecFeatureConverter {
                       int[] decoderTargetTokens, int[] decoderInputTokens, int[] decoderLossWeights,
                       int[] decoderSegmentIds, int[] decoderPositions) {}
 
-    public boolean packs() {
-        return pack;
-    }
-
     public int inputsLength() {
         return inputsLength;
     }
@@ -54,7 +50,9 @@ public final class EncDecFeatureConverter {
         return convert(examples, 0);
     }
 
-    /** Converts, dropping the first {@code skipRows} rows of the first packing window (see {@link Packing.Position}). */
+    /**
+     * Converts, dropping the first {@code skipRows} rows of the first packing window (see {@link Packing.Position}).
+     */
     public Rows convert(Iterator<Example> examples, int skipRows) {
         Map<String, Integer> lengths = new java.util.LinkedHashMap<>();
         lengths.put("inputs", inputsLength);
@@ -71,7 +69,8 @@ public final class EncDecFeatureConverter {
                 int[] tseg = pack ? r.segmentIds().get("targets") : null;
                 int[] weights = new int[targets.length];
                 for (int i = 0; i < targets.length; i++) weights[i] = targets[i] != 0 ? 1 : 0;
-                return new Row(r.tokens().get("inputs"), pack ? r.segmentIds().get("inputs") : null, pack ? r.positions().get("inputs") : null,
+                return new Row(r.tokens().get("inputs"), pack ? r.segmentIds().get("inputs") : null, pack
+                        ? r.positions().get("inputs") : null,
                         targets, autoregressiveInputs(targets, tseg, bosId), weights,
                         tseg, pack ? r.positions().get("targets") : null);
             }

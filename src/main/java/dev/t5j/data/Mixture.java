@@ -3,11 +3,9 @@ package dev.t5j.data;
 import dev.t5j.common.UserError;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -20,7 +18,12 @@ import java.util.SplittableRandom;
  * counts how many came from each task and skips that many in each task stream.
  */
 public final class Mixture implements DatasetProvider {
-    public record Entry(String name, Rate rate) {}
+    /** A member (a task or a mixture, resolved when the mixture is built) and its rate. */
+    public record Entry(DatasetProvider provider, Rate rate) {
+        public String name() {
+            return provider.name();
+        }
+    }
 
     public record WeightedTask(Task task, double weight) {}
 
@@ -33,10 +36,10 @@ public final class Mixture implements DatasetProvider {
         this.entries = List.copyOf(entries);
     }
 
-    /** All entries share {@code rate}. */
-    public static Mixture of(String name, Rate rate, String... names) {
+    /** All members share {@code rate}. */
+    public static Mixture of(String name, Rate rate, List<? extends DatasetProvider> members) {
         List<Entry> l = new ArrayList<>();
-        for (String n : names) l.add(new Entry(n, rate));
+        for (DatasetProvider p : members) l.add(new Entry(p, rate));
         return new Mixture(name, l);
     }
 
@@ -49,33 +52,51 @@ public final class Mixture implements DatasetProvider {
         return entries;
     }
 
-    @Override
-    public List<WeightedTask> weightedTasks(DataCatalog catalog, ReadOptions o) {
-        return flatten(catalog, o, new HashSet<>());
+    /**
+     * This mixture with every member named {@code p.name()} (at any depth) replaced by {@code p}; itself when none
+     * is. Used when a task file overrides a built-in that a built-in mixture holds.
+     */
+    public Mixture replacing(DatasetProvider p) {
+        List<Entry> l = new ArrayList<>();
+        boolean changed = false;
+        for (Entry e : entries) {
+            DatasetProvider q = e.provider().name().equals(p.name()) ? p
+                    : e.provider() instanceof Mixture m ? m.replacing(p) : e.provider();
+            changed |= q != e.provider();
+            l.add(new Entry(q, e.rate()));
+        }
+        return changed ? new Mixture(name, l) : this;
     }
 
-    private List<WeightedTask> flatten(DataCatalog catalog, ReadOptions o, Set<String> visiting) {
-        if (!visiting.add(name)) throw new UserError("mixture '" + name + "' contains itself (cycle through " + visiting + ")");
+    @Override
+    public List<WeightedTask> weightedTasks(ReadOptions o) {
         Map<Task, Double> acc = new LinkedHashMap<>();
         double total = 0;
         for (Entry e : entries) {
-            DatasetProvider p = catalog.get(e.name());
-            double r = e.rate().compute(p, catalog, o);
-            if (!(r >= 0) || Double.isInfinite(r)) throw new UserError("mixture '" + name + "': rate of '" + e.name() + "' is " + r);
+            double r = e.rate().compute(e.provider(), o);
+            if (!(r >= 0) || Double.isInfinite(r))
+                throw new UserError("mixture '" + name + "': rate of '" + e.name() + "' is " + r);
             total += r;
-            List<WeightedTask> sub = p instanceof Mixture m ? m.flatten(catalog, o, visiting) : p.weightedTasks(catalog, o);
-            for (WeightedTask wt : sub) acc.merge(wt.task(), r * wt.weight(), Double::sum);
+            for (WeightedTask wt : e.provider().weightedTasks(o)) acc.merge(wt.task(), r * wt.weight(), Double::sum);
         }
-        visiting.remove(name);
-        if (!(total > 0)) throw new UserError("mixture '" + name + "': rates sum to zero (" + entries.stream().map(Entry::name).toList() + ")");
+        if (!(total > 0))
+            throw new UserError("mixture '" + name + "': rates sum to zero ("
+                    + entries.stream().map(Entry::name).toList() + ")");
         List<WeightedTask> out = new ArrayList<>();
         for (var en : acc.entrySet()) out.add(new WeightedTask(en.getKey(), en.getValue() / total));
         return out;
     }
 
     @Override
-    public void check(DataCatalog catalog, ReadOptions o) {
-        for (WeightedTask wt : weightedTasks(catalog, o)) if (wt.weight() > 0) wt.task().check(catalog, o);
+    public void check(ReadOptions o) {
+        for (WeightedTask wt : weightedTasks(o)) if (wt.weight() > 0) wt.task().check(o);
+    }
+
+    @Override
+    public long numTrainExamples(ReadOptions o) {
+        long s = 0;
+        for (Entry e : entries) s += e.provider().numTrainExamples(o);
+        return s;
     }
 
     /** The sampler: a pure function of the seed. */
@@ -100,9 +121,9 @@ public final class Mixture implements DatasetProvider {
     }
 
     @Override
-    public ExampleIterator open(ReadOptions o, DataCatalog catalog) {
-        List<WeightedTask> tasks = weightedTasks(catalog, o);
-        check(catalog, o);
+    public ExampleIterator open(ReadOptions o) {
+        List<WeightedTask> tasks = weightedTasks(o);
+        check(o);
         int n = tasks.size();
         double[] w = new double[n];
         for (int i = 0; i < n; i++) w[i] = tasks.get(i).weight();
@@ -116,7 +137,7 @@ public final class Mixture implements DatasetProvider {
         for (int i = 0; i < n; i++) {
             if (w[i] == 0) continue;
             Task t = tasks.get(i).task();
-            its[i] = t.open(o.withSkip(skipPerTask[i]).withSeed(Seeds.mix(o.seed(), Seeds.hash(t.name()))), catalog);
+            its[i] = t.open(o.withSkip(skipPerTask[i]).withSeed(Seeds.mix(o.seed(), Seeds.hash(t.name()))));
         }
         return new ExampleIterator.Lazy() {
             boolean ended;

@@ -22,10 +22,10 @@ public final class ParallelReader {
 
     private record Failure(RuntimeException error) {}
 
-    public static ExampleIterator open(DatasetProvider provider, DataCatalog catalog, ReadOptions o, int threads, int prefetch) {
+    public static ExampleIterator open(DatasetProvider provider, ReadOptions o, int threads, int prefetch) {
         if (threads < 1) throw new UserError("reader threads must be >= 1, got " + threads);
-        if (threads == 1) return provider.open(o, catalog);
-        provider.check(catalog, o); // fail before starting threads
+        if (threads == 1) return provider.open(o);
+        provider.check(o); // fail before starting threads
         // Split the skip: positions p = k*T + j go to sub-stream j. Exact when sub-streams do not run out before the
         // skipped prefix ends (always true for endless reading); otherwise fall back to consuming the prefix.
         long skip = o.skip();
@@ -37,7 +37,7 @@ public final class ParallelReader {
             ReadOptions sub = o.withShard(o.shard().sub(j, threads)).withSkip(subSkip);
             BlockingQueue<Object> q = new ArrayBlockingQueue<>(Math.max(1, prefetch));
             queues.add(q);
-            Thread t = new Thread(() -> produce(provider, catalog, sub, q), "t5j-reader-" + j);
+            Thread t = new Thread(() -> produce(provider, sub, q), "t5j-reader-" + j);
             t.setDaemon(true);
             workers.add(t);
         }
@@ -88,8 +88,8 @@ public final class ParallelReader {
         }
     }
 
-    private static void produce(DatasetProvider provider, DataCatalog catalog, ReadOptions o, BlockingQueue<Object> q) {
-        try (ExampleIterator it = provider.open(o, catalog)) {
+    private static void produce(DatasetProvider provider, ReadOptions o, BlockingQueue<Object> q) {
+        try (ExampleIterator it = provider.open(o)) {
             while (it.hasNext()) {
                 Example e = it.next();
                 while (!q.offer(e, 100, TimeUnit.MILLISECONDS)) if (Thread.currentThread().isInterrupted()) return;

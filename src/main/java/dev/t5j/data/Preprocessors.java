@@ -30,11 +30,6 @@ public final class Preprocessors {
         return new Named(name, false, (e, ctx, rng) -> f.apply(e));
     }
 
-    /** A per-example step that draws randomness from the context. */
-    public static Preprocessor mapRandom(String name, Step step) {
-        return new Named(name, true, step);
-    }
-
     /**
      * seqio {@code rekey}: the output has exactly the keys of {@code newToOld}; a null or empty old key gives "".
      * A missing old field is bad input.
@@ -182,7 +177,8 @@ public final class Preprocessors {
     }
 
     /**
-     * seqio's {@code CacheDatasetPlaceholder}: marks where {@code t5j data cache} stops; the steps after it run when the
+     * seqio's {@code CacheDatasetPlaceholder}: marks where {@code t5j data cache} stops; the steps after it run when
+     * the
      * cache is read (stochastic steps there get fresh randomness every epoch). A no-op in the stream.
      */
     public static final Preprocessor CACHE_PLACEHOLDER = new Preprocessor() {

@@ -4,7 +4,7 @@ import dev.t5j.common.UserError;
 
 /** A mixing rate: a fixed weight, or seqio's {@code mixing_rate_num_examples} (examples-proportional). */
 public sealed interface Rate {
-    double compute(DatasetProvider p, DataCatalog catalog, ReadOptions options);
+    double compute(DatasetProvider p, ReadOptions options);
 
     static Rate fixed(double r) {
         return new Fixed(r);
@@ -17,11 +17,12 @@ public sealed interface Rate {
 
     record Fixed(double rate) implements Rate {
         public Fixed {
-            if (!(rate >= 0) || Double.isInfinite(rate)) throw new UserError("mixing rate must be a finite number >= 0, got " + rate);
+            if (!(rate >= 0) || Double.isInfinite(rate))
+                throw new UserError("mixing rate must be a finite number >= 0, got " + rate);
         }
 
         @Override
-        public double compute(DatasetProvider p, DataCatalog c, ReadOptions o) {
+        public double compute(DatasetProvider p, ReadOptions o) {
             return rate;
         }
     }
@@ -33,8 +34,8 @@ public sealed interface Rate {
         }
 
         @Override
-        public double compute(DatasetProvider p, DataCatalog c, ReadOptions o) {
-            return apply(c.numTrainExamples(p, o));
+        public double compute(DatasetProvider p, ReadOptions o) {
+            return apply(p.numTrainExamples(o));
         }
 
         /** The seqio formula on an example count. */

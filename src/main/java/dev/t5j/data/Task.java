@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A seqio Task: a source, a chain of preprocessors, output features, a postprocessor and metrics. Reading follows
@@ -84,14 +85,16 @@ public final class Task implements DatasetProvider {
     public String description() { return description; }
     public List<String> splits() { return source.splits(); }
 
-    /** Index of the cache placeholder, or the chain length when there is none (the cache then holds the full output). */
+    /**
+     * Index of the cache placeholder, or the chain length when there is none (the cache then holds the full output).
+     */
     public int cacheBoundary() {
         int i = preprocessors.indexOf(Preprocessors.CACHE_PLACEHOLDER);
         return i < 0 ? preprocessors.size() : i;
     }
 
     @Override
-    public void check(DataCatalog catalog, ReadOptions o) {
+    public void check(ReadOptions o) {
         if (o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), name, o.split())) {
             TaskCache.open(o.cacheDir(), name, o.split()); // validates COMPLETED and info
             return;
@@ -100,12 +103,27 @@ public final class Task implements DatasetProvider {
     }
 
     @Override
-    public List<Mixture.WeightedTask> weightedTasks(DataCatalog catalog, ReadOptions options) {
+    public List<Mixture.WeightedTask> weightedTasks(ReadOptions options) {
         return List.of(new Mixture.WeightedTask(this, 1.0));
     }
 
+    @Override
+    public long numTrainExamples(ReadOptions o) {
+        if (o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), name, "train"))
+            return TaskCache.open(o.cacheDir(), name, "train").numExamples();
+        if (!splits().contains("train"))
+            throw new UserError("task '" + name + "' has no 'train' split, so its mixing rate by number of examples"
+                    + " is undefined");
+        OptionalLong n = source.numExamples("train");
+        if (n.isEmpty())
+            throw new UserError("task '" + name + "': cannot count examples of " + source.describe()
+                    + " for its mixing rate; cache it or give a fixed rate");
+        return n.getAsLong();
+    }
+
     PreprocessContext context(ReadOptions o, int epoch) {
-        return new PreprocessContext(name, o.split(), o.seed(), epoch, 0, o.shard(), outputFeatures, o.sequenceLengths(), o.badLines());
+        return new PreprocessContext(name, o.split(), o.seed(), epoch, 0, o.shard(), outputFeatures,
+                o.sequenceLengths(), o.badLines());
     }
 
     /** Runs preprocessors {@code [from, to)} over {@code in}. */
@@ -127,7 +145,7 @@ public final class Task implements DatasetProvider {
     }
 
     @Override
-    public ExampleIterator open(ReadOptions o, DataCatalog catalog) {
+    public ExampleIterator open(ReadOptions o) {
         TaskCache.Reader cache = o.cacheDir() != null && TaskCache.isCached(o.cacheDir(), name, o.split())
                 ? TaskCache.open(o.cacheDir(), name, o.split()) : null;
         if (cache == null) source.check(o.split());
@@ -160,8 +178,10 @@ public final class Task implements DatasetProvider {
                     cur = null;
                     if (inEpoch == 0) {
                         throw new UserError("task '" + name + "' split '" + o.split() + "'"
-                                + (o.shard().count() > 1 ? " shard " + o.shard().index() + " of " + o.shard().count() : "")
-                                + " has no examples (" + (cache != null ? "cache " + cache.dir() : source.describe()) + ")");
+                                + (o.shard().count() > 1 ? " shard " + o.shard().index() + " of "
+                                        + o.shard().count() : "")
+                                + " has no examples (" + (cache != null ? "cache "
+                                        + cache.dir() : source.describe()) + ")");
                     }
                 }
             }
@@ -181,7 +201,8 @@ public final class Task implements DatasetProvider {
         ExampleIterator it;
         if (cache != null) {
             it = cache.open(o.shard(), cacheOffset);
-            it = applyPreprocessors(it, cacheBoundary() + 1 > preprocessors.size() ? preprocessors.size() : cacheBoundary() + 1,
+            it = applyPreprocessors(it, cacheBoundary()
+                    + 1 > preprocessors.size() ? preprocessors.size() : cacheBoundary() + 1,
                     preprocessors.size(), ctx);
         } else {
             it = source.open(o.split(), o.shard(), o.badLines());
@@ -203,7 +224,8 @@ public final class Task implements DatasetProvider {
                 return null;
             }
         }, pre);
-        if (o.shuffle()) it = ShuffleBuffer.shuffle(it, o.shuffleBufferSize(), Seeds.mix(o.seed(), Seeds.hash(name), epoch, 0x5EED));
+        if (o.shuffle())
+            it = ShuffleBuffer.shuffle(it, o.shuffleBufferSize(), Seeds.mix(o.seed(), Seeds.hash(name), epoch, 0x5EED));
         return it;
     }
 
@@ -215,7 +237,8 @@ public final class Task implements DatasetProvider {
                 if (en.getValue().required()) throw new BadExampleError(e.origin(), en.getKey(),
                         "required output feature missing after preprocessing in task '" + name + "'");
             } else if (!(v instanceof int[])) {
-                throw new UserError("task '" + name + "': output feature '" + en.getKey() + "' is " + Example.typeName(v)
+                throw new UserError("task '" + name + "': output feature '" + en.getKey() + "' is "
+                        + Example.typeName(v)
                         + " after preprocessing, expected token ids (add a 'tokenize' preprocessor)");
             }
         }

@@ -19,7 +19,8 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
     private final long baseExamples;
     private Batch next;
 
-    private TrainingBatches(ExampleIterator examples, EncDecFeatureConverter.Rows rows, int batchSize, boolean dropRemainder, long baseExamples) {
+    private TrainingBatches(ExampleIterator examples, EncDecFeatureConverter.Rows rows, int batchSize,
+            boolean dropRemainder, long baseExamples) {
         this.examples = examples;
         this.rows = rows;
         this.batchSize = batchSize;
@@ -31,14 +32,16 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
      * Opens the stream at {@code from} (examples counted from the start of the stream that {@code options} describe,
      * without its own skip). {@code readerThreads} > 1 uses {@link ParallelReader}.
      */
-    public static TrainingBatches open(DatasetProvider provider, DataCatalog catalog, ReadOptions options,
+    public static TrainingBatches open(DatasetProvider provider, ReadOptions options,
                                        EncDecFeatureConverter converter, int batchSize, boolean dropRemainder,
                                        int readerThreads, int prefetch, Packing.Position from) {
         if (batchSize < 1) throw new UserError("batch size must be positive, got " + batchSize);
         Packing.Position start = from == null ? Packing.Position.START : from;
         ReadOptions o = options.withSkip(start.examples());
-        ExampleIterator ex = readerThreads > 1 ? ParallelReader.open(provider, catalog, o, readerThreads, prefetch) : provider.open(o, catalog);
-        return new TrainingBatches(ex, converter.convert(ex, start.rowsIntoWindow()), batchSize, dropRemainder, start.examples());
+        ExampleIterator ex = readerThreads > 1
+                ? ParallelReader.open(provider, o, readerThreads, prefetch) : provider.open(o);
+        return new TrainingBatches(ex, converter.convert(ex, start.rowsIntoWindow()), batchSize, dropRemainder,
+                start.examples());
     }
 
     @Override
@@ -61,7 +64,8 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
 
     /** Resume point after the last batch returned by {@link #next()}. */
     public Packing.Position position() {
-        if (next != null) throw new IllegalStateException("position() after hasNext() prefetched a batch; call it right after next()");
+        if (next != null)
+            throw new IllegalStateException("position() after hasNext() prefetched a batch; call it right after next()");
         Packing.Position p = rows.position();
         return new Packing.Position(baseExamples + p.examples(), p.rowsIntoWindow());
     }

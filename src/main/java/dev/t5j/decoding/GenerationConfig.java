@@ -34,35 +34,119 @@ public record GenerationConfig(int maxNewTokens, int minNewTokens, int numBeams,
 
     public GenerationConfig {
         if (maxNewTokens < 1) throw new UserError("max new tokens must be >= 1, got " + maxNewTokens);
-        if (minNewTokens < 0 || minNewTokens > maxNewTokens) throw new UserError("min new tokens must be in [0, max new tokens], got " + minNewTokens);
+        if (minNewTokens < 0 || minNewTokens > maxNewTokens)
+            throw new UserError("min new tokens must be in [0, max new tokens], got " + minNewTokens);
         if (numBeams < 1) throw new UserError("num beams must be >= 1, got " + numBeams);
-        if (doSample && numBeams > 1) throw new UserError("sampling with beam search is not supported; use num beams 1 with sampling");
-        if (doSample && !(temperature > 0)) throw new UserError("temperature must be > 0 when sampling, got " + temperature);
+        if (doSample && numBeams > 1)
+            throw new UserError("sampling with beam search is not supported; use num beams 1 with sampling");
+        if (doSample && !(temperature > 0))
+            throw new UserError("temperature must be > 0 when sampling, got " + temperature);
         if (topK < 0) throw new UserError("top-k must be >= 0, got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new UserError("top-p must be in (0, 1], got " + topP);
     }
 
     public static GenerationConfig greedy(int maxNewTokens) {
-        return new GenerationConfig(maxNewTokens, 0, 1, 1.0, LengthPenalty.HF, false, false, 1.0, 0, 1.0, 0);
+        return builder(maxNewTokens).build();
     }
 
+    /** Beam search with {@code numBeams} beams (1: greedy), HF length penalty 1.0. */
     public static GenerationConfig beam(int maxNewTokens, int numBeams) {
-        return new GenerationConfig(maxNewTokens, 0, numBeams, 1.0, LengthPenalty.HF, false, false, 1.0, 0, 1.0, 0);
+        return builder(maxNewTokens).numBeams(numBeams).build();
     }
 
     public static GenerationConfig sample(int maxNewTokens, double temperature, int topK, double topP, long seed) {
-        return new GenerationConfig(maxNewTokens, 0, 1, 1.0, LengthPenalty.HF, false, true, temperature, topK, topP, seed);
+        return builder(maxNewTokens).doSample(true).temperature(temperature).topK(topK).topP(topP).seed(seed).build();
+    }
+
+    /** Every setting at its default (greedy) but {@code maxNewTokens}; set the others by name. */
+    public static Builder builder(int maxNewTokens) {
+        return new Builder(maxNewTokens);
+    }
+
+    public Builder toBuilder() {
+        Builder b = builder(maxNewTokens).minNewTokens(minNewTokens).numBeams(numBeams)
+                .lengthPenalty(lengthPenalty, penaltyForm).earlyStopping(earlyStopping);
+        return b.doSample(doSample).temperature(temperature).topK(topK).topP(topP).seed(seed);
     }
 
     public GenerationConfig withLengthPenalty(double alpha, LengthPenalty form) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, numBeams, alpha, form, earlyStopping, doSample, temperature, topK, topP, seed);
+        return toBuilder().lengthPenalty(alpha, form).build();
     }
 
     public GenerationConfig withMinNewTokens(int n) {
-        return new GenerationConfig(maxNewTokens, n, numBeams, lengthPenalty, penaltyForm, earlyStopping, doSample, temperature, topK, topP, seed);
+        return toBuilder().minNewTokens(n).build();
     }
 
-    public GenerationConfig withEarlyStopping(boolean on) {
-        return new GenerationConfig(maxNewTokens, minNewTokens, numBeams, lengthPenalty, penaltyForm, on, doSample, temperature, topK, topP, seed);
+    /** Named settings for a {@link GenerationConfig}; {@link #build} checks them together. */
+    public static final class Builder {
+        private final int maxNewTokens;
+        private int minNewTokens;
+        private int numBeams = 1;
+        private double lengthPenalty = 1.0;
+        private LengthPenalty penaltyForm = LengthPenalty.HF;
+        private boolean earlyStopping;
+        private boolean doSample;
+        private double temperature = 1.0;
+        private int topK;
+        private double topP = 1.0;
+        private long seed;
+
+        private Builder(int maxNewTokens) {
+            this.maxNewTokens = maxNewTokens;
+        }
+
+        public Builder minNewTokens(int n) {
+            minNewTokens = n;
+            return this;
+        }
+
+        public Builder numBeams(int n) {
+            numBeams = n;
+            return this;
+        }
+
+        public Builder lengthPenalty(double alpha, LengthPenalty form) {
+            lengthPenalty = alpha;
+            penaltyForm = form;
+            return this;
+        }
+
+        public Builder earlyStopping(boolean on) {
+            earlyStopping = on;
+            return this;
+        }
+
+        /** Sample instead of argmax (then {@link #temperature}, {@link #topK}, {@link #topP}, {@link #seed} apply). */
+        public Builder doSample(boolean on) {
+            doSample = on;
+            return this;
+        }
+
+        public Builder temperature(double t) {
+            temperature = t;
+            return this;
+        }
+
+        /** 0 = off. */
+        public Builder topK(int k) {
+            topK = k;
+            return this;
+        }
+
+        /** 1.0 = off. */
+        public Builder topP(double p) {
+            topP = p;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        public GenerationConfig build() {
+            return new GenerationConfig(maxNewTokens, minNewTokens, numBeams, lengthPenalty, penaltyForm, earlyStopping,
+                    doSample, temperature, topK, topP, seed);
+        }
     }
 }

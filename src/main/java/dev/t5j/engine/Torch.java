@@ -1,5 +1,6 @@
 package dev.t5j.engine;
 
+import dev.t5j.common.UserError;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
@@ -101,10 +102,11 @@ public final class Torch {
         init();
         String n = name == null ? "cpu" : name.trim().toLowerCase();
         if (n.equals("auto")) n = cudaAvailable() ? "cuda" : "cpu";
+        // user errors (exit 2, one line), not internal errors: the value comes from --device or a config file
+        if (!n.equals("cpu") && !n.matches("cuda(:\\d+)?"))
+            throw new UserError("--device: unknown device '" + name + "' (allowed: cpu, cuda, cuda:N, auto)");
         if (n.startsWith("cuda") && !cudaAvailable())
-            throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available");
-        if (!n.equals("cpu") && !n.startsWith("cuda"))
-            throw new IllegalArgumentException("unknown device '" + name + "' (use cpu, cuda, cuda:N or auto)");
+            throw new UserError("--device " + name + ": no CUDA build/GPU on this machine");
         device = Tensors.keepPointer(new Device(n));
     }
 }

@@ -2,7 +2,6 @@ package dev.t5j.eval;
 
 import dev.t5j.data.ScoreMetricFn;
 import dev.t5j.common.UserError;
-import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.Example;
 import dev.t5j.data.ExampleIterator;
@@ -36,25 +35,23 @@ public final class Evaluator {
     public record TaskResult(String task, int examples, Map<String, Double> metrics, List<Prediction> predictions) {}
 
     private final T5ForConditionalGeneration model;
-    private final DataCatalog catalog;
 
-    public Evaluator(T5ForConditionalGeneration model, DataCatalog catalog) {
+    public Evaluator(T5ForConditionalGeneration model) {
         this.model = model;
-        this.catalog = catalog;
     }
 
     /** The tasks of {@code provider}: itself, or a mixture's tasks (nested mixtures flattened). */
-    public static List<Task> tasksOf(DatasetProvider provider, DataCatalog catalog, ReadOptions o) {
+    public static List<Task> tasksOf(DatasetProvider provider, ReadOptions o) {
         if (provider instanceof Task t) return List.of(t);
         List<Task> out = new ArrayList<>();
-        for (Mixture.WeightedTask wt : ((Mixture) provider).weightedTasks(catalog, o)) if (!out.contains(wt.task())) out.add(wt.task());
+        for (Mixture.WeightedTask wt : provider.weightedTasks(o)) if (!out.contains(wt.task())) out.add(wt.task());
         return out;
     }
 
     public List<TaskResult> evaluate(DatasetProvider provider, Options o) {
         ReadOptions ro = ReadOptions.split(o.split()).withSequenceLengths(Map.of("inputs", o.inputsLength(), "targets", o.targetsLength()));
         List<TaskResult> results = new ArrayList<>();
-        for (Task t : tasksOf(provider, catalog, ReadOptions.split("train"))) {
+        for (Task t : tasksOf(provider, ReadOptions.split("train"))) {
             if (!t.splits().contains(o.split())) continue; // e.g. a mixture member without a validation split
             results.add(evaluateTask(t, ro, o));
         }
@@ -64,7 +61,7 @@ public final class Evaluator {
 
     private TaskResult evaluateTask(Task task, ReadOptions ro, Options o) {
         List<Example> examples = new ArrayList<>();
-        try (ExampleIterator it = task.open(ro, catalog)) {
+        try (ExampleIterator it = task.open(ro)) {
             while (it.hasNext() && examples.size() < o.examples()) examples.add(it.next());
         }
         if (examples.isEmpty()) throw new UserError(task.name() + ": split '" + o.split() + "' has no examples");

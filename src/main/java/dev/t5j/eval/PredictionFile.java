@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,33 +20,25 @@ public final class PredictionFile {
     public static Data read(Path file) {
         List<String> preds = new ArrayList<>();
         List<List<String>> refs = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
-            for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                JsonNode n = Json.readLine(file, lineNo, line);
-                if (!n.isObject()) throw UserError.at(file, lineNo, null, "expected a JSON object");
-                JsonNode p = n.get("prediction");
-                if (p == null) throw UserError.at(file, lineNo, "prediction", "missing");
-                if (!p.isTextual()) throw UserError.at(file, lineNo, "prediction", "must be a string, got " + p.getNodeType().name().toLowerCase());
-                JsonNode rs = n.get("references");
-                if (rs == null) throw UserError.at(file, lineNo, "references", "missing");
-                if (!rs.isArray()) throw UserError.at(file, lineNo, "references", "must be a list of strings");
-                if (rs.isEmpty()) throw UserError.at(file, lineNo, "references", "must hold at least one reference");
-                List<String> list = new ArrayList<>();
-                for (int i = 0; i < rs.size(); i++) {
-                    if (!rs.get(i).isTextual()) throw UserError.at(file, lineNo, "references", "item " + (i + 1) + " must be a string");
-                    list.add(rs.get(i).asText());
-                }
-                preds.add(p.asText());
-                refs.add(list);
+        Json.forEachObject(file, (lineNo, n) -> {
+            JsonNode p = n.get("prediction");
+            if (p == null) throw UserError.at(file, lineNo, "prediction", "missing");
+            if (!p.isTextual())
+                throw UserError.at(file, lineNo, "prediction", "must be a string, got "
+                        + p.getNodeType().name().toLowerCase());
+            JsonNode rs = n.get("references");
+            if (rs == null) throw UserError.at(file, lineNo, "references", "missing");
+            if (!rs.isArray()) throw UserError.at(file, lineNo, "references", "must be a list of strings");
+            if (rs.isEmpty()) throw UserError.at(file, lineNo, "references", "must hold at least one reference");
+            List<String> list = new ArrayList<>();
+            for (int i = 0; i < rs.size(); i++) {
+                if (!rs.get(i).isTextual())
+                    throw UserError.at(file, lineNo, "references", "item " + (i + 1) + " must be a string");
+                list.add(rs.get(i).asText());
             }
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": file not found");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
-        }
+            preds.add(p.asText());
+            refs.add(list);
+        });
         if (preds.isEmpty()) throw new UserError(file + ": no predictions in file");
         return new Data(preds, refs);
     }

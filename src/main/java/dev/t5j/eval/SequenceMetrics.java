@@ -25,7 +25,4 @@ public final class SequenceMetrics {
     /** {em, f1} without normalisation (semantic parsing, code, retrosynthesis targets). */
     public static final Metric SEQ_EM = new QaMetrics.Named("seq_em", QaMetrics::qaMetrics);
 
-    public static Map<String, Double> seqEm(List<String> predictions, List<List<String>> references) {
-        return QaMetrics.qaMetrics(predictions, references);
-    }
 }

@@ -43,8 +43,4 @@ public final class Losses {
         return tok.sum();
     }
 
-    /** Number of real target tokens: the sum of the loss weights ({@code NUM_REAL_TARGET_TOKENS}). */
-    public static double weightSum(Tensor weights) {
-        return weights.to(ScalarType.Float).sum().item_float();
-    }
 }

@@ -46,8 +46,10 @@ public final class Retriever implements AutoCloseable {
     private Contriever passage; // same object as query when tied
     private boolean passageFrozen;
     private final int textMaxLength;
-    private Contriever.Padding queryPadding = Contriever.Padding.LONGEST;
-    private Contriever.Padding passagePadding = Contriever.Padding.LONGEST;
+    // Atlas pads retriever inputs to max_length; the vectors do not depend on padding (masked keys, pooling over real
+    // tokens), so t5j pads to the longest input, which avoids computing on pad positions.
+    private final Contriever.Padding queryPadding = Contriever.Padding.LONGEST;
+    private final Contriever.Padding passagePadding = Contriever.Padding.LONGEST;
 
     private Retriever(Contriever query, Contriever passage, int textMaxLength, boolean passageFrozen) {
         if (textMaxLength < 3) throw new UserError("text_maxlength must be at least 3 ([CLS] token [SEP]), got " + textMaxLength);
@@ -127,20 +129,8 @@ public final class Retriever implements AutoCloseable {
         return queryPadding;
     }
 
-    /**
-     * Atlas pads retriever queries to {@code max_length}; the vectors do not depend on padding (masked keys, and
-     * pooling over real tokens), so the default here is LONGEST, which avoids computing on pad positions.
-     */
-    public void setQueryPadding(Contriever.Padding p) {
-        queryPadding = p;
-    }
-
     public Contriever.Padding passagePadding() {
         return passagePadding;
-    }
-
-    public void setPassagePadding(Contriever.Padding p) {
-        passagePadding = p;
     }
 
     /** Training mode (dropout) for the trainable encoders; a frozen passage encoder always runs in eval mode. */

@@ -190,10 +190,6 @@ public final class SentencePieceProcessor {
         return types[id] == SentencePieceModel.UNKNOWN;
     }
 
-    public boolean isByte(int id) {
-        return types[id] == SentencePieceModel.BYTE;
-    }
-
     public int unkId() {
         return unkId;
     }
@@ -515,13 +511,6 @@ public final class SentencePieceProcessor {
     public String decode(int[] ids) {
         for (int id : ids) if (id < 0 || id >= pieces.length) throw new IllegalArgumentException("invalid id " + id + " (vocabulary has " + pieces.length + " pieces)");
         return decode(ids, null);
-    }
-
-    /** DecodePieces: pieces are mapped to ids with PieceToId (unknown pieces keep their own text). */
-    public String decodePieces(List<String> ps) {
-        int[] ids = new int[ps.size()];
-        for (int i = 0; i < ids.length; i++) ids[i] = pieceToId(ps.get(i));
-        return decode(ids, ps);
     }
 
     private String decode(int[] ids, List<String> ps) {

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
 import dev.t5j.optim.OptimizerName;
 import dev.t5j.optim.Schedule;
+import dev.t5j.data.ReadOptions;
+import dev.t5j.data.tasks.DataSpec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A training run as plain data, read from YAML or JSON (snake_case keys) with {@code --set a.b=value} overrides.
@@ -35,15 +38,37 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
      * @param vocab       vocabulary file (.model, tokenizer.json, vocab.txt) or "byte"; null = the built-in one
      * @param synthLength synthetic tasks: [min, max] input length; null = the paper's [10, 220]
      * @param synthPool   synthetic tasks: number of distinct content tokens (null = the built-in vocabulary's 256)
+     * @param tokensPerBatch T0/mesh-tf {@code ('tokens_per_batch', N)}: rows per batch =
+     *                    {@code N / max(inputs_length, targets_length)} (rounded down); null = {@code batchSize} rows
+     * @param useCached   seqio {@code use_cached}: read the tasks from {@code cacheDir} (written by
+     *                    {@code t5j data cache}); a task without a complete cache there is an error
      */
     public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength,
-            int targetsLength,
-                       boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength, Integer synthPool) {}
+                       int targetsLength, boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength,
+                       Integer synthPool, Integer tokensPerBatch, boolean useCached, String cacheDir) {
+        public static final int DEFAULT_BATCH_SIZE = 32;
+
+        /** What the catalog and vocabulary are built from. */
+        public DataSpec spec() {
+            return new DataSpec(vocab, dataDir, taskFiles, synthLength, synthPool);
+        }
+
+        /** Rows per batch: {@code batch_size}, or derived from {@code tokens_per_batch}. */
+        public int rows() {
+            return tokensPerBatch == null ? batchSize : tokensPerBatch / Math.max(inputsLength, targetsLength);
+        }
+
+        /** The training stream: split train, shuffled with {@code seed}, endless, from the cache if {@code use_cached}. */
+        public ReadOptions trainOptions(long seed) {
+            ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", inputsLength,
+                    "targets", targetsLength)).withShuffle(shuffle, seed).withEpochs(0);
+            return useCached ? o.withCacheDir(Path.of(cacheDir)) : o;
+        }
+    }
 
     /**
      * {@code name}: adafactor (t5x defaults) or adamw; {@code beta1} null = the optimizer's default (Adafactor 0, i.e.
-     * no
-     * momentum as in t5x; AdamW 0.9), resolved when the config is loaded.
+     * no momentum as in t5x; AdamW 0.9), resolved when the config is loaded.
      */
     public record OptimizerCfg(OptimizerName name, double weightDecay, Double beta1, double beta2, double eps,
                                double clipGradNorm) {}
@@ -67,8 +92,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                     model: {preset: tiny, config: null, init_from: null, dropout: null, vocab_size: null,
                            init_scheme: null, init_stats_from: null, pre_attn_ln_value: null}
                     data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64,
-                           targets_length: 64,
-                           pack: false, batch_size: 32, shuffle: true, synth_length: null, synth_pool: null}
+                           targets_length: 64, pack: false, batch_size: 32, shuffle: true, synth_length: null,
+                           synth_pool: null, tokens_per_batch: null, use_cached: false, cache_dir: null}
                     optimizer: {name: adamw, weight_decay: 0.01, beta1: null, beta2: 0.999, eps: 1.0e-8,
                                 clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
@@ -126,6 +151,14 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         if (data.inputsLength() < 1
                 || data.targetsLength() < 1) errs.add("data.inputs_length/targets_length must be >= 1");
         if (data.batchSize() < 1) errs.add("data.batch_size must be >= 1");
+        if (data.tokensPerBatch() != null && data.batchSize() != Data.DEFAULT_BATCH_SIZE)
+            errs.add("data.batch_size and data.tokens_per_batch: give one of them (rows = tokens_per_batch / "
+                    + "max(inputs_length, targets_length))");
+        else if (data.tokensPerBatch() != null && data.rows() < 1)
+            errs.add("data.tokens_per_batch (" + data.tokensPerBatch() + ") must be at least max(inputs_length, "
+                    + "targets_length) (" + Math.max(data.inputsLength(), data.targetsLength()) + ") for one row");
+        if (data.useCached() && (data.cacheDir() == null || data.cacheDir().isBlank()))
+            errs.add("data.use_cached: needs data.cache_dir (the directory t5j data cache --out wrote)");
         if (data.synthLength() != null && (data.synthLength().size() != 2 || data.synthLength().get(0) < 1
                 || data.synthLength().get(0) > data.synthLength().get(1)))
             errs.add("data.synth_length: expected [min, max] with 1 <= min <= max");

@@ -13,15 +13,12 @@ import dev.t5j.run.RunLoop;
 import dev.t5j.run.RunTask;
 import dev.t5j.common.UserError;
 import dev.t5j.data.Batch;
-import dev.t5j.data.DataCatalog;
-import dev.t5j.data.tasks.DataCatalogs;
-import dev.t5j.data.DataVocabularies;
+import dev.t5j.data.tasks.DataSetup;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Feature;
 import dev.t5j.data.Packing;
 import dev.t5j.data.ReadOptions;
-import dev.t5j.data.tasks.SyntheticTaskDefs;
 import dev.t5j.data.Task;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.engine.Tensors;
@@ -32,10 +29,6 @@ import dev.t5j.model.AttentionMasks;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
-import dev.t5j.synth.SimpleVocabulary;
-import dev.t5j.synth.SyntheticTasks;
-import dev.t5j.synth.TokenSpace;
-import dev.t5j.tokenizer.Vocabulary;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
@@ -68,7 +61,6 @@ public final class Trainer implements RunTask {
     private final PrintStream log;
     /** Test hook: stop (as if killed) after this step; ≤ 0 = never. */
     private long stopAfterStep;
-    private DataCatalog catalog;
     private DatasetProvider provider;
     private T5ForConditionalGeneration model;
     private Optimizer opt;
@@ -85,35 +77,6 @@ public final class Trainer implements RunTask {
     /** Test hook: stop after {@code step} as if killed there. */
     void stopAfterStep(long step) {
         this.stopAfterStep = step;
-    }
-
-    /** The catalog a run reads from: standard tasks plus synthetic tasks with the run's lengths and pool. */
-    public static DataCatalog catalog(TrainConfig.Data d, Vocabulary vocab) {
-        List<Path> files = d.taskFiles() == null ? List.of() : d.taskFiles().stream().map(Path::of).toList();
-        DataCatalog c = new DataCatalog();
-        Map<String, String> skipped = SyntheticTaskDefs.register(c, vocab, synthOptions(d, vocab), 0);
-        if (skipped.containsKey(d.task())) throw new UserError("data.task: '" + d.task()
-                + "' cannot run with these settings: " + skipped.get(d.task()));
-        DataCatalog std = DataCatalogs.standard(vocab, DataCatalogs.dataDir(d.dataDir() == null ? null
-                : Path.of(d.dataDir())), files);
-        for (String n : std.taskNames()) if (!c.contains(n)) c.put(std.get(n));
-        for (String n : std.mixtureNames()) if (!c.contains(n)) c.put(std.get(n));
-        return c;
-    }
-
-    static SyntheticTasks.Options synthOptions(TrainConfig.Data d, Vocabulary vocab) {
-        SyntheticTasks.Options o = SyntheticTasks.Options.defaults();
-        if (d.synthLength() != null) o = new SyntheticTasks.Options(o.space(), d.synthLength().get(0),
-                d.synthLength().get(1));
-        if (d.synthPool() != null) {
-            Vocabulary fv = SyntheticTaskDefs.featureVocabulary(vocab);
-            TokenSpace space = fv instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(fv);
-            int[] pool = space.pool();
-            if (d.synthPool() < 68 || d.synthPool() > pool.length) // LIME needs 68 distinct tokens
-                throw new UserError("data.synth_pool: must be in [68, " + pool.length + "], got " + d.synthPool());
-            o = o.withSpace(space.withPool(Arrays.copyOf(pool, d.synthPool())));
-        }
-        return o;
     }
 
     /**
@@ -133,15 +96,12 @@ public final class Trainer implements RunTask {
     public void open(RunCheckpoints.Saved from) throws IOException {
         if (cfg.train().threads() != null) Torch.init(cfg.train().threads());
         else Torch.init();
-        Vocabulary vocab = DataVocabularies.resolve(cfg.data().vocab());
-        catalog = catalog(cfg.data(), vocab);
-        provider = catalog.get(cfg.data().task());
-        Map<String, Integer> lengths = Map.of("inputs", cfg.data().inputsLength(), "targets",
-                cfg.data().targetsLength());
-        ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths)
-                .withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
-        provider.check(catalog, train);
-        int taskVocab = taskVocabSize(provider, catalog, train);
+        DataSetup data = DataSetup.of(cfg.data().spec());
+        provider = data.provider("data.task", cfg.data().task());
+        ReadOptions train = cfg.data().trainOptions(cfg.train().seed());
+        if (cfg.data().useCached()) DataSetup.requireCached(provider, train);
+        provider.check(train);
+        int taskVocab = taskVocabSize(provider, train);
         checkEvaluation();
         if (from != null) {
             RunCheckpoints.State s = from.state();
@@ -154,7 +114,7 @@ public final class Trainer implements RunTask {
         training = new Training(opt, schedule, model.parameters().values());
         EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(),
                 cfg.data().pack());
-        batches = TrainingBatches.open(provider, catalog, train, conv, cfg.data().batchSize(), false, 1, 0, position);
+        batches = TrainingBatches.open(provider, train, conv, cfg.data().rows(), false, 1, 0, position);
     }
 
     /**
@@ -172,7 +132,7 @@ public final class Trainer implements RunTask {
         // tasks with metric functions: their keys are known only when they run
         List<String> openPrefixes = new ArrayList<>();
         Set<String> splits = new TreeSet<>();
-        for (Task t : Evaluator.tasksOf(provider, catalog, ReadOptions.split("train"))) {
+        for (Task t : Evaluator.tasksOf(provider, ReadOptions.split("train"))) {
             splits.addAll(t.splits());
             if (!t.splits().contains(split)) continue;
             String prefix = "eval/" + t.name() + "/";
@@ -273,12 +233,10 @@ public final class Trainer implements RunTask {
 
     private List<Evaluator.TaskResult> evaluate() {
         if (cfg.eval().examples() == 0) return List.of();
-        GenerationConfig g = new GenerationConfig(cfg.eval().maxNewTokens(), 0, cfg.eval().numBeams(), 1.0,
-                GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
+        GenerationConfig g = GenerationConfig.beam(cfg.eval().maxNewTokens(), cfg.eval().numBeams());
         Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(),
-                cfg.data().inputsLength(),
-                cfg.data().targetsLength(), g, cfg.eval().batchSize());
-        return new Evaluator(model, catalog).evaluate(provider, o);
+                cfg.data().inputsLength(), cfg.data().targetsLength(), g, cfg.eval().batchSize());
+        return new Evaluator(model).evaluate(provider, o);
     }
 
     private T5ForConditionalGeneration buildModel(Path resumeFrom, int taskVocab) {
@@ -331,9 +289,9 @@ public final class Trainer implements RunTask {
         return new AdamW(model.parameters(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
     }
 
-    private static int taskVocabSize(DatasetProvider p, DataCatalog catalog, ReadOptions o) {
+    private static int taskVocabSize(DatasetProvider p, ReadOptions o) {
         int max = 0;
-        for (Task t : Evaluator.tasksOf(p, catalog, o))
+        for (Task t : Evaluator.tasksOf(p, o))
             for (Feature f : t.outputFeatures().values()) max = Math.max(max, f.vocabulary().vocabSize());
         return max;
     }

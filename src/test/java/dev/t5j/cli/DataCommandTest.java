@@ -33,14 +33,17 @@ class DataCommandTest {
 
     @Test
     void showPrintsRawPreprocessedAndTokenized() throws IOException {
-        Run r = run("data", "show", "--task", "natural_questions_open_test", "--split", "validation", "-n", "2", "--data-dir", DATA);
+        Run r = run("data", "show", "--task", "natural_questions_open_test", "--split", "validation", "-n", "2",
+                "--data-dir", DATA);
         assertEquals(0, r.rc(), r.err());
-        assertTrue(r.out().contains("raw               question: \"when was the last time anyone was on the moon\""), r.out());
+        assertTrue(r.out().contains("raw               question: \"when was the last time anyone was on the moon\""),
+                r.out());
         assertTrue(r.out().contains("preprocessed      inputs: \"nq question: when was the last time anyone was on the moon\""), r.out());
         assertTrue(r.out().contains("tokenized         inputs: ["), r.out());
         assertTrue(r.out().contains("\"14 December 1972 UTC\""), r.out());
         assertEquals(2, r.out().split("=== ").length - 1);
-        Run j = run("data", "show", "--mixture", "closed_book_qa_test", "--split", "validation", "-n", "1", "--json", "--data-dir", DATA);
+        Run j = run("data", "show", "--mixture", "closed_book_qa_test", "--split", "validation", "-n", "1", "--json",
+                "--data-dir", DATA);
         assertEquals(0, j.rc(), j.err());
         String[] lines = j.out().trim().split("\n");
         assertEquals(2, lines.length, "one example for each task that has a validation split");
@@ -52,23 +55,27 @@ class DataCommandTest {
     @Test
     void cacheThenStatsFromTheCache() throws IOException {
         Path out = tmp.resolve("cache");
-        Run c = run("data", "cache", "--task", "natural_questions_open_test", "--split", "validation", "--out", out.toString(), "--data-dir", DATA, "--threads", "2");
+        Run c = run("data", "cache", "--task", "natural_questions_open_test", "--split", "validation", "--out",
+                out.toString(), "--data-dir", DATA, "--threads", "2");
         assertEquals(0, c.rc(), c.err());
         assertTrue(c.out().contains("cached natural_questions_open_test/validation: 40 examples"), c.out());
         Path dir = out.resolve("natural_questions_open_test/validation");
         try (var s = Files.list(dir)) {
             assertEquals(8, s.filter(p -> p.toString().endsWith(".t5jshard")).count(), "8 shards by default");
         }
-        Run again = run("data", "cache", "--task", "natural_questions_open_test", "--split", "validation", "--out", out.toString(), "--data-dir", DATA);
+        Run again = run("data", "cache", "--task", "natural_questions_open_test", "--split", "validation", "--out",
+                out.toString(), "--data-dir", DATA);
         assertEquals(2, again.rc());
         assertTrue(again.err().contains("--overwrite"), again.err());
-        Run st = run("data", "stats", "--task", "natural_questions_open_test", "--split", "validation", "--cache-dir", out.toString(), "--verify", "--data-dir", DATA);
+        Run st = run("data", "stats", "--task", "natural_questions_open_test", "--split", "validation", "--cache-dir",
+                out.toString(), "--verify", "--data-dir", DATA);
         assertEquals(0, st.rc(), st.err());
         JsonNode j = Json.MAPPER.readTree(st.out());
         assertEquals(40, j.at("/natural_questions_open_test/stats/examples").asLong());
         assertTrue(j.at("/natural_questions_open_test/verified").asBoolean());
         Files.delete(dir.resolve("COMPLETED"));
-        Run refused = run("data", "stats", "--task", "natural_questions_open_test", "--split", "validation", "--cache-dir", out.toString(), "--data-dir", DATA);
+        Run refused = run("data", "stats", "--task", "natural_questions_open_test", "--split", "validation",
+                "--cache-dir", out.toString(), "--data-dir", DATA);
         assertEquals(2, refused.rc());
         assertTrue(refused.err().contains("incomplete cache"), refused.err());
         assertFalse(refused.err().contains("at dev.t5j"), "no stack trace");
@@ -87,13 +94,16 @@ class DataCommandTest {
     void badLinesStopByDefaultAndAreSkippedOnRequest() throws IOException {
         Path f = tmp.resolve("tasks.json");
         Path data = tmp.resolve("d.jsonl");
-        Files.writeString(data, "{\"question\": \"q1\", \"answer\": [\"a\"]}\n{\"question\": \"q2\", \"answer\": [\"b\"\n{\"question\": \"q3\", \"answer\": [\"c\"]}\n");
-        Files.writeString(f, "{\"tasks\": [{\"name\": \"mine\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": \"d.jsonl\"}},"
+        Files.writeString(data,
+                "{\"question\": \"q1\", \"answer\": [\"a\"]}\n{\"question\": \"q2\", \"answer\": [\"b\"\n{\"question\": \"q3\", \"answer\": [\"c\"]}\n");
+        Files.writeString(f,
+                "{\"tasks\": [{\"name\": \"mine\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": \"d.jsonl\"}},"
                 + " \"preprocessors\": [\"natural_questions_open\", \"sample_answer\", \"tokenize\", \"append_eos\"]}]}");
         Run stop = run("data", "stats", "--task", "mine", "--tasks-file", f.toString(), "--data-dir", DATA);
         assertEquals(2, stop.rc());
         assertTrue(stop.err().contains(data + ":2: invalid JSON") && stop.err().contains("stopping"), stop.err());
-        Run skip = run("data", "stats", "--task", "mine", "--tasks-file", f.toString(), "--skip-bad-lines", "--data-dir", DATA);
+        Run skip = run("data", "stats", "--task", "mine", "--tasks-file", f.toString(), "--skip-bad-lines",
+                "--data-dir", DATA);
         assertEquals(0, skip.rc(), skip.err());
         assertEquals(2, Json.MAPPER.readTree(skip.out()).at("/mine/stats/examples").asLong());
         assertTrue(skip.err().contains("skipped 1 bad line"), skip.err());
@@ -103,14 +113,17 @@ class DataCommandTest {
     void clearErrorsBeforeWork() {
         Run unknown = run("data", "show", "--task", "natural_questions_opn", "--data-dir", DATA);
         assertEquals(2, unknown.rc());
-        assertTrue(unknown.err().contains("no task named 'natural_questions_opn'") && unknown.err().contains("did you mean"), unknown.err());
-        Run missing = run("data", "cache", "--task", "trivia_qa_open_test", "--split", "test", "--out", tmp.toString(), "--data-dir", DATA);
+        assertTrue(unknown.err().contains("no task or mixture named 'natural_questions_opn'")
+                && unknown.err().contains("did you mean"), unknown.err());
+        Run missing = run("data", "cache", "--task", "trivia_qa_open_test", "--split", "test", "--out",
+                tmp.toString(), "--data-dir", DATA);
         assertEquals(2, missing.rc());
         assertTrue(missing.err().contains("unfiltered-web-test-without-answers.json: file not found"), missing.err());
         Run both = run("data", "show", "--task", "a", "--mixture", "b");
         assertEquals(2, both.rc());
         assertTrue(both.err().contains("exactly one of --task"), both.err());
-        Run vocab = run("data", "show", "--task", "natural_questions_open_test", "--vocab", "/nonexistent/spiece.model", "--data-dir", DATA);
+        Run vocab = run("data", "show", "--task", "natural_questions_open_test", "--vocab",
+                "/nonexistent/spiece.model", "--data-dir", DATA);
         assertEquals(2, vocab.rc());
         assertTrue(vocab.err().contains("vocabulary file not found"), vocab.err());
     }
@@ -119,7 +132,8 @@ class DataCommandTest {
     void listShowsBuiltins() {
         Run r = run("data", "list", "--data-dir", DATA);
         assertEquals(0, r.rc(), r.err());
-        for (String n : new String[] {"natural_questions_open", "web_questions_open_test", "trivia_qa_open", "closed_book_qa", "closed_book_qa_test"})
+        for (String n : new String[] {"natural_questions_open", "web_questions_open_test", "trivia_qa_open",
+                "closed_book_qa", "closed_book_qa_test"})
             assertTrue(r.out().contains(n), n);
     }
 }

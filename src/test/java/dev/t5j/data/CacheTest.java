@@ -40,12 +40,13 @@ class CacheTest {
         assertEquals(57, r.examples());
         Path dir = tmp.resolve("qa").resolve("v1").resolve("train");
         assertEquals(dir, r.dir());
-        for (String f : List.of("info.json", "stats.json", "COMPLETED")) assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        for (String f : List.of("info.json", "stats.json",
+                "COMPLETED")) assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         try (var s = Files.list(dir)) {
             assertEquals(8, s.filter(p -> p.toString().endsWith(".t5jshard")).count());
         }
-        List<Example> direct = read(t.open(o, new DataCatalog()));
-        List<Example> cached = read(t.open(o.withCacheDir(tmp), new DataCatalog()));
+        List<Example> direct = read(t.open(o));
+        List<Example> cached = read(t.open(o.withCacheDir(tmp)));
         assertEquals(direct.size(), cached.size());
         for (int i = 0; i < direct.size(); i++) assertEquals(direct.get(i), cached.get(i), "example " + i);
         assertTrue(cached.get(0).origin().file().toString().endsWith(".t5jshard"), "cached examples come from shards");
@@ -59,7 +60,8 @@ class CacheTest {
 
     @Test
     void allFieldTypesSurviveAShard() throws IOException {
-        Example e = Example.of("ids", new int[] {0, 1, 65535}, "big", new int[] {70000, -5}, "s", "héllo", "list", List.of("a", "", "ç"),
+        Example e = Example.of("ids", new int[] {0, 1, 65535}, "big", new int[] {70000, -5}, "s", "héllo", "list",
+                List.of("a", "", "ç"),
                 "n", 42L, "d", 2.5, "b", true);
         Path f = tmp.resolve("x.t5jshard");
         AtomicFiles.write(f, os -> {
@@ -78,14 +80,16 @@ class CacheTest {
     @Test
     void postCachePreprocessorsRunAtReadTimeAndSkipIsExact() throws IOException {
         Task t = SpanCorruptionTest.pretrainTask(SpanCorruptionTest.randomDocs(40, 8));
-        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 128, "targets", 32)).withSeed(1);
+        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 128, "targets",
+                32)).withSeed(1);
         TaskCache.write(t, o, tmp, opts(8, 2, false));
         TaskCache.Reader r = TaskCache.open(tmp, t.name(), "train");
         assertEquals(40, r.numExamples(), "the cache holds tokenized documents (before the placeholder)");
         assertFalse(r.get(0).has("inputs") && r.get(0).get("inputs") instanceof int[] a && a.length > 0);
-        List<Example> fromCache = read(t.open(o.withCacheDir(tmp).withEpochs(2), new DataCatalog()));
+        List<Example> fromCache = read(t.open(o.withCacheDir(tmp).withEpochs(2)));
         for (Example e : fromCache) assertEquals(1, e.tokens("inputs")[e.tokens("inputs").length - 1]);
-        assertEquals(fromCache.subList(7, fromCache.size()), read(t.open(o.withCacheDir(tmp).withEpochs(2).withSkip(7), new DataCatalog())));
+        assertEquals(fromCache.subList(7, fromCache.size()),
+                read(t.open(o.withCacheDir(tmp).withEpochs(2).withSkip(7))));
     }
 
     @Test
@@ -93,9 +97,10 @@ class CacheTest {
         Task t = PipelineTest.qaTask("qa", 23);
         ReadOptions o = ReadOptions.split("train").withEpochs(3).withShard(new Shard(1, 3));
         TaskCache.write(t, o.withShard(Shard.ALL), tmp, opts(8, 1, false));
-        List<Example> all = read(t.open(o.withCacheDir(tmp), new DataCatalog()));
+        List<Example> all = read(t.open(o.withCacheDir(tmp)));
         assertEquals(24, all.size()); // 8 per epoch for shard 1 of 3
-        for (int k : new int[] {1, 8, 9, 20, 24}) assertEquals(all.subList(k, all.size()), read(t.open(o.withCacheDir(tmp).withSkip(k), new DataCatalog())));
+        for (int k : new int[] {1, 8, 9, 20, 24}) assertEquals(all.subList(k, all.size()),
+                read(t.open(o.withCacheDir(tmp).withSkip(k))));
     }
 
     @Test
@@ -103,15 +108,17 @@ class CacheTest {
         Task t = PipelineTest.qaTask("qa", 10);
         TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1, false));
         Files.delete(tmp.resolve("qa/train/COMPLETED"));
-        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train").withCacheDir(tmp), new DataCatalog())));
-        assertTrue(e.getMessage().contains("incomplete cache") && e.getMessage().contains("COMPLETED") && e.getMessage().contains("--overwrite"), e.getMessage());
+        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train").withCacheDir(tmp))));
+        assertTrue(e.getMessage().contains("incomplete cache") && e.getMessage().contains("COMPLETED")
+                && e.getMessage().contains("--overwrite"), e.getMessage());
     }
 
     @Test
     void existingCacheNeedsOverwrite() throws IOException {
         Task t = PipelineTest.qaTask("qa", 10);
         TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1, false));
-        var e = assertThrows(UserError.class, () -> TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1, false)));
+        var e = assertThrows(UserError.class, () -> TaskCache.write(t, ReadOptions.split("train"), tmp, opts(8, 1,
+                false)));
         assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
         TaskCache.write(t, ReadOptions.split("train"), tmp, opts(4, 1, true));
         assertEquals(4, TaskCache.open(tmp, "qa", "train").info().get("num_shards").asInt());

@@ -46,10 +46,10 @@ class PipelineTest {
         Task t = qaTask("t", 200);
         DataCatalog c = new DataCatalog();
         ReadOptions o = ReadOptions.split("train").withShuffle(true, 11).withShuffleBuffer(50);
-        List<String> a = inputsText(read(t.open(o, c), 1000));
-        List<String> b = inputsText(read(t.open(o, c), 1000));
-        List<String> d = inputsText(read(t.open(o.withShuffle(true, 12), c), 1000));
-        List<String> plain = inputsText(read(t.open(ReadOptions.split("train"), c), 1000));
+        List<String> a = inputsText(read(t.open(o), 1000));
+        List<String> b = inputsText(read(t.open(o), 1000));
+        List<String> d = inputsText(read(t.open(o.withShuffle(true, 12)), 1000));
+        List<String> plain = inputsText(read(t.open(ReadOptions.split("train")), 1000));
         assertEquals(a, b, "same seed, same order");
         assertNotEquals(a, d, "different seed, different order");
         assertNotEquals(plain, a);
@@ -65,7 +65,7 @@ class PipelineTest {
         Set<String> union = new HashSet<>();
         int total = 0;
         for (int i = 0; i < 4; i++) {
-            List<Example> part = read(t.open(ReadOptions.split("train").withShard(new Shard(i, 4)), c), 1000);
+            List<Example> part = read(t.open(ReadOptions.split("train").withShard(new Shard(i, 4))), 1000);
             for (Example e : part) assertTrue(union.add(e.string("inputs_pretokenized")), "disjoint");
             total += part.size();
         }
@@ -77,11 +77,12 @@ class PipelineTest {
     void skipResumesExactlyAcrossEpochsWithShuffleAndRandomTargets() {
         Task t = qaTask("t", 30);
         DataCatalog c = new DataCatalog();
-        ReadOptions o = ReadOptions.split("train").withShuffle(true, 5).withShuffleBuffer(8).withEpochs(3).withShard(new Shard(1, 2));
-        List<String> full = inputsText(read(t.open(o, c), 1000));
+        ReadOptions o = ReadOptions.split("train").withShuffle(true,
+                5).withShuffleBuffer(8).withEpochs(3).withShard(new Shard(1, 2));
+        List<String> full = inputsText(read(t.open(o), 1000));
         assertEquals(45, full.size());
         for (int k : new int[] {0, 1, 14, 15, 16, 40, 45}) {
-            List<String> resumed = inputsText(read(t.open(o.withSkip(k), c), 1000));
+            List<String> resumed = inputsText(read(t.open(o.withSkip(k)), 1000));
             assertEquals(full.subList(k, full.size()), resumed, "skip " + k);
         }
     }
@@ -91,8 +92,8 @@ class PipelineTest {
         Task t = qaTask("t", 40);
         DataCatalog c = new DataCatalog();
         ReadOptions o = ReadOptions.split("train").withEpochs(2).withSeed(1);
-        List<String> run = inputsText(read(t.open(o, c), 1000));
-        assertEquals(run, inputsText(read(t.open(o, c), 1000)));
+        List<String> run = inputsText(read(t.open(o), 1000));
+        assertEquals(run, inputsText(read(t.open(o), 1000)));
         int differ = 0;
         for (int i = 0; i < 40; i++) if (!run.get(i).equals(run.get(40 + i))) differ++;
         assertTrue(differ > 10, "targets resampled in epoch 2 (" + differ + " of 40 changed)");
@@ -102,21 +103,25 @@ class PipelineTest {
             assertTrue(List.of("x" + idx, "y" + idx, "z" + idx).contains(p[1]));
         }
         // validation split semantics: first answer
-        Task v = Task.builder("v").source(new MemorySource(Map.of("validation", List.of(Example.of("a", List.of("first", "second"))))))
-                .preprocessor(Preprocessors.sampleAnswer("a", "targets")).preprocessor(Preprocessors.tokenize(true, false))
+        Task v = Task.builder("v").source(new MemorySource(Map.of("validation", List.of(Example.of("a",
+                List.of("first", "second"))))))
+                .preprocessor(Preprocessors.sampleAnswer("a", "targets")).preprocessor(Preprocessors.tokenize(true,
+                        false))
                 .feature("targets", Feature.of(V)).build();
-        assertEquals("first", read(v.open(ReadOptions.split("validation"), c), 10).get(0).string("targets_pretokenized"));
+        assertEquals("first", read(v.open(ReadOptions.split("validation")), 10).get(0).string("targets_pretokenized"));
     }
 
     @Test
     void featureValidationAndTrim() {
-        Task untokenized = Task.builder("u").source(MemorySource.of("train", List.of(Example.of("inputs", "a", "targets", "b"))))
+        Task untokenized = Task.builder("u").source(MemorySource.of("train", List.of(Example.of("inputs", "a",
+                "targets", "b"))))
                 .feature("inputs", Feature.of(V)).feature("targets", Feature.of(V)).build();
-        var e = assertThrows(UserError.class, () -> read(untokenized.open(ReadOptions.split("train"), new DataCatalog()), 10));
+        var e = assertThrows(UserError.class, () -> read(untokenized.open(ReadOptions.split("train")), 10));
         assertTrue(e.getMessage().contains("'inputs'") && e.getMessage().contains("tokenize"), e.getMessage());
 
         Task t = qaTask("t", 3);
-        List<Example> trimmed = read(t.open(ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 4, "targets", 2)), new DataCatalog()), 10);
+        List<Example> trimmed = read(t.open(ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 4,
+                "targets", 2))), 10);
         for (Example x : trimmed) {
             assertEquals(4, x.tokens("inputs").length);
             assertEquals(2, x.tokens("targets").length);
@@ -125,21 +130,24 @@ class PipelineTest {
 
     @Test
     void missingRequiredFeatureStopsOrIsSkipped() {
-        Task t = Task.builder("req").source(MemorySource.of("train", List.of(Example.of("targets", "a"), Example.of("other", "b"), Example.of("targets", "c"))))
+        Task t = Task.builder("req").source(MemorySource.of("train", List.of(Example.of("targets", "a"),
+                Example.of("other", "b"), Example.of("targets", "c"))))
                 .preprocessor(Preprocessors.tokenize(false, false)).feature("targets", Feature.of(V)).build();
-        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
-        assertTrue(e.getMessage().contains("<memory>:2: field 'targets': required output feature missing"), e.getMessage());
+        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train")), 10));
+        assertTrue(e.getMessage().contains("<memory>:2: field 'targets': required output feature missing"),
+                e.getMessage());
         BadLines skip = BadLines.skipping();
-        assertEquals(2, read(t.open(ReadOptions.split("train").withBadLines(skip), new DataCatalog()), 10).size());
+        assertEquals(2, read(t.open(ReadOptions.split("train").withBadLines(skip)), 10).size());
         assertEquals(1, skip.count());
     }
 
     @Test
     void emptySplitIsAClearError() {
-        Task t = Task.builder("empty").source(MemorySource.of("train", List.of())).feature("targets", Feature.of(V)).build();
-        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog()), 10));
+        Task t = Task.builder("empty").source(MemorySource.of("train", List.of())).feature("targets",
+                Feature.of(V)).build();
+        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train")), 10));
         assertTrue(e.getMessage().contains("'empty'") && e.getMessage().contains("no examples"), e.getMessage());
-        var e2 = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("test"), new DataCatalog()), 10));
+        var e2 = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("test")), 10));
         assertTrue(e2.getMessage().contains("no split 'test'"), e2.getMessage());
     }
 
@@ -148,7 +156,8 @@ class PipelineTest {
         Template t = new Template("nq question: {question} {{literal}}");
         assertEquals("nq question: who? {literal}", t.apply(Example.of("question", "who?")));
         assertEquals(List.of("question"), t.fields());
-        var e = assertThrows(BadExampleError.class, () -> t.apply(Example.of("q", "x").withOrigin(new Example.Origin(java.nio.file.Path.of("f.jsonl"), 7))));
+        var e = assertThrows(BadExampleError.class, () -> t.apply(Example.of("q",
+                "x").withOrigin(new Example.Origin(java.nio.file.Path.of("f.jsonl"), 7))));
         assertTrue(e.getMessage().startsWith("f.jsonl:7: field 'question': missing"), e.getMessage());
         assertThrows(UserError.class, () -> new Template("bad {open"));
     }

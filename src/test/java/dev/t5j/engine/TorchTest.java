@@ -1,5 +1,6 @@
 package dev.t5j.engine;
 
+import dev.t5j.common.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +44,8 @@ class TorchTest {
     void deviceChoice() {
         Torch.setDevice("cpu");
         assertTrue(Torch.device().is_cpu());
-        if (!Torch.cudaAvailable()) assertThrows(IllegalArgumentException.class, () -> Torch.setDevice("cuda"));
-        assertThrows(IllegalArgumentException.class, () -> Torch.setDevice("tpu"));
+        if (!Torch.cudaAvailable()) assertThrows(UserError.class, () -> Torch.setDevice("cuda"));
+        assertThrows(UserError.class, () -> Torch.setDevice("tpu"));
         Torch.setDevice("auto");
         assertEquals(Torch.cudaAvailable(), !Torch.device().is_cpu());
         Torch.setDevice("cpu");

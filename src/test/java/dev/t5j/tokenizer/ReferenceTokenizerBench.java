@@ -1,6 +1,6 @@
 package dev.t5j.tokenizer;
 
-import dev.t5j.cli.BenchTokenizerCommand;
+import dev.t5j.bench.TokenizerBench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ReferenceTokenizerBench {
     public static void main(String[] a) throws Exception {
         Path model = Path.of(a[0]);
-        List<byte[]> lines = BenchTokenizerCommand.readSentences(java.util.Arrays.stream(a[1].split(",")).map(Path::of).toList());
+        List<byte[]> lines = TokenizerBench.readSentences(java.util.Arrays.stream(a[1].split(",")).map(Path::of).toList());
         double secs = Double.parseDouble(a[2]);
         int threads = Integer.parseInt(a[3]);
         List<String> texts = new ArrayList<>();

@@ -61,16 +61,6 @@ public record AtlasTaskOptions(String qaPromptFormat, double mlmNoiseDensity, do
                 minLmContextRatio, maxLmContextRatio, multipleChoiceNumOptions, trainPermutations, evalPermutations, vocabulary);
     }
 
-    public AtlasTaskOptions withLmContextRatios(double min, double max) {
-        return new AtlasTaskOptions(qaPromptFormat, mlmNoiseDensity, mlmMeanNoiseSpanLength, minWordsPerLmInstance, textMaxlength,
-                min, max, multipleChoiceNumOptions, trainPermutations, evalPermutations, vocabulary);
-    }
-
-    public AtlasTaskOptions withMlmNoise(double density, double meanSpanLength) {
-        return new AtlasTaskOptions(qaPromptFormat, density, meanSpanLength, minWordsPerLmInstance, textMaxlength,
-                minLmContextRatio, maxLmContextRatio, multipleChoiceNumOptions, trainPermutations, evalPermutations, vocabulary);
-    }
-
     public AtlasTaskOptions withMultipleChoice(int numOptions, String train, String eval) {
         return new AtlasTaskOptions(qaPromptFormat, mlmNoiseDensity, mlmMeanNoiseSpanLength, minWordsPerLmInstance, textMaxlength,
                 minLmContextRatio, maxLmContextRatio, numOptions, train, eval, vocabulary);

@@ -27,14 +27,17 @@ import java.util.Map;
  * file formats from a data directory:
  * <pre>
  * DATA/nq-open/NQ-open.train.jsonl, NQ-open.dev.jsonl                  {"question", "answer": [...]}
- * DATA/web-questions/webquestions.examples.train.json, ...test.json      [{"utterance", "targetValue": "(list (description X) ...)"}]
- * DATA/trivia-qa/unfiltered-web-train.json, unfiltered-web-dev.json,     {"Data": [{"Question", "Answer": {"Value", "Aliases"}}]}
+ * DATA/web-questions/webquestions.examples.train.json, ...test.json      [{"utterance", "targetValue": "(list
+ * (description X) ...)"}]
+ * DATA/trivia-qa/unfiltered-web-train.json, unfiltered-web-dev.json,     {"Data": [{"Question", "Answer": {"Value",
+ * "Aliases"}}]}
  *                unfiltered-web-test-without-answers.json
  * </pre>
  * Splits follow the newer CBQA code (train carved from the official train, test = official dev). Inputs get the
  * prefixes {@code nq question: }, {@code wq question: }, {@code trivia_qa question: }; {@code answers} keeps every
- * answer for evaluation (postprocessor {@code qa}); the training target is one answer drawn at random each epoch
- * (other splits: the first answer).
+ * answer for evaluation (postprocessor {@code qa}). As in {@code t5_cbqa/preprocessors.py} the target is
+ * {@code answers[0]} (TriviaQA: the answer's value, which {@code answers} lists first); only
+ * {@code natural_questions_open_randanswer} adds {@code sample_answer}, a random answer each epoch (docs/data.md).
  */
 public final class ClosedBookQa {
     public static final String NQ_PREFIX = "nq question: ";
@@ -45,7 +48,8 @@ public final class ClosedBookQa {
 
     /** NQ-open line → inputs, answers. */
     public static Preprocessor naturalQuestionsOpen(String prefix) {
-        return Preprocessors.map("natural_questions_open", e -> qa(e, prefix + e.string("question").strip(), e.strings("answer"), "answer"));
+        return Preprocessors.map("natural_questions_open", e -> qa(e, prefix
+                + e.string("question").strip(), e.strings("answer"), "answer"));
     }
 
     /** WebQuestions element → inputs, answers (the descriptions of targetValue). */
@@ -54,12 +58,15 @@ public final class ClosedBookQa {
                 parseTargetValue(e, e.string("targetValue")), "targetValue"));
     }
 
-    /** TriviaQA element (flattened: Question, Answer/Value, Answer/Aliases) → inputs, answers (aliases, value first). */
+    /**
+     * TriviaQA element (flattened: Question, Answer/Value, Answer/Aliases) → inputs, answers (aliases, value first).
+     */
     public static Preprocessor triviaQaOpen(String prefix) {
         return Preprocessors.map("trivia_qa_open", e -> {
             List<String> answers = new ArrayList<>();
             if (e.has("Answer/Value")) answers.add(e.string("Answer/Value"));
-            if (e.has("Answer/Aliases")) for (String a : e.strings("Answer/Aliases")) if (!answers.contains(a)) answers.add(a);
+            if (e.has("Answer/Aliases"))
+                for (String a : e.strings("Answer/Aliases")) if (!answers.contains(a)) answers.add(a);
             return qa(e, prefix + e.string("Question").strip(), answers, null);
         });
     }
@@ -67,6 +74,7 @@ public final class ClosedBookQa {
     private static Example qa(Example e, String inputs, List<String> answers, String answerField) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("inputs", inputs);
+        m.put("targets", answers.isEmpty() ? "" : answers.get(0)); // e.g. TriviaQA test files have no answers
         m.put("answers", answers);
         return e.replaceFields(m);
     }
@@ -103,28 +111,40 @@ public final class ClosedBookQa {
         return out;
     }
 
-    /** Registers the six tasks and the two mixtures. Files are only checked when a task is read. */
+    /** Registers the seven tasks and the two mixtures. Files are only checked when a task is read. */
     public static void register(DataCatalog catalog, Vocabulary vocab, Path dataDir) {
         Path nq = dataDir.resolve("nq-open"), wq = dataDir.resolve("web-questions"), tqa = dataDir.resolve("trivia-qa");
-        DataSource nqFiles = new JsonlSource(splits(nq, "train", "NQ-open.train.jsonl", "validation", "NQ-open.dev.jsonl"), List.of("question", "answer"));
-        DataSource wqFiles = new JsonArraySource(splits(wq, "train", "webquestions.examples.train.json", "test", "webquestions.examples.test.json"), "");
-        DataSource tqaFiles = new JsonArraySource(splits(tqa, "train", "unfiltered-web-train.json", "validation", "unfiltered-web-dev.json",
+        DataSource nqFiles = new JsonlSource(splits(nq, "train", "NQ-open.train.jsonl", "validation",
+                "NQ-open.dev.jsonl"), List.of("question", "answer"));
+        DataSource wqFiles = new JsonArraySource(splits(wq, "train", "webquestions.examples.train.json", "test",
+                "webquestions.examples.test.json"), "");
+        DataSource tqaFiles = new JsonArraySource(splits(tqa, "train", "unfiltered-web-train.json", "validation",
+                "unfiltered-web-dev.json",
                 "test", "unfiltered-web-test-without-answers.json"), "Data");
 
-        add(catalog, vocab, "natural_questions_open", new SlicedSource(nqFiles, Map.of("train", "train[:79168]", "validation", "train[79168:]", "test", "validation")),
-                naturalQuestionsOpen(NQ_PREFIX), "squad");
+        DataSource nqSliced = new SlicedSource(nqFiles,
+                Map.of("train", "train[:79168]", "validation", "train[79168:]", "test", "validation"));
+        add(catalog, vocab, "natural_questions_open", nqSliced, naturalQuestionsOpen(NQ_PREFIX), "squad");
+        add(catalog, vocab, "natural_questions_open_randanswer", nqSliced, naturalQuestionsOpen(NQ_PREFIX), "squad",
+                Preprocessors.sampleAnswer("answers", "targets"));
         add(catalog, vocab, "natural_questions_open_test", nqFiles, naturalQuestionsOpen(NQ_PREFIX), "squad");
-        add(catalog, vocab, "web_questions_open", new SlicedSource(wqFiles, Map.of("train", "train[:3417]", "validation", "train[3417:]", "test", "test")),
+        add(catalog, vocab, "web_questions_open", new SlicedSource(wqFiles, Map.of("train", "train[:3417]",
+                "validation", "train[3417:]", "test", "test")),
                 webQuestionsOpen(WQ_PREFIX), "squad");
-        add(catalog, vocab, "web_questions_open_test", new SlicedSource(wqFiles, Map.of("train", "train", "validation", "test")),
+        add(catalog, vocab, "web_questions_open_test", new SlicedSource(wqFiles, Map.of("train", "train",
+                "validation", "test")),
                 webQuestionsOpen(WQ_PREFIX), "squad");
-        add(catalog, vocab, "trivia_qa_open", new SlicedSource(tqaFiles, Map.of("train", "train[:78785]", "validation", "train[78785:]", "test", "validation")),
+        add(catalog, vocab, "trivia_qa_open", new SlicedSource(tqaFiles, Map.of("train", "train[:78785]",
+                "validation", "train[78785:]", "test", "validation")),
                 triviaQaOpen(TQA_PREFIX), "trivia_qa");
-        add(catalog, vocab, "trivia_qa_open_test", new SlicedSource(tqaFiles, Map.of("train", "train+validation", "test", "test")),
+        add(catalog, vocab, "trivia_qa_open_test", new SlicedSource(tqaFiles, Map.of("train", "train+validation",
+                "test", "test")),
                 triviaQaOpen(TQA_PREFIX), "trivia_qa");
         Rate byExamples = Rate.numExamples(1.0, 0, 1.0);
-        catalog.add(Mixture.of("closed_book_qa", byExamples, "trivia_qa_open", "natural_questions_open", "web_questions_open"));
-        catalog.add(Mixture.of("closed_book_qa_test", byExamples, "trivia_qa_open_test", "natural_questions_open_test", "web_questions_open_test"));
+        catalog.add(Mixture.of("closed_book_qa", byExamples,
+                catalog.get(List.of("trivia_qa_open", "natural_questions_open", "web_questions_open"))));
+        catalog.add(Mixture.of("closed_book_qa_test", byExamples, catalog.get(
+                List.of("trivia_qa_open_test", "natural_questions_open_test", "web_questions_open_test"))));
     }
 
     private static FileSplits splits(Path dir, String... kv) {
@@ -133,11 +153,11 @@ public final class ClosedBookQa {
         return new FileSplits(m, dir);
     }
 
-    private static void add(DataCatalog catalog, Vocabulary vocab, String name, DataSource source, Preprocessor pre, String metric) {
-        catalog.add(Task.builder(name)
-                .source(source)
-                .preprocessor(pre)
-                .preprocessor(Preprocessors.sampleAnswer("answers", "targets"))
+    private static void add(DataCatalog catalog, Vocabulary vocab, String name, DataSource source, Preprocessor pre,
+                            String metric, Preprocessor... more) {
+        Task.Builder b = Task.builder(name).source(source).preprocessor(pre);
+        for (Preprocessor p : more) b.preprocessor(p);
+        catalog.add(b
                 .preprocessor(Preprocessors.tokenize(true, false))
                 .preprocessor(Preprocessors.appendEos())
                 .feature("inputs", new Feature(vocab, true, true))

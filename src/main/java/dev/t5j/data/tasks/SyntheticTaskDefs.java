@@ -44,7 +44,8 @@ public final class SyntheticTaskDefs {
      * Registers every synthetic task that can work with {@code lengths}; returns the others with the reason (e.g.
      * LIME needs inputs of at least 70 tokens), so asking for one of them can say why it is missing.
      */
-    public static Map<String, String> register(DataCatalog catalog, Vocabulary catalogVocab, SyntheticTasks.Options lengths, long seed) {
+    public static Map<String, String> register(DataCatalog catalog, Vocabulary catalogVocab,
+            SyntheticTasks.Options lengths, long seed) {
         Map<String, String> skipped = new java.util.LinkedHashMap<>();
         Vocabulary vocab = featureVocabulary(catalogVocab);
         TokenSpace space = vocab instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(vocab);
@@ -61,7 +62,8 @@ public final class SyntheticTaskDefs {
             }
             if (catalog.contains(taskName)) continue;
             catalog.add(Task.builder(taskName)
-                    .source(GeneratorSource.synthetic(t, Map.of("train", TRAIN_SIZE, "validation", VALIDATION_SIZE), seed))
+                    .source(GeneratorSource.synthetic(t, Map.of("train", TRAIN_SIZE, "validation", VALIDATION_SIZE),
+                            seed))
                     .preprocessor(Preprocessors.appendEos())
                     .feature("inputs", new Feature(vocab, true, !name.equals("nesting_language")))
                     .feature("targets", new Feature(vocab, true, true))
@@ -73,9 +75,9 @@ public final class SyntheticTaskDefs {
         List<String> easy = new ArrayList<>();
         for (String n : EASY) if (catalog.contains(PREFIX + n)) easy.add(PREFIX + n);
         if (!catalog.contains("synthetic_easy") && !easy.isEmpty())
-            catalog.add(Mixture.of("synthetic_easy", Rate.fixed(1.0), easy.toArray(new String[0])));
+            catalog.add(Mixture.of("synthetic_easy", Rate.fixed(1.0), catalog.get(easy)));
         if (!catalog.contains("synthetic_pretraining"))
-            catalog.add(Mixture.of("synthetic_pretraining", Rate.fixed(1.0), paper.toArray(new String[0])));
+            catalog.add(Mixture.of("synthetic_pretraining", Rate.fixed(1.0), catalog.get(paper)));
         return skipped;
     }
 }

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +40,10 @@ import java.util.Set;
  */
 public final class TaskConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TASK_KEYS = Set.of("name", "source", "preprocessors", "output_features", "postprocessor", "metrics", "description");
-    private static final Set<String> SOURCE_KEYS = Set.of("type", "splits", "fields", "skip_header_lines", "array_field", "field", "slices");
+    private static final Set<String> TASK_KEYS = Set.of("name", "source", "preprocessors", "output_features",
+            "postprocessor", "metrics", "description");
+    private static final Set<String> SOURCE_KEYS = Set.of("type", "splits", "fields", "skip_header_lines",
+            "array_field", "field", "slices");
     private static final Set<String> MIXTURE_KEYS = Set.of("name", "tasks", "default_rate");
 
     private final Path file;
@@ -55,8 +58,11 @@ public final class TaskConfig {
         this.preprocessors = preprocessors;
     }
 
-    /** Loads {@code file} into {@code catalog}; returns the names defined. A name already in the catalog is replaced. */
-    public static List<String> load(Path file, DataCatalog catalog, Vocabulary vocab, Path dataDir, PreprocessorRegistry registry) {
+    /**
+     * Loads {@code file} into {@code catalog}; returns the names defined. A name already in the catalog is replaced.
+     */
+    public static List<String> load(Path file, DataCatalog catalog, Vocabulary vocab, Path dataDir,
+            PreprocessorRegistry registry) {
         JsonNode root = read(file);
         return new TaskConfig(file, vocab, dataDir, registry).loadInto(root, catalog);
     }
@@ -68,7 +74,8 @@ public final class TaskConfig {
             return YAML.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid YAML: " + e.getOriginalMessage());
+            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid YAML: "
+                    + e.getOriginalMessage());
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new UserError(file + ": file not found");
         } catch (IOException e) {
@@ -91,10 +98,19 @@ public final class TaskConfig {
             names.add(t.name());
         }
         JsonNode mixtures = root.path("mixtures");
-        for (int i = 0; i < mixtures.size(); i++) {
-            Mixture m = mixture(mixtures.get(i), "mixtures[" + i + "]");
-            catalog.put(m);
-            names.add(m.name());
+        List<MixtureSpec> pending = new ArrayList<>();
+        for (int i = 0; i < mixtures.size(); i++) pending.add(mixture(mixtures.get(i), "mixtures[" + i + "]"));
+        // Members resolve when a mixture is registered, so a mixture of this file waits for the ones it names.
+        while (!pending.isEmpty()) {
+            Set<String> waiting = new HashSet<>();
+            for (MixtureSpec m : pending) waiting.add(m.name());
+            MixtureSpec ready = pending.stream()
+                    .filter(m -> m.members().stream().noneMatch(e -> waiting.contains(e.name()))).findFirst()
+                    .orElseThrow(() -> err(pending.get(0).where(), "mixtures " + waiting
+                            + " contain each other (cycle)"));
+            catalog.put(resolve(ready, catalog));
+            names.add(ready.name());
+            pending.remove(ready);
         }
         if (names.isEmpty()) throw err(null, "defines no tasks or mixtures");
         return names;
@@ -103,7 +119,9 @@ public final class TaskConfig {
     private void checkKeys(JsonNode node, Set<String> allowed, String where) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!allowed.contains(k)) throw err(where.isEmpty() ? k : where + "." + k, "unknown key (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            if (!allowed.contains(k))
+                throw err(where.isEmpty() ? k : where + "." + k, "unknown key (allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
         }
     }
 
@@ -123,18 +141,21 @@ public final class TaskConfig {
         String name = text(n, "name", where, true);
         Task.Builder b = Task.builder(name).source(source(n.get("source"), where + ".source"));
         JsonNode pre = n.path("preprocessors");
-        for (int i = 0; i < pre.size(); i++) b.preprocessor(preprocessors.create(pre.get(i), file + ": " + where + ".preprocessors[" + i + "]"));
+        for (int i = 0; i < pre.size(); i++) b.preprocessor(preprocessors.create(pre.get(i), file + ": " + where
+                + ".preprocessors[" + i + "]"));
         JsonNode of = n.get("output_features");
         if (of == null) {
             b.feature("inputs", new Feature(vocab, true, false)); // t5.data DEFAULT_OUTPUT_FEATURES
             b.feature("targets", new Feature(vocab, true, true));
         } else {
-            if (!of.isObject() || of.isEmpty()) throw err(where + ".output_features", "expected an object {name: {add_eos, required}}");
+            if (!of.isObject() || of.isEmpty())
+                throw err(where + ".output_features", "expected an object {name: {add_eos, required}}");
             of.fields().forEachRemaining(e -> {
                 String fw = where + ".output_features." + e.getKey();
                 if (!e.getValue().isObject()) throw err(fw, "expected an object {add_eos, required}");
                 checkKeys(e.getValue(), Set.of("add_eos", "required"), fw);
-                b.feature(e.getKey(), new Feature(vocab, e.getValue().path("add_eos").asBoolean(true), e.getValue().path("required").asBoolean(true)));
+                b.feature(e.getKey(), new Feature(vocab, e.getValue().path("add_eos").asBoolean(true),
+                        e.getValue().path("required").asBoolean(true)));
             });
         }
         String post = text(n, "postprocessor", where, false);
@@ -154,7 +175,8 @@ public final class TaskConfig {
         checkKeys(s, SOURCE_KEYS, where);
         String type = text(s, "type", where, true);
         JsonNode sp = s.get("splits");
-        if (sp == null || !sp.isObject() || sp.isEmpty()) throw err(where + ".splits", "expected an object {split: file or [files]}");
+        if (sp == null || !sp.isObject() || sp.isEmpty())
+            throw err(where + ".splits", "expected an object {split: file or [files]}");
         Map<String, List<String>> splits = new LinkedHashMap<>();
         sp.fields().forEachRemaining(e -> {
             List<String> pats = new ArrayList<>();
@@ -177,7 +199,8 @@ public final class TaskConfig {
             case "text" -> new TextLineSource(fs, text(s, "field", where, false), skipHeader);
             case "passages" -> new PassageSource(fs);
             case "json" -> new JsonArraySource(fs, text(s, "array_field", where, false));
-            default -> throw err(where + ".type", "unknown source type '" + type + "' (known: jsonl, tsv, text, passages, json)");
+            default -> throw err(where + ".type", "unknown source type '" + type
+                    + "' (known: jsonl, tsv, text, passages, json)");
         };
         JsonNode slices = s.get("slices");
         if (slices != null) {
@@ -194,16 +217,33 @@ public final class TaskConfig {
 
     private String expand(String pattern) {
         if (!pattern.contains("${data_dir}")) return pattern;
-        if (dataDir == null) throw err(null, "uses ${data_dir} but no data directory is set (--data-dir or T5J_DATA_DIR)");
+        if (dataDir == null)
+            throw err(null, "uses ${data_dir} but no data directory is set (--data-dir or T5J_DATA_DIR)");
         return pattern.replace("${data_dir}", dataDir.toAbsolutePath().toString());
     }
 
-    private Mixture mixture(JsonNode n, String where) {
+    private record Member(String name, Rate rate, String where) {}
+
+    private record MixtureSpec(String name, String where, List<Member> members) {}
+
+    private Mixture resolve(MixtureSpec spec, DataCatalog catalog) {
+        List<Mixture.Entry> entries = new ArrayList<>();
+        for (Member m : spec.members()) {
+            try {
+                entries.add(catalog.entry(m.name(), m.rate()));
+            } catch (UserError e) {
+                throw err(m.where(), e.getMessage());
+            }
+        }
+        return new Mixture(spec.name(), entries);
+    }
+
+    private MixtureSpec mixture(JsonNode n, String where) {
         if (!n.isObject()) throw err(where, "expected an object");
         checkKeys(n, MIXTURE_KEYS, where);
         String name = text(n, "name", where, true);
         Rate def = n.has("default_rate") ? rate(n.get("default_rate"), where + ".default_rate") : null;
-        List<Mixture.Entry> entries = new ArrayList<>();
+        List<Member> entries = new ArrayList<>();
         JsonNode tasks = n.path("tasks");
         if (!tasks.isArray() || tasks.isEmpty()) throw err(where + ".tasks", "expected a non-empty list");
         for (int i = 0; i < tasks.size(); i++) {
@@ -211,15 +251,15 @@ public final class TaskConfig {
             String tw = where + ".tasks[" + i + "]";
             if (t.isTextual()) {
                 if (def == null) throw err(tw, "no rate and no default_rate");
-                entries.add(new Mixture.Entry(t.textValue(), def));
+                entries.add(new Member(t.textValue(), def, tw));
             } else if (t.isObject()) {
                 checkKeys(t, Set.of("name", "rate"), tw);
                 Rate r = t.has("rate") ? rate(t.get("rate"), tw + ".rate") : def;
                 if (r == null) throw err(tw, "no rate and no default_rate");
-                entries.add(new Mixture.Entry(text(t, "name", tw, true), r));
+                entries.add(new Member(text(t, "name", tw, true), r, tw));
             } else throw err(tw, "expected a name or {name, rate}");
         }
-        return new Mixture(name, entries);
+        return new MixtureSpec(name, where, entries);
     }
 
     /** {@code 2.0} or {@code {"num_examples": {"scale": 1, "maximum": 1000, "temperature": 2}}}. */
@@ -230,7 +270,8 @@ public final class TaskConfig {
                 JsonNode p = r.get("num_examples");
                 if (!p.isObject()) p = Json.MAPPER.createObjectNode();
                 checkKeys(p, Set.of("scale", "maximum", "temperature"), where + ".num_examples");
-                return Rate.numExamples(p.path("scale").asDouble(1.0), p.path("maximum").asDouble(0), p.path("temperature").asDouble(1.0));
+                return Rate.numExamples(p.path("scale").asDouble(1.0), p.path("maximum").asDouble(0),
+                        p.path("temperature").asDouble(1.0));
             }
         } catch (UserError e) {
             throw err(where, e.getMessage());

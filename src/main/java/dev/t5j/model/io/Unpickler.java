@@ -226,11 +226,6 @@ public final class Unpickler {
         return new PyGlobal(module, name);
     }
 
-    /** Calls an allowed global from Java (e.g. a function passed as an argument). */
-    public Object callGlobal(Object fn, Object args) {
-        return call(fn, args);
-    }
-
     private static void putPairs(Map<Object, Object> m, List<Object> items) {
         if (items.size() % 2 != 0) throw new IllegalArgumentException("odd number of items for a dict");
         for (int i = 0; i < items.size(); i += 2) m.put(key(items.get(i)), items.get(i + 1));

@@ -15,7 +15,7 @@ public final class Filtering {
     private Filtering() {}
 
     /** Filters one query's over-retrieved hits (best first) to at most {@code k}, ranks renumbered from 1. */
-    public static List<Hit> filterById(List<Hit> hits, String exampleId, int k) {
+    static List<Hit> filterById(List<Hit> hits, String exampleId, int k) {
         List<Hit> kept = new ArrayList<>(k);
         List<Hit> dropped = new ArrayList<>();
         for (Hit h : hits) {
@@ -29,14 +29,16 @@ public final class Filtering {
     }
 
     /**
-     * Searches {@code k * ratio} per query and filters each by its example id (null id: no filtering), as Atlas's
-     * task pipeline does for tasks whose examples come from the corpus itself.
+     * THE id filter: searches {@code k * ratio} per query (at most the index size) and filters each by its example id
+     * (null id: no filtering, the top k), as Atlas's task pipeline does for tasks whose examples come from the corpus
+     * itself.
      */
-    public static List<List<Hit>> searchFilteredById(PassageIndex index, float[][] queries, List<String> exampleIds, int k, int ratio) {
+    public static List<List<Hit>> searchFilteredById(PassageIndex index, float[][] queries, List<String> exampleIds,
+                                                     int k, int ratio) {
         if (exampleIds.size() != queries.length)
             throw new IllegalArgumentException(exampleIds.size() + " example ids for " + queries.length + " queries");
         if (ratio < 1) throw new IllegalArgumentException("over-retrieve ratio must be >= 1, got " + ratio);
-        List<List<Hit>> raw = index.search(queries, k * ratio);
+        List<List<Hit>> raw = index.search(queries, (int) Math.min((long) k * ratio, index.size()));
         List<List<Hit>> out = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) out.add(filterById(raw.get(i), exampleIds.get(i), k));
         return out;

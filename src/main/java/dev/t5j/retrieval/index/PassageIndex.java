@@ -7,8 +7,6 @@ import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -48,29 +46,6 @@ public interface PassageIndex extends AutoCloseable {
         float[][] q = new float[b][];
         for (int i = 0; i < b; i++) q[i] = java.util.Arrays.copyOfRange(flat, i * dim(), (i + 1) * dim());
         return search(q, k);
-    }
-
-    /**
-     * Top-k per query leaving out passages whose id is in that query's exclusion set. Over-retrieves
-     * {@code k + |exclude|}: ids are unique, so on a flat index the result is exact.
-     */
-    default List<List<Hit>> searchExcluding(float[][] queries, int k, List<? extends Collection<String>> exclude) {
-        if (exclude.size() != queries.length)
-            throw new IllegalArgumentException(exclude.size() + " exclusion sets for " + queries.length + " queries");
-        int extra = 0;
-        for (Collection<String> e : exclude) extra = Math.max(extra, e.size());
-        List<List<Hit>> raw = search(queries, k + extra);
-        List<List<Hit>> out = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) {
-            Collection<String> ex = exclude.get(i);
-            List<Hit> kept = new ArrayList<>(k);
-            for (Hit h : raw.get(i)) {
-                if (kept.size() == k) break;
-                if (!ex.contains(h.passage().id())) kept.add(h.withRank(kept.size() + 1));
-            }
-            out.add(kept);
-        }
-        return out;
     }
 
     /** Writes the index to {@code dir} atomically (an existing index there is replaced only when the new one is complete). */

@@ -59,8 +59,9 @@ public class SpanCorruptionTest {
     void fullSegmentsGiveExactly512And114Tokens() {
         List<Example> docs = randomDocs(300, 1);
         Task t = pretrainTask(docs);
-        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets", 114)).withSeed(3);
-        List<Example> out = read(t.open(o, new DataCatalog()));
+        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets",
+                114)).withSeed(3);
+        List<Example> out = read(t.open(o));
         // reconstruct the concatenated corpus: each run of 128 docs is concatenated and cut into 568-token pieces
         int full = 0;
         int sentinel0 = V.vocabSize() - 1;
@@ -89,12 +90,14 @@ public class SpanCorruptionTest {
     void piecesReconstructTheConcatenatedDocuments() {
         List<Example> docs = randomDocs(20, 2);
         Task t = pretrainTask(docs);
-        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets", 114)).withSeed(9);
-        List<Example> out = read(t.open(o, new DataCatalog()));
+        ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets",
+                114)).withSeed(9);
+        List<Example> out = read(t.open(o));
         List<Integer> rebuilt = new ArrayList<>();
         for (Example e : out) {
             int[] in = e.tokens("inputs"), tg = e.tokens("targets");
-            int[] orig = NoiseMasksTest.reconstruct(java.util.Arrays.copyOf(in, in.length - 1), java.util.Arrays.copyOf(tg, tg.length - 1), 259);
+            int[] orig = NoiseMasksTest.reconstruct(java.util.Arrays.copyOf(in, in.length - 1),
+                    java.util.Arrays.copyOf(tg, tg.length - 1), 259);
             for (int x : orig) rebuilt.add(x);
         }
         List<Integer> expected = new ArrayList<>();
@@ -106,14 +109,14 @@ public class SpanCorruptionTest {
     void targetsLengthTooShortIsAClearError() {
         Task t = pretrainTask(randomDocs(3, 3));
         ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 512, "targets", 100));
-        var e = assertThrows(UserError.class, () -> read(t.open(o, new DataCatalog())));
+        var e = assertThrows(UserError.class, () -> read(t.open(o)));
         assertTrue(e.getMessage().contains("targets length 100") && e.getMessage().contains("114"), e.getMessage());
     }
 
     @Test
     void missingSequenceLengthIsAClearError() {
         Task t = pretrainTask(randomDocs(3, 3));
-        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train"), new DataCatalog())));
+        var e = assertThrows(UserError.class, () -> read(t.open(ReadOptions.split("train"))));
         assertTrue(e.getMessage().contains("span_corruption") && e.getMessage().contains("inputs"), e.getMessage());
     }
 
@@ -127,7 +130,7 @@ public class SpanCorruptionTest {
                 .preprocessor(Preprocessors.appendEosAfterTrim())
                 .feature("inputs", new Feature(V, true, false)).feature("targets", new Feature(V, true, true)).build();
         ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", 64, "targets", 64));
-        List<Example> out = read(prefix.open(o, new DataCatalog()));
+        List<Example> out = read(prefix.open(o));
         assertFalse(out.isEmpty());
         for (Example e : out) {
             int[] in = e.tokens("inputs"), tg = e.tokens("targets");
@@ -141,7 +144,7 @@ public class SpanCorruptionTest {
                 .preprocessor(Denoising.iidDenoising(0.15))
                 .preprocessor(Preprocessors.appendEosAfterTrim())
                 .feature("inputs", new Feature(V, true, false)).feature("targets", new Feature(V, true, true)).build();
-        List<Example> out2 = read(iid.open(o, new DataCatalog()));
+        List<Example> out2 = read(iid.open(o));
         int sentinels = 0;
         for (Example e : out2) {
             assertTrue(e.tokens("inputs").length <= 64);

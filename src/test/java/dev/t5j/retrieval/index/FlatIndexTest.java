@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -39,7 +38,8 @@ class FlatIndexTest {
         float[][] q = Vectors.gaussian(9, dim, 2);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 1, "fp")) {
             assertSameAsBruteForce(idx.search(q, 10), BruteForce.search(Vectors.flatten(v), n, dim, q, 10), 1e-4f);
-            assertSameAsBruteForce(idx.search(new float[][] {q[3]}, 25), BruteForce.search(Vectors.flatten(v), n, dim, new float[][] {q[3]}, 25), 1e-4f);
+            assertSameAsBruteForce(idx.search(new float[][] {q[3]}, 25), BruteForce.search(Vectors.flatten(v), n, dim,
+                    new float[][] {q[3]}, 25), 1e-4f);
         }
     }
 
@@ -53,7 +53,8 @@ class FlatIndexTest {
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP16, 2, "fp")) {
             assertArrayEquals(rounded[77], idx.row(77));
             // exact against the fp16-rounded vectors...
-            assertSameAsBruteForce(idx.search(q, 10), BruteForce.search(Vectors.flatten(rounded), n, dim, q, 10), 1e-4f);
+            assertSameAsBruteForce(idx.search(q, 10), BruteForce.search(Vectors.flatten(rounded), n, dim, q, 10),
+                    1e-4f);
             // ...and within fp16 rounding of the fp32 scores
             BruteForce.Result full = BruteForce.search(Vectors.flatten(v), n, dim, q, 1);
             List<List<Hit>> got = idx.search(q, 1);
@@ -87,7 +88,8 @@ class FlatIndexTest {
         float[][] v = Vectors.smallIntegers(n, dim, 5); // 125 distinct vectors over 600 rows: many exact ties
         float[][] q = Vectors.smallIntegers(4, dim, 6);
         for (IndexDtype dt : IndexDtype.values()) {
-            try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, dt, 1, "fp"); FlatIndex seven = FlatIndex.of(Vectors.passages(n), v, dt, 7, "fp")) {
+            try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, dt, 1,
+                    "fp"); FlatIndex seven = FlatIndex.of(Vectors.passages(n), v, dt, 7, "fp")) {
                 List<List<Hit>> a = one.search(q, 30);
                 assertEquals(a, seven.search(q, 30), "shard merge equals the unsharded search");
                 for (int qi = 0; qi < q.length; qi++) {
@@ -96,7 +98,8 @@ class FlatIndexTest {
                     List<Integer> order = new ArrayList<>();
                     for (int r = 0; r < n; r++) order.add(r);
                     order.sort(Comparator.<Integer>comparingDouble(r -> -dot(qq, v[r])).thenComparing(r -> r));
-                    assertArrayEquals(order.subList(0, 30).stream().mapToInt(Integer::intValue).toArray(), rows(a.get(qi)), dt + " query " + qi);
+                    assertArrayEquals(order.subList(0, 30).stream().mapToInt(Integer::intValue).toArray(),
+                            rows(a.get(qi)), dt + " query " + qi);
                 }
             }
         }
@@ -113,7 +116,8 @@ class FlatIndexTest {
         int n = 3001, dim = 32;
         float[][] v = Vectors.gaussian(n, dim, 7);
         float[][] q = Vectors.gaussian(5, dim, 8);
-        try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 1, "fp"); FlatIndex five = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 5, "fp")) {
+        try (FlatIndex one = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 1,
+                "fp"); FlatIndex five = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 5, "fp")) {
             assertArrayEquals(new int[] {600, 600, 600, 600, 601}, five.shardSizes());
             List<List<Hit>> a = one.search(q, 10), b = five.search(q, 10);
             for (int i = 0; i < q.length; i++) {
@@ -139,25 +143,26 @@ class FlatIndexTest {
     void tensorQueriesGiveTheSameHits() {
         float[][] v = Vectors.gaussian(500, 16, 10);
         float[][] q = Vectors.gaussian(3, 16, 11);
-        try (FlatIndex idx = FlatIndex.of(Vectors.passages(500), v, IndexDtype.FP32, 2, "fp"); PointerScope s = new PointerScope()) {
+        try (FlatIndex idx = FlatIndex.of(Vectors.passages(500), v, IndexDtype.FP32, 2,
+                "fp"); PointerScope s = new PointerScope()) {
             assertEquals(idx.search(q, 5), idx.search(Tensors.floats(Vectors.flatten(q), 3, 16), 5));
         }
     }
 
     @Test
-    void searchExcludingDropsIdsAndStaysExact() {
+    void filteringByIdDropsTheExamplesPassageAndStaysExact() {
         int n = 800, dim = 16;
         float[][] v = Vectors.gaussian(n, dim, 12);
         float[][] q = Vectors.gaussian(2, dim, 13);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP32, 3, "fp")) {
             List<List<Hit>> full = idx.search(q, 20);
-            String drop0 = full.get(0).get(0).passage().id(), drop1 = full.get(0).get(4).passage().id();
-            List<List<Hit>> ex = idx.searchExcluding(q, 10, List.of(Set.of(drop0, drop1), Set.of()));
+            String drop = full.get(0).get(4).passage().id();
+            List<List<Hit>> ex = Filtering.searchFilteredById(idx, q, Arrays.asList(drop, null), 10, 2);
             List<Hit> want = new ArrayList<>(full.get(0));
-            want.removeIf(h -> h.passage().id().equals(drop0) || h.passage().id().equals(drop1));
+            want.removeIf(h -> h.passage().id().equals(drop));
             assertArrayEquals(Arrays.copyOf(rows(want), 10), rows(ex.get(0)));
             assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), ex.get(0).stream().map(Hit::rank).toList());
-            assertArrayEquals(Arrays.copyOf(rows(full.get(1)), 10), rows(ex.get(1)));
+            assertArrayEquals(Arrays.copyOf(rows(full.get(1)), 10), rows(ex.get(1)), "no id: the plain top 10");
         }
     }
 
