@@ -42,15 +42,35 @@ public final class Checkpoint {
 
     /** Loads a model; {@code dtype} null keeps fp32 parameters, otherwise parameters are cast to it (e.g. BFloat16). */
     public static T5ForConditionalGeneration load(Path dir, ScalarType dtype) {
-        T5Config config = readConfig(dir);
-        T5ForConditionalGeneration model = new T5ForConditionalGeneration(config, dtype == null ? ScalarType.Float : dtype);
+        T5Config declared = readConfig(dir);
         try (TensorSource src = CheckpointFiles.open(dir)) {
-            loadInto(model, src);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
+            T5Config config = effectiveConfig(declared, src);
+            T5ForConditionalGeneration model = new T5ForConditionalGeneration(config,
+                    dtype == null ? ScalarType.Float : dtype);
+            try {
+                loadInto(model, src);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            return model;
         }
-        return model;
+    }
+
+    /**
+     * The architecture the tensors actually hold. transformers 5 writes {@code tie_word_embeddings: true} for every
+     * T5 and keeps an {@code lm_head.weight} of its own when a v1.1 model is re-saved; like its
+     * {@code PreTrainedModel.tie_weights} (modeling_utils.py, 5.18), a head that differs from the shared embedding
+     * is used untied. An identical one (a {@code pytorch_model.bin} stores both names) stays tied.
+     */
+    public static T5Config effectiveConfig(T5Config config, TensorSource src) {
+        if (!config.tieWordEmbeddings() || !src.contains("lm_head.weight")) return config;
+        String shared = resolve(src, "shared.weight");
+        if (shared != null) {
+            RawTensor head = src.get("lm_head.weight");
+            if (head.withName(shared).equals(src.get(shared))) return config;
+        }
+        return config.withUntiedHead();
     }
 
     /** Copies every parameter from {@code src}; missing tensors and shape mismatches are errors naming tensor and file. */
