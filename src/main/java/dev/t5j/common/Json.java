@@ -24,11 +24,11 @@ public final class Json {
             return MAPPER.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid JSON: " + e.getOriginalMessage());
+            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid JSON: " + problem(e));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new UserError(file + ": file not found");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+            throw UserError.unreadable(file, 0, e);
         }
     }
 
@@ -37,8 +37,19 @@ public final class Json {
         try {
             return MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw UserError.at(file, lineNo, null, "invalid JSON: " + e.getOriginalMessage());
+            throw UserError.at(file, lineNo, null, "invalid JSON: " + problem(e));
         }
+    }
+
+    /**
+     * Jackson's message without its internals: the "[Source: REDACTED (`StreamReadFeature...` disabled); line: L,
+     * column: C]" locations become "line L, column C", and the column of the problem is put first.
+     */
+    public static String problem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        m = m.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+        var loc = e.getLocation();
+        return loc != null && loc.getColumnNr() > 0 ? "column " + loc.getColumnNr() + ": " + m : m;
     }
 
     public static String write(Object value) {

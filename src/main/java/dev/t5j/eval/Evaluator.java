@@ -6,6 +6,7 @@ import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.Example;
 import dev.t5j.data.ExampleIterator;
+import dev.t5j.data.Feature;
 import dev.t5j.data.MetricFn;
 import dev.t5j.data.Mixture;
 import dev.t5j.data.Postprocessor;
@@ -62,6 +63,18 @@ public final class Evaluator {
         return results;
     }
 
+    /** A vocabulary with more ids than the model has embedding rows would crash libtorch mid-run: refuse it first. */
+    private void checkFitsModel(Task task) {
+        int rows = model.config().vocabSize();
+        for (Map.Entry<String, Feature> f : task.outputFeatures().entrySet()) {
+            Vocabulary v = f.getValue().vocabulary();
+            if (v != null && v.vocabSize() > rows)
+                throw new UserError(task.name() + ": the " + f.getKey() + " vocabulary has " + v.vocabSize()
+                        + " ids but the model's embedding has " + rows + " rows (vocab_size in its config.json);"
+                        + " evaluate with the vocabulary the model was trained with (--vocab)");
+        }
+    }
+
     private TaskResult evaluateTask(Task task, ReadOptions ro, Options o) {
         List<Example> examples = new ArrayList<>();
         try (ExampleIterator it = task.open(ro, catalog)) {
@@ -69,6 +82,7 @@ public final class Evaluator {
         }
         if (examples.isEmpty()) throw new UserError(task.name() + ": split '" + o.split() + "' has no examples");
         Vocabulary vocab = task.outputFeatures().get("targets").vocabulary();
+        checkFitsModel(task);
         Postprocessor post = task.postprocessor() == null ? Postprocessor.IDENTITY : task.postprocessor();
         int n = examples.size();
         int[][] inputs = new int[n][];

@@ -3,12 +3,8 @@ package dev.t5j.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
+import dev.t5j.common.Utf8Lines;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +21,9 @@ public final class PredictionFile {
     public static Data read(Path file) {
         List<String> preds = new ArrayList<>();
         List<List<String>> refs = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
+        try (Utf8Lines r = new Utf8Lines(file)) {
             for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
+                long lineNo = r.lineNumber();
                 if (line.isBlank()) continue;
                 JsonNode n = Json.readLine(file, lineNo, line);
                 if (!n.isObject()) throw UserError.at(file, lineNo, null, "expected a JSON object");
@@ -47,10 +42,6 @@ public final class PredictionFile {
                 preds.add(p.asText());
                 refs.add(list);
             }
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": file not found");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
         }
         if (preds.isEmpty()) throw new UserError(file + ": no predictions in file");
         return new Data(preds, refs);

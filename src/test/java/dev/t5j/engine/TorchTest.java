@@ -1,5 +1,6 @@
 package dev.t5j.engine;
 
+import dev.t5j.common.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,15 +37,24 @@ class TorchTest {
         assertEquals(1, Torch.blasThreads(), "OpenBLAS follows the torch thread count");
         Torch.setThreads(before);
         assertEquals(before, org.bytedeco.pytorch.global.torch.get_num_threads());
-        assertThrows(IllegalArgumentException.class, () -> Torch.setThreads(0));
+        assertThrows(UserError.class, () -> Torch.setThreads(0));
+    }
+
+    @Test
+    void badT5jThreadsIsAUserErrorNamingTheVariable() {
+        assertEquals(3, Torch.threadsFromEnv(" 3 "));
+        for (String bad : new String[] {"abc", "0", "-2", "1.5"}) {
+            UserError e = assertThrows(UserError.class, () -> Torch.threadsFromEnv(bad));
+            assertTrue(e.getMessage().contains("T5J_THREADS='" + bad + "'"), e.getMessage());
+        }
     }
 
     @Test
     void deviceChoice() {
         Torch.setDevice("cpu");
         assertTrue(Torch.device().is_cpu());
-        if (!Torch.cudaAvailable()) assertThrows(IllegalArgumentException.class, () -> Torch.setDevice("cuda"));
-        assertThrows(IllegalArgumentException.class, () -> Torch.setDevice("tpu"));
+        if (!Torch.cudaAvailable()) assertThrows(UserError.class, () -> Torch.setDevice("cuda"));
+        assertThrows(UserError.class, () -> Torch.setDevice("tpu"));
         Torch.setDevice("auto");
         assertEquals(Torch.cudaAvailable(), !Torch.device().is_cpu());
         Torch.setDevice("cpu");
