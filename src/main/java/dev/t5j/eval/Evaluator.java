@@ -12,6 +12,7 @@ import dev.t5j.data.Mixture;
 import dev.t5j.data.Postprocessor;
 import dev.t5j.data.ReadOptions;
 import dev.t5j.data.Task;
+import dev.t5j.decoding.DecodingLimits;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
 import dev.t5j.decoding.Scorer;
@@ -53,6 +54,8 @@ public final class Evaluator {
     }
 
     public List<TaskResult> evaluate(DatasetProvider provider, Options o) {
+        long rows = o.examples() > 0 ? Math.min(o.batchSize(), o.examples()) : o.batchSize();
+        DecodingLimits.check(model.config(), rows * o.generation().numBeams(), o.generation().maxNewTokens());
         ReadOptions ro = ReadOptions.split(o.split()).withSequenceLengths(Map.of("inputs", o.inputsLength(), "targets", o.targetsLength()));
         List<TaskResult> results = new ArrayList<>();
         for (Task t : tasksOf(provider, catalog, ReadOptions.split("train"))) {

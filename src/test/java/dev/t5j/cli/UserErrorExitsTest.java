@@ -123,4 +123,13 @@ class UserErrorExitsTest {
         assertFalse(r.err().contains("Source:") || r.err().contains("StreamReadFeature") || r.err().contains("REDACTED"),
                 r.err());
     }
+
+    @Test
+    void hugeMaxNewTokensIsRefusedUpFront() {
+        // issue 16 item 3: 1e9 tokens used to preallocate int[batch][1e9] and end in OutOfMemoryError
+        oneLine(CliTest.run("generate", "--model", model.toString(), "--input-ids", "5,6", "--max-new-tokens",
+                "1000000000"), "1000000000", "key/value cache", "tokens fit");
+        oneLine(CliTest.run("eval", "--model", model.toString(), "--task", "synth_reverse", "--synth-length", "4,12",
+                "--synth-pool", "68", "-n", "2", "--max-new-tokens", "1000000000"), "1000000000", "tokens fit");
+    }
 }
