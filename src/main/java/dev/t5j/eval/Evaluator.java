@@ -1,6 +1,7 @@
 package dev.t5j.eval;
 
 import dev.t5j.data.ScoreMetricFn;
+import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DatasetProvider;
@@ -100,17 +101,20 @@ public final class Evaluator {
         double[] scores = new double[n]; // per-example log-likelihood of the targets, for score-based metrics
         double lossSum = 0;
         long lossTokens = 0;
-        for (int s = 0; s < n; s += o.batchSize()) {
-            int e = Math.min(n, s + o.batchSize());
-            int[][] bi = Arrays.copyOfRange(inputs, s, e);
-            int[][] bt = Arrays.copyOfRange(targets, s, e);
-            Generator.Result r = gen.generate(bi, o.generation());
-            System.arraycopy(r.sequences(), 0, preds, s, e - s);
-            Scorer.Score[] sc = scorer.score(bi, bt, false);
-            for (int k = 0; k < sc.length; k++) {
-                scores[s + k] = sc[k].sum();
-                lossSum -= sc[k].sum();
-                lossTokens += sc[k].tokenLogProbs().length;
+        try (Progress bar = new Progress("eval " + task.name(), n, "examples")) { // stderr: rate and ETA
+            for (int s = 0; s < n; s += o.batchSize()) {
+                int e = Math.min(n, s + o.batchSize());
+                int[][] bi = Arrays.copyOfRange(inputs, s, e);
+                int[][] bt = Arrays.copyOfRange(targets, s, e);
+                Generator.Result r = gen.generate(bi, o.generation());
+                System.arraycopy(r.sequences(), 0, preds, s, e - s);
+                Scorer.Score[] sc = scorer.score(bi, bt, false);
+                for (int k = 0; k < sc.length; k++) {
+                    scores[s + k] = sc[k].sum();
+                    lossSum -= sc[k].sum();
+                    lossTokens += sc[k].tokenLogProbs().length;
+                }
+                bar.step(e - s);
             }
         }
         List<Object> predObjs = new ArrayList<>();
