@@ -27,10 +27,12 @@ public final class BenchDataCommand implements Runnable {
     @Option(names = "--threads", description = "threads for the parallel runs (default: all cores)")
     Integer threads;
 
-    @Option(names = "--inputs-length", defaultValue = "512")
+    @Option(names = "--inputs-length", defaultValue = "512",
+            description = "Packed inputs length (default ${DEFAULT-VALUE})")
     int inputsLength;
 
-    @Option(names = "--targets-length", defaultValue = "114")
+    @Option(names = "--targets-length", defaultValue = "114",
+            description = "Packed targets length (default ${DEFAULT-VALUE})")
     int targetsLength;
 
     @Option(names = "--vocab", description = "vocabulary ('byte' by default)")

@@ -32,13 +32,16 @@ public final class EvalCommand implements Callable<Integer> {
     ModelOptions model = new ModelOptions();
     @Mixin
     DataSelection data = new DataSelection();
-    @Option(names = "--split", defaultValue = "validation")
+    @Option(names = "--split", defaultValue = "validation",
+            description = "Split to evaluate (default ${DEFAULT-VALUE})")
     String split;
     @Option(names = "-n", defaultValue = "200", description = "Examples per task (default ${DEFAULT-VALUE})")
     int examples;
-    @Option(names = "--max-new-tokens", defaultValue = "64")
+    @Option(names = "--max-new-tokens", defaultValue = "64",
+            description = "Tokens generated at most per example, EOS included (default ${DEFAULT-VALUE})")
     int maxNew;
-    @Option(names = "--num-beams", defaultValue = "1")
+    @Option(names = "--num-beams", defaultValue = "1",
+            description = "Beam size; 1 is greedy decoding (default ${DEFAULT-VALUE})")
     int beams;
     @Option(names = "--json", description = "Print one JSON object of metrics")
     boolean json;
@@ -103,17 +106,20 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Which task and data a command reads, with the same keys as a run config's data section. */
     static final class DataSelection {
-        @Option(names = {"--task", "--mixture"}, description = "Task or mixture name (see t5j data list); required unless --config is an Atlas config")
+        @Option(names = {"--task", "--mixture"}, description = "Task or mixture name (see t5j data list)")
         String task;
         @Option(names = "--vocab", description = "Vocabulary file or 'byte' (default: built-in)")
         String vocab;
-        @Option(names = "--data-dir")
+        @Option(names = "--data-dir",
+            description = "Folder of the task data files (default: the task's own)")
         String dataDir;
         @Option(names = "--tasks-file", description = "Task definition file (repeatable)")
         List<String> taskFiles = new ArrayList<>();
-        @Option(names = "--inputs-length", defaultValue = "512")
+        @Option(names = "--inputs-length", defaultValue = "512",
+            description = "Inputs are cut to this many tokens (default ${DEFAULT-VALUE})")
         int inputsLength;
-        @Option(names = "--targets-length", defaultValue = "128")
+        @Option(names = "--targets-length", defaultValue = "128",
+            description = "Targets are cut to this many tokens (default ${DEFAULT-VALUE})")
         int targetsLength;
         @Option(names = "--synth-length", split = ",", description = "Synthetic tasks: min,max input length")
         List<Integer> synthLength;

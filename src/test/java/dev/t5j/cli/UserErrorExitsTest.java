@@ -132,4 +132,27 @@ class UserErrorExitsTest {
         oneLine(CliTest.run("eval", "--model", model.toString(), "--task", "synth_reverse", "--synth-length", "4,12",
                 "--synth-pool", "68", "-n", "2", "--max-new-tokens", "1000000000"), "1000000000", "tokens fit");
     }
+
+    @Test
+    void modelInfoRefusesAConfigThatDisagreesWithTheWeights() throws Exception {
+        Path bad = Files.createDirectories(tmp.resolve("mismatch"));
+        Files.copy(model.resolve("model.safetensors"), bad.resolve("model.safetensors"));
+        String cfg = Files.readString(model.resolve("config.json"));
+        Files.writeString(bad.resolve("config.json"), cfg.replace("\"d_ff\" : 128", "\"d_ff\" : 256")
+                .replace("\"num_layers\" : 2", "\"num_layers\" : 3"));
+        oneLine(CliTest.run("model", "info", bad.toString()), "disagrees", "encoder: config says 3 layers",
+                "DenseReluDense.wi.weight has shape [128, 64]");
+        assertEquals(0, CliTest.run("model", "info", model.toString()).code());
+    }
+
+    @Test
+    void detokenizeRefusesNegativeIds() {
+        java.io.InputStream old = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("5 -1 7\n".getBytes(StandardCharsets.UTF_8)));
+            oneLine(CliTest.run("detokenize", "--vocab", spiece.toString()), "<stdin>:1", "id -1", "never negative");
+        } finally {
+            System.setIn(old);
+        }
+    }
 }
