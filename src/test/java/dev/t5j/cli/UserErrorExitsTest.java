@@ -155,4 +155,12 @@ class UserErrorExitsTest {
             System.setIn(old);
         }
     }
+
+    @Test
+    void cachingAHugeSyntheticSplitNeedsConsent() {
+        Path out = tmp.resolve("cache");
+        oneLine(CliTest.run("data", "cache", "--task", "synth_copy", "--out", out.toString()),
+                "synth_copy", "100,000,000 examples", "--allow-large");
+        assertFalse(Files.exists(out.resolve("synth_copy")), "nothing written");
+    }
 }
