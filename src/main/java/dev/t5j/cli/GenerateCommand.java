@@ -47,7 +47,8 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Sampling: keep only the k most likely tokens; 0 keeps all (default ${DEFAULT-VALUE})")
     int topK;
     @Option(names = "--top-p", defaultValue = "1.0",
-            description = "Sampling: keep the smallest set of tokens whose probability reaches p (default ${DEFAULT-VALUE})")
+            description = "Sampling: keep the smallest set of tokens whose probability reaches p "
+                    + "(default ${DEFAULT-VALUE})")
     double topP;
     @Option(names = "--seed", defaultValue = "0",
             description = "Sampling: random seed (default ${DEFAULT-VALUE})")

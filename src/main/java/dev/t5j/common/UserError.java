@@ -42,7 +42,8 @@ public class UserError extends RuntimeException {
      */
     public static UserError unreadable(Path file, long linesRead, IOException e) {
         if (e instanceof CharacterCodingException)
-            return at(file, linesRead + 1, null, "not UTF-8 text (this line holds a byte sequence that is not valid UTF-8)");
+            return at(file, linesRead + 1, null,
+                    "not UTF-8 text (this line holds a byte sequence that is not valid UTF-8)");
         if (e instanceof NoSuchFileException) return new UserError(file + ": file not found");
         return new UserError(file + ": cannot read: " + e.getMessage(), e);
     }

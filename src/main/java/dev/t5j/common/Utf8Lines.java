@@ -63,9 +63,11 @@ public final class Utf8Lines implements Closeable {
         CharBuffer chars = CharBuffer.allocate(n);
         decoder.reset();
         CoderResult r = decoder.decode(bytes, chars, true);
-        if (r.isError())
-            throw UserError.at(file, lineNo, null, "not UTF-8 text (byte " + (bytes.position() + 1)
-                    + " of the line, 0x" + String.format("%02X", buf[bytes.position()] & 0xFF) + ", is not valid UTF-8)");
+        if (r.isError()) {
+            int at = bytes.position();
+            throw UserError.at(file, lineNo, null, "not UTF-8 text (byte " + (at + 1) + " of the line, 0x"
+                    + String.format("%02X", buf[at] & 0xFF) + ", is not valid UTF-8)");
+        }
         decoder.flush(chars);
         return chars.flip().toString();
     }

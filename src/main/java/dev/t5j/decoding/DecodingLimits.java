@@ -45,8 +45,8 @@ public final class DecodingLimits {
         if (need <= memoryBytes) return;
         long fits = (long) Math.max(1, Math.floor(memoryBytes / perToken));
         throw new UserError(String.format(Locale.ROOT, "max new tokens (--max-new-tokens / eval.max_new_tokens) %d: "
-                        + "decoding %d sequence(s) that long needs about %s for the decoder's key/value cache, more than "
-                        + "this machine's %s of memory; at most %d tokens fit", maxNewTokens, rows, gb(need),
+                        + "decoding %d sequence(s) that long needs about %s for the decoder's key/value cache, "
+                        + "more than this machine's %s of memory; at most %d tokens fit", maxNewTokens, rows, gb(need),
                 gb(memoryBytes), fits));
     }
 

@@ -79,8 +79,8 @@ public final class Torch {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UserError("environment variable T5J_THREADS='" + env + "': must be a positive integer (a thread count)"
-                + " or unset");
+        throw new UserError("environment variable T5J_THREADS='" + env
+                + "': must be a positive integer (a thread count) or unset");
     }
 
     /** Seeds libtorch's global generator (CPU and, when present, CUDA). */

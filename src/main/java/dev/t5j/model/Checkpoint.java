@@ -91,7 +91,8 @@ public final class Checkpoint {
             String p = stack + ".block.0.layer.0.SelfAttention.q.weight";
             if (src.contains(p)) expectShape(out, src, p, c.innerDim(), c.dModel());
             int ff = stack.equals("encoder") ? 1 : 2;
-            String wi = stack + ".block.0.layer." + ff + ".DenseReluDense.wi" + (c.isGatedAct() ? "_0" : "") + ".weight";
+            String wi = stack + ".block.0.layer." + ff + ".DenseReluDense.wi" + (c.isGatedAct() ? "_0" : "")
+                    + ".weight";
             if (have > 0 && !src.contains(wi))
                 out.add("feed_forward_proj '" + c.feedForwardProj() + "' needs " + wi + ", which the checkpoint lacks");
             else if (src.contains(wi)) expectShape(out, src, wi, c.dFf(), c.dModel());

@@ -52,7 +52,8 @@ class UserErrorExitsTest {
     @Test
     void outputUnderProc() {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
-        oneLine(CliTest.run("model", "init", "--preset", "tiny", "--out", "/proc/t5j-no-such-dir"), "/proc/t5j-no-such-dir");
+        oneLine(CliTest.run("model", "init", "--preset", "tiny", "--out", "/proc/t5j-no-such-dir"),
+                "/proc/t5j-no-such-dir");
     }
 
     @Test
@@ -120,8 +121,8 @@ class UserErrorExitsTest {
         Path f = Files.writeString(tmp.resolve("ids.jsonl"), "{\"input_ids\": [5, 6], \"target_ids\": [7]\n");
         CliTest.Run r = CliTest.run("score", "--model", model.toString(), "--input-file", f.toString());
         oneLine(r, f + ":1:", "invalid JSON", "column");
-        assertFalse(r.err().contains("Source:") || r.err().contains("StreamReadFeature") || r.err().contains("REDACTED"),
-                r.err());
+        assertFalse(r.err().contains("Source:") || r.err().contains("StreamReadFeature")
+                || r.err().contains("REDACTED"), r.err());
     }
 
     @Test
