@@ -41,17 +41,22 @@ public final class AtlasCommand implements Callable<Integer> {
         Path vocab;
         @Option(names = "--out", required = true, description = "Retriever directory to write (atomically)")
         Path out;
-        @Option(names = "--steps", defaultValue = "300")
+        @Option(names = "--steps", defaultValue = "300",
+            description = "Training steps (default ${DEFAULT-VALUE})")
         int steps;
-        @Option(names = "--batch-size", defaultValue = "64")
+        @Option(names = "--batch-size", defaultValue = "64",
+            description = "Passages per contrastive batch (default ${DEFAULT-VALUE})")
         int batchSize;
-        @Option(names = "--lr", defaultValue = "1e-3")
+        @Option(names = "--lr", defaultValue = "1e-3",
+            description = "Learning rate (default ${DEFAULT-VALUE})")
         double lr;
         @Option(names = "--max-length", defaultValue = "128", description = "Retriever text_maxlength for a fresh retriever")
         int maxLength;
-        @Option(names = "--seed", defaultValue = "0")
+        @Option(names = "--seed", defaultValue = "0",
+            description = "Random seed (default ${DEFAULT-VALUE})")
         long seed;
-        @Option(names = "--threads", defaultValue = "1")
+        @Option(names = "--threads", defaultValue = "1",
+            description = "libtorch threads (default ${DEFAULT-VALUE})")
         int threads;
 
         @Override
@@ -90,7 +95,8 @@ public final class AtlasCommand implements Callable<Integer> {
         int readingSteps;
         @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE}: 2 is slower under any other load)")
         int threads;
-        @Option(names = "--seed", defaultValue = "0")
+        @Option(names = "--seed", defaultValue = "0",
+            description = "Random seed (default ${DEFAULT-VALUE})")
         long seed;
         @Option(names = "--set", description = "Override a key of both runs' Atlas config, e.g. --set atlas.n_context=2")
         List<String> overrides = new ArrayList<>();

@@ -29,16 +29,19 @@ public final class BenchIndexCommand implements Runnable {
     @Option(names = "--no-ann", description = "skip the HNSW index")
     boolean noAnn;
 
-    @Option(names = "--hnsw-m", defaultValue = "16")
+    @Option(names = "--hnsw-m", defaultValue = "16",
+            description = "HNSW: neighbours per node (default ${DEFAULT-VALUE})")
     int m;
 
-    @Option(names = "--hnsw-beam", defaultValue = "100")
+    @Option(names = "--hnsw-beam", defaultValue = "100",
+            description = "HNSW: candidate list size when building and searching (default ${DEFAULT-VALUE})")
     int beam;
 
     @Option(names = "--hnsw-partitions", description = "HNSW graphs (default: one per core)")
     Integer partitions;
 
-    @Option(names = "--ann-queries", defaultValue = "200")
+    @Option(names = "--ann-queries", defaultValue = "200",
+            description = "Queries for the approximate-search recall and speed (default ${DEFAULT-VALUE})")
     int annQueries;
 
     @picocli.CommandLine.Spec

@@ -10,13 +10,17 @@ import java.util.concurrent.Callable;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Training-step throughput (tokens/s, GFLOP/s, %% of sgemm peak) and generation tokens/s with and without the KV cache.")
 public final class BenchModelCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "t5-small")
+    @Option(names = "--preset", defaultValue = "t5-small",
+            description = "Model architecture to measure (default ${DEFAULT-VALUE})")
     String preset;
-    @Option(names = "--batch", defaultValue = "8")
+    @Option(names = "--batch", defaultValue = "8",
+            description = "Batch size (default ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--input-len", defaultValue = "512")
+    @Option(names = "--input-len", defaultValue = "512",
+            description = "Input length in tokens (default ${DEFAULT-VALUE})")
     int inputLen;
-    @Option(names = "--target-len", defaultValue = "128")
+    @Option(names = "--target-len", defaultValue = "128",
+            description = "Target length in tokens (default ${DEFAULT-VALUE})")
     int targetLen;
     @Option(names = "--steps", defaultValue = "3", description = "Timed training steps after one warm-up (best is reported)")
     int steps;

@@ -27,7 +27,8 @@ public final class BenchRetrieverCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--threads", split = ",", defaultValue = "1,2", description = "libtorch thread counts to measure (default: ${DEFAULT-VALUE})")
     List<Integer> threads;
-    @Option(names = "--seed", defaultValue = "0")
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Random seed of the retriever and inputs (default ${DEFAULT-VALUE})")
     long seed;
 
     @Override

@@ -40,6 +40,13 @@ public final class DataCacheCommand implements Runnable {
     @Option(names = "--overwrite", description = "replace an existing complete cache")
     boolean overwrite;
 
+    /** Above this many examples a split is cached only when asked for: synthetic train splits hold 100,000,000. */
+    static final long LARGE_SPLIT = 10_000_000L;
+
+    @Option(names = "--allow-large", description = "cache a split of more than 10,000,000 examples (gigabytes of "
+            + "files; the synthetic tasks' train splits have 100,000,000)")
+    boolean allowLarge;
+
     @Override
     public void run() {
         java.io.PrintWriter out = spec.commandLine().getOut();
@@ -55,6 +62,13 @@ public final class DataCacheCommand implements Runnable {
             return missing;
         });
         for (Mixture.WeightedTask wt : tasks) wt.task().source().check(o.split()); // all errors before any work
+        for (Mixture.WeightedTask wt : tasks) {
+            long n = wt.task().source().numExamples(o.split()).orElse(0);
+            if (n > LARGE_SPLIT && !allowLarge)
+                throw new UserError(String.format(Locale.ROOT, "task '%s' split '%s' has %,d examples: caching it "
+                        + "writes gigabytes; pass --allow-large to do so, or cache another split (--split validation)",
+                        wt.task().name(), o.split(), n));
+        }
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         for (Mixture.WeightedTask wt : tasks) {
             try {

@@ -49,8 +49,9 @@ public final class DetokenizeCommand implements Callable<Integer> {
                 String line = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8).strip();
                 String[] toks = line.isEmpty() ? new String[0] : line.split("\\s+");
                 int[] ids = new int[toks.length];
-                // a line is ids when every token is a number, otherwise pieces (BERT has pieces like "50")
-                boolean allIds = java.util.Arrays.stream(toks).allMatch(t -> t.chars().allMatch(c -> c >= '0' && c <= '9'));
+                // a line is ids when every token is an integer, otherwise pieces (BERT has pieces like "50"); a
+                // negative integer makes it an id line too, so that "5 -1 7" is refused instead of printed as pieces
+                boolean allIds = java.util.Arrays.stream(toks).allMatch(t -> t.matches("-?[0-9]+"));
                 for (int i = 0; i < toks.length; i++) ids[i] = toId(v, toks[i], allIds, name, lines.lineNumber());
                 String text;
                 if (v instanceof SentencePieceVocabulary sp && keepSpecial) text = sp.decode(ids, true);
@@ -72,7 +73,8 @@ public final class DetokenizeCommand implements Callable<Integer> {
                 id = -1;
             }
             if (id < 0 || id >= v.vocabSize())
-                throw UserError.at(name, line, null, "id " + tok + " is outside the vocabulary [0, " + v.vocabSize() + ")");
+                throw UserError.at(name, line, null, "id " + tok + " is outside the vocabulary [0, " + v.vocabSize()
+                        + ")" + (tok.startsWith("-") ? ": token ids are never negative" : ""));
             return id;
         }
         if (v instanceof SentencePieceVocabulary sp) return sp.pieceToId(tok);

@@ -27,13 +27,16 @@ public final class EvalCommand implements Callable<Integer> {
     ModelOptions model = new ModelOptions();
     @Mixin
     DataOptions data = new DataOptions();
-    @Option(names = "--split", defaultValue = "validation")
+    @Option(names = "--split", defaultValue = "validation",
+            description = "Split to evaluate (default ${DEFAULT-VALUE})")
     String split;
     @Option(names = "-n", defaultValue = "200", description = "Examples per task (default ${DEFAULT-VALUE})")
     int examples;
-    @Option(names = "--max-new-tokens", defaultValue = "64")
+    @Option(names = "--max-new-tokens", defaultValue = "64",
+            description = "Tokens generated at most per example, EOS included (default ${DEFAULT-VALUE})")
     int maxNew;
-    @Option(names = "--num-beams", defaultValue = "1")
+    @Option(names = "--num-beams", defaultValue = "1",
+            description = "Beam size; 1 is greedy decoding (default ${DEFAULT-VALUE})")
     int beams;
     @Option(names = "--json", description = "Print one JSON object of metrics")
     boolean json;

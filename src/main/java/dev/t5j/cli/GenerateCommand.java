@@ -40,13 +40,18 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean earlyStopping;
     @Option(names = "--do-sample", description = "Sample instead of greedy")
     boolean sample;
-    @Option(names = "--temperature", defaultValue = "1.0")
+    @Option(names = "--temperature", defaultValue = "1.0",
+            description = "Sampling: divide the logits by this before softmax (default ${DEFAULT-VALUE})")
     double temperature;
-    @Option(names = "--top-k", defaultValue = "0")
+    @Option(names = "--top-k", defaultValue = "0",
+            description = "Sampling: keep only the k most likely tokens; 0 keeps all (default ${DEFAULT-VALUE})")
     int topK;
-    @Option(names = "--top-p", defaultValue = "1.0")
+    @Option(names = "--top-p", defaultValue = "1.0",
+            description = "Sampling: keep the smallest set of tokens whose probability reaches p "
+                    + "(default ${DEFAULT-VALUE})")
     double topP;
-    @Option(names = "--seed", defaultValue = "0")
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Sampling: random seed (default ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--batch-size", defaultValue = "32", description = "Inputs decoded together (default ${DEFAULT-VALUE})")
     int batchSize;

@@ -34,7 +34,8 @@ public final class IndexBuildCommand implements Callable<Integer> {
     int shards;
     @Option(names = "--dtype", defaultValue = "fp16", description = "fp16 (Atlas) or fp32 (default ${DEFAULT-VALUE})")
     String dtype;
-    @Option(names = "--batch-size", defaultValue = "64")
+    @Option(names = "--batch-size", defaultValue = "64",
+            description = "Passages embedded per batch (default ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--max-passages", description = "Read at most this many passages")
     Integer maxPassages;

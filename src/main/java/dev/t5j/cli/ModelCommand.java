@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -107,6 +108,11 @@ public final class ModelCommand implements Runnable {
         public Integer call() {
             T5Config c = Checkpoint.readConfig(dir);
             try (TensorSource src = CheckpointFiles.open(dir)) {
+                List<String> bad = Checkpoint.mismatches(c, src);
+                if (!bad.isEmpty())
+                    throw new UserError(dir.resolve("config.json") + " disagrees with the weights in "
+                            + src.path().getFileName() + ": " + String.join("; ", bad));
+                c = Checkpoint.effectiveConfig(c, src);
                 long params = 0;
                 Map<String, Long> byDtype = new LinkedHashMap<>();
                 for (String n : src.names()) {

@@ -26,13 +26,16 @@ public final class PredictCommand implements Callable<Integer> {
     ModelOptions model = new ModelOptions();
     @Mixin
     DataOptions data = new DataOptions();
-    @Option(names = "--split", defaultValue = "validation")
+    @Option(names = "--split", defaultValue = "validation",
+            description = "Split to predict (default ${DEFAULT-VALUE})")
     String split;
     @Option(names = "-n", defaultValue = "1000", description = "Examples per task (default ${DEFAULT-VALUE})")
     int examples;
-    @Option(names = "--max-new-tokens", defaultValue = "64")
+    @Option(names = "--max-new-tokens", defaultValue = "64",
+            description = "Tokens generated at most per example, EOS included (default ${DEFAULT-VALUE})")
     int maxNew;
-    @Option(names = "--num-beams", defaultValue = "1")
+    @Option(names = "--num-beams", defaultValue = "1",
+            description = "Beam size; 1 is greedy decoding (default ${DEFAULT-VALUE})")
     int beams;
     @Option(names = "--out", required = true, description = "Output file (JSON lines), written atomically")
     Path out;

@@ -37,7 +37,8 @@ public final class RetrieveCommand implements Callable<Integer> {
     @Option(names = "--qa-prompt", defaultValue = "question: {question} answer: <extra_id_0>",
             description = "How a 'question' becomes the retriever query (Atlas's qa task; default '${DEFAULT-VALUE}')")
     String qaPrompt;
-    @Option(names = "-k", defaultValue = "10")
+    @Option(names = "-k", defaultValue = "10",
+            description = "Passages returned per query (default ${DEFAULT-VALUE})")
     int k;
     @Option(names = "--force", description = "Search even if the index was built by another encoder")
     boolean force;

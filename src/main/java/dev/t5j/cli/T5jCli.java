@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.common.IoErrors;
 import dev.t5j.common.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,15 +41,27 @@ public final class T5jCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Builds the command line with t5j's error policy: user errors print one message and exit 2, no stack trace. */
+    /**
+     * Builds the command line with t5j's error policy: user errors (and file-system failures the user causes, see
+     * {@link IoErrors}) print one message and exit 2, no stack trace; anything else is a bug and says so.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new T5jCli());
+        cl.setExecutionStrategy(pr -> {
+            String bad = OptionChecks.firstProblem(pr);
+            if (bad == null) return new CommandLine.RunLast().execute(pr);
+            PrintWriter err = pr.commandSpec().commandLine().getErr();
+            err.println("t5j: error: " + bad);
+            err.flush();
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable t = ex;
             while (t != null && !(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
             PrintWriter err = commandLine.getErr();
-            if (t instanceof UserError) {
-                err.println("t5j: error: " + t.getMessage());
+            UserError user = t instanceof UserError u ? u : IoErrors.translate(ex);
+            if (user != null) {
+                err.println("t5j: error: " + user.getMessage());
                 err.flush();
                 return 2;
             }

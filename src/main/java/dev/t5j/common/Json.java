@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,11 +24,11 @@ public final class Json {
             return MAPPER.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid JSON: " + e.getOriginalMessage());
+            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid JSON: " + problem(e));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new UserError(file + ": file not found");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
+            throw UserError.unreadable(file, 0, e);
         }
     }
 
@@ -39,7 +37,7 @@ public final class Json {
         try {
             return MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw UserError.at(file, lineNo, null, "invalid JSON: " + e.getOriginalMessage());
+            throw UserError.at(file, lineNo, null, "invalid JSON: " + problem(e));
         }
     }
 
@@ -53,20 +51,26 @@ public final class Json {
      * or unreadable file are {@link UserError}s naming the file (and line).
      */
     public static void forEachObject(Path file, ObjectLine each) {
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
+        try (Utf8Lines r = new Utf8Lines(file)) {
             for (String line; (line = r.readLine()) != null; ) {
-                lineNo++;
+                long lineNo = r.lineNumber();
                 if (line.isBlank()) continue;
                 JsonNode n = readLine(file, lineNo, line);
                 if (!n.isObject()) throw UserError.at(file, lineNo, null, "expected a JSON object");
                 each.accept(lineNo, n);
             }
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": file not found");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Jackson's message without its internals: the "[Source: REDACTED (`StreamReadFeature...` disabled); line: L,
+     * column: C]" locations become "line L, column C", and the column of the problem is put first.
+     */
+    public static String problem(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        m = m.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+        var loc = e.getLocation();
+        return loc != null && loc.getColumnNr() > 0 ? "column " + loc.getColumnNr() + ": " + m : m;
     }
 
     public static String write(Object value) {

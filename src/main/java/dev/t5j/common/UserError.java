@@ -1,5 +1,8 @@
 package dev.t5j.common;
 
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -31,5 +34,17 @@ public class UserError extends RuntimeException {
     /** "FILE (byte OFFSET): what" — for binary files. */
     public static UserError atByte(Path file, long offset, String what) {
         return new UserError(file + " (byte " + offset + "): " + what);
+    }
+
+    /**
+     * A read failure of a text file after {@code linesRead} good lines: "FILE:LINE: not UTF-8 text" for a bad byte
+     * sequence (the Java reader reports no position, only the line it stopped in), else "FILE: cannot read: why".
+     */
+    public static UserError unreadable(Path file, long linesRead, IOException e) {
+        if (e instanceof CharacterCodingException)
+            return at(file, linesRead + 1, null,
+                    "not UTF-8 text (this line holds a byte sequence that is not valid UTF-8)");
+        if (e instanceof NoSuchFileException) return new UserError(file + ": file not found");
+        return new UserError(file + ": cannot read: " + e.getMessage(), e);
     }
 }

@@ -92,7 +92,8 @@ public final class JsonArraySource implements FileBackedSource {
                     } catch (JsonProcessingException e) {
                         var loc = e.getLocation();
                         throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), arrayField.isEmpty() ? null : arrayField,
-                                "invalid JSON: " + e.getOriginalMessage() + " (stopping: the rest of the file cannot be parsed)");
+                                "invalid JSON: " + Json.problem(e)
+                                        + " (stopping: the rest of the file cannot be parsed)");
                     } catch (IOException e) {
                         throw new UserError(file + ": cannot read: " + e.getMessage(), e);
                     }

@@ -27,7 +27,7 @@ public class JsonlSource extends LineSource {
         try {
             node = Json.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new BadExampleError(origin, null, "invalid JSON: " + e.getOriginalMessage());
+            throw new BadExampleError(origin, null, "invalid JSON: " + Json.problem(e));
         }
         if (node == null || !node.isObject()) throw new BadExampleError(origin, null, "expected a JSON object");
         for (String f : required) {

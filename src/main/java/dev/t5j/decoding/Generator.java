@@ -59,6 +59,7 @@ public final class Generator {
 
     private Result decodeFrom(Tensor enc, Tensor mask, GenerationConfig cfg) {
         int batch = (int) enc.size(0);
+        DecodingLimits.check(model.config(), (long) batch * cfg.numBeams(), cfg.maxNewTokens());
         if (cfg.numBeams() > 1) return new BeamSearch(model, cfg).run(enc, mask, batch);
         return greedyOrSample(enc, mask, batch, cfg);
     }
@@ -66,7 +67,8 @@ public final class Generator {
     private Result greedyOrSample(Tensor enc, Tensor mask, int batch, GenerationConfig cfg) {
         int eos = model.config().eosTokenId();
         int pad = model.config().padTokenId();
-        int[][] out = new int[batch][cfg.maxNewTokens()];
+        // grown as tokens come: the limit is an upper bound, not an allocation (max_new_tokens=1e9 must not cost 4 GB)
+        int[][] out = new int[batch][Math.min(cfg.maxNewTokens(), 32)];
         int[] len = new int[batch];
         double[] scores = new double[batch];
         boolean[] done = new boolean[batch];
@@ -93,6 +95,8 @@ public final class Generator {
                     if (step < cfg.minNewTokens()) row[eos] = Float.NEGATIVE_INFINITY;
                     int tok = sampler != null ? sampler.sample(row) : argmax(row);
                     scores[b] += row[tok] - logSumExp(row);
+                    if (len[b] == out[b].length)
+                        out[b] = Arrays.copyOf(out[b], (int) Math.min(cfg.maxNewTokens(), 2L * len[b]));
                     out[b][len[b]++] = tok;
                     next[b] = tok;
                     if (tok == eos) done[b] = true;

@@ -47,7 +47,8 @@ public final class Torch {
      * busy machine slows small steps tenfold.
      */
     public static synchronized void setThreads(int numThreads) {
-        if (numThreads < 1) throw new IllegalArgumentException("thread count must be >= 1, got " + numThreads);
+        if (numThreads < 1)
+            throw new UserError("thread count (--threads / train.threads) must be at least 1, got " + numThreads);
         torch.set_num_threads(numThreads);
         org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(numThreads);
         threads = numThreads;
@@ -66,14 +67,20 @@ public final class Torch {
 
     static int defaultThreads() {
         String env = System.getenv("T5J_THREADS");
-        if (env != null && !env.isBlank()) {
-            try {
-                return Math.max(1, Integer.parseInt(env.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("T5J_THREADS must be a positive integer, got '" + env + "'");
-            }
-        }
+        if (env != null && !env.isBlank()) return threadsFromEnv(env);
         return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The value of {@code T5J_THREADS}: a positive integer, else a user error naming the variable. */
+    static int threadsFromEnv(String env) {
+        try {
+            int n = Integer.parseInt(env.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UserError("environment variable T5J_THREADS='" + env
+                + "': must be a positive integer (a thread count) or unset");
     }
 
     /** Seeds libtorch's global generator (CPU and, when present, CUDA). */
@@ -102,11 +109,11 @@ public final class Torch {
         init();
         String n = name == null ? "cpu" : name.trim().toLowerCase();
         if (n.equals("auto")) n = cudaAvailable() ? "cuda" : "cpu";
-        // user errors (exit 2, one line), not internal errors: the value comes from --device or a config file
         if (!n.equals("cpu") && !n.matches("cuda(:\\d+)?"))
-            throw new UserError("--device: unknown device '" + name + "' (allowed: cpu, cuda, cuda:N, auto)");
+            throw new UserError("--device '" + name + "': unknown device (allowed: cpu, cuda, cuda:N, auto)");
         if (n.startsWith("cuda") && !cudaAvailable())
-            throw new UserError("--device " + name + ": no CUDA build/GPU on this machine");
+            throw new UserError("--device '" + name + "': CUDA is not available (no CUDA build/GPU on this machine: "
+                    + "these libtorch natives are CPU-only or no GPU is visible); use --device cpu or auto");
         device = Tensors.keepPointer(new Device(n));
     }
 }

@@ -1,15 +1,18 @@
 package dev.t5j.eval;
 
 import dev.t5j.data.ScoreMetricFn;
+import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.Example;
 import dev.t5j.data.ExampleIterator;
+import dev.t5j.data.Feature;
 import dev.t5j.data.MetricFn;
 import dev.t5j.data.Mixture;
 import dev.t5j.data.Postprocessor;
 import dev.t5j.data.ReadOptions;
 import dev.t5j.data.Task;
+import dev.t5j.decoding.DecodingLimits;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
 import dev.t5j.decoding.Scorer;
@@ -49,6 +52,8 @@ public final class Evaluator {
     }
 
     public List<TaskResult> evaluate(DatasetProvider provider, Options o) {
+        long rows = o.examples() > 0 ? Math.min(o.batchSize(), o.examples()) : o.batchSize();
+        DecodingLimits.check(model.config(), rows * o.generation().numBeams(), o.generation().maxNewTokens());
         ReadOptions ro = ReadOptions.split(o.split()).withSequenceLengths(Map.of("inputs", o.inputsLength(), "targets", o.targetsLength()));
         List<TaskResult> results = new ArrayList<>();
         for (Task t : tasksOf(provider, ReadOptions.split("train"))) {
@@ -59,6 +64,18 @@ public final class Evaluator {
         return results;
     }
 
+    /** A vocabulary with more ids than the model has embedding rows would crash libtorch mid-run: refuse it first. */
+    private void checkFitsModel(Task task) {
+        int rows = model.config().vocabSize();
+        for (Map.Entry<String, Feature> f : task.outputFeatures().entrySet()) {
+            Vocabulary v = f.getValue().vocabulary();
+            if (v != null && v.vocabSize() > rows)
+                throw new UserError(task.name() + ": the " + f.getKey() + " vocabulary has " + v.vocabSize()
+                        + " ids but the model's embedding has " + rows + " rows (vocab_size in its config.json);"
+                        + " evaluate with the vocabulary the model was trained with (--vocab)");
+        }
+    }
+
     private TaskResult evaluateTask(Task task, ReadOptions ro, Options o) {
         List<Example> examples = new ArrayList<>();
         try (ExampleIterator it = task.open(ro)) {
@@ -66,6 +83,7 @@ public final class Evaluator {
         }
         if (examples.isEmpty()) throw new UserError(task.name() + ": split '" + o.split() + "' has no examples");
         Vocabulary vocab = task.outputFeatures().get("targets").vocabulary();
+        checkFitsModel(task);
         Postprocessor post = task.postprocessor() == null ? Postprocessor.IDENTITY : task.postprocessor();
         int n = examples.size();
         int[][] inputs = new int[n][];
@@ -80,17 +98,20 @@ public final class Evaluator {
         double[] scores = new double[n]; // per-example log-likelihood of the targets, for score-based metrics
         double lossSum = 0;
         long lossTokens = 0;
-        for (int s = 0; s < n; s += o.batchSize()) {
-            int e = Math.min(n, s + o.batchSize());
-            int[][] bi = Arrays.copyOfRange(inputs, s, e);
-            int[][] bt = Arrays.copyOfRange(targets, s, e);
-            Generator.Result r = gen.generate(bi, o.generation());
-            System.arraycopy(r.sequences(), 0, preds, s, e - s);
-            Scorer.Score[] sc = scorer.score(bi, bt, false);
-            for (int k = 0; k < sc.length; k++) {
-                scores[s + k] = sc[k].sum();
-                lossSum -= sc[k].sum();
-                lossTokens += sc[k].tokenLogProbs().length;
+        try (Progress bar = new Progress("eval " + task.name(), n, "examples")) { // stderr: rate and ETA
+            for (int s = 0; s < n; s += o.batchSize()) {
+                int e = Math.min(n, s + o.batchSize());
+                int[][] bi = Arrays.copyOfRange(inputs, s, e);
+                int[][] bt = Arrays.copyOfRange(targets, s, e);
+                Generator.Result r = gen.generate(bi, o.generation());
+                System.arraycopy(r.sequences(), 0, preds, s, e - s);
+                Scorer.Score[] sc = scorer.score(bi, bt, false);
+                for (int k = 0; k < sc.length; k++) {
+                    scores[s + k] = sc[k].sum();
+                    lossSum -= sc[k].sum();
+                    lossTokens += sc[k].tokenLogProbs().length;
+                }
+                bar.step(e - s);
             }
         }
         List<Object> predObjs = new ArrayList<>();

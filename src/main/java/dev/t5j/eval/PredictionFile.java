@@ -3,6 +3,7 @@ package dev.t5j.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
+import dev.t5j.common.Utf8Lines;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

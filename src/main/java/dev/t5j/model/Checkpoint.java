@@ -42,15 +42,69 @@ public final class Checkpoint {
 
     /** Loads a model; {@code dtype} null keeps fp32 parameters, otherwise parameters are cast to it (e.g. BFloat16). */
     public static T5ForConditionalGeneration load(Path dir, ScalarType dtype) {
-        T5Config config = readConfig(dir);
-        T5ForConditionalGeneration model = new T5ForConditionalGeneration(config, dtype == null ? ScalarType.Float : dtype);
+        T5Config declared = readConfig(dir);
         try (TensorSource src = CheckpointFiles.open(dir)) {
-            loadInto(model, src);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
+            T5Config config = effectiveConfig(declared, src);
+            T5ForConditionalGeneration model = new T5ForConditionalGeneration(config,
+                    dtype == null ? ScalarType.Float : dtype);
+            try {
+                loadInto(model, src);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            return model;
         }
-        return model;
+    }
+
+    /**
+     * The architecture the tensors actually hold. transformers 5 writes {@code tie_word_embeddings: true} for every
+     * T5 and keeps an {@code lm_head.weight} of its own when a v1.1 model is re-saved; like its
+     * {@code PreTrainedModel.tie_weights} (modeling_utils.py, 5.18), a head that differs from the shared embedding
+     * is used untied. An identical one (a {@code pytorch_model.bin} stores both names) stays tied.
+     */
+    public static T5Config effectiveConfig(T5Config config, TensorSource src) {
+        if (!config.tieWordEmbeddings() || !src.contains("lm_head.weight")) return config;
+        String shared = resolve(src, "shared.weight");
+        if (shared != null) {
+            RawTensor head = src.get("lm_head.weight");
+            if (head.withName(shared).equals(src.get(shared))) return config;
+        }
+        return config.withUntiedHead();
+    }
+
+    /**
+     * Where {@code config.json} and the tensors disagree (sizes, layer counts, feed-forward kind), one line each; empty
+     * when they agree. Reads shapes only, so it is cheap for any model size.
+     */
+    public static List<String> mismatches(T5Config c, TensorSource src) {
+        List<String> out = new ArrayList<>();
+        String shared = resolve(src, "shared.weight");
+        if (shared == null) out.add("no shared.weight (embedding) tensor");
+        else expectShape(out, src, shared, c.vocabSize(), c.dModel());
+        for (String stack : List.of("encoder", "decoder")) {
+            int want = stack.equals("encoder") ? c.numLayers() : c.numDecoderLayers();
+            long have = src.names().stream().filter(n -> n.startsWith(stack + ".block."))
+                    .map(n -> n.split("\\.")[2]).distinct().count();
+            if (have != want)
+                out.add(stack + ": config says " + want + " layers, the checkpoint has " + have);
+            String p = stack + ".block.0.layer.0.SelfAttention.q.weight";
+            if (src.contains(p)) expectShape(out, src, p, c.innerDim(), c.dModel());
+            int ff = stack.equals("encoder") ? 1 : 2;
+            String wi = stack + ".block.0.layer." + ff + ".DenseReluDense.wi" + (c.isGatedAct() ? "_0" : "")
+                    + ".weight";
+            if (have > 0 && !src.contains(wi))
+                out.add("feed_forward_proj '" + c.feedForwardProj() + "' needs " + wi + ", which the checkpoint lacks");
+            else if (src.contains(wi)) expectShape(out, src, wi, c.dFf(), c.dModel());
+        }
+        return out;
+    }
+
+    private static void expectShape(List<String> out, TensorSource src, String name, long... want) {
+        long[] have = src.info(name).shape();
+        if (!java.util.Arrays.equals(have, want))
+            out.add(name + " has shape " + java.util.Arrays.toString(have) + " but config.json implies "
+                    + java.util.Arrays.toString(want));
     }
 
     /** Copies every parameter from {@code src}; missing tensors and shape mismatches are errors naming tensor and file. */

@@ -17,6 +17,10 @@ import java.util.Map;
  *
  * @param feedForwardProj "relu" (v1.0, {@code T5DenseActDense}) or "gated-gelu" (v1.1 / lm-adapt, {@code T5DenseGatedActDense}
  *                        with tanh-GELU); "gated-relu" and "gelu" are accepted as HF does.
+ * @param tieWordEmbeddings   the LM head is the shared embedding (no {@code lm_head.weight})
+ * @param scaleDecoderOutputs the decoder output is multiplied by d_model^-0.5 before the LM head (v1.0). transformers 5
+ *                        writes it as {@code scale_decoder_outputs}; older configs imply it from
+ *                        {@code tie_word_embeddings} (transformers 5 configuration_t5.py does the same).
  */
 public record T5Config(
         int vocabSize,
@@ -35,7 +39,18 @@ public record T5Config(
         boolean tieWordEmbeddings,
         int padTokenId,
         int eosTokenId,
-        int decoderStartTokenId) {
+        int decoderStartTokenId,
+        boolean scaleDecoderOutputs) {
+
+    /** The transformers 4 convention: tied models rescale the decoder output, untied ones do not. */
+    public T5Config(int vocabSize, int dModel, int dKv, int dFf, int numLayers, int numDecoderLayers, int numHeads,
+                    int relativeAttentionNumBuckets, int relativeAttentionMaxDistance, double dropoutRate,
+                    double layerNormEpsilon, double initializerFactor, String feedForwardProj,
+                    boolean tieWordEmbeddings, int padTokenId, int eosTokenId, int decoderStartTokenId) {
+        this(vocabSize, dModel, dKv, dFf, numLayers, numDecoderLayers, numHeads, relativeAttentionNumBuckets,
+                relativeAttentionMaxDistance, dropoutRate, layerNormEpsilon, initializerFactor, feedForwardProj,
+                tieWordEmbeddings, padTokenId, eosTokenId, decoderStartTokenId, tieWordEmbeddings);
+    }
 
     public T5Config {
         if (vocabSize <= 0 || dModel <= 0 || dKv <= 0 || dFf <= 0 || numHeads <= 0 || numLayers <= 0 || numDecoderLayers <= 0)
@@ -74,13 +89,21 @@ public record T5Config(
     public T5Config withDropout(double rate) {
         return new T5Config(vocabSize, dModel, dKv, dFf, numLayers, numDecoderLayers, numHeads, relativeAttentionNumBuckets,
                 relativeAttentionMaxDistance, rate, layerNormEpsilon, initializerFactor, feedForwardProj, tieWordEmbeddings,
-                padTokenId, eosTokenId, decoderStartTokenId);
+                padTokenId, eosTokenId, decoderStartTokenId, scaleDecoderOutputs);
     }
 
     public T5Config withVocabSize(int v) {
         return new T5Config(v, dModel, dKv, dFf, numLayers, numDecoderLayers, numHeads, relativeAttentionNumBuckets,
                 relativeAttentionMaxDistance, dropoutRate, layerNormEpsilon, initializerFactor, feedForwardProj, tieWordEmbeddings,
-                padTokenId, eosTokenId, decoderStartTokenId);
+                padTokenId, eosTokenId, decoderStartTokenId, scaleDecoderOutputs);
+    }
+
+    /** The same architecture with its own {@code lm_head.weight} (the decoder-output scaling is kept). */
+    public T5Config withUntiedHead() {
+        return new T5Config(vocabSize, dModel, dKv, dFf, numLayers, numDecoderLayers, numHeads,
+                relativeAttentionNumBuckets, relativeAttentionMaxDistance, dropoutRate, layerNormEpsilon,
+                initializerFactor, feedForwardProj, false, padTokenId, eosTokenId, decoderStartTokenId,
+                scaleDecoderOutputs);
     }
 
     // ---------------------------------------------------------------- config.json
@@ -100,6 +123,7 @@ public record T5Config(
         int numLayers = intField(n, "num_layers", intField(n, "num_hidden_layers", 6));
         JsonNode dec = n.get("num_decoder_layers");
         int numDecoder = dec == null || dec.isNull() ? numLayers : checkedInt(dec, "num_decoder_layers");
+        boolean tie = booleanField(n, "tie_word_embeddings", true);
         return new T5Config(
                 intField(n, "vocab_size", 32128),
                 intField(n, "d_model", intField(n, "hidden_size", 512)),
@@ -114,10 +138,18 @@ public record T5Config(
                 doubleField(n, "layer_norm_epsilon", 1e-6),
                 doubleField(n, "initializer_factor", 1.0),
                 n.path("feed_forward_proj").asText("relu"),
-                n.path("tie_word_embeddings").asBoolean(true),
+                tie,
                 intField(n, "pad_token_id", 0),
                 intField(n, "eos_token_id", 1),
-                intField(n, "decoder_start_token_id", 0));
+                intField(n, "decoder_start_token_id", 0),
+                booleanField(n, "scale_decoder_outputs", tie));
+    }
+
+    private static boolean booleanField(JsonNode n, String name, boolean dflt) {
+        JsonNode v = n.get(name);
+        if (v == null || v.isNull()) return dflt;
+        if (!v.isBoolean()) throw new UserError("field '" + name + "': expected true or false, got " + v);
+        return v.booleanValue();
     }
 
     private static int intField(JsonNode n, String name, int dflt) {
@@ -158,6 +190,7 @@ public record T5Config(
         m.put("dense_act_fn", denseActFn());
         m.put("is_gated_act", isGatedAct());
         m.put("tie_word_embeddings", tieWordEmbeddings);
+        m.put("scale_decoder_outputs", scaleDecoderOutputs); // transformers 5 reads it; 4 ignores it
         m.put("is_encoder_decoder", true);
         m.put("use_cache", true);
         m.put("pad_token_id", padTokenId);

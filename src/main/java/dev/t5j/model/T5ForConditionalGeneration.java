@@ -92,9 +92,10 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         return decoder.forward(decoderInputIds, decoderMask, encoderHidden, encoderMask, cache, training);
     }
 
-    /** LM head: tied models rescale by d_model^-0.5 before projecting on the shared embedding. */
+    /** LM head: v1.0 models rescale by d_model^-0.5 ({@code scale_decoder_outputs}) before projecting. */
     public Tensor logits(Tensor decoderHidden) {
-        Tensor h = config.tieWordEmbeddings() ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
+        Tensor h = config.scaleDecoderOutputs()
+                ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
         return torch.linear(h, lmHead);
     }
 

@@ -41,6 +41,7 @@ public final class SentencePieceProcessor {
     private static final int USER_DEFINED_FLAG = 1 << 30;
     private final int[] nodePiece;
     private final double[] nodeScore;
+    private final UnigramTies ties;
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -55,11 +56,12 @@ public final class SentencePieceProcessor {
 
     /** @throws IllegalArgumentException when the model is inconsistent (as the C++ library's load would fail) */
     public SentencePieceProcessor(SentencePieceModel model) {
-        this(model, null);
+        this(model, null, UnigramTies.SENTENCEPIECE_0_2);
     }
 
-    private SentencePieceProcessor(SentencePieceModel model, Normalizer normalizerOverride) {
+    private SentencePieceProcessor(SentencePieceModel model, Normalizer normalizerOverride, UnigramTies ties) {
         this.model = model;
+        this.ties = ties;
         this.pieces = model.pieces();
         this.scores = model.scores();
         this.types = model.types();
@@ -144,7 +146,17 @@ public final class SentencePieceProcessor {
     /** The same model with {@code add_dummy_prefix} switched (HF's {@code add_prefix_space}). */
     public SentencePieceProcessor withAddDummyPrefix(boolean v) {
         if (v == normalizer.addDummyPrefix()) return this;
-        return new SentencePieceProcessor(model, normalizer.withAddDummyPrefix(v));
+        return new SentencePieceProcessor(model, normalizer.withAddDummyPrefix(v), ties);
+    }
+
+    /** The same model with another Unigram tie rule (the default is sentencepiece 0.2's); BPE is unaffected. */
+    public SentencePieceProcessor withTies(UnigramTies t) {
+        if (t == ties) return this;
+        return new SentencePieceProcessor(model, normalizer, t);
+    }
+
+    public UnigramTies ties() {
+        return ties;
     }
 
     static int pieceToByte(String p) {
@@ -333,7 +345,10 @@ public final class SentencePieceProcessor {
         }
     }
 
-    /** unigram_model.cc Model::EncodeOptimized, including its mixed float/double arithmetic. */
+    /**
+     * unigram_model.cc Model::EncodeOptimized, including its mixed float/double arithmetic; the comparison follows
+     * {@link UnigramTies} (0.2.2: the candidate rounded to float first; 0.1: the double sum against the stored float).
+     */
     private void unigram(Scratch sc, int n) {
         byte[] s = sc.norm.b;
         sc.ensureLattice(n + 1);
@@ -347,6 +362,7 @@ public final class SentencePieceProcessor {
         final ByteTrie t = trie;
         final int[] nodePiece = this.nodePiece;
         final double[] nodeScore = this.nodeScore;
+        final boolean legacy = ties == UnigramTies.SENTENCEPIECE_0_1;
         int pos = 0;
         while (pos < n) {
             final float here = best[pos];
@@ -363,7 +379,8 @@ public final class SentencePieceProcessor {
                 // The C++ ternary mixes a double branch (user-defined) with a float one, so the sum is a double.
                 double score = id >= USER_DEFINED_FLAG ? (double) (len * maxScore) - 0.1 : nodeScore[node];
                 double cand = score + (double) here;
-                if (startsAt[end] == -1 || cand > (double) best[end]) {
+                boolean better = legacy ? cand > (double) best[end] : (float) cand > best[end];
+                if (startsAt[end] == -1 || better) {
                     best[end] = (float) cand;
                     startsAt[end] = pos;
                     bestId[end] = id & ~USER_DEFINED_FLAG;

@@ -72,6 +72,11 @@ public final class SentencePieceVocabulary implements Vocabulary {
         return new SentencePieceVocabulary(sp.withAddDummyPrefix(v), extraIds);
     }
 
+    /** The same vocabulary with another Unigram tie rule ({@link UnigramTies}; default sentencepiece 0.2). */
+    public SentencePieceVocabulary withTies(UnigramTies t) {
+        return new SentencePieceVocabulary(sp.withTies(t), extraIds);
+    }
+
     @Override
     public int vocabSize() {
         return sp.pieceSize() + extraIds;

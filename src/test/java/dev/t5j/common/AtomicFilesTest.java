@@ -22,6 +22,11 @@ class AtomicFilesTest {
         }));
         assertEquals("No space left on device", e.getMessage());
         assertEquals("old", Files.readString(ckpt.resolve("model.safetensors")));
+        // what the CLI prints for it (exit 2): says the disk is full and that the previous checkpoint is kept
+        UserError shown = IoErrors.translate(new java.io.UncheckedIOException(e));
+        assertNotNull(shown);
+        assertTrue(shown.getMessage().startsWith("disk full") && shown.getMessage().contains("previous"),
+                shown.getMessage());
         try (Stream<Path> s = Files.list(tmp)) {
             assertEquals(1, s.count(), "no temporary directory is left behind");
         }
@@ -39,5 +44,19 @@ class AtomicFilesTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertEquals(1, s.count());
         }
+    }
+
+    @Test
+    void writtenFilesAndDirectoriesHonourTheUmask(@TempDir Path tmp) throws Exception {
+        // Files.createTemp* would give 0600/0700 whatever the umask; the renamed result must look like any new file
+        Path probeFile = Files.createFile(tmp.resolve("probe"));
+        Path probeDir = Files.createDirectory(tmp.resolve("probe-dir"));
+        Path f = tmp.resolve("out.txt");
+        AtomicFiles.writeString(f, "x");
+        Path d = tmp.resolve("ckpt");
+        AtomicFiles.writeDirectory(d, x -> AtomicFiles.writeString(x.resolve("a"), "y"));
+        assertEquals(Files.getPosixFilePermissions(probeFile), Files.getPosixFilePermissions(f));
+        assertEquals(Files.getPosixFilePermissions(probeDir), Files.getPosixFilePermissions(d));
+        assertEquals(Files.getPosixFilePermissions(probeFile), Files.getPosixFilePermissions(d.resolve("a")));
     }
 }

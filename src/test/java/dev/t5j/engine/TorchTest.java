@@ -37,7 +37,16 @@ class TorchTest {
         assertEquals(1, Torch.blasThreads(), "OpenBLAS follows the torch thread count");
         Torch.setThreads(before);
         assertEquals(before, org.bytedeco.pytorch.global.torch.get_num_threads());
-        assertThrows(IllegalArgumentException.class, () -> Torch.setThreads(0));
+        assertThrows(UserError.class, () -> Torch.setThreads(0));
+    }
+
+    @Test
+    void badT5jThreadsIsAUserErrorNamingTheVariable() {
+        assertEquals(3, Torch.threadsFromEnv(" 3 "));
+        for (String bad : new String[] {"abc", "0", "-2", "1.5"}) {
+            UserError e = assertThrows(UserError.class, () -> Torch.threadsFromEnv(bad));
+            assertTrue(e.getMessage().contains("T5J_THREADS='" + bad + "'"), e.getMessage());
+        }
     }
 
     @Test

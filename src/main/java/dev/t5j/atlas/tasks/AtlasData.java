@@ -81,7 +81,7 @@ public final class AtlasData {
         try {
             return Json.MAPPER.readValue(t, MAP);
         } catch (JsonProcessingException e) {
-            throw UserError.at(file, lineNo, null, "invalid JSON: " + e.getOriginalMessage());
+            throw UserError.at(file, lineNo, null, "invalid JSON: " + Json.problem(e));
         }
     }
 

@@ -74,8 +74,7 @@ public final class TaskConfig {
             return YAML.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid YAML: "
-                    + e.getOriginalMessage());
+            throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid YAML: " + Json.problem(e));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new UserError(file + ": file not found");
         } catch (IOException e) {

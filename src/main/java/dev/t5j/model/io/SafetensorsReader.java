@@ -131,7 +131,7 @@ public final class SafetensorsReader implements TensorSource {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             long at = 8 + (loc == null || loc.getByteOffset() < 0 ? 0 : loc.getByteOffset());
-            throw UserError.atByte(file, at, "invalid JSON in header: " + e.getOriginalMessage());
+            throw UserError.atByte(file, at, "invalid JSON in header: " + Json.problem(e));
         } catch (IOException e) {
             throw UserError.atByte(file, 8, "invalid JSON in header: " + e.getMessage());
         }
