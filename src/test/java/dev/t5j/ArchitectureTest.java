@@ -32,7 +32,7 @@ class ArchitectureTest {
             Set.of("model", "model.bert", "synth", "optim"),
             Set.of("data", "data.objectives", "data.tasks", "decoding"),
             Set.of("eval", "retrieval", "retrieval.index"),
-            Set.of("run"),
+            Set.of("run", "api"),
             Set.of("train", "atlas", "atlas.tasks"),
             Set.of("bench", "demo"),
             Set.of("cli"));

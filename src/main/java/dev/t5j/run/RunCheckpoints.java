@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
+import dev.t5j.data.ModelVocabulary;
 import dev.t5j.data.Packing;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.Checkpoint;
@@ -13,6 +14,7 @@ import dev.t5j.model.T5ForConditionalGeneration;
 import dev.t5j.model.io.CheckpointFiles;
 import dev.t5j.model.io.RawTensor;
 import dev.t5j.model.io.TensorSource;
+import dev.t5j.tokenizer.Vocabulary;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
@@ -40,9 +42,18 @@ public final class RunCheckpoints {
     public record State(long step, Packing.Position dataPosition, Map<String, Double> metrics) {}
 
     private final Path dir;
+    private Vocabulary vocab;
+    private Path vocabFile;
 
     public RunCheckpoints(Path runDir) {
         this.dir = runDir.resolve("checkpoints");
+    }
+
+    /** Every checkpoint written from now on carries this vocabulary beside config.json ({@link ModelVocabulary}). */
+    public RunCheckpoints carryVocabulary(Vocabulary vocab, Path vocabFile) {
+        this.vocab = vocab;
+        this.vocabFile = vocabFile;
+        return this;
     }
 
     public Path dir() {
@@ -63,9 +74,10 @@ public final class RunCheckpoints {
         write(dir.resolve("best"), model, opt, state);
     }
 
-    private static void write(Path target, T5ForConditionalGeneration model, Optimizer opt, State state) throws IOException {
+    private void write(Path target, T5ForConditionalGeneration model, Optimizer opt, State state) throws IOException {
         AtomicFiles.writeDirectory(target, tmp -> {
             Checkpoint.save(model, tmp);
+            ModelVocabulary.save(tmp, vocab, vocabFile);
             List<RawTensor> raws = new ArrayList<>();
             for (Map.Entry<String, Tensor> e : opt.state().entrySet())
                 raws.add(RawTensor.ofFloats(e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue())));

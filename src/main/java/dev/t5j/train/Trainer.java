@@ -17,6 +17,7 @@ import dev.t5j.data.Batch;
 import dev.t5j.data.DataCatalog;
 import dev.t5j.data.tasks.DataCatalogs;
 import dev.t5j.data.DataVocabularies;
+import dev.t5j.data.ModelVocabulary;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Feature;
@@ -118,6 +119,10 @@ public final class Trainer {
         ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths).withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
         provider.check(catalog, train);
         int taskVocab = taskVocabSize(provider, catalog, train);
+        // The model folder carries the vocabulary its targets were written in (the synthetic tasks' own, or data.vocab).
+        Vocabulary modelVocab = targetsVocabulary(provider, catalog, train);
+        Path modelVocabFile = modelVocab == vocab ? ModelVocabulary.sourceFile(cfg.data().vocab()) : null;
+        ckpts.carryVocabulary(modelVocab, modelVocabFile);
         // Inputs are valid: the resolved config goes into the run directory before anything else is written.
         Files.createDirectories(runDir);
         AtomicFiles.writeString(runDir.resolve("config.yaml"), cfg.toYaml());
@@ -210,6 +215,7 @@ public final class Trainer {
             metrics.log(fin);
             checkpoint(model, opt, ckpts, st, fin);
             Checkpoint.save(model, runDir.resolve("model"));
+            ModelVocabulary.save(runDir.resolve("model"), modelVocab, modelVocabFile);
             writeReport(runDir, lastEval);
             return new Result(runDir, st.step, lastLoss, lastEval);
         }
@@ -293,6 +299,15 @@ public final class Trainer {
                     t.decayExponent(), t.clippingThreshold(), o.weightDecay(), t.minDimSizeToFactor(), t.epsilon1(), t.epsilon2()));
         }
         return new AdamW(model.parameters(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+    }
+
+    /** The vocabulary of the first task's {@code targets} feature (null when no task has one). */
+    private static Vocabulary targetsVocabulary(DatasetProvider p, DataCatalog catalog, ReadOptions o) {
+        for (Task t : Evaluator.tasksOf(p, catalog, o)) {
+            Feature f = t.outputFeatures().get("targets");
+            if (f != null) return f.vocabulary();
+        }
+        return null;
     }
 
     private static int taskVocabSize(DatasetProvider p, DataCatalog catalog, ReadOptions o) {
