@@ -2,6 +2,8 @@ package dev.t5j.model;
 
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Key/value cache for incremental decoding: per decoder layer, the self-attention keys/values of all positions so
@@ -32,6 +34,43 @@ public final class DecoderCache implements AutoCloseable {
         for (Layer l : layers) {
             if (l.selfK == null) continue;
             l.setSelf(l.selfK.index_select(0, batchIndex), l.selfV.index_select(0, batchIndex));
+        }
+    }
+
+    /**
+     * Continuous batching: appends {@code n} rows of zeros to the self-attention caches for sequences that join a
+     * running batch. Their slots so far are padding that the caller masks (decoder mask 0), so each joined sequence
+     * starts at the current slot; relative positions (key slot − query slot) stay each sequence's own.
+     */
+    public void padRows(int n) {
+        for (Layer l : layers) {
+            if (l.selfK == null) continue;
+            l.setSelf(torch.cat(new TensorVector(l.selfK, zeroRows(l.selfK, n)), 0),
+                    torch.cat(new TensorVector(l.selfV, zeroRows(l.selfV, n)), 0));
+        }
+    }
+
+    private static Tensor zeroRows(Tensor t, int n) {
+        return torch.zeros_like(t.narrow(0, 0, 1)).repeat(n, 1, 1, 1);
+    }
+
+    /** Drops the first {@code n} positions (padding of every row): later relative positions are unchanged. */
+    public void dropFront(int n) {
+        if (n <= 0) return;
+        if (n > length) throw new IllegalArgumentException("cannot drop " + n + " of " + length + " positions");
+        for (Layer l : layers) {
+            if (l.selfK == null) continue;
+            l.setSelf(l.selfK.narrow(2, n, length - n), l.selfV.narrow(2, n, length - n));
+        }
+        length -= n;
+    }
+
+    /** Forgets the cross-attention keys/values: the next step recomputes them from a changed encoder batch. */
+    public void clearCross() {
+        for (Layer l : layers) {
+            Tensors.free(l.crossK);
+            Tensors.free(l.crossV);
+            l.crossK = l.crossV = null;
         }
     }
 
