@@ -34,7 +34,7 @@ class ArchitectureTest {
             Set.of("eval", "retrieval", "retrieval.index"),
             Set.of("run", "api"),
             Set.of("train", "atlas", "atlas.tasks"),
-            Set.of("bench", "demo"),
+            Set.of("bench", "demo", "serve"),
             Set.of("cli"));
 
     /** Packages of one layer that must not know each other (siblings, not a stack). */
