@@ -293,8 +293,10 @@ public final class ContinuousBatcher implements AutoCloseable {
      */
     private boolean removeLeavers(boolean afterStep) {
         int eos = model.config().eosTokenId();
+        int before = rows.size();
         List<Long> keep = new ArrayList<>();
         List<Row> kept = new ArrayList<>();
+        List<Runnable> done = new ArrayList<>();
         for (int b = 0; b < rows.size(); b++) {
             Row r = rows.get(b);
             Finish f = null;
@@ -306,7 +308,8 @@ public final class ContinuousBatcher implements AutoCloseable {
                 keep.add((long) b);
                 kept.add(r);
             } else {
-                r.req.result.complete(new Output(Arrays.copyOf(r.out, r.len), r.score, f));
+                Output o = new Output(Arrays.copyOf(r.out, r.len), r.score, f);
+                done.add(() -> r.req.result.complete(o));
                 Tensors.free(r.enc);
             }
         }
@@ -314,12 +317,26 @@ public final class ContinuousBatcher implements AutoCloseable {
         rows.clear();
         rows.addAll(kept);
         running = rows.size();
-        if (!kept.isEmpty() && cache != null && cache.length() > 0) {
+        for (Runnable d : done) d.run(); // after running() counts them out, so a caller never sees them in it
+        if (!kept.isEmpty() && cache != null && cache.length() > 0 && enc != null
+                && enc.size(0) == before) {
+            // the rest stay: select their rows of the caches and of the encoder batch instead of recomputing them
+            try (PointerScope s = new PointerScope()) {
+                long[] idx = keep.stream().mapToLong(Long::longValue).toArray();
+                Tensor index = Tensors.longs(idx, idx.length);
+                cache.keepRows(index);
+                Tensor e = Tensors.keep(enc.index_select(0, index));
+                Tensor m = Tensors.keep(encMask.index_select(0, index));
+                Tensors.free(enc);
+                Tensors.free(encMask);
+                enc = e;
+                encMask = m;
+            }
+        } else if (!kept.isEmpty() && cache != null && cache.length() > 0) {
             try (PointerScope s = new PointerScope()) {
                 long[] idx = keep.stream().mapToLong(Long::longValue).toArray();
                 cache.reorder(Tensors.longs(idx, idx.length));
             }
-            cache.clearCross();
             rebuildEncoderBatch();
         }
         return true;

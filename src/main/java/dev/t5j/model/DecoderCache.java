@@ -74,6 +74,19 @@ public final class DecoderCache implements AutoCloseable {
         }
     }
 
+    /** Continuous batching: keeps only the rows {@code batchIndex} of every cache, cross-attention ones included. */
+    public void keepRows(Tensor batchIndex) {
+        reorder(batchIndex);
+        for (Layer l : layers) {
+            if (l.crossK == null) continue;
+            Tensor k = l.crossK.index_select(0, batchIndex);
+            Tensor v = l.crossV.index_select(0, batchIndex);
+            Tensors.free(l.crossK);
+            Tensors.free(l.crossV);
+            l.setCross(k, v);
+        }
+    }
+
     @Override
     public void close() {
         for (Layer l : layers) l.close();

@@ -287,6 +287,20 @@ class T5jServerTest {
     }
 
     @Test
+    void benchServeReportsEveryLevelAgainstTheAnchor() throws Exception {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        List<ServeBench.Level> levels = ServeBench.run(t5, new ServeBench.Config(List.of(1, 3), 1, 2, "abc"),
+                new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertEquals(List.of(1, 3), levels.stream().map(ServeBench.Level::clients).toList());
+        assertEquals(3, levels.get(1).requests());
+        for (ServeBench.Level l : levels) assertTrue(l.tokensPerSecond() > 0 && l.p99Ms() >= l.p50Ms(), l.toString());
+        String report = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("anchor") && report.contains("interleaved pairs"), report);
+        assertEquals(1.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.1));
+        assertEquals(3.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.99));
+    }
+
+    @Test
     void anApiKeyIsRequiredOffLoopbackAndCheckedWhenSet() throws Exception {
         UserError e = assertThrows(UserError.class, () -> new ServeConfig("0.0.0.0", 0, null, 1 << 20, 64, 64, 4, 4, 1000));
         assertTrue(e.getMessage().contains("--api-key-file"), e.getMessage());
