@@ -6,6 +6,7 @@ import dev.t5j.model.T5ForConditionalGeneration;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -212,8 +213,7 @@ public final class ContinuousBatcher implements AutoCloseable {
 
     /** One decoding step of the batch, after the joining requests were encoded and added. */
     private void step(List<Request> joining) {
-        boolean changed = !joining.isEmpty();
-        if (changed) join(joining);
+        boolean changed = !joining.isEmpty() && join(joining);
         if (removeLeavers(false)) changed = true;
         if (rows.isEmpty()) {
             reset();
@@ -270,21 +270,41 @@ public final class ContinuousBatcher implements AutoCloseable {
         }
     }
 
-    /** Encodes the joining inputs in one batch; each row keeps its own (unpadded) encoder output. */
-    private void join(List<Request> joining) {
+    /**
+     * Encodes the joining inputs in one batch; each row keeps its own (unpadded) encoder output. Returns whether the
+     * encoder batch must be rebuilt (false when the joiners were appended to the running batch's caches).
+     */
+    private boolean join(List<Request> joining) {
         int[][] ids = new int[joining.size()][];
         for (int i = 0; i < ids.length; i++) ids[i] = joining.get(i).input;
         if (cache == null) cache = model.newCache();
         int slot = cache.length();
         try (PointerScope s = new PointerScope()) {
-            Tensor e = model.encode(Tensors.longs(ids, model.config().padTokenId()), Tensors.lengthMask(ids));
+            Tensor mask = Tensors.lengthMask(ids);
+            Tensor e = model.encode(Tensors.longs(ids, model.config().padTokenId()), mask);
             for (int i = 0; i < ids.length; i++) {
                 Row row = new Row(joining.get(i), model.config().decoderStartTokenId(), slot);
                 row.enc = Tensors.keep(e.narrow(0, i, 1).narrow(1, 0, ids[i].length).clone());
                 rows.add(row);
             }
+            if (enc != null && cache.hasCross() && enc.size(0) == rows.size() - ids.length) {
+                // the running rows keep their cross-attention keys; only the joiners' are computed
+                cache.joinRows(model, e);
+                long len = cache.crossLength();
+                Tensor newEnc = Tensors.keep(torch.cat(new TensorVector(DecoderCache.pad(enc, 1, len),
+                        DecoderCache.pad(e, 1, len)), 0));
+                Tensor newMask = Tensors.keep(torch.cat(new TensorVector(DecoderCache.pad(encMask, 1, len),
+                        DecoderCache.pad(mask, 1, len)), 0));
+                Tensors.free(enc);
+                Tensors.free(encMask);
+                enc = newEnc;
+                encMask = newMask;
+                running = rows.size();
+                return false;
+            }
         }
         cache.padRows(ids.length);
+        return true;
     }
 
     /**

@@ -74,6 +74,49 @@ public final class DecoderCache implements AutoCloseable {
         }
     }
 
+    /** Whether the cross-attention keys/values were computed (after the first decoding step). */
+    public boolean hasCross() {
+        return layers.length > 0 && layers[0].crossK != null;
+    }
+
+    /** Encoder positions of the cached cross-attention keys (after {@link #hasCross}). */
+    public long crossLength() {
+        return layers[0].crossK.size(2);
+    }
+
+    /**
+     * Continuous batching: appends rows for sequences joining the batch: zero self-attention rows (padding the caller
+     * masks) and the cross-attention keys/values of their encoder output {@code enc} [n, S', d], computed for them
+     * alone. Old and new cross rows are zero-padded along the encoder axis to the longer of the two; the caller pads
+     * the encoder mask alike. Needs {@link #hasCross}.
+     */
+    public void joinRows(T5ForConditionalGeneration model, Tensor enc) {
+        int n = (int) enc.size(0);
+        long s = Math.max(crossLength(), enc.size(1));
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            if (l.selfK != null)
+                l.setSelf(torch.cat(new TensorVector(l.selfK, zeroRows(l.selfK, n)), 0),
+                        torch.cat(new TensorVector(l.selfV, zeroRows(l.selfV, n)), 0));
+            T5Attention a = model.decoder.block[i].crossAttention.encDecAttention;
+            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(a.shape(enc, a.k), 2, s)), 0);
+            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(a.shape(enc, a.v), 2, s)), 0);
+            Tensors.free(l.crossK);
+            Tensors.free(l.crossV);
+            l.setCross(k, v);
+        }
+    }
+
+    /** {@code t} zero-padded along {@code dim} to {@code size}. */
+    public static Tensor pad(Tensor t, int dim, long size) {
+        long cur = t.size(dim);
+        if (cur == size) return t;
+        long[] reps = new long[(int) t.dim()];
+        java.util.Arrays.fill(reps, 1);
+        reps[dim] = size - cur;
+        return torch.cat(new TensorVector(t, torch.zeros_like(t.narrow(dim, 0, 1)).repeat(reps)), dim);
+    }
+
     /** Continuous batching: keeps only the rows {@code batchIndex} of every cache, cross-attention ones included. */
     public void keepRows(Tensor batchIndex) {
         reorder(batchIndex);
