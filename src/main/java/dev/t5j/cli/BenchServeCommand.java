@@ -18,13 +18,17 @@ public final class BenchServeCommand implements Callable<Integer> {
     ModelOptions model = new ModelOptions();
     @Option(names = "--vocab", description = "Tokenizer (a vocabulary file or 'byte'); default: the model folder's")
     String vocab;
-    @Option(names = "--clients", split = ",", defaultValue = "1,8,32", description = "Concurrency levels (default ${DEFAULT-VALUE})")
+    @Option(names = "--clients", split = ",", defaultValue = "1,8,32",
+            description = "Concurrency levels (default ${DEFAULT-VALUE})")
     List<Integer> clients;
-    @Option(names = "--requests", defaultValue = "4", description = "Requests per client per level (default ${DEFAULT-VALUE})")
+    @Option(names = "--requests", defaultValue = "4",
+            description = "Requests per client per level (default ${DEFAULT-VALUE})")
     int requests;
-    @Option(names = "--tokens", defaultValue = "32", description = "Tokens generated per request (default ${DEFAULT-VALUE})")
+    @Option(names = "--tokens", defaultValue = "32",
+            description = "Tokens generated per request (default ${DEFAULT-VALUE})")
     int tokens;
-    @Option(names = "--text", defaultValue = "reverse <extra_id_0> t1 t2 t3 t4 t5 t6 t7 t8", description = "The prompt (default: ${DEFAULT-VALUE})")
+    @Option(names = "--text", defaultValue = "reverse <extra_id_0> t1 t2 t3 t4 t5 t6 t7 t8",
+            description = "The prompt (default: ${DEFAULT-VALUE})")
     String text;
 
     @Override

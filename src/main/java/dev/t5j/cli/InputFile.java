@@ -42,7 +42,8 @@ final class InputFile {
         List<String[]> out = new ArrayList<>();
         for (String[] row : lines(file)) {
             if (isPlainText(file)) {
-                if (fields.length != 1) throw new UserError(file + ": a .txt file holds inputs only; use JSON lines with "
+                if (fields.length != 1) throw new UserError(file
+                        + ": a .txt file holds inputs only; use JSON lines with "
                         + String.join(", ", fields));
                 out.add(new String[] {row[1]});
                 continue;

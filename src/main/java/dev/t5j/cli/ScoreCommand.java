@@ -81,7 +81,8 @@ public final class ScoreCommand implements Callable<Integer> {
             in.add(row[0]);
             tg.add(row[1]);
         }
-        if (in.isEmpty()) throw new UserError("give --text with --target-text, --input-ids with --target-ids, or --input-file");
+        if (in.isEmpty())
+            throw new UserError("give --text with --target-text, --input-ids with --target-ids, or --input-file");
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             for (int i = 0; i < in.size(); i++) {

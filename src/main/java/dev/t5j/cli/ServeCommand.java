@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code t5j serve}: the HTTP API (docs/serve.md) over a model folder, until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a model over HTTP: /v1/generate (streaming), /v1/score, /v1/embed, /metrics; see docs/serve.md.")
+        description = "Serve a model over HTTP: /v1/generate (streaming), /v1/score, /v1/embed, /metrics; "
+                + "see docs/serve.md.")
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
@@ -30,22 +31,29 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
     @Option(names = "--api-key-file", description = "File holding the bearer token clients must send")
     Path apiKeyFile;
-    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "Largest request body (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-body-bytes", defaultValue = "1048576",
+            description = "Largest request body (default ${DEFAULT-VALUE})")
     long maxBody;
-    @Option(names = "--max-input-tokens", defaultValue = "512", description = "Longest input in tokens (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-input-tokens", defaultValue = "512",
+            description = "Longest input in tokens (default ${DEFAULT-VALUE})")
     int maxInput;
-    @Option(names = "--max-new-tokens-limit", defaultValue = "512", description = "Largest max_new_tokens a request may ask (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-new-tokens-limit", defaultValue = "512",
+            description = "Largest max_new_tokens a request may ask (default ${DEFAULT-VALUE})")
     int maxNew;
-    @Option(names = "--max-batch", defaultValue = "32", description = "Sequences decoded together (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", defaultValue = "32",
+            description = "Sequences decoded together (default ${DEFAULT-VALUE})")
     int maxBatch;
-    @Option(names = "--queue", defaultValue = "256", description = "Requests waiting at most; more get 429 (default ${DEFAULT-VALUE})")
+    @Option(names = "--queue", defaultValue = "256",
+            description = "Requests waiting at most; more get 429 (default ${DEFAULT-VALUE})")
     int queue;
-    @Option(names = "--timeout-ms", defaultValue = "60000", description = "Per-request deadline (default ${DEFAULT-VALUE})")
+    @Option(names = "--timeout-ms", defaultValue = "60000",
+            description = "Per-request deadline (default ${DEFAULT-VALUE})")
     long timeoutMs;
 
     @Override
     public Integer call() throws Exception {
-        ServeConfig cfg = new ServeConfig(host, port, apiKey(apiKeyFile), maxBody, maxInput, maxNew, maxBatch, queue, timeoutMs);
+        ServeConfig cfg = new ServeConfig(host, port, apiKey(apiKeyFile), maxBody, maxInput, maxNew, maxBatch, queue,
+                timeoutMs);
         model.apply();
         try (T5j t5 = T5j.load(model.model, vocab); T5jServer server = T5jServer.start(t5, cfg)) {
             CountDownLatch stop = new CountDownLatch(1);

@@ -46,7 +46,8 @@ public final class ModelVocabulary {
         if (override != null && !override.isBlank()) return DataVocabularies.resolve(override);
         Vocabulary v = load(dir);
         if (v == null)
-            throw new UserError(dir + ": the model folder carries no tokenizer (" + String.join(", ", TokenizerFiles.NAMES)
+            throw new UserError(dir + ": the model folder carries no tokenizer (" + String.join(", ",
+                    TokenizerFiles.NAMES)
                     + "); pass --vocab FILE, or use the id-level options");
         return v;
     }
@@ -78,7 +79,8 @@ public final class ModelVocabulary {
             for (int i = 0; i < wp.vocabSize(); i++) sb.append(wp.idToToken(i)).append('\n');
             TokenizerFiles.write(dir, TokenizerFiles.VOCAB_TXT, sb.toString().getBytes(StandardCharsets.UTF_8));
         } else {
-            throw new IllegalArgumentException("cannot write a " + vocab.getClass().getSimpleName() + " into a model folder");
+            throw new IllegalArgumentException("cannot write a " + vocab.getClass().getSimpleName()
+                    + " into a model folder");
         }
     }
 
@@ -108,12 +110,14 @@ public final class ModelVocabulary {
         switch (type) {
             case "byte": {
                 JsonNode e = root.path("extra_ids");
-                if (!e.canConvertToInt() || e.asInt() < 0) throw UserError.at(p, 0, "extra_ids", "expected an integer >= 0");
+                if (!e.canConvertToInt() || e.asInt() < 0) throw UserError.at(p, 0, "extra_ids",
+                        "expected an integer >= 0");
                 return new ByteVocabulary(e.asInt());
             }
             case "pieces": {
                 JsonNode arr = root.path("pieces");
-                if (!arr.isArray() || arr.isEmpty()) throw UserError.at(p, 0, "pieces", "expected a non-empty array of strings");
+                if (!arr.isArray() || arr.isEmpty()) throw UserError.at(p, 0, "pieces",
+                        "expected a non-empty array of strings");
                 List<String> pieces = new ArrayList<>();
                 for (JsonNode n : arr) {
                     if (!n.isTextual()) throw UserError.at(p, 0, "pieces", "expected strings");

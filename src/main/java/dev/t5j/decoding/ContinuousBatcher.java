@@ -43,7 +43,8 @@ public final class ContinuousBatcher implements AutoCloseable {
     public record Limits(int maxBatch, int queueCapacity) {
         public Limits {
             if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
-            if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
+            if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1, got "
+                    + queueCapacity);
         }
     }
 
@@ -171,7 +172,8 @@ public final class ContinuousBatcher implements AutoCloseable {
             }
         } finally {
             failAll(new IllegalStateException("the server is shutting down"));
-            for (Request r; (r = queue.poll()) != null; ) r.result.completeExceptionally(new IllegalStateException("closed"));
+            for (Request r; (r = queue.poll()) != null; )
+                r.result.completeExceptionally(new IllegalStateException("closed"));
         }
     }
 

@@ -86,7 +86,8 @@ final class Requests {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!fields.contains(f))
-                throw ApiError.invalid("unknown field '" + f + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(fields)) + ")");
+                throw ApiError.invalid("unknown field '" + f + "' (allowed: " + String.join(", ",
+                        new java.util.TreeSet<>(fields)) + ")");
         }
     }
 
@@ -97,7 +98,8 @@ final class Requests {
         List<String> out = new ArrayList<>();
         if (v.isTextual()) out.add(v.asText());
         else if (v.isArray()) for (JsonNode e : v) {
-            if (!e.isTextual()) throw ApiError.invalid("'" + field + "' must hold strings, got " + e.getNodeType().name().toLowerCase());
+            if (!e.isTextual()) throw ApiError.invalid("'" + field + "' must hold strings, got "
+                    + e.getNodeType().name().toLowerCase());
             out.add(e.asText());
         }
         else throw ApiError.invalid("'" + field + "' must be a string or a list of strings");
@@ -112,13 +114,15 @@ final class Requests {
         if (v == null || v.isNull()) return dflt;
         if (!v.isIntegralNumber() || !v.canConvertToInt()) throw ApiError.invalid("'" + field + "' must be an integer");
         int x = v.intValue();
-        if (x < min || x > max) throw ApiError.invalid("'" + field + "' must be in [" + min + ", " + max + "], got " + x);
+        if (x < min || x > max) throw ApiError.invalid("'" + field + "' must be in [" + min + ", " + max + "], got "
+                + x);
         return x;
     }
 
     static long longValue(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ApiError.invalid("'" + field + "' must be an integer");
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ApiError.invalid("'" + field
+                + "' must be an integer");
         return v.longValue();
     }
 

@@ -47,7 +47,8 @@ public final class ServeBench {
     }
 
     /** One concurrency level's figures. */
-    public record Level(int clients, int requests, double seconds, double tokensPerSecond, double p50Ms, double p99Ms) {}
+    public record Level(int clients, int requests, double seconds, double tokensPerSecond, double p50Ms,
+            double p99Ms) {}
 
     static final int ANCHOR_RUNS = 5;
     /** Interleaved anchor / one-client request pairs. */
@@ -72,7 +73,8 @@ public final class ServeBench {
         int[] ids = t5.encode(cfg.input());
         t5.generateIds(new int[][] {ids}, g); // warm-up
         double before = anchor(t5, ids, g, cfg.tokens());
-        out.printf(Locale.ROOT, "anchor (t5j generate's decoder, 1 input, best of %d): %.1f tokens/s%n", ANCHOR_RUNS, before);
+        out.printf(Locale.ROOT, "anchor (t5j generate's decoder, 1 input, best of %d): %.1f tokens/s%n", ANCHOR_RUNS,
+                before);
         ServeConfig sc = ServeConfig.local().withLimits(1 << 20, Math.max(512, ids.length), Math.max(512, cfg.tokens()),
                 maxClients, Math.max(256, maxClients * 2), 600_000);
         String body = Json.write(Map.of("inputs", cfg.input(), "max_new_tokens", cfg.tokens(),
@@ -168,7 +170,8 @@ public final class ServeBench {
 
     private static void send(HttpClient http, HttpRequest req) throws Exception {
         HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-        if (res.statusCode() != 200) throw new IllegalStateException("the server answered " + res.statusCode() + ": " + res.body());
+        if (res.statusCode() != 200) throw new IllegalStateException("the server answered " + res.statusCode() + ": "
+                + res.body());
         JsonNode n = Json.MAPPER.readTree(res.body());
         if (n.path("output_tokens").path(0).asInt() <= 0) throw new IllegalStateException("no tokens in " + res.body());
     }

@@ -66,9 +66,11 @@ final class ServeMetrics {
 
     String render() {
         StringBuilder sb = new StringBuilder();
-        sb.append("# HELP t5j_requests_total HTTP requests by endpoint and status.\n# TYPE t5j_requests_total counter\n");
+        sb.append("# HELP t5j_requests_total HTTP requests by endpoint and status.\n")
+                .append("# TYPE t5j_requests_total counter\n");
         synchronized (requests) {
-            requests.forEach((k, v) -> sb.append("t5j_requests_total{").append(k).append("} ").append(v.get()).append('\n'));
+            requests.forEach((k, v)
+                    -> sb.append("t5j_requests_total{").append(k).append("} ").append(v.get()).append('\n'));
         }
         latency.render(sb, "t5j_request_duration_seconds", "Request latency.");
         batch.render(sb, "t5j_batch_size", "Sequences decoded together, per decoding step.");
@@ -105,9 +107,11 @@ final class ServeMetrics {
         }
 
         void render(StringBuilder sb, String name, String help) {
-            sb.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" histogram\n");
+            sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            sb.append("# TYPE ").append(name).append(" histogram\n");
             for (int i = 0; i < bounds.length; i++)
-                sb.append(name).append("_bucket{le=\"").append(fmt(bounds[i])).append("\"} ").append(counts.get(i)).append('\n');
+                sb.append(name).append("_bucket{le=\"").append(fmt(bounds[i])).append("\"} ")
+                        .append(counts.get(i)).append('\n');
             sb.append(name).append("_bucket{le=\"+Inf\"} ").append(count.get()).append('\n');
             synchronized (this) {
                 sb.append(name).append("_sum ").append(fmt(sum)).append('\n');

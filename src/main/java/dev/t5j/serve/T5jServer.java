@@ -49,7 +49,8 @@ public final class T5jServer implements AutoCloseable {
         this.cfg = cfg;
         this.modelId = t5.dir().toAbsolutePath().normalize().getFileName().toString();
         ServeMetrics[] m = new ServeMetrics[1];
-        this.batcher = new ContinuousBatcher(t5.model(), new ContinuousBatcher.Limits(cfg.maxBatch(), cfg.queueCapacity()),
+        this.batcher = new ContinuousBatcher(t5.model(), new ContinuousBatcher.Limits(cfg.maxBatch(),
+                cfg.queueCapacity()),
                 (b, n) -> m[0].step(b, n));
         this.metrics = m[0] = new ServeMetrics(batcher::queueDepth, batcher::running);
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null)
@@ -224,7 +225,8 @@ public final class T5jServer implements AutoCloseable {
     }
 
     private static ApiError deadlineExceeded(long ms) {
-        return new ApiError(408, "deadline_exceeded", "the request did not finish within its deadline of " + ms + " ms");
+        return new ApiError(408, "deadline_exceeded", "the request did not finish within its deadline of " + ms
+                + " ms");
     }
 
     private ContinuousBatcher.Output await(ContinuousBatcher.Request r, long deadline) throws InterruptedException {

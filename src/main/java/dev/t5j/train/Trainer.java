@@ -119,7 +119,7 @@ public final class Trainer {
         ReadOptions train = ReadOptions.split("train").withSequenceLengths(lengths).withShuffle(cfg.data().shuffle(), cfg.train().seed()).withEpochs(0);
         provider.check(catalog, train);
         int taskVocab = taskVocabSize(provider, catalog, train);
-        // The model folder carries the vocabulary its targets were written in (the synthetic tasks' own, or data.vocab).
+        // The model folder carries the vocabulary its targets were written in (the synthetic tasks' or data.vocab).
         Vocabulary modelVocab = targetsVocabulary(provider, catalog, train);
         Path modelVocabFile = modelVocab == vocab ? ModelVocabulary.sourceFile(cfg.data().vocab()) : null;
         ckpts.carryVocabulary(modelVocab, modelVocabFile);

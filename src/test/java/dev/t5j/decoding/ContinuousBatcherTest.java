@@ -61,7 +61,8 @@ class ContinuousBatcherTest {
             List<ContinuousBatcher.Request> later = new ArrayList<>();
             List<GenerationConfig> cfgs = new ArrayList<>();
             for (int i = 1; i <= 6; i++) {
-                GenerationConfig c = i % 2 == 0 ? GenerationConfig.greedy(3 + i) : GenerationConfig.greedy(12).withMinNewTokens(12);
+                GenerationConfig c = i % 2 == 0 ? GenerationConfig.greedy(3 + i)
+                        : GenerationConfig.greedy(12).withMinNewTokens(12);
                 if (i == 5) c = GenerationConfig.sample(9, 0.8, 20, 0.95, 77);
                 cfgs.add(c);
                 later.add(cb.submit(prompt(i), c, 0, null));
@@ -122,9 +123,11 @@ class ContinuousBatcherTest {
             ContinuousBatcher.Output out = a.result().get(30, TimeUnit.SECONDS);
             assertEquals(ContinuousBatcher.Finish.CANCELLED, out.finish());
             assertTrue(out.ids().length < 200);
-            assertArrayEquals(alone(prompt(2), GenerationConfig.greedy(3)), queued.result().get(30, TimeUnit.SECONDS).ids());
+            assertArrayEquals(alone(prompt(2), GenerationConfig.greedy(3)), queued.result().get(30,
+                    TimeUnit.SECONDS).ids());
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-            ContinuousBatcher.Output late = cb.submit(prompt(4), cfg, deadline, null).result().get(30, TimeUnit.SECONDS);
+            ContinuousBatcher.Output late = cb.submit(prompt(4), cfg, deadline, null).result().get(30,
+                    TimeUnit.SECONDS);
             assertEquals(ContinuousBatcher.Finish.DEADLINE, late.finish());
             assertEquals(0, cb.running());
         }

@@ -99,12 +99,14 @@ class T5jServerTest {
 
     @Test
     void generateScoreEmbedModelsHealthMetricsAndPlayground() throws Exception {
-        Reply g = post(server, "/v1/generate", "{\"inputs\": \"" + prompt(1) + "\", \"max_new_tokens\": 6, \"min_new_tokens\": 6}");
+        Reply g = post(server, "/v1/generate", "{\"inputs\": \"" + prompt(1)
+                + "\", \"max_new_tokens\": 6, \"min_new_tokens\": 6}");
         assertEquals(200, g.status(), g.body());
         assertTrue(g.contentType().startsWith("application/json"));
         assertEquals(alone(prompt(1), 6), g.json().get("outputs").get(0).asText());
         assertEquals("length", g.json().get("finish_reasons").get(0).asText());
-        Reply list = post(server, "/v1/generate", "{\"inputs\": [\"" + prompt(2) + "\", \"" + prompt(3) + "\"], \"max_new_tokens\": 5, \"min_new_tokens\": 5}");
+        Reply list = post(server, "/v1/generate", "{\"inputs\": [\"" + prompt(2) + "\", \"" + prompt(3)
+                + "\"], \"max_new_tokens\": 5, \"min_new_tokens\": 5}");
         assertEquals(200, list.status(), list.body());
         assertEquals(alone(prompt(2), 5), list.json().get("outputs").get(0).asText());
         assertEquals(alone(prompt(3), 5), list.json().get("outputs").get(1).asText());
@@ -135,7 +137,8 @@ class T5jServerTest {
 
     @Test
     void streamingSendsOneEventPerTokenThatAddUpToTheOutput() throws Exception {
-        String body = "{\"inputs\": \"" + prompt(4) + "\", \"max_new_tokens\": 8, \"min_new_tokens\": 8, \"stream\": true}";
+        String body = "{\"inputs\": \"" + prompt(4)
+                + "\", \"max_new_tokens\": 8, \"min_new_tokens\": 8, \"stream\": true}";
         HttpRequest r = HttpRequest.newBuilder(URI.create(server.url() + "/v1/generate"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<java.util.stream.Stream<String>> res = HTTP.send(r, HttpResponse.BodyHandlers.ofLines());
@@ -236,21 +239,25 @@ class T5jServerTest {
         long before = metric(server, "t5j_generated_tokens_total");
         for (int k = 0; k < 3; k++) {
             try (Socket s = new Socket("127.0.0.1", server.port())) {
-                String body = "{\"inputs\": \"long " + k + "\", \"max_new_tokens\": 4000, \"min_new_tokens\": 4000, \"stream\": true}";
+                String body = "{\"inputs\": \"long " + k
+                        + "\", \"max_new_tokens\": 4000, \"min_new_tokens\": 4000, \"stream\": true}";
                 OutputStream out = s.getOutputStream();
                 out.write(("POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                        StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null && !line.startsWith("data: ")) { }
                 assertNotNull(line, "a first event arrives");
             }
         }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until && !get(server, "/metrics").body().contains("t5j_running_sequences 0\n")) Thread.sleep(50);
-        assertTrue(get(server, "/metrics").body().contains("t5j_running_sequences 0\n"), "hung-up streams left the batch");
+        while (System.nanoTime() < until && !get(server,
+                "/metrics").body().contains("t5j_running_sequences 0\n")) Thread.sleep(50);
+        assertTrue(get(server, "/metrics").body().contains("t5j_running_sequences 0\n"),
+                "hung-up streams left the batch");
         long produced = metric(server, "t5j_generated_tokens_total") - before;
         assertTrue(produced < 3 * 4000, "they stopped before their 4000 tokens: " + produced);
         assertEquals(200, post(server, "/v1/generate", "{\"inputs\": \"after\", \"max_new_tokens\": 2}").status());
@@ -261,7 +268,8 @@ class T5jServerTest {
         try (T5jServer small = T5jServer.start(t5, ServeConfig.local().withLimits(4096, 64, 4096, 1, 1, 60_000))) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                String longBody = "{\"inputs\": \"busy\", \"max_new_tokens\": 1500, \"min_new_tokens\": 1500, \"timeout_ms\": 30000}";
+                String longBody = "{\"inputs\": \"busy\", \"max_new_tokens\": 1500, \"min_new_tokens\": 1500, "
+                        + "\"timeout_ms\": 30000}";
                 Future<Reply> running = pool.submit(() -> post(small, "/v1/generate", longBody));
                 waitFor(small, "t5j_running_sequences 1\n");
                 Future<Reply> queued = pool.submit(() -> post(small, "/v1/generate", longBody));
@@ -275,7 +283,8 @@ class T5jServerTest {
                 pool.shutdownNow();
             }
         }
-        Reply late = post(server, "/v1/generate", "{\"inputs\": \"slow\", \"max_new_tokens\": 256, \"min_new_tokens\": 256, \"timeout_ms\": 1}");
+        Reply late = post(server, "/v1/generate",
+                "{\"inputs\": \"slow\", \"max_new_tokens\": 256, \"min_new_tokens\": 256, \"timeout_ms\": 1}");
         assertEquals(408, late.status(), late.body());
         assertEquals("deadline_exceeded", late.json().get("error").get("type").asText());
     }
@@ -302,7 +311,8 @@ class T5jServerTest {
 
     @Test
     void anApiKeyIsRequiredOffLoopbackAndCheckedWhenSet() throws Exception {
-        UserError e = assertThrows(UserError.class, () -> new ServeConfig("0.0.0.0", 0, null, 1 << 20, 64, 64, 4, 4, 1000));
+        UserError e = assertThrows(UserError.class, () -> new ServeConfig("0.0.0.0", 0, null, 1 << 20, 64, 64, 4, 4,
+                1000));
         assertTrue(e.getMessage().contains("--api-key-file"), e.getMessage());
         try (T5jServer locked = T5jServer.start(t5, ServeConfig.local().withApiKey("s3cret"))) {
             Reply no = get(locked, "/v1/models");
