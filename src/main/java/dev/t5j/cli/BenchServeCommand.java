@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 public final class BenchServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
-    @Option(names = "--vocab", description = "Tokenizer (a vocabulary file or 'byte'); default: the model folder's")
-    String vocab;
+    @Mixin
+    VocabOption vocabOption = new VocabOption();
     @Option(names = "--clients", split = ",", defaultValue = "1,8,32",
             description = "Concurrency levels (default ${DEFAULT-VALUE})")
     List<Integer> clients;
@@ -35,7 +35,7 @@ public final class BenchServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServeBench.Config cfg = new ServeBench.Config(clients, requests, tokens, text);
         model.apply();
-        try (T5j t5 = T5j.load(model.model, vocab)) {
+        try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
             ServeBench.run(t5, cfg, System.out);
         }
         return 0;

@@ -35,9 +35,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--input-file", description = "Input texts: a .txt file (one per line) or JSON lines with "
             + "{\"text\":\"...\"}; or JSON lines with {\"input_ids\":[...]}")
     Path inputFile;
-    @Option(names = "--vocab", description = "Tokenizer for --text (a vocabulary file or 'byte'); default: the one "
-            + "the model folder carries")
-    String vocab;
+    @Mixin
+    VocabOption vocabOption = new VocabOption();
     @Option(names = "--max-new-tokens", defaultValue = "20", description = "Tokens generated at most, EOS included (default ${DEFAULT-VALUE})")
     int maxNew;
     @Option(names = "--min-new-tokens", defaultValue = "0", description = "EOS forbidden before this many tokens (default ${DEFAULT-VALUE})")
@@ -106,7 +105,7 @@ public final class GenerateCommand implements Callable<Integer> {
     /** Text mode: one line per input, in input order; newlines inside an output are printed as "\\n". */
     private int generateText(List<String> inputs, GenerationConfig cfg) {
         model.apply();
-        try (T5j t5 = T5j.load(model.model, vocab)) {
+        try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
             int[][] ids = new int[inputs.size()][];
             for (int i = 0; i < ids.length; i++) ids[i] = t5.encode(inputs.get(i));
             for (int start = 0; start < ids.length; start += batchSize) {

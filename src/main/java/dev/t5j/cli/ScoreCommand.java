@@ -38,9 +38,8 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--input-file", description = "JSON lines with {\"input_ids\":[...],\"target_ids\":[...]} or "
             + "{\"text\":\"...\",\"target_text\":\"...\"}")
     Path inputFile;
-    @Option(names = "--vocab", description = "Tokenizer for texts (a vocabulary file or 'byte'); default: the one the "
-            + "model folder carries")
-    String vocab;
+    @Mixin
+    VocabOption vocabOption = new VocabOption();
     @Option(names = "--logits", description = "Also print the full decoder logits [target_len][vocab]")
     boolean logits;
     @Option(names = "--json", description = "JSON output (one object per example)")
@@ -65,7 +64,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 throw new UserError("give either texts (--text, a text --input-file) or token ids, not both");
             if (logits) throw new UserError("--logits works with token ids only");
             model.apply();
-            try (T5j t5 = T5j.load(model.model, vocab)) {
+            try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
                 print(t5.scoreTexts(inText, tgText));
             }
             return 0;

@@ -22,8 +22,8 @@ import java.util.concurrent.CountDownLatch;
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
-    @Option(names = "--vocab", description = "Tokenizer (a vocabulary file or 'byte'); default: the model folder's")
-    String vocab;
+    @Mixin
+    VocabOption vocabOption = new VocabOption();
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default ${DEFAULT-VALUE}); "
             + "anything but loopback needs --api-key-file")
     String host;
@@ -55,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
         ServeConfig cfg = new ServeConfig(host, port, apiKey(apiKeyFile), maxBody, maxInput, maxNew, maxBatch, queue,
                 timeoutMs);
         model.apply();
-        try (T5j t5 = T5j.load(model.model, vocab); T5jServer server = T5jServer.start(t5, cfg)) {
+        try (T5j t5 = T5j.load(model.model, vocabOption.vocab); T5jServer server = T5jServer.start(t5, cfg)) {
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
