@@ -32,9 +32,9 @@ class ArchitectureTest {
             Set.of("model", "model.bert", "synth", "optim"),
             Set.of("data", "data.objectives", "data.tasks", "decoding"),
             Set.of("eval", "retrieval", "retrieval.index"),
-            Set.of("run"),
+            Set.of("run", "api"),
             Set.of("train", "atlas", "atlas.tasks"),
-            Set.of("bench", "demo"),
+            Set.of("bench", "demo", "serve"),
             Set.of("cli"));
 
     /** Packages of one layer that must not know each other (siblings, not a stack). */

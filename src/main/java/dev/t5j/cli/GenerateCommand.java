@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.api.T5j;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.GenerationConfig;
@@ -13,19 +14,29 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code t5j generate}: decode from token ids (greedy, beam search or sampling), batched. */
-@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate output token ids for input token ids.")
+/**
+ * {@code t5j generate}: decode from texts (with the tokenizer the model folder carries, or {@code --vocab}) or from
+ * token ids (greedy, beam search or sampling), batched. Text in gives one line of text out per input.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate output text for input texts (--text), or output token ids for input token ids.")
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
     @Option(names = "--input-ids", description = "Comma-separated input ids; repeat for a batch")
     List<String> inputIds = new ArrayList<>();
-    @Option(names = "--input-file", description = "JSON lines, one {\"input_ids\":[...]} per line")
+    @Option(names = "--text", description = "An input text; repeat for a batch (prints one line of text per input)")
+    List<String> texts = new ArrayList<>();
+    @Option(names = "--input-file", description = "Input texts: a .txt file (one per line) or JSON lines with "
+            + "{\"text\":\"...\"}; or JSON lines with {\"input_ids\":[...]}")
     Path inputFile;
+    @Mixin
+    VocabOption vocabOption = new VocabOption();
     @Option(names = "--max-new-tokens", defaultValue = "20", description = "Tokens generated at most, EOS included (default ${DEFAULT-VALUE})")
     int maxNew;
     @Option(names = "--min-new-tokens", defaultValue = "0", description = "EOS forbidden before this many tokens (default ${DEFAULT-VALUE})")
@@ -55,19 +66,26 @@ public final class GenerateCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--batch-size", defaultValue = "32", description = "Inputs decoded together (default ${DEFAULT-VALUE})")
     int batchSize;
-    @Option(names = "--json", description = "One JSON object per input: {\"output_ids\":[...]}")
+    @Option(names = "--json", description = "One JSON object per input: {\"output_ids\":[...]} "
+            + "(with texts: {\"output\":\"...\",\"output_ids\":[...]})")
     boolean json;
 
     @Override
     public Integer call() {
+        if (batchSize < 1) throw new UserError("--batch-size must be >= 1");
+        List<String> inputTexts = new ArrayList<>(texts);
+        boolean fileText = inputFile != null && InputFile.holdsText(inputFile, "text");
+        if (fileText) for (String[] row : InputFile.texts(inputFile, "text")) inputTexts.add(row[0]);
+        if (!inputTexts.isEmpty()) {
+            if (!inputIds.isEmpty() || (inputFile != null && !fileText))
+                throw new UserError("give either texts (--text, a text --input-file) or token ids, not both");
+            return generateText(inputTexts, config());
+        }
         List<int[]> inputs = new ArrayList<>();
         for (String s : inputIds) inputs.add(ModelOptions.parseIds("--input-ids", s));
         if (inputFile != null) for (int[][] row : IdsFile.read(inputFile, "input_ids")) inputs.add(row[0]);
-        if (inputs.isEmpty()) throw new UserError("give --input-ids or --input-file");
-        if (batchSize < 1) throw new UserError("--batch-size must be >= 1");
-        GenerationConfig cfg = GenerationConfig.builder(maxNew).minNewTokens(minNew).numBeams(beams)
-                .lengthPenalty(lengthPenalty, form).earlyStopping(earlyStopping)
-                .doSample(sample).temperature(temperature).topK(topK).topP(topP).seed(seed).build();
+        if (inputs.isEmpty()) throw new UserError("give --text, --input-ids or --input-file");
+        GenerationConfig cfg = config();
         model.apply();
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             for (int[] in : inputs) ModelOptions.checkRange("input", in, m.config().vocabSize());
@@ -78,6 +96,36 @@ public final class GenerateCommand implements Callable<Integer> {
                 for (int[] seq : r.sequences()) {
                     if (json) System.out.println(Json.write(Map.of("output_ids", seq)));
                     else System.out.println(String.join(" ", Arrays.stream(seq).mapToObj(Integer::toString).toList()));
+                }
+            }
+        }
+        return 0;
+    }
+
+    private GenerationConfig config() {
+        return GenerationConfig.builder(maxNew).minNewTokens(minNew).numBeams(beams)
+                .lengthPenalty(lengthPenalty, form).earlyStopping(earlyStopping)
+                .doSample(sample).temperature(temperature).topK(topK).topP(topP).seed(seed).build();
+    }
+
+    /** Text mode: one line per input, in input order; newlines inside an output are printed as "\\n". */
+    private int generateText(List<String> inputs, GenerationConfig cfg) {
+        model.apply();
+        try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
+            int[][] ids = new int[inputs.size()][];
+            for (int i = 0; i < ids.length; i++) ids[i] = t5.encode(inputs.get(i));
+            for (int start = 0; start < ids.length; start += batchSize) {
+                int[][] batch = Arrays.copyOfRange(ids, start, Math.min(ids.length, start + batchSize));
+                for (int[] seq : t5.generateIds(batch, cfg).sequences()) {
+                    String text = t5.decode(seq);
+                    if (json) {
+                        Map<String, Object> o = new LinkedHashMap<>();
+                        o.put("output", text);
+                        o.put("output_ids", seq);
+                        System.out.println(Json.write(o));
+                    } else {
+                        System.out.println(text.replace("\n", "\\n"));
+                    }
                 }
             }
         }

@@ -2,12 +2,15 @@ package dev.t5j.cli;
 
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
+import dev.t5j.data.DataVocabularies;
+import dev.t5j.data.ModelVocabulary;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
 import dev.t5j.model.io.CheckpointFiles;
 import dev.t5j.model.io.DType;
 import dev.t5j.model.io.TensorSource;
+import dev.t5j.tokenizer.Vocabulary;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +65,9 @@ public final class ModelCommand implements Runnable {
         long maxShard;
         @Option(names = "--overwrite", description = "Replace the model already in --out")
         boolean overwrite;
+        @Option(names = "--vocab", description = "Tokenizer the model folder carries: a vocabulary file (.model, "
+                + "tokenizer.json, vocab.txt) or 'byte' (default: none)")
+        String vocab;
 
         @Override
         public Integer call() throws Exception {
@@ -74,8 +80,13 @@ public final class ModelCommand implements Runnable {
             }
             T5Config config = arch.preset != null ? T5Config.preset(arch.preset) : T5Config.read(arch.config);
             DType dt = parseDType(dtype);
+            Vocabulary v = vocab == null ? null : DataVocabularies.resolve(vocab);
+            if (v != null && v.vocabSize() > config.vocabSize())
+                throw new UserError("--vocab: the vocabulary has " + v.vocabSize() + " ids but the model only "
+                        + config.vocabSize() + " (vocab_size)");
             try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(config, seed)) {
                 Checkpoint.save(m, out, dt, maxShard);
+                ModelVocabulary.save(out, v, ModelVocabulary.sourceFile(vocab));
                 System.out.printf(Locale.ROOT, "initialised %s parameters (seed %d) into %s%n", grouped(m.parameterCount()), seed, out);
             }
             return 0;

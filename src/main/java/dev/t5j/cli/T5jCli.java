@@ -16,6 +16,7 @@ import java.io.PrintWriter;
                 ModelCommand.class,
                 GenerateCommand.class,
                 ScoreCommand.class,
+                ServeCommand.class,
                 BenchCommand.class,
                 SynthCommand.class,
                 MetricsCommand.class,

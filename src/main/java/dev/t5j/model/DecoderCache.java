@@ -2,6 +2,8 @@ package dev.t5j.model;
 
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Key/value cache for incremental decoding: per decoder layer, the self-attention keys/values of all positions so
@@ -32,6 +34,99 @@ public final class DecoderCache implements AutoCloseable {
         for (Layer l : layers) {
             if (l.selfK == null) continue;
             l.setSelf(l.selfK.index_select(0, batchIndex), l.selfV.index_select(0, batchIndex));
+        }
+    }
+
+    /**
+     * Continuous batching: appends {@code n} rows of zeros to the self-attention caches for sequences that join a
+     * running batch. Their slots so far are padding that the caller masks (decoder mask 0), so each joined sequence
+     * starts at the current slot; relative positions (key slot − query slot) stay each sequence's own.
+     */
+    public void padRows(int n) {
+        for (Layer l : layers) {
+            if (l.selfK == null) continue;
+            l.setSelf(torch.cat(new TensorVector(l.selfK, zeroRows(l.selfK, n)), 0),
+                    torch.cat(new TensorVector(l.selfV, zeroRows(l.selfV, n)), 0));
+        }
+    }
+
+    private static Tensor zeroRows(Tensor t, int n) {
+        return torch.zeros_like(t.narrow(0, 0, 1)).repeat(n, 1, 1, 1);
+    }
+
+    /** Drops the first {@code n} positions (padding of every row): later relative positions are unchanged. */
+    public void dropFront(int n) {
+        if (n <= 0) return;
+        if (n > length) throw new IllegalArgumentException("cannot drop " + n + " of " + length + " positions");
+        for (Layer l : layers) {
+            if (l.selfK == null) continue;
+            l.setSelf(l.selfK.narrow(2, n, length - n), l.selfV.narrow(2, n, length - n));
+        }
+        length -= n;
+    }
+
+    /** Forgets the cross-attention keys/values: the next step recomputes them from a changed encoder batch. */
+    public void clearCross() {
+        for (Layer l : layers) {
+            Tensors.free(l.crossK);
+            Tensors.free(l.crossV);
+            l.crossK = l.crossV = null;
+        }
+    }
+
+    /** Whether the cross-attention keys/values were computed (after the first decoding step). */
+    public boolean hasCross() {
+        return layers.length > 0 && layers[0].crossK != null;
+    }
+
+    /** Encoder positions of the cached cross-attention keys (after {@link #hasCross}). */
+    public long crossLength() {
+        return layers[0].crossK.size(2);
+    }
+
+    /**
+     * Continuous batching: appends rows for sequences joining the batch: zero self-attention rows (padding the caller
+     * masks) and the cross-attention keys/values of their encoder output {@code enc} [n, S', d], computed for them
+     * alone. Old and new cross rows are zero-padded along the encoder axis to the longer of the two; the caller pads
+     * the encoder mask alike. Needs {@link #hasCross}.
+     */
+    public void joinRows(T5ForConditionalGeneration model, Tensor enc) {
+        int n = (int) enc.size(0);
+        long s = Math.max(crossLength(), enc.size(1));
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            if (l.selfK != null)
+                l.setSelf(torch.cat(new TensorVector(l.selfK, zeroRows(l.selfK, n)), 0),
+                        torch.cat(new TensorVector(l.selfV, zeroRows(l.selfV, n)), 0));
+            T5Attention a = model.decoder.block[i].crossAttention.encDecAttention;
+            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(a.shape(enc, a.k), 2, s)), 0);
+            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(a.shape(enc, a.v), 2, s)), 0);
+            Tensors.free(l.crossK);
+            Tensors.free(l.crossV);
+            l.setCross(k, v);
+        }
+    }
+
+    /** {@code t} zero-padded along {@code dim} to {@code size}. */
+    public static Tensor pad(Tensor t, int dim, long size) {
+        long cur = t.size(dim);
+        if (cur == size) return t;
+        long[] reps = new long[(int) t.dim()];
+        java.util.Arrays.fill(reps, 1);
+        reps[dim] = size - cur;
+        return torch.cat(new TensorVector(t, torch.zeros_like(t.narrow(dim, 0, 1)).repeat(reps)), dim);
+    }
+
+    /** Continuous batching: keeps only the rows {@code batchIndex} of every cache, cross-attention ones included. */
+    public void keepRows(Tensor batchIndex) {
+        reorder(batchIndex);
+        for (Layer l : layers) {
+            if (l.crossK == null) continue;
+            Tensor k = l.crossK.index_select(0, batchIndex);
+            Tensor v = l.crossV.index_select(0, batchIndex);
+            Tensors.free(l.crossK);
+            Tensors.free(l.crossV);
+            l.setCross(k, v);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.t5j.run.RunTask;
 import dev.t5j.common.UserError;
 import dev.t5j.data.Batch;
 import dev.t5j.data.tasks.DataSetup;
+import dev.t5j.data.ModelVocabulary;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Feature;
@@ -29,6 +30,7 @@ import dev.t5j.model.AttentionMasks;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
+import dev.t5j.tokenizer.Vocabulary;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
@@ -68,6 +70,8 @@ public final class Trainer implements RunTask {
     private Training training;
     private Packing.Position position = Packing.Position.START;
     private List<Evaluator.TaskResult> lastEval = List.of();
+    private Vocabulary modelVocab; // carried by every model folder the run writes
+    private Path modelVocabFile;
 
     public Trainer(TrainConfig cfg, PrintStream log) {
         this.cfg = cfg;
@@ -102,6 +106,9 @@ public final class Trainer implements RunTask {
         if (cfg.data().useCached()) DataSetup.requireCached(provider, train);
         provider.check(train);
         int taskVocab = taskVocabSize(provider, train);
+        // The model folder carries the vocabulary its targets were written in (the synthetic tasks' or data.vocab).
+        modelVocab = targetsVocabulary(provider, train);
+        modelVocabFile = modelVocab == data.vocabulary() ? ModelVocabulary.sourceFile(cfg.data().vocab()) : null;
         checkEvaluation();
         if (from != null) {
             RunCheckpoints.State s = from.state();
@@ -209,6 +216,7 @@ public final class Trainer implements RunTask {
     @Override
     public void writeCheckpoint(Path dir) throws IOException {
         Checkpoint.save(model, dir);
+        ModelVocabulary.save(dir, modelVocab, modelVocabFile);
     }
 
     @Override
@@ -222,6 +230,7 @@ public final class Trainer implements RunTask {
     @Override
     public void saveFinal(Path runDir) throws IOException {
         Checkpoint.save(model, runDir.resolve("model"));
+        ModelVocabulary.save(runDir.resolve("model"), modelVocab, modelVocabFile);
     }
 
     @Override
@@ -287,6 +296,15 @@ public final class Trainer implements RunTask {
                     t.epsilon1(), t.epsilon2()));
         }
         return new AdamW(model.parameters(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+    }
+
+    /** The vocabulary of the first task's {@code targets} feature (null when no task has one). */
+    private static Vocabulary targetsVocabulary(DatasetProvider p, ReadOptions o) {
+        for (Task t : Evaluator.tasksOf(p, o)) {
+            Feature f = t.outputFeatures().get("targets");
+            if (f != null) return f.vocabulary();
+        }
+        return null;
     }
 
     private static int taskVocabSize(DatasetProvider p, ReadOptions o) {
