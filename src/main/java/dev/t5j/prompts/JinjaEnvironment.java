@@ -11,8 +11,13 @@ import jinjava.javax.el.CompositeELResolver;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * promptsource's Jinja2 {@code Environment(loader=BaseLoader)} with {@code zip} as a global and its three filters,
@@ -74,7 +79,52 @@ public final class JinjaEnvironment {
                 throw new RenderError(describe(e));
         }
         if (!r.getErrors().isEmpty()) throw new RenderError(describe(r.getErrors().get(0)));
+        if (r.getContext() != null) {
+            Set<String> local = DECLARED.computeIfAbsent(source, JinjaEnvironment::declaredNames);
+            for (String name : r.getContext().getResolvedValues()) {
+                if (!ctx.containsKey(name) && !local.contains(name) && name.matches("[A-Za-z]\\w*")
+                        && readsAsVariable(source, name))
+                    throw new RenderError("'" + name + "' is undefined (the example has no field '" + name + "')");
+            }
+        }
         return r.getOutput();
+    }
+
+    private static final Map<String, Set<String>> DECLARED = new ConcurrentHashMap<>();
+    private static final Pattern FOR = Pattern.compile("\\{%-?\\s*for\\s+([\\w\\s,()]+?)\\s+in\\b");
+    private static final Pattern SET = Pattern.compile("\\{%-?\\s*set\\s+(\\w+)");
+
+    /**
+     * Names a template binds itself (for-loop targets, set, loop): a name the render resolves that is neither one
+     * of these nor a field of the example is undefined. Jinja2 would print it empty; here it is an error, since an
+     * example in the HF layout has every field its templates read.
+     */
+    private static Set<String> declaredNames(String source) {
+        Set<String> names = new HashSet<>(List.of("loop", "true", "false", "none", "True", "False", "None", "range", "filter", "exptest"));
+        Matcher m = FOR.matcher(source);
+        while (m.find()) for (String n : m.group(1).split("[\\s,()]+")) if (!n.isEmpty()) names.add(n);
+        m = SET.matcher(source);
+        while (m.find()) names.add(m.group(1));
+        return names;
+    }
+
+    /**
+     * Whether {@code name} occurs in {@code source} as a variable (Jinjava also reports attribute and method names
+     * as resolved): not after a dot, not inside quotes.
+     */
+    private static boolean readsAsVariable(String source, String name) {
+        for (int at = source.indexOf(name); at >= 0; at = source.indexOf(name, at + 1)) {
+            int end = at + name.length();
+            if (end < source.length() && (Character.isLetterOrDigit(source.charAt(end)) || source.charAt(end) == '_'
+                    || source.charAt(end) == '\'' || source.charAt(end) == '"')) continue;
+            int p = at - 1;
+            if (p >= 0 && (Character.isLetterOrDigit(source.charAt(p)) || source.charAt(p) == '_'
+                    || source.charAt(p) == '\'' || source.charAt(p) == '"')) continue;
+            while (p >= 0 && Character.isWhitespace(source.charAt(p))) p--;
+            if (p >= 0 && (source.charAt(p) == '.' || source.charAt(p) == '|')) continue; // attribute, filter
+            return true;
+        }
+        return false;
     }
 
     private static String describe(TemplateError e) {
