@@ -39,6 +39,10 @@ public final class DataOptions {
     @Option(names = "--skip-bad-lines", description = "skip malformed input lines (counted and reported) instead of stopping")
     boolean skipBadLines;
 
+    @Option(names = "--allow-missing", description = "use the members of a mixture whose data is on disk, naming the "
+            + "missing ones (default: a mixture with missing members is an error that lists them)")
+    boolean allowMissing;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed for stochastic preprocessors and sampling (default: ${DEFAULT-VALUE})")
     long seed;
 

@@ -2,6 +2,7 @@ package dev.t5j.data.tasks;
 
 import dev.t5j.synth.SyntheticTasks;
 import dev.t5j.data.DataCatalog;
+import dev.t5j.data.prompted.PromptedTasks;
 import dev.t5j.tokenizer.Vocabulary;
 
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ public final class DataCatalogs {
         DataCatalog c = new DataCatalog();
         ClosedBookQa.register(c, vocab, dataDir);
         SyntheticTaskDefs.register(c, vocab, SyntheticTasks.Options.defaults(), 0);
+        PromptedTasks.register(c, vocab, dataDir);
         PreprocessorRegistry reg = PreprocessorRegistry.standard();
         for (Path f : taskFiles) TaskConfig.load(f, c, vocab, dataDir, reg);
         return c;
