@@ -31,6 +31,7 @@ import java.io.PrintWriter;
                 RetrieveCommand.class,
                 AtlasCommand.class,
                 PromptsCommand.class,
+                RankCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
