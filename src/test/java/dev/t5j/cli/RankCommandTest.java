@@ -85,6 +85,41 @@ class RankCommandTest {
     }
 
     @Test
+    void promptedScoreEvalTaskGivesAccuracyPerPromptAndMedianPerDataset() throws IOException {
+        Path model = tmp.resolve("m2");
+        assertEquals(0, CliTest.run("model", "init", "--preset", "tiny", "--seed", "2", "--out", model.toString()).code());
+        Path data = tmp.resolve("data");
+        Path t = data.resolve("promptsource/templates/super_glue/rte");
+        Files.createDirectories(t);
+        Files.copy(Path.of("src/test/resources/dev/t5j/prompts/templates/super_glue/rte/templates.yaml"), t.resolve("templates.yaml"));
+        Files.createDirectories(data.resolve("superglue/RTE"));
+        String rows = "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", \"label\": \"entailment\", \"idx\": 0}\n"
+                + "{\"premise\": \"It rained.\", \"hypothesis\": \"It was dry.\", \"label\": \"not_entailment\", \"idx\": 1}\n"
+                + "{\"premise\": \"He ran.\", \"hypothesis\": \"He moved.\", \"label\": \"entailment\", \"idx\": 2}\n";
+        Files.writeString(data.resolve("superglue/RTE/val.jsonl"), rows);
+        Files.writeString(data.resolve("superglue/RTE/train.jsonl"), rows);
+        CliTest.Run r = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--data-dir", data.toString(),
+                "--task", "super_glue_rte_GPT_3_style_score_eval", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> out = r.out().lines().toList();
+        JsonNode task = Json.MAPPER.readTree(out.get(0)), ds = Json.MAPPER.readTree(out.get(1));
+        assertEquals(3, task.get("examples").asInt());
+        // the same examples through the file path: rendered inputs, choices True/False, label from the target
+        Path in = tmp.resolve("rte.jsonl");
+        Files.writeString(in, """
+                {"inputs": "A cat sat.\\nQuestion: An animal sat. True or False?", "choices": ["True", "False"], "label": 0}
+                {"inputs": "It rained.\\nQuestion: It was dry. True or False?", "choices": ["True", "False"], "label": 1}
+                {"inputs": "He ran.\\nQuestion: He moved. True or False?", "choices": ["True", "False"], "label": 0}
+                """);
+        CliTest.Run f = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--input", in.toString(), "--json");
+        assertEquals(0, f.code(), f.err());
+        double fileAcc = Json.MAPPER.readTree(f.out().lines().toList().get(3)).get("accuracy").asDouble();
+        assertEquals(fileAcc, task.get("accuracy").asDouble(), 1e-9);
+        assertEquals(task.get("accuracy").asDouble(), ds.get("median").asDouble(), 1e-9);
+        assertEquals(1, ds.get("prompts").asInt());
+    }
+
+    @Test
     void badLinesAreUserErrors() throws IOException {
         Path in = tmp.resolve("bad.jsonl");
         Files.writeString(in, "{\"inputs\": \"q\", \"choices\": [\"a\"], \"label\": 3}\n");
