@@ -2,10 +2,13 @@ package dev.t5j.prompts;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import jinjava.javax.el.CompositeELResolver;
 
@@ -68,12 +71,18 @@ public final class JinjaEnvironment {
     public String render(String source, Map<String, Object> vars, PyRandom random) {
         Map<String, Object> ctx = new HashMap<>(vars);
         ctx.put(PromptFilters.RANDOM, random);
-        RenderResult r;
+        Node node = parsed(source);
+        JinjavaInterpreter in = new JinjavaInterpreter(jinjava, new Context(jinjava.getGlobalContext(), ctx), jinjava.getGlobalConfig());
+        String output;
+        JinjavaInterpreter.pushCurrent(in);
         try {
-            r = jinjava.renderForResult(source, ctx);
+            output = in.render(node);
         } catch (RuntimeException e) {
             throw new RenderError(e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            JinjavaInterpreter.popCurrent();
         }
+        RenderResult r = new RenderResult(output, in.getContext(), in.getErrorsCopy());
         for (TemplateError e : r.getErrors()) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL || e.getReason() == TemplateError.ErrorReason.UNKNOWN)
                 throw new RenderError(describe(e));
@@ -91,6 +100,26 @@ public final class JinjaEnvironment {
     }
 
     private static final Map<String, Set<String>> DECLARED = new ConcurrentHashMap<>();
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+
+    /** The parse tree of {@code source}, parsed once (Jinjava's own render re-parses on every call). */
+    private Node parsed(String source) {
+        Node n = nodes.get(source);
+        if (n != null) return n;
+        JinjavaInterpreter in = jinjava.newInterpreter();
+        JinjavaInterpreter.pushCurrent(in);
+        try {
+            n = in.parse(source);
+        } catch (RuntimeException e) {
+            throw new RenderError("template does not parse: " + e.getMessage());
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+        for (TemplateError e : in.getErrorsCopy())
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL) throw new RenderError("template does not parse: " + describe(e));
+        if (nodes.size() < 10_000) nodes.put(source, n);
+        return n;
+    }
     private static final Pattern FOR = Pattern.compile("\\{%-?\\s*for\\s+([\\w\\s,()]+?)\\s+in\\b");
     private static final Pattern SET = Pattern.compile("\\{%-?\\s*set\\s+(\\w+)");
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * promptsource's {@code Template.apply} and {@code get_answer_choices_list} (promptsource/templates.py, HEAD 7dab96a)
@@ -71,6 +73,14 @@ public final class Prompts {
     /** {@code get_answer_choices_list(example)}: null when the template has no choices. */
     static List<String> answerChoices(PromptTemplate t, Map<String, Object> example, PyRandom random) {
         if (t.answerChoices() == null) return null;
+        // static choices (no field, no random filter) are the same for every example: rendered once per template
+        Optional<List<String>> fixed = FIXED.get(t.answerChoices());
+        if (fixed == null) {
+            boolean usesRandom = t.answerChoices().contains("choice");
+            fixed = Optional.ofNullable(usesRandom ? null : renderFixed(t));
+            if (FIXED.size() < 100_000) FIXED.put(t.answerChoices(), fixed);
+        }
+        if (fixed.isPresent()) return fixed.get();
         String out = JinjaEnvironment.get().render(printAsPython(t.answerChoices()), escapePipe(example), random);
         List<String> choices = new ArrayList<>();
         for (String c : PyValues.split(out, "|||")) choices.add(PyValues.strip(c).replace(PIPE_PROTECTOR, "|||"));
@@ -84,8 +94,17 @@ public final class Prompts {
      */
     public static List<String> fixedAnswerChoices(PromptTemplate t) {
         if (t.answerChoices() == null) return null;
+        return renderFixed(t);
+    }
+
+    private static final Map<String, Optional<List<String>>> FIXED = new ConcurrentHashMap<>();
+
+    private static List<String> renderFixed(PromptTemplate t) {
         try {
-            return answerChoices(t, Map.of(), new PyRandom(0));
+            String out = JinjaEnvironment.get().render(printAsPython(t.answerChoices()), Map.of(), new PyRandom(0));
+            List<String> choices = new ArrayList<>();
+            for (String c : PyValues.split(out, "|||")) choices.add(PyValues.strip(c));
+            return List.copyOf(choices);
         } catch (JinjaEnvironment.RenderError e) {
             return null;
         }
