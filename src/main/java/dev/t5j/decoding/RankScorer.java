@@ -2,6 +2,7 @@ package dev.t5j.decoding;
 
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
+import dev.t5j.model.DecoderCache;
 import dev.t5j.model.T5ForConditionalGeneration;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -12,8 +13,8 @@ import java.util.List;
 /**
  * Rank classification scores (T0, t-zero evaluation/run_eval.py + t0/model.py): each answer choice scored as the sum
  * of its token log-probabilities under teacher forcing, EOS included, no length normalisation; the prediction is the
- * argmax (first on ties). The encoder runs once per example; all choices of a batch of examples decode as one batch
- * that indexes the shared encoder output ({@link #score}). {@link #scorePairs} encodes every (input, choice) pair on
+ * argmax (first on ties). The encoder runs once per example, and so do the cross-attention key/value projections of
+ * its output; all choices of a batch of examples decode as one batch that indexes them ({@link #score}). {@link #scorePairs} encodes every (input, choice) pair on
  * its own, as t-zero's collator does by repeating the input, for comparison ({@code t5j bench rank}).
  */
 public final class RankScorer {
@@ -101,11 +102,23 @@ public final class RankScorer {
             Tensor ids = Tensors.longs(inputs, model.config().padTokenId());
             Tensor mask = Tensors.lengthMask(inputs);
             Tensor enc = model.encode(ids, mask);
-            Tensor idx = Tensors.longs(owner, owner.length);
-            Tensor encRows = owner.length == inputs.length && isIdentity(owner) ? enc : enc.index_select(0, idx);
-            Tensor maskRows = owner.length == inputs.length && isIdentity(owner) ? mask : mask.index_select(0, idx);
             Tensor lab = Tensors.longs(labels, T5ForConditionalGeneration.IGNORE_INDEX);
-            Tensor logits = model.logits(model.decode(model.shiftRight(lab), encRows, maskRows, null, null));
+            Tensor logits;
+            if (owner.length == inputs.length && isIdentity(owner)) {
+                logits = model.logits(model.decode(model.shiftRight(lab), enc, mask, null, null));
+            } else {
+                // cross-attention keys/values once per example (a one-step decode fills them), then picked per choice
+                Tensor idx = Tensors.longs(owner, owner.length);
+                int[][] start = new int[inputs.length][];
+                for (int i = 0; i < start.length; i++) start[i] = new int[]{model.config().decoderStartTokenId()};
+                try (DecoderCache perExample = model.newCache()) {
+                    model.decode(Tensors.longs(start, 0), enc, mask, null, perExample);
+                    try (DecoderCache perChoice = perExample.selectCross(idx)) {
+                        logits = model.logits(model.decode(model.shiftRight(lab), enc.index_select(0, idx),
+                                mask.index_select(0, idx), null, perChoice));
+                    }
+                }
+            }
             float[] lp = Tensors.toFloats(T5ForConditionalGeneration.tokenLogProbs(logits, lab));
             int t = (int) lab.size(1);
             double[] sums = new double[labels.length];
