@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
 public final class RankBench {
     private RankBench() {}
 
-    public record Config(String preset, int inputLength, int choiceLength, List<Integer> choices, int examples, int batch) {}
+    public record Config(String preset, int inputLength, int choiceLength, List<Integer> choices, int examples,
+            int batch) {}
 
     public record Figure(int choices, double sharedPerSec, double pairsPerSec, double maxAbsDiff) {}
 
@@ -41,9 +42,11 @@ public final class RankBench {
                 long t2 = System.nanoTime();
                 double diff = 0;
                 for (int i = 0; i < items.size(); i++)
-                    for (int j = 0; j < k; j++) diff = Math.max(diff, Math.abs(shared[i].scores()[j] - pairs[i].scores()[j]));
+                    for (int j = 0; j < k; j++) diff = Math.max(diff, Math.abs(shared[i].scores()[j] - pairs[i]
+                            .scores()[j]));
                 Figure f = new Figure(k, items.size() / ((t1 - t0) / 1e9), items.size() / ((t2 - t1) / 1e9), diff);
-                log.printf(Locale.ROOT, "%d choices: shared encoder %.2f ex/s, per pair %.2f ex/s (%.2fx), max |diff| %.2e%n",
+                log.printf(Locale.ROOT,
+                        "%d choices: shared encoder %.2f ex/s, per pair %.2f ex/s (%.2fx), max |diff| %.2e%n",
                         k, f.sharedPerSec(), f.pairsPerSec(), f.sharedPerSec() / f.pairsPerSec(), diff);
                 log.flush();
                 out.add(f);

@@ -25,6 +25,7 @@ final class MissingMembers {
         Map<String, Integer> byDataset = new LinkedHashMap<>();
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
+            if (!t.splits().contains(data.split)) continue; // reported by the caller as "no split"
             try {
                 t.check(data.catalog(), data.readOptions());
             } catch (UserError e) {
@@ -33,10 +34,13 @@ final class MissingMembers {
             }
         }
         if (missing.isEmpty()) return missing;
-        String list = byDataset.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + " tasks)").toList().toString();
-        String what = "mixture '" + p.name() + "': " + missing.size() + " of " + tasks.size() + " members cannot be read"
+        String list = byDataset.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + " tasks)").toList()
+                .toString();
+        String what = "mixture '" + p.name() + "': " + missing.size() + " of " + tasks.size()
+                + " members cannot be read"
                 + " for split '" + data.split + "': " + list;
-        if (!data.allowMissing) throw new UserError(what + "; pass --allow-missing to use the " + (tasks.size() - missing.size())
+        if (!data.allowMissing) throw new UserError(what + "; pass --allow-missing to use the " + (tasks.size(
+                ) - missing.size())
                 + " others");
         err.println("t5j: note: " + what + "; skipped (--allow-missing)");
         err.flush();

@@ -37,7 +37,8 @@ public final class PromptsListCommand implements Runnable {
             if (!json) out.println(f.key() + "  (" + f.templates().size() + " templates)");
             for (PromptTemplate t : f.templates()) {
                 List<String> fixed = Prompts.fixedAnswerChoices(t);
-                String choices = t.answerChoices() == null ? null : fixed != null ? String.join(" ||| ", fixed) : t.answerChoices();
+                String choices = t.answerChoices() == null ? null : fixed != null ? String.join(" ||| ", fixed) : t
+                        .answerChoices();
                 n++;
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -53,7 +54,8 @@ public final class PromptsListCommand implements Runnable {
                     out.println(Json.write(m));
                 } else {
                     out.println("  " + t.name() + "  original_task=" + t.originalTask()
-                            + "  choices=" + (choices == null ? "-" : (fixed != null ? "" : "per example: ") + choices.replace("\n", " ")));
+                            + "  choices=" + (choices == null ? "-" : (fixed != null ? "" : "per example: ") + choices
+                                    .replace("\n", " ")));
                 }
             }
         }

@@ -16,7 +16,8 @@ import java.util.List;
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = "Render templates on examples (JSON lines in the HF field layout) as promptsource's apply.")
 public final class PromptsRenderCommand implements Runnable {
-    @Option(names = "--templates", required = true, paramLabel = "FILE.yaml", description = "A promptsource templates.yaml.")
+    @Option(names = "--templates", required = true, paramLabel = "FILE.yaml",
+            description = "A promptsource templates.yaml.")
     Path templates;
 
     @Option(names = "--input", required = true, paramLabel = "FILE.jsonl", description = "One example object per line.")

@@ -33,7 +33,8 @@ public final class RankCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
 
-    @Option(names = "--vocab", required = true, description = "vocabulary: a SentencePiece .model / tokenizer.json, or 'byte'")
+    @Option(names = "--vocab", required = true,
+            description = "vocabulary: a SentencePiece .model / tokenizer.json, or 'byte'")
     String vocab;
 
     @Option(names = "--input", paramLabel = "FILE.jsonl",
@@ -43,25 +44,32 @@ public final class RankCommand implements Callable<Integer> {
     @Option(names = "--task", description = "a prompted _score_eval task (instead of --input)")
     String task;
 
-    @Option(names = "--mixture", description = "a mixture of _score_eval tasks, e.g. t0_eval_score_eval (instead of --input)")
+    @Option(names = "--mixture",
+            description = "a mixture of _score_eval tasks, e.g. t0_eval_score_eval (instead of --input)")
     String mixture;
 
-    @Option(names = "--data-dir", description = "data directory of the prompted tasks (default: $T5J_DATA_DIR, else ./data)")
+    @Option(names = "--data-dir",
+            description = "data directory of the prompted tasks (default: $T5J_DATA_DIR, else ./data)")
     Path dataDir;
 
-    @Option(names = "--split", defaultValue = "validation", description = "split of --task/--mixture (default: ${DEFAULT-VALUE})")
+    @Option(names = "--split", defaultValue = "validation",
+            description = "split of --task/--mixture (default: ${DEFAULT-VALUE})")
     String split;
 
-    @Option(names = "--limit", defaultValue = "0", description = "examples per task, 0 = all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--limit", defaultValue = "0",
+            description = "examples per task, 0 = all (default: ${DEFAULT-VALUE})")
     int limit;
 
-    @Option(names = "--allow-missing", description = "with --mixture: evaluate the tasks whose data is on disk, naming the others")
+    @Option(names = "--allow-missing",
+            description = "with --mixture: evaluate the tasks whose data is on disk, naming the others")
     boolean allowMissing;
 
-    @Option(names = "--batch", defaultValue = "8", description = "examples encoded together (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "8",
+            description = "examples encoded together (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--json", description = "JSON lines {\"scores\": [...], \"prediction\": k}, then {\"accuracy\": ...}")
+    @Option(names = "--json",
+            description = "JSON lines {\"scores\": [...], \"prediction\": k}, then {\"accuracy\": ...}")
     boolean json;
 
     @CommandLine.Spec
@@ -114,16 +122,20 @@ public final class RankCommand implements Callable<Integer> {
             rep = RankEvaluation.evaluate(m, catalog, p, split, batch, limit, allowMissing);
         }
         if (!rep.missing().isEmpty())
-            spec.commandLine().getErr().println("t5j: note: skipped " + rep.missing().size() + " tasks whose data is not on disk: "
+            spec.commandLine().getErr().println("t5j: note: skipped " + rep.missing().size()
+                    + " tasks whose data is not on disk: "
                     + rep.missing());
         PrintWriter out = spec.commandLine().getOut();
         for (RankEvaluation.PromptResult r : rep.prompts()) {
-            if (json) out.println(Json.write(Map.of("task", r.task(), "accuracy", r.accuracy(), "examples", r.examples())));
+            if (json) out.println(Json.write(Map.of("task", r.task(), "accuracy", r.accuracy(), "examples", r
+                    .examples())));
             else out.printf(Locale.ROOT, "%-70s %6.2f %% (%d examples)%n", r.task(), r.accuracy(), r.examples());
         }
         for (RankEvaluation.DatasetResult d : rep.datasets()) {
-            if (json) out.println(Json.write(Map.of("dataset", d.dataset(), "prompts", d.prompts(), "median", d.median(), "mean", d.mean())));
-            else out.printf(Locale.ROOT, "%s: median %.2f %%, mean %.2f %% over %d prompts%n", d.dataset(), d.median(), d.mean(), d.prompts());
+            if (json) out.println(Json.write(Map.of("dataset", d.dataset(), "prompts", d.prompts(), "median", d
+                    .median(), "mean", d.mean())));
+            else out.printf(Locale.ROOT, "%s: median %.2f %%, mean %.2f %% over %d prompts%n", d.dataset(), d.median(
+                    ), d.mean(), d.prompts());
         }
         out.flush();
         return 0;

@@ -14,7 +14,8 @@ import java.util.List;
  * Rank classification scores (T0, t-zero evaluation/run_eval.py + t0/model.py): each answer choice scored as the sum
  * of its token log-probabilities under teacher forcing, EOS included, no length normalisation; the prediction is the
  * argmax (first on ties). The encoder runs once per example, and so do the cross-attention key/value projections of
- * its output; all choices of a batch of examples decode as one batch that indexes them ({@link #score}). {@link #scorePairs} encodes every (input, choice) pair on
+ * its output; all choices of a batch of examples decode as one batch that indexes them ({@link #score}). {@link
+ * #scorePairs} encodes every (input, choice) pair on
  * its own, as t-zero's collator does by repeating the input, for comparison ({@code t5j bench rank}).
  */
 public final class RankScorer {

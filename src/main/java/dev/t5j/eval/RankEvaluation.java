@@ -34,8 +34,10 @@ public final class RankEvaluation {
     /** Results, and the tasks skipped because their data cannot be read (only with allowMissing). */
     public record Report(List<PromptResult> prompts, List<DatasetResult> datasets, List<String> missing) {}
 
-    /** Evaluates every task of {@code p} (a score_eval task or a mixture of them); {@code limit} examples per task (0: all). */
-    public static Report evaluate(T5ForConditionalGeneration model, DataCatalog catalog, DatasetProvider p, String split,
+    /** Evaluates every task of {@code p} (a score_eval task or a mixture of them); {@code limit} examples per task (0:
+     * all). */
+    public static Report evaluate(T5ForConditionalGeneration model, DataCatalog catalog, DatasetProvider p,
+            String split,
                                   int batch, int limit, boolean allowMissing) {
         List<PromptResult> prompts = new ArrayList<>();
         List<Task> tasks = p instanceof Mixture m ? m.weightedTasks(catalog, ReadOptions.split(split)).stream()
@@ -50,7 +52,8 @@ public final class RankEvaluation {
             }
         }
         if (!missing.isEmpty() && !allowMissing)
-            throw new UserError(p.name() + ": " + missing.size() + " of " + tasks.size() + " tasks cannot be read for split '"
+            throw new UserError(p.name() + ": " + missing.size() + " of " + tasks.size()
+                    + " tasks cannot be read for split '"
                     + split + "': " + missing + "; pass --allow-missing to evaluate the others");
         for (Task t : tasks) {
             if (missing.stream().anyMatch(s -> s.startsWith(t.name() + " ("))) continue;
@@ -60,7 +63,8 @@ public final class RankEvaluation {
             RankScorer.Result[] r = scorer.score(items);
             int hit = 0;
             for (int i = 0; i < r.length; i++) if (r[i].prediction() == correct.get(i)) hit++;
-            prompts.add(new PromptResult(t.name(), t.source().describe(), r.length == 0 ? 0 : 100.0 * hit / r.length, r.length));
+            prompts.add(new PromptResult(t.name(), t.source().describe(), r.length == 0 ? 0 : 100.0 * hit / r.length,
+                    r.length));
         }
         return new Report(prompts, summarize(prompts), missing);
     }

@@ -46,7 +46,8 @@ public final class RankFile {
             int label = -1;
             if (n.has("label") && !n.get("label").isNull()) {
                 if (!n.get("label").isInt() || n.get("label").asInt() < 0 || n.get("label").asInt() >= choices.size())
-                    throw UserError.at(file, i + 1, "label", "must be an index into choices (0.." + (choices.size() - 1) + ")");
+                    throw UserError.at(file, i + 1, "label", "must be an index into choices (0.." + (choices.size(
+                            ) - 1) + ")");
                 label = n.get("label").asInt();
             }
             out.add(new Line(n.get("inputs").asText(), choices, label));

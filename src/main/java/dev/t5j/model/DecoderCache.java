@@ -44,7 +44,8 @@ public final class DecoderCache implements AutoCloseable {
         DecoderCache c = new DecoderCache(layers.length);
         for (int i = 0; i < layers.length; i++)
             if (layers[i].crossK != null)
-                c.layers[i].setCross(layers[i].crossK.index_select(0, batchIndex), layers[i].crossV.index_select(0, batchIndex));
+                c.layers[i].setCross(layers[i].crossK.index_select(0, batchIndex), layers[i].crossV.index_select(0,
+                        batchIndex));
         return c;
     }
 

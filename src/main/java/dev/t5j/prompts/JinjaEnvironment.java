@@ -72,7 +72,8 @@ public final class JinjaEnvironment {
         Map<String, Object> ctx = new HashMap<>(vars);
         ctx.put(PromptFilters.RANDOM, random);
         Node node = parsed(source);
-        JinjavaInterpreter in = new JinjavaInterpreter(jinjava, new Context(jinjava.getGlobalContext(), ctx), jinjava.getGlobalConfig());
+        JinjavaInterpreter in = new JinjavaInterpreter(jinjava, new Context(jinjava.getGlobalContext(), ctx), jinjava
+                .getGlobalConfig());
         String output;
         JinjavaInterpreter.pushCurrent(in);
         try {
@@ -116,7 +117,8 @@ public final class JinjaEnvironment {
             JinjavaInterpreter.popCurrent();
         }
         for (TemplateError e : in.getErrorsCopy())
-            if (e.getSeverity() == TemplateError.ErrorType.FATAL) throw new RenderError("template does not parse: " + describe(e));
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL) throw new RenderError("template does not parse: "
+                    + describe(e));
         if (nodes.size() < 10_000) nodes.put(source, n);
         return n;
     }
@@ -129,7 +131,8 @@ public final class JinjaEnvironment {
      * example in the HF layout has every field its templates read.
      */
     private static Set<String> declaredNames(String source) {
-        Set<String> names = new HashSet<>(List.of("loop", "true", "false", "none", "True", "False", "None", "range", "filter", "exptest"));
+        Set<String> names = new HashSet<>(List.of("loop", "true", "false", "none", "True", "False", "None", "range",
+                "filter", "exptest"));
         Matcher m = FOR.matcher(source);
         while (m.find()) for (String n : m.group(1).split("[\\s,()]+")) if (!n.isEmpty()) names.add(n);
         m = SET.matcher(source);
@@ -158,6 +161,7 @@ public final class JinjaEnvironment {
 
     private static String describe(TemplateError e) {
         String msg = e.getMessage();
-        return (msg == null ? e.getReason().toString() : msg) + (e.getLineno() > 0 ? " (template line " + e.getLineno() + ")" : "");
+        return (msg == null ? e.getReason().toString() : msg) + (e.getLineno() > 0 ? " (template line " + e.getLineno(
+                ) + ")" : "");
     }
 }

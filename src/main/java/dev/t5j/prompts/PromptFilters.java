@@ -47,7 +47,8 @@ final class PromptFilters {
     private static Filter filter(String name, Fn fn) {
         return new Filter() {
             @Override public String getName() { return name; }
-            @Override public Object filter(Object v, JinjavaInterpreter in, String... args) { return fn.apply(v, args); }
+            @Override public Object filter(Object v, JinjavaInterpreter in, String... args) { return fn.apply(v,
+                    args); }
             @Override public Object filter(Object v, JinjavaInterpreter in, Object[] args, Map<String, Object> kw) {
                 return fn.apply(v, args);
             }

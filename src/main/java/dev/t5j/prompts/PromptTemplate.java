@@ -9,7 +9,8 @@ import java.util.List;
 public record PromptTemplate(String id, String name, String jinja, String reference, String answerChoices,
                              Metadata metadata) {
     /** {@code !TemplateMetadata}; fields are null when the file leaves them out. */
-    public record Metadata(Boolean originalTask, Boolean choicesInPrompt, List<String> metrics, List<String> languages) {
+    public record Metadata(Boolean originalTask, Boolean choicesInPrompt, List<String> metrics,
+            List<String> languages) {
         public static final Metadata EMPTY = new Metadata(null, null, List.of(), List.of());
     }
 

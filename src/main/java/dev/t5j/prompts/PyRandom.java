@@ -69,7 +69,7 @@ public final class PyRandom {
         return y & 0xffffffffL;
     }
 
-    /** {@code _randbelow_with_getrandbits(n)} for n < 2^31: getrandbits(k) with k = n.bit_length(), rejecting r ≥ n. */
+    /** {@code _randbelow_with_getrandbits(n)}, n < 2^31: getrandbits(k), k = n.bit_length(), rejecting r ≥ n. */
     public int randBelow(int n) {
         int k = 32 - Integer.numberOfLeadingZeros(n);
         long r = nextUint32() >>> (32 - k);

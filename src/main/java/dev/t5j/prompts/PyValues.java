@@ -101,7 +101,8 @@ public final class PyValues {
     private static boolean isPrintable(int c) {
         int t = Character.getType(c);
         if (c == ' ') return true;
-        return !(t == Character.CONTROL || t == Character.FORMAT || t == Character.SURROGATE || t == Character.UNASSIGNED
+        return !(t == Character.CONTROL || t == Character.FORMAT || t == Character.SURROGATE || t == Character
+                .UNASSIGNED
                 || t == Character.PRIVATE_USE || t == Character.LINE_SEPARATOR || t == Character.PARAGRAPH_SEPARATOR
                 || t == Character.SPACE_SEPARATOR);
     }
@@ -174,7 +175,8 @@ public final class PyValues {
     /** Iterates like Python: strings by character (code point), maps by key, collections by item. */
     public static List<Object> iterate(Object v) {
         List<Object> out = new ArrayList<>();
-        if (v instanceof CharSequence s) s.toString().codePoints().forEach(c -> out.add(new String(Character.toChars(c))));
+        if (v instanceof CharSequence s) s.toString().codePoints().forEach(c -> out.add(new String(Character.toChars(
+                c))));
         else if (v instanceof Map<?, ?> m) out.addAll(m.keySet());
         else if (v instanceof Collection<?> c) out.addAll(c);
         else if (v != null && v.getClass().isArray()) {

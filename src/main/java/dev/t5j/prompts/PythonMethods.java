@@ -49,14 +49,19 @@ final class PythonMethods extends ELResolver {
             }
             case "lower": return s.toLowerCase(Locale.ROOT);
             case "upper": return s.toUpperCase(Locale.ROOT);
-            case "strip": return p.length == 0 || p[0] == null ? PyValues.strip(s) : stripChars(s, PyValues.str(p[0]), true, true);
-            case "lstrip": return p.length == 0 || p[0] == null ? PyValues.lstrip(s) : stripChars(s, PyValues.str(p[0]), true, false);
-            case "rstrip": return p.length == 0 || p[0] == null ? PyValues.rstrip(s) : stripChars(s, PyValues.str(p[0]), false, true);
-            case "split": return p.length == 0 || p[0] == null ? PyValues.splitWhitespace(s) : PyValues.split(s, PyValues.str(p[0]));
+            case "strip": return p.length == 0 || p[0] == null ? PyValues.strip(s) : stripChars(s, PyValues.str(p[0]),
+                    true, true);
+            case "lstrip": return p.length == 0 || p[0] == null ? PyValues.lstrip(s) : stripChars(s, PyValues.str(
+                    p[0]), true, false);
+            case "rstrip": return p.length == 0 || p[0] == null ? PyValues.rstrip(s) : stripChars(s, PyValues.str(
+                    p[0]), false, true);
+            case "split": return p.length == 0 || p[0] == null ? PyValues.splitWhitespace(s) : PyValues.split(s,
+                    PyValues.str(p[0]));
             case "replace": return s.replace(PyValues.str(p[0]), PyValues.str(p[1]));
             case "startswith": return s.startsWith(PyValues.str(p[0]));
             case "endswith": return s.endsWith(PyValues.str(p[0]));
-            case "capitalize": return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1).toLowerCase(Locale.ROOT);
+            case "capitalize": return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1)
+                    .toLowerCase(Locale.ROOT);
             case "title": return title(s);
             case "count": return (long) PyValues.split(s, PyValues.str(p[0])).size() - 1;
             case "find": return (long) s.indexOf(PyValues.str(p[0]));

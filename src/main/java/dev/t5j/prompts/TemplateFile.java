@@ -69,7 +69,8 @@ public record TemplateFile(Path path, String dataset, String subset, List<Prompt
                 : PromptTemplate.Metadata.EMPTY;
         JsonNode ac = n.path("answer_choices");
         return new PromptTemplate(n.path("id").isTextual() ? n.get("id").asText() : key, n.get("name").asText(),
-                n.get("jinja").asText(), n.path("reference").asText(""), ac.isNull() || ac.isMissingNode() ? null : ac.asText(),
+                n.get("jinja").asText(), n.path("reference").asText(""), ac.isNull() || ac.isMissingNode() ? null : ac
+                        .asText(),
                 meta);
     }
 
@@ -88,7 +89,8 @@ public record TemplateFile(Path path, String dataset, String subset, List<Prompt
         if (!Files.exists(fileOrDir)) throw new UserError(fileOrDir + ": no such file or folder");
         if (Files.isRegularFile(fileOrDir)) return List.of(load(fileOrDir));
         try (Stream<Path> s = Files.walk(fileOrDir)) {
-            return s.filter(p -> p.getFileName().toString().equals("templates.yaml")).sorted().map(TemplateFile::load).toList();
+            return s.filter(p -> p.getFileName().toString().equals("templates.yaml")).sorted().map(TemplateFile::load)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -34,7 +34,8 @@ class PromptsCommandTest {
     @Test
     void renderWritesOneLinePerExampleAndTemplateInInputOrder() throws IOException {
         Path in = tmp.resolve("in.jsonl");
-        Files.writeString(in, "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", \"label\": 0, \"idx\": 0}\n"
+        Files.writeString(in,
+                "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", \"label\": 0, \"idx\": 0}\n"
                 + "{\"premise\": \"It ||| rained.\", \"hypothesis\": \"Dry.\", \"label\": 1, \"idx\": 1}\n");
         CliTest.Run r = CliTest.run("prompts", "render", "--templates", RTE.toString(), "--input", in.toString(),
                 "--template", "GPT-3 style", "--template", "MNLI crowdsource", "--json");
@@ -56,7 +57,8 @@ class PromptsCommandTest {
     @Test
     void undefinedFieldIsOneLineErrorNamingFileTemplateAndLine() throws IOException {
         Path in = tmp.resolve("bad.jsonl");
-        Files.writeString(in, "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": 0}\n{\"premise\": \"p\", \"label\": 0}\n");
+        Files.writeString(in,
+                "{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": 0}\n{\"premise\": \"p\", \"label\": 0}\n");
         CliTest.Run r = CliTest.run("prompts", "render", "--templates", RTE.toString(), "--input", in.toString(),
                 "--template", "GPT-3 style");
         assertEquals(2, r.code());

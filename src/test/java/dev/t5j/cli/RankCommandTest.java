@@ -30,7 +30,8 @@ class RankCommandTest {
     @Test
     void scoresMatchDoublePrecisionReference() throws IOException {
         Path model = tmp.resolve("m");
-        assertEquals(0, CliTest.run("model", "init", "--preset", "tiny-v1_1", "--seed", "5", "--out", model.toString()).code());
+        assertEquals(0, CliTest.run("model", "init", "--preset", "tiny-v1_1", "--seed", "5", "--out", model.toString(
+                )).code());
         Path in = tmp.resolve("in.jsonl");
         Files.writeString(in, """
                 {"inputs": "Is a cat an animal? Yes or no?", "choices": ["Yes", "No"], "label": 0}
@@ -87,18 +88,23 @@ class RankCommandTest {
     @Test
     void promptedScoreEvalTaskGivesAccuracyPerPromptAndMedianPerDataset() throws IOException {
         Path model = tmp.resolve("m2");
-        assertEquals(0, CliTest.run("model", "init", "--preset", "tiny", "--seed", "2", "--out", model.toString()).code());
+        assertEquals(0, CliTest.run("model", "init", "--preset", "tiny", "--seed", "2", "--out", model.toString())
+                .code());
         Path data = tmp.resolve("data");
         Path t = data.resolve("promptsource/templates/super_glue/rte");
         Files.createDirectories(t);
-        Files.copy(Path.of("src/test/resources/dev/t5j/prompts/templates/super_glue/rte/templates.yaml"), t.resolve("templates.yaml"));
+        Files.copy(Path.of("src/test/resources/dev/t5j/prompts/templates/super_glue/rte/templates.yaml"), t.resolve(
+                "templates.yaml"));
         Files.createDirectories(data.resolve("superglue/RTE"));
-        String rows = "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", \"label\": \"entailment\", \"idx\": 0}\n"
-                + "{\"premise\": \"It rained.\", \"hypothesis\": \"It was dry.\", \"label\": \"not_entailment\", \"idx\": 1}\n"
+        String rows = "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", "
+                + "\"label\": \"entailment\", \"idx\": 0}\n"
+                + "{\"premise\": \"It rained.\", \"hypothesis\": \"It was dry.\", "
+                + "\"label\": \"not_entailment\", \"idx\": 1}\n"
                 + "{\"premise\": \"He ran.\", \"hypothesis\": \"He moved.\", \"label\": \"entailment\", \"idx\": 2}\n";
         Files.writeString(data.resolve("superglue/RTE/val.jsonl"), rows);
         Files.writeString(data.resolve("superglue/RTE/train.jsonl"), rows);
-        CliTest.Run r = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--data-dir", data.toString(),
+        CliTest.Run r = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--data-dir", data
+                .toString(),
                 "--task", "super_glue_rte_GPT_3_style_score_eval", "--json");
         assertEquals(0, r.code(), r.err());
         List<String> out = r.out().lines().toList();
@@ -111,7 +117,8 @@ class RankCommandTest {
                 {"inputs": "It rained.\\nQuestion: It was dry. True or False?", "choices": ["True", "False"], "label": 1}
                 {"inputs": "He ran.\\nQuestion: He moved. True or False?", "choices": ["True", "False"], "label": 0}
                 """);
-        CliTest.Run f = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--input", in.toString(), "--json");
+        CliTest.Run f = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--input", in.toString(),
+                "--json");
         assertEquals(0, f.code(), f.err());
         double fileAcc = Json.MAPPER.readTree(f.out().lines().toList().get(3)).get("accuracy").asDouble();
         assertEquals(fileAcc, task.get("accuracy").asDouble(), 1e-9);
@@ -123,7 +130,8 @@ class RankCommandTest {
     void badLinesAreUserErrors() throws IOException {
         Path in = tmp.resolve("bad.jsonl");
         Files.writeString(in, "{\"inputs\": \"q\", \"choices\": [\"a\"], \"label\": 3}\n");
-        CliTest.Run r = CliTest.run("rank", "--model", tmp.resolve("none").toString(), "--vocab", "byte", "--input", in.toString());
+        CliTest.Run r = CliTest.run("rank", "--model", tmp.resolve("none").toString(), "--vocab", "byte", "--input",
+                in.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains(in + ":1: field 'label'"), r.err());
     }

@@ -39,7 +39,8 @@ class PromptParityTest {
         for (String line : Files.readAllLines(DIR.resolve("golden.jsonl"))) {
             JsonNode g = Json.MAPPER.readTree(line);
             String key = g.get("templates").asText();
-            TemplateFile f = files.computeIfAbsent(key, k -> TemplateFile.load(DIR.resolve("templates/" + k + "/templates.yaml")));
+            TemplateFile f = files.computeIfAbsent(key, k -> TemplateFile.load(DIR.resolve("templates/" + k
+                    + "/templates.yaml")));
             List<Map<String, Object>> rs = rows.computeIfAbsent(key, k -> {
                 try {
                     return rows(k);
@@ -74,6 +75,7 @@ class PromptParityTest {
                 diffs.add(what + ": choices\n  python " + choices + "\n  java   " + r.answerChoices());
         }
         assertTrue(n > 500, "renders compared: " + n);
-        assertEquals("", String.join("\n", diffs.subList(0, Math.min(40, diffs.size()))), diffs.size() + " differences");
+        assertEquals("", String.join("\n", diffs.subList(0, Math.min(40, diffs.size()))), diffs.size()
+                + " differences");
     }
 }

@@ -37,8 +37,10 @@ public final class HfDatasets {
         Map<String, Map<String, Split>> m = new LinkedHashMap<>();
         m.put("ag_news", Map.of("test", split(d -> agNews(d), "ag_news/test.csv")));
         m.put("cos_e/v1.0", Map.of(
-                "train", split(d -> cosE(d, "train"), "cos_e/train_rand_split.jsonl", "cos_e/cose_train_v1.0_processed.jsonl"),
-                "validation", split(d -> cosE(d, "dev"), "cos_e/dev_rand_split.jsonl", "cos_e/cose_dev_v1.0_processed.jsonl")));
+                "train", split(d -> cosE(d, "train"), "cos_e/train_rand_split.jsonl",
+                        "cos_e/cose_train_v1.0_processed.jsonl"),
+                "validation", split(d -> cosE(d, "dev"), "cos_e/dev_rand_split.jsonl",
+                        "cos_e/cose_dev_v1.0_processed.jsonl")));
         m.put("dream", Map.of("train", split(d -> dream(d, "train"), "dream/train.json"),
                 "validation", split(d -> dream(d, "dev"), "dream/dev.json")));
         m.put("ropes", Map.of("train", split(d -> ropes(d, "train"), "ropes/train-v1.0.json"),
@@ -57,10 +59,13 @@ public final class HfDatasets {
         }
         m.put("super_glue/rte", Map.of("train", split(d -> superGlue(d, "rte", "train"), "superglue/RTE/train.jsonl"),
                 "validation", split(d -> superGlue(d, "rte", "val"), "superglue/RTE/val.jsonl")));
-        m.put("super_glue/wsc.fixed", Map.of("train", split(d -> superGlue(d, "wsc.fixed", "train"), "superglue/WSC/train.jsonl"),
+        m.put("super_glue/wsc.fixed", Map.of("train", split(d -> superGlue(d, "wsc.fixed", "train"),
+                "superglue/WSC/train.jsonl"),
                 "validation", split(d -> superGlue(d, "wsc.fixed", "val"), "superglue/WSC/val.jsonl")));
-        m.put("super_glue/boolq", Map.of("validation", split(d -> superGlue(d, "boolq", "val"), "superglue/BoolQ/val.jsonl")));
-        m.put("super_glue/wic", Map.of("validation", split(d -> superGlue(d, "wic", "val"), "superglue/WiC/val.jsonl")));
+        m.put("super_glue/boolq", Map.of("validation", split(d -> superGlue(d, "boolq", "val"),
+                "superglue/BoolQ/val.jsonl")));
+        m.put("super_glue/wic", Map.of("validation", split(d -> superGlue(d, "wic", "val"),
+                "superglue/WiC/val.jsonl")));
         return m;
     }
 
@@ -99,7 +104,8 @@ public final class HfDatasets {
         int line = 0;
         for (List<String> r : Csv.read(Files.readString(f, StandardCharsets.UTF_8))) {
             line++;
-            if (r.size() != 3) throw UserError.at(f, line, null, "expected 3 CSV fields (class, title, description), got " + r.size());
+            if (r.size() != 3) throw UserError.at(f, line, null,
+                    "expected 3 CSV fields (class, title, description), got " + r.size());
             out.add(row("text", r.get(1) + " " + r.get(2), "label", Integer.parseInt(r.get(0)) - 1));
         }
         return out;
@@ -108,7 +114,8 @@ public final class HfDatasets {
     /** HF cos_e v1.0: the CQA question joined with its CoS-E explanation on id. */
     static List<Map<String, Object>> cosE(Path d, String split) throws IOException {
         Map<String, JsonNode> expl = new LinkedHashMap<>();
-        for (JsonNode n : jsonl(d.resolve("cos_e/cose_" + split + "_v1.0_processed.jsonl"))) expl.put(n.path("id").asText(), n.path("explanation"));
+        for (JsonNode n : jsonl(d.resolve("cos_e/cose_" + split + "_v1.0_processed.jsonl"))) expl.put(n.path("id")
+                .asText(), n.path("explanation"));
         Path f = d.resolve("cos_e/" + split + "_rand_split.jsonl");
         List<Map<String, Object>> out = new ArrayList<>();
         int line = 0;
@@ -119,8 +126,10 @@ public final class HfDatasets {
             int k = n.path("answerKey").asText("?").charAt(0) - 'A';
             if (k < 0 || k >= choices.size()) throw missing(f, line, "answerKey");
             JsonNode e = expl.get(n.path("id").asText());
-            if (e == null) throw UserError.at(f, line, "id", "no explanation with this id in cose_" + split + "_v1.0_processed.jsonl");
-            out.add(row("id", n.path("id").asText(), "question", n.path("question").path("stem").asText(), "choices", choices,
+            if (e == null) throw UserError.at(f, line, "id", "no explanation with this id in cose_" + split
+                    + "_v1.0_processed.jsonl");
+            out.add(row("id", n.path("id").asText(), "question", n.path("question").path("stem").asText(), "choices",
+                    choices,
                     "answer", choices.get(k), "abstractive_explanation", e.path("open-ended").asText(),
                     "extractive_explanation", e.path("selected").asText()));
         }
@@ -138,7 +147,8 @@ public final class HfDatasets {
                 List<Object> choice = new ArrayList<>();
                 q.path("choice").forEach(c -> choice.add(c.asText()));
                 out.add(row("id", out.size(), "dialogue_id", dlg.get(2).asText(), "dialogue", turns,
-                        "question", q.path("question").asText(), "choice", choice, "answer", q.path("answer").asText()));
+                        "question", q.path("question").asText(), "choice", choice, "answer", q.path("answer").asText(
+                                )));
             }
         }
         return out;
@@ -210,8 +220,10 @@ public final class HfDatasets {
                 out.add(switch (sub) {
                     case "cola" -> row("sentence", x[3], "label", Integer.parseInt(x[1]), "idx", idx);
                     case "sst2" -> row("sentence", x[0], "label", Integer.parseInt(x[1]), "idx", idx);
-                    case "mrpc" -> row("sentence1", x[3], "sentence2", x[4], "label", Integer.parseInt(x[0]), "idx", idx);
-                    case "stsb" -> row("sentence1", x[7], "sentence2", x[8], "label", Double.parseDouble(x[9]), "idx", idx);
+                    case "mrpc" -> row("sentence1", x[3], "sentence2", x[4], "label", Integer.parseInt(x[0]), "idx",
+                            idx);
+                    case "stsb" -> row("sentence1", x[7], "sentence2", x[8], "label", Double.parseDouble(x[9]), "idx",
+                            idx);
                     case "qnli" -> row("question", x[1], "sentence", x[2], "label", nli(x[3]), "idx", idx);
                     default -> row("sentence1", x[1], "sentence2", x[2], "label", nli(x[3]), "idx", idx);
                 });
@@ -246,7 +258,8 @@ public final class HfDatasets {
             for (String k : switch (sub) {
                 case "rte" -> List.of("premise", "hypothesis", "label", "idx");
                 case "boolq" -> List.of("question", "passage", "label", "idx");
-                case "wic" -> List.of("word", "sentence1", "sentence2", "start1", "start2", "end1", "end2", "label", "idx");
+                case "wic" -> List.of("word", "sentence1", "sentence2", "start1", "start2", "end1", "end2", "label",
+                        "idx");
                 default -> List.of("text", "target", "label", "idx");
             }) if (!x.has(k)) throw missing(f, line, k);
             out.add(switch (sub) {
@@ -269,17 +282,20 @@ public final class HfDatasets {
         return out;
     }
 
-    /** HF super_glue {@code _fix_wst} (wsc.fixed): spans that are not substrings of the text get their case/dot fixed. */
+    /** HF super_glue {@code _fix_wst} (wsc.fixed): spans that are not substrings of the text get their case/dot fixed.
+     * */
     static Map<String, Object> fixWsc(Map<String, Object> ex) {
         String text = (String) ex.get("text");
         for (String k : List.of("span1", "span2")) {
             String span = (String) ex.get(k + "_text");
             int index = (Integer) ex.get(k + "_index");
-            if (text.contains(span) || span.equals("Kamenev and Zinoviev") || span.equals("Kamenev, Zinoviev, and Stalin"))
+            if (text.contains(span) || span.equals("Kamenev and Zinoviev") || span.equals(
+                    "Kamenev, Zinoviev, and Stalin"))
                 continue;
             if (span.contains("theyscold")) ex.put("span2_index", 10);
             String first = PyValues.splitWhitespace(text).get(index);
-            span = (Character.isLowerCase(first.charAt(0)) ? span.substring(0, 1).toLowerCase() : span.substring(0, 1).toUpperCase())
+            span = (Character.isLowerCase(first.charAt(0)) ? span.substring(0, 1).toLowerCase() : span.substring(0, 1)
+                    .toUpperCase())
                     + span.substring(1);
             while (span.endsWith(".")) span = span.substring(0, span.length() - 1);
             ex.put(k + "_text", span.replace("\n", " "));

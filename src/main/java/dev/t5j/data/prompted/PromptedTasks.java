@@ -54,7 +54,8 @@ public final class PromptedTasks {
             "hotpot_qa_distractor_Generate_Title_1", "hotpot_qa_distractor_Generate_Question",
             "hotpot_qa_fullwiki_Generate_Question", "tab_fact_tab_fact_tab_fact_3", "tab_fact_tab_fact_tab_fact_2",
             "tab_fact_tab_fact_tab_fact_1", "tab_fact_tab_fact_tab_fact_7", "tab_fact_tab_fact_tab_fact_4",
-            "tab_fact_tab_fact_tab_fact_5", "tab_fact_tab_fact_tab_fact_6", "wiki_hop_masked_Choose_Best_Object_Candidate",
+            "tab_fact_tab_fact_tab_fact_5", "tab_fact_tab_fact_tab_fact_6",
+                    "wiki_hop_masked_Choose_Best_Object_Candidate",
             "wiki_hop_masked_Indirect_Question_about_Birthplace_Citizenship_Place_of_Death", "narrativeqa_Template_05",
             "ecthr_cases_alleged_violation_prediction_silver_rationales", "gigaword_summarize_");
     private static final Pattern UNCLEAN = Pattern.compile("[^\\w\\d._]+", Pattern.UNICODE_CHARACTER_CLASS);
@@ -103,7 +104,8 @@ public final class PromptedTasks {
             Path f = tdir.resolve(key).resolve("templates.yaml");
             if (!Files.isRegularFile(f)) continue;
             TemplateFile tf = TemplateFile.load(f);
-            DataSource src = readers.containsKey(key) ? new HfRowsSource(key, dataDir, readers.get(key)) : new MissingSource(key, dataDir);
+            DataSource src = readers.containsKey(key) ? new HfRowsSource(key, dataDir, readers.get(key))
+                    : new MissingSource(key, dataDir);
             List<String> names = new ArrayList<>(), og = new ArrayList<>();
             for (PromptTemplate t : tf.templates()) {
                 String name = taskName(tf.dataset(), tf.subset(), t.name());
@@ -126,13 +128,15 @@ public final class PromptedTasks {
         for (DatasetRow r : csv)
             if (r.doEval().equals("BASE"))
                 for (String t : ogTasksOf.getOrDefault(r.key(), List.of()))
-                    if (catalog.contains(t + "_score_eval") && !eval.contains(t + "_score_eval")) eval.add(t + "_score_eval");
+                    if (catalog.contains(t + "_score_eval") && !eval.contains(t + "_score_eval")) eval.add(t
+                            + "_score_eval");
         // t-zero mixes these by number of examples (max 500,000); rates do not matter for evaluation, so 1 each
         if (!eval.isEmpty()) catalog.add(Mixture.of("t0_eval_score_eval", Rate.fixed(1), eval.toArray(String[]::new)));
     }
 
     private static void mixture(DataCatalog catalog, String name, List<DatasetRow> csv, List<String> groups,
-                                Map<String, List<String>> tasksOf, Map<String, Integer> templateCount, boolean firstOnly) {
+                                Map<String, List<String>> tasksOf, Map<String, Integer> templateCount,
+                                        boolean firstOnly) {
         List<Mixture.Entry> entries = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (DatasetRow r : csv) {
@@ -140,12 +144,14 @@ public final class PromptedTasks {
             long cap = r.trainSize() > MAX_EXAMPLES_PER_DATASET
                     ? MAX_EXAMPLES_PER_DATASET / templateCount.get(r.key()) : r.trainSize();
             List<String> ts = tasksOf.get(r.key()).stream().filter(t -> !TASK_BLACKLIST.contains(t)).toList();
-            for (String t : firstOnly ? ts.subList(0, Math.min(1, ts.size())) : ts) entries.add(new Mixture.Entry(t, Rate.fixed(cap)));
+            for (String t : firstOnly ? ts.subList(0, Math.min(1, ts.size())) : ts) entries.add(new Mixture.Entry(t,
+                    Rate.fixed(cap)));
         }
         if (!entries.isEmpty()) catalog.add(new Mixture(name, entries));
     }
 
-    private static Task task(String name, DataSource src, Path templates, PromptTemplate t, Vocabulary vocab, boolean score) {
+    private static Task task(String name, DataSource src, Path templates, PromptTemplate t, Vocabulary vocab,
+            boolean score) {
         Task.Builder b = Task.builder(name).source(src)
                 .preprocessor(score ? rankClassification(src, templates, t) : applyTemplate(src, templates, t))
                 .preprocessor(Preprocessors.tokenize(true, false))
@@ -164,7 +170,8 @@ public final class PromptedTasks {
         try {
             return Prompts.render(t, fields, row);
         } catch (JinjaEnvironment.RenderError err) {
-            throw new BadExampleError(e.origin(), null, "template '" + t.name() + "' (" + t.id() + ", " + templates + "): "
+            throw new BadExampleError(e.origin(), null, "template '" + t.name() + "' (" + t.id() + ", " + templates
+                    + "): "
                     + err.getMessage());
         }
     }
