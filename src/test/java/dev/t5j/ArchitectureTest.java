@@ -30,7 +30,7 @@ class ArchitectureTest {
             Set.of("common", "engine"),
             Set.of("tokenizer", "model.io"),
             Set.of("model", "model.bert", "synth", "optim"),
-            Set.of("data", "data.objectives", "data.tasks", "decoding"),
+            Set.of("data", "data.objectives", "data.tasks", "decoding", "prompts", "data.prompted"),
             Set.of("eval", "retrieval", "retrieval.index"),
             Set.of("run", "api"),
             Set.of("train", "atlas", "atlas.tasks"),

@@ -35,6 +35,10 @@ public final class DataOptions {
     @Option(names = "--tasks-file", description = "JSON/YAML file defining tasks and mixtures (repeatable)")
     List<Path> taskFiles = new ArrayList<>();
 
+    @Option(names = "--allow-missing", description = "use the members of a mixture whose data is on disk, naming the "
+            + "missing ones (default: a mixture with missing members is an error that lists them)")
+    boolean allowMissing;
+
     @Option(names = "--inputs-length", description = "sequence length of inputs (data commands: none, keep whole"
             + " examples; eval/predict: 512)")
     Integer inputsLength;

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** {@code t5j data show}: raw, preprocessed and tokenized examples side by side. */
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -38,8 +39,10 @@ public final class DataShowCommand implements Runnable {
         DatasetProvider p = data.provider();
         ReadOptions o = reading.readOptions(data);
         List<Mixture.WeightedTask> tasks = p.weightedTasks(o);
+        Set<String> missing = MissingMembers.report(p, tasks, o, data.allowMissing, spec.commandLine().getErr());
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
+            if (missing.contains(t.name())) continue;
             if (p instanceof Mixture && !t.splits().contains(o.split())) {
                 spec.commandLine().getErr().println("t5j: note: task '" + t.name() + "' has no split '" + o.split()
                         + "'; skipped");

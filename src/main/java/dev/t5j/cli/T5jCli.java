@@ -32,6 +32,8 @@ import java.io.PrintWriter;
                 AtlasTasksCommand.class,
                 RetrieveCommand.class,
                 AtlasCommand.class,
+                PromptsCommand.class,
+                RankCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
@@ -75,6 +77,9 @@ public final class T5jCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Jetty (serve) and Jinjava (prompts) log through SLF4J: warnings only, unless the user sets a level
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null)
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         int rc = commandLine().execute(args);
         System.out.flush();
         System.exit(rc);

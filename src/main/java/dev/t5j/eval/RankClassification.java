@@ -1,5 +1,7 @@
 package dev.t5j.eval;
 
+import dev.t5j.decoding.RankScorer;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,7 @@ public final class RankClassification {
     /** Index of the highest score; the first one on ties. */
     public static int argmax(double[] scores) {
         if (scores.length == 0) throw new IllegalArgumentException("no options to rank");
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
-        return best;
+        return RankScorer.argmax(scores);
     }
 
     /**

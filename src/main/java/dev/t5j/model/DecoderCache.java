@@ -130,6 +130,20 @@ public final class DecoderCache implements AutoCloseable {
         }
     }
 
+    /**
+     * A fresh cache (no decoder positions) whose cross-attention keys/values are this cache's, rows picked by
+     * {@code batchIndex}: rank classification decodes every answer choice against its example's encoder keys/values,
+     * computed once per example.
+     */
+    public DecoderCache selectCross(Tensor batchIndex) {
+        DecoderCache c = new DecoderCache(layers.length);
+        for (int i = 0; i < layers.length; i++)
+            if (layers[i].crossK != null)
+                c.layers[i].setCross(layers[i].crossK.index_select(0, batchIndex), layers[i].crossV.index_select(0,
+                        batchIndex));
+        return c;
+    }
+
     @Override
     public void close() {
         for (Layer l : layers) l.close();

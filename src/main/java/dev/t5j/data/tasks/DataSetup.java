@@ -2,6 +2,7 @@ package dev.t5j.data.tasks;
 
 import dev.t5j.common.UserError;
 import dev.t5j.data.DataCatalog;
+import dev.t5j.data.prompted.PromptedTasks;
 import dev.t5j.data.DataVocabularies;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.Mixture;
@@ -40,6 +41,7 @@ public final class DataSetup {
         Map<String, String> skipped = SyntheticTaskDefs.register(c, vocab, synthOptions(spec, vocab), 0);
         Path dataDir = dataDir(spec.dataDir() == null ? null : Path.of(spec.dataDir()));
         ClosedBookQa.register(c, vocab, dataDir);
+        PromptedTasks.register(c, vocab, dataDir);
         PreprocessorRegistry reg = PreprocessorRegistry.standard();
         for (String f : spec.taskFiles()) TaskConfig.load(Path.of(f), c, vocab, dataDir, reg);
         return new DataSetup(c, vocab, Map.copyOf(skipped));
