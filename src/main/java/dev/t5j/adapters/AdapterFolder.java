@@ -107,6 +107,22 @@ public final class AdapterFolder {
         return m;
     }
 
+    /**
+     * Loads the adapter in {@code dir}, selects {@code task} (null = its first or only adapter) and installs it on
+     * {@code model}. The returned module holds the adapter's parameters; close it after the model is done.
+     */
+    public static AdapterModule attach(Path dir, T5ForConditionalGeneration model, String task) {
+        AdapterModule m = load(dir, model);
+        try {
+            m.setTask(task);
+        } catch (UserError e) {
+            m.close();
+            throw new UserError(dir + ": " + e.getMessage());
+        }
+        model.setHooks(m);
+        return m;
+    }
+
     private static void checkBase(Path f, Map<String, String> meta, T5Config c) {
         if (meta == null) return;
         Map<String, String> want = baseShape(c);

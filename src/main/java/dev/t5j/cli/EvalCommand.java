@@ -9,7 +9,6 @@ import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DataVocabularies;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.eval.Evaluator;
-import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
 import dev.t5j.train.TrainConfig;
 import dev.t5j.train.Trainer;
@@ -52,8 +51,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (atlasConfig != null) return atlas();
         if (data.task == null) throw new UserError("give --task (a task or mixture name), or --config with an Atlas run config");
         model.apply();
-        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
-            List<Evaluator.TaskResult> r = data.evaluator(m).evaluate(data.provider(), options(data, split, examples, maxNew, beams));
+        try (T5ForConditionalGeneration m = model.load(data.task)) {
+            List<Evaluator.TaskResult> r = data.evaluator(m).beforeTask(model::selectTask).evaluate(data.provider(), options(data, split, examples, maxNew, beams));
             if (json) {
                 Map<String, Object> out = new java.util.LinkedHashMap<>();
                 for (Evaluator.TaskResult t : r) out.put(t.task(), t.metrics());

@@ -30,6 +30,7 @@ import java.io.PrintWriter;
                 AtlasTasksCommand.class,
                 RetrieveCommand.class,
                 AtlasCommand.class,
+                AdaptersCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec
