@@ -119,7 +119,7 @@ public final class AdapterFolder {
             m.close();
             throw new UserError(dir + ": " + e.getMessage());
         }
-        model.setHooks(m);
+        m.installOn(model);
         return m;
     }
 

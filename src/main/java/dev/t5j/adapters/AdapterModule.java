@@ -4,6 +4,7 @@ import dev.t5j.common.UserError;
 import dev.t5j.model.ModelHooks;
 import dev.t5j.model.Params;
 import dev.t5j.model.T5Config;
+import dev.t5j.model.T5ForConditionalGeneration;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Parameters added to a frozen T5 and the hooks that use them. The parameters live in their own {@link Params} (apart
@@ -21,7 +23,7 @@ public abstract class AdapterModule implements ModelHooks, AutoCloseable {
     protected final T5Config base;
     protected final Params params = new Params(ScalarType.Float);
     private String task;
-    private boolean training;
+    private BooleanSupplier training = () -> false;
 
     protected AdapterModule(AdapterConfig config, T5Config base) {
         this.config = config;
@@ -74,13 +76,14 @@ public abstract class AdapterModule implements ModelHooks, AutoCloseable {
         task = name;
     }
 
-    /** Training mode turns the adapters' own dropout (LoRA) on; the base model has its own switch. */
-    public void train(boolean on) {
-        training = on;
+    /** Installs this module's hooks on {@code model}; its own dropout (LoRA) then follows the model's training mode. */
+    public void installOn(T5ForConditionalGeneration model) {
+        training = model::isTraining;
+        model.setHooks(this);
     }
 
     public boolean training() {
-        return training;
+        return training.getAsBoolean();
     }
 
     public String task() {

@@ -41,6 +41,8 @@ public final class RunCheckpoints {
 
     private final Path dir;
 
+    private AtomicFiles.IOConsumer<Path> extra;
+
     public RunCheckpoints(Path runDir) {
         this.dir = runDir.resolve("checkpoints");
     }
@@ -53,19 +55,27 @@ public final class RunCheckpoints {
         return String.format("step_%08d", step);
     }
 
+    /** Writes more files into every checkpoint, inside its atomic rename (a run's adapter folder); null = none. */
+    public RunCheckpoints withExtra(AtomicFiles.IOConsumer<Path> extra) {
+        this.extra = extra;
+        return this;
+    }
+
     public Path save(T5ForConditionalGeneration model, Optimizer opt, State state) throws IOException {
         Path target = dir.resolve(stepName(state.step()));
-        write(target, model, opt, state);
+        write(target, model, opt, state, extra);
         return target;
     }
 
     public void saveBest(T5ForConditionalGeneration model, Optimizer opt, State state) throws IOException {
-        write(dir.resolve("best"), model, opt, state);
+        write(dir.resolve("best"), model, opt, state, extra);
     }
 
-    private static void write(Path target, T5ForConditionalGeneration model, Optimizer opt, State state) throws IOException {
+    private static void write(Path target, T5ForConditionalGeneration model, Optimizer opt, State state,
+                              AtomicFiles.IOConsumer<Path> extra) throws IOException {
         AtomicFiles.writeDirectory(target, tmp -> {
             Checkpoint.save(model, tmp);
+            if (extra != null) extra.accept(tmp);
             List<RawTensor> raws = new ArrayList<>();
             for (Map.Entry<String, Tensor> e : opt.state().entrySet())
                 raws.add(RawTensor.ofFloats(e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue())));

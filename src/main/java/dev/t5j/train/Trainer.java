@@ -1,5 +1,6 @@
 package dev.t5j.train;
 
+import dev.t5j.adapters.AdapterTraining;
 import dev.t5j.data.TrainingBatches;
 import dev.t5j.model.InitSchemes;
 import dev.t5j.model.Losses;
@@ -107,6 +108,8 @@ public final class Trainer {
         else Torch.init();
         Path runDir = cfg.outDir();
         RunCheckpoints ckpts = new RunCheckpoints(runDir);
+        AdapterTraining[] adapterRef = new AdapterTraining[1]; // [adapters] checkpoints carry the adapter folder
+        ckpts.withExtra(dir -> adapterRef[0].save(dir.resolve(AdapterTraining.DIR)));
         Path resumeFrom = resume ? ckpts.latest() : null;
         if (resume && resumeFrom == null) log.println("t5j: no checkpoint in " + ckpts.dir() + "; starting from scratch");
         if (!resume && Files.exists(runDir.resolve("metrics.jsonl")))
@@ -125,7 +128,10 @@ public final class Trainer {
         State st = new State();
         long resumeStep = resumeFrom == null ? 0 : RunCheckpoints.readState(resumeFrom).step();
         try (T5ForConditionalGeneration model = buildModel(resumeFrom, taskVocab);
-             Optimizer opt = buildOptimizer(model);
+             // [adapters] frozen base + adapter hooks; the optimizer and clipping see only the trained parameters
+             AdapterTraining adapters = AdapterTraining.setUp(model, cfg.adapters(), "config", resumeFrom,
+                     provider instanceof Task ? provider.name() : null, cfg.train().seed());
+             Optimizer opt = buildOptimizer(adapters.trainable());
              MetricsLog metrics = resumeFrom == null ? new MetricsLog(runDir) : MetricsLog.resume(runDir, resumeStep)) {
             if (resumeFrom != null) {
                 RunCheckpoints.loadOptimizer(resumeFrom, opt);
@@ -137,6 +143,8 @@ public final class Trainer {
             }
             log.printf(Locale.ROOT, "t5j: training %s (%,d parameters) on %s for %d steps -> %s%n",
                     describe(model.config()), model.parameterCount(), provider.name(), cfg.train().steps(), runDir);
+            adapterRef[0] = adapters;
+            log.println("t5j: " + adapters.describe()); // [adapters]
             EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(), cfg.data().pack());
             Schedule sched = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(), cfg.train().steps(), cfg.schedule().minRatio());
             List<Evaluator.TaskResult> lastEval = List.of();
@@ -170,7 +178,7 @@ public final class Trainer {
                         tokens += nonPad(b.encoderInputTokens()) + nonPad(b.decoderTargetTokens());
                     }
                     st.position = batches.position();
-                    double gradNorm = clipGradients(model.parameters().values(), cfg.optimizer().clipGradNorm());
+                    double gradNorm = clipGradients(adapters.trainable().values(), cfg.optimizer().clipGradNorm()); // [adapters]
                     double meanLoss = loss / Math.max(1, weightTotal);
                     if (!Double.isFinite(meanLoss) || !Double.isFinite(gradNorm)) {
                         Path last = ckpts.latest();
@@ -192,7 +200,7 @@ public final class Trainer {
                     rec.put("data_frac", dataNanos / 1e9 / sec);
                     boolean evalNow = cfg.eval().every() > 0 && st.step % cfg.eval().every() == 0 && st.step < cfg.train().steps();
                     if (evalNow) {
-                        lastEval = evaluate(model, catalog, provider);
+                        lastEval = evaluate(model, catalog, provider, adapters);
                         putEval(rec, lastEval);
                     }
                     metrics.log(rec);
@@ -203,13 +211,14 @@ public final class Trainer {
                     if (stopAfterStep > 0 && st.step >= stopAfterStep) return new Result(runDir, st.step, lastLoss, List.of());
                 }
             }
-            lastEval = evaluate(model, catalog, provider);
+            lastEval = evaluate(model, catalog, provider, adapters);
             Map<String, Object> fin = new LinkedHashMap<>();
             fin.put("step", st.step);
             putEval(fin, lastEval);
             metrics.log(fin);
             checkpoint(model, opt, ckpts, st, fin);
             Checkpoint.save(model, runDir.resolve("model"));
+            adapters.save(runDir.resolve(AdapterTraining.DIR)); // [adapters]
             writeReport(runDir, lastEval);
             return new Result(runDir, st.step, lastLoss, lastEval);
         }
@@ -235,11 +244,12 @@ public final class Trainer {
         if (isBest) ckpts.saveBest(model, opt, s);
     }
 
-    private List<Evaluator.TaskResult> evaluate(T5ForConditionalGeneration model, DataCatalog catalog, DatasetProvider provider) {
+    private List<Evaluator.TaskResult> evaluate(T5ForConditionalGeneration model, DataCatalog catalog, DatasetProvider provider,
+                                                AdapterTraining adapters) {
         if (cfg.eval().examples() == 0) return List.of();
         GenerationConfig g = new GenerationConfig(cfg.eval().maxNewTokens(), 0, cfg.eval().numBeams(), 1.0, GenerationConfig.LengthPenalty.HF, false, false, 1, 0, 1, 0);
         Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(), cfg.data().inputsLength(), cfg.data().targetsLength(), g, cfg.eval().batchSize());
-        return new Evaluator(model, catalog).evaluate(provider, o);
+        return new Evaluator(model, catalog).beforeTask(adapters::selectTask).evaluate(provider, o); // [adapters]
     }
 
     private static void putEval(Map<String, Object> rec, List<Evaluator.TaskResult> results) {
@@ -285,14 +295,14 @@ public final class Trainer {
         return m;
     }
 
-    private Optimizer buildOptimizer(T5ForConditionalGeneration model) {
+    private Optimizer buildOptimizer(Map<String, Tensor> params) {
         TrainConfig.OptimizerCfg o = cfg.optimizer();
         if (o.name().equals("adafactor")) {
             Adafactor.Config t = Adafactor.Config.t5x();
-            return new Adafactor(model.parameters(), new Adafactor.Config(t.factored(), t.multiplyByParameterScale(), o.beta1() == 0.9 ? 0.0 : o.beta1(),
+            return new Adafactor(params, new Adafactor.Config(t.factored(), t.multiplyByParameterScale(), o.beta1() == 0.9 ? 0.0 : o.beta1(),
                     t.decayExponent(), t.clippingThreshold(), o.weightDecay(), t.minDimSizeToFactor(), t.epsilon1(), t.epsilon2()));
         }
-        return new AdamW(model.parameters(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        return new AdamW(params, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
     }
 
     private static int taskVocabSize(DatasetProvider p, DataCatalog catalog, ReadOptions o) {
