@@ -21,6 +21,7 @@ public final class DataCatalogs {
     public static DataCatalog standard(Vocabulary vocab, Path dataDir, List<Path> taskFiles) {
         DataCatalog c = new DataCatalog();
         ClosedBookQa.register(c, vocab, dataDir);
+        GlueTasks.register(c, vocab, dataDir);
         SyntheticTaskDefs.register(c, vocab, SyntheticTasks.Options.defaults(), 0);
         PreprocessorRegistry reg = PreprocessorRegistry.standard();
         for (Path f : taskFiles) TaskConfig.load(f, c, vocab, dataDir, reg);
