@@ -11,7 +11,8 @@ cfg = T5Config(vocab_size=64, d_model=16, d_kv=4, d_ff=32, num_layers=2, num_dec
                tie_word_embeddings=True, decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
 base = T5ForConditionalGeneration(cfg).eval()
 base.save_pretrained("peft-lora/base", safe_serialization=True)
-lcfg = LoraConfig(r=4, lora_alpha=8, target_modules=["q", "v", "wo"], lora_dropout=0.0)  # no task_type: this peft+transformers 5 pair fails on SEQ_2_SEQ_LM
+lcfg = LoraConfig(r=4, lora_alpha=8, target_modules=["q", "v", "wo"],
+        lora_dropout=0.0)  # no task_type: this peft+transformers 5 pair fails on SEQ_2_SEQ_LM
 model = get_peft_model(base, lcfg)
 with torch.no_grad():  # PEFT starts B at 0; give both factors values so the update shows in the logits
     for n, p in model.named_parameters():

@@ -22,6 +22,8 @@ out["rte_test_first_3"] = [fmt(rte[i]) for i in p[len(rte) // 2:][:3]]
 out["rte_sizes"] = [len(p[:len(rte) // 2]), len(p[len(rte) // 2:])]
 cola = rows("CoLA/dev.tsv", False)
 p = perm(len(cola))
-out["cola_test_first_3"] = [{"inputs": "cola sentence: " + cola[i][3], "targets": cola[i][1]} for i in p[len(cola) // 2:][:3]]
-out["stsb_targets"] = {s: str(np.round((float(s) * 5) / 5, decimals=1)) for s in ["4.750", "3.250", "0.000", "2.600", "1.333", "5.000"]}
+out["cola_test_first_3"] = [{"inputs": "cola sentence: " + cola[i][3], "targets": cola[i][1]} for i in p[len(
+        cola) // 2:][:3]]
+out["stsb_targets"] = {s: str(np.round((float(s) * 5) / 5, decimals=1)) for s in ["4.750", "3.250", "0.000", "2.600",
+        "1.333", "5.000"]}
 print(json.dumps(out, indent=1))

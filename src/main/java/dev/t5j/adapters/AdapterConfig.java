@@ -35,7 +35,8 @@ import java.util.List;
  * @param projectedTaskEmbeddingDim output of the task hypernetwork (64)
  * @param trainTaskEmbeddings      meta-adapter: project task embeddings through a TaskHyperNet
  * @param uniqueHyperNetLayerNorm  LayerNorm after the task hypernetwork (HyperFormer default true)
- * @param taskEmbeddingDir         optional folder of {@code {task}.npy}-like embeddings ({@code t5j adapters task-embeddings})
+ * @param taskEmbeddingDir         optional folder of {@code {task}.npy}-like embeddings ({@code t5j adapters
+ * task-embeddings})
  * @param r                        LoRA rank
  * @param loraAlpha                LoRA scale numerator: the update is (lora_alpha / r)·B·A
  * @param loraDropout              dropout on the LoRA input while training
@@ -101,12 +102,14 @@ public record AdapterConfig(String method, List<String> tasks, int reductionFact
             if (projectedTaskEmbeddingDim < 1) errs.add("projected_task_embedding_dim: must be >= 1");
             if ((m == AdapterMethod.HYPERFORMER || m == AdapterMethod.HYPERFORMER_PP) && trainTaskEmbeddings
                     && projectedTaskEmbeddingDim != taskEmbeddingDim)
-                errs.add("train_task_embeddings: the " + m.key + " hypernetwork takes task embeddings of task_embedding_dim ("
+                errs.add("train_task_embeddings: the " + m.key
+                        + " hypernetwork takes task embeddings of task_embedding_dim ("
                         + taskEmbeddingDim + ") but projected ones have projected_task_embedding_dim ("
                         + projectedTaskEmbeddingDim + ")");
             if (base != null && reductionFactor >= 1) {
                 long gen = (long) base.dModel() * Math.max(1, base.dModel() / reductionFactor);
-                long in = m == AdapterMethod.META_ADAPTER && !trainTaskEmbeddings ? taskEmbeddingDim : projectedTaskEmbeddingDim;
+                long in = m == AdapterMethod.META_ADAPTER && !trainTaskEmbeddings ? taskEmbeddingDim
+                        : projectedTaskEmbeddingDim;
                 if (gen * in > Integer.MAX_VALUE)
                     errs.add("reduction_factor: the weight generator would need " + gen * in + " parameters (d_model "
                             + base.dModel() + "); raise reduction_factor or lower the embedding dims");
@@ -115,9 +118,11 @@ public record AdapterConfig(String method, List<String> tasks, int reductionFact
         if (m == AdapterMethod.LORA) {
             if (r < 1) errs.add("r: must be >= 1, got " + r);
             if (!(loraDropout >= 0 && loraDropout < 1)) errs.add("lora_dropout: must be in [0, 1)");
-            if (targetModules == null || targetModules.isEmpty()) errs.add("target_modules: name at least one of " + LINEAR_NAMES);
+            if (targetModules == null || targetModules.isEmpty()) errs.add("target_modules: name at least one of "
+                    + LINEAR_NAMES);
             else for (String t : targetModules)
-                if (!LINEAR_NAMES.contains(t)) errs.add("target_modules: '" + t + "' (allowed: " + String.join(", ", LINEAR_NAMES) + ")");
+                if (!LINEAR_NAMES.contains(t)) errs.add("target_modules: '" + t + "' (allowed: " + String.join(", ",
+                        LINEAR_NAMES) + ")");
         }
         if (tasks != null) for (String t : tasks)
             if (t == null || !t.matches("[A-Za-z0-9_.+-]+")) errs.add("tasks: '" + t + "' is not a task name");

@@ -34,7 +34,8 @@ import java.util.Set;
 public final class AdapterFolder {
     public static final String CONFIG = "adapter_config.json";
     public static final String WEIGHTS = "adapter_model.safetensors";
-    private static final List<String> BASE_KEYS = List.of("d_model", "num_layers", "num_decoder_layers", "feed_forward_proj");
+    private static final List<String> BASE_KEYS = List.of("d_model", "num_layers", "num_decoder_layers",
+            "feed_forward_proj");
 
     private AdapterFolder() {}
 
@@ -89,14 +90,16 @@ public final class AdapterFolder {
         try (SafetensorsReader r = SafetensorsReader.open(f)) {
             checkBase(f, r.metadata(), model.config());
             Set<String> seen = new HashSet<>();
-            for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) copy(f, r, e.getKey(), e.getValue(), "the adapter");
+            for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) copy(f, r, e.getKey(), e.getValue(),
+                    "the adapter");
             seen.addAll(m.parameters().keySet());
             Map<String, Tensor> base = model.parameters();
             for (String name : r.names()) {
                 if (seen.contains(name)) continue;
                 Tensor t = base.get(name);
                 if (t == null)
-                    throw new UserError(f + ": key '" + name + "' matches nothing in a " + c.method() + " adapter for this base ("
+                    throw new UserError(f + ": key '" + name + "' matches nothing in a " + c.method()
+                            + " adapter for this base ("
                             + model.config().numLayers() + "/" + model.config().numDecoderLayers() + " layers)");
                 copy(f, r, name, t, "the base model");
             }
@@ -139,7 +142,8 @@ public final class AdapterFolder {
         long[] want = Tensors.shape(dst);
         long[] got = r.info(name).shape();
         if (!Arrays.equals(want, got))
-            throw new UserError(f + ": key '" + name + "' has shape " + Arrays.toString(got) + " but " + what + " needs "
+            throw new UserError(f + ": key '" + name + "' has shape " + Arrays.toString(got) + " but " + what
+                    + " needs "
                     + Arrays.toString(want));
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             float[] v = r.get(name).toFloatArray();

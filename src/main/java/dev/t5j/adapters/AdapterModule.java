@@ -72,7 +72,8 @@ public abstract class AdapterModule implements ModelHooks, AutoCloseable {
     public void setTask(String name) {
         if (name == null) name = tasks().get(0);
         if (!tasks().contains(name))
-            throw new UserError("task '" + name + "' has no adapter (this adapter has: " + String.join(", ", tasks()) + ")");
+            throw new UserError("task '" + name + "' has no adapter (this adapter has: "
+                    + String.join(", ", tasks()) + ")");
         task = name;
     }
 

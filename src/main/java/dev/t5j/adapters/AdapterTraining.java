@@ -65,7 +65,8 @@ public final class AdapterTraining implements AutoCloseable {
         if (m == AdapterMethod.NONE) return new AdapterTraining(config, null, model);
         config.validate(source, model.config());
         if (m == AdapterMethod.LORA && (config.unfreezeLayerNorms() || config.unfreezeLmHead()))
-            throw new UserError(source + ": adapters.unfreeze_layer_norms/unfreeze_lm_head: not available with method lora "
+            throw new UserError(source
+                    + ": adapters.unfreeze_layer_norms/unfreeze_lm_head: not available with method lora "
                     + "(a PEFT LoRA folder holds only the LoRA factors)");
         Path saved = resumeFrom == null ? null : resumeFrom.resolve(DIR);
         Torch.seed(seed); // the adapter's init must not depend on what drew from the generator before
@@ -74,8 +75,10 @@ public final class AdapterTraining implements AutoCloseable {
         try {
             if (task != null && config.adapterNames().contains(task)) module.setTask(task);
             else if (config.adapterNames().size() > 1)
-                throw new UserError(source + ": adapters.tasks: the run's data is '" + task + "', which has no adapter of its own; "
-                        + "per-task adapters train on one task at a time (tasks: " + String.join(", ", config.adapterNames()) + ")");
+                throw new UserError(source + ": adapters.tasks: the run's data is '" + task
+                        + "', which has no adapter of its own; "
+                        + "per-task adapters train on one task at a time (tasks: " + String.join(", ",
+                                config.adapterNames()) + ")");
             module.installOn(model);
         } catch (RuntimeException e) {
             module.close();
@@ -104,7 +107,8 @@ public final class AdapterTraining implements AutoCloseable {
     public String describe() {
         return String.format(Locale.ROOT, "training %,d of %,d parameters (%.2f %%): %s", trainedCount(), totalCount(),
                 100.0 * trainedCount() / totalCount(), module == null ? "full fine-tuning" : config.method()
-                        + (config.unfreezeLayerNorms() ? " + layer norms" : "") + (config.unfreezeLmHead() ? " + lm head" : ""));
+                        + (config.unfreezeLayerNorms() ? " + layer norms" : "") + (config.unfreezeLmHead()
+                                ? " + lm head" : ""));
     }
 
     /** Selects a task's adapter before that task is evaluated or trained (a shared adapter serves every task). */

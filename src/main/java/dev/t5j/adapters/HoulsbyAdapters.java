@@ -32,8 +32,10 @@ final class HoulsbyAdapters extends AdapterModule {
                 per.put(t, new Adapter(Nn.Linear.create(params, a + ".down_sampler", d, b, c.weightInitRange()),
                         Nn.Linear.create(params, a + ".up_sampler", b, d, c.weightInitRange())));
             }
-            Nn.LayerNorm pre = c.addLayerNormBeforeAdapter() ? Nn.LayerNorm.create(params, p + ".pre_layer_norm", d, Nn.LN_EPS) : null;
-            Nn.LayerNorm post = c.addLayerNormAfterAdapter() ? Nn.LayerNorm.create(params, p + ".post_layer_norm", d, Nn.LN_EPS) : null;
+            Nn.LayerNorm pre = c.addLayerNormBeforeAdapter() ? Nn.LayerNorm.create(params, p + ".pre_layer_norm", d,
+                    Nn.LN_EPS) : null;
+            Nn.LayerNorm post = c.addLayerNormAfterAdapter() ? Nn.LayerNorm.create(params, p + ".post_layer_norm", d,
+                    Nn.LN_EPS) : null;
             controllers.put(s, new Controller(per, pre, post));
         }
     }

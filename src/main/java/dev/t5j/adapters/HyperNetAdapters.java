@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * HyperFormer (reference B.2): one hypernetwork per stack generates every adapter of that stack from
- * {@code LN(TaskHyperNet([task; layer id]))} ({@code unique_hyper_net}, {@code AdapterLayersHyperNetController}: separate
+ * {@code LN(TaskHyperNet([task; layer id]))} ({@code unique_hyper_net}, {@code AdapterLayersHyperNetController}:
+ * separate
  * generators for the feed-forward and self-attention adapters), or, for HyperFormer++, from
  * {@code LN(TaskHyperNet([task; layer id; block type]))} with one shared up and one shared down generator
  * ({@code efficient_unique_hyper_net}, {@code AdapterLayersOneHyperNetController}; block type 0 = feed-forward,
@@ -36,13 +37,17 @@ final class HyperNetAdapters extends AdapterModule {
             int b = c.bottleneck(d);
             layerIds = p.normal(prefix + ".layer_id_embeddings.weight", 1.0, layers, e); // nn.Embedding: N(0, 1)
             blockTypes = efficient ? p.normal(prefix + ".adapters_block_type.weight", 1.0, 2, e) : null;
-            taskHyperNet = new TaskHyperNet(p, prefix + ".task_hypernet", (efficient ? 3 : 2) * e, c.taskHiddenDim(), proj);
-            norm = c.uniqueHyperNetLayerNorm() ? Nn.LayerNorm.create(p, prefix + ".LayerNorm", proj, Nn.HYPER_LN_EPS) : null;
+            taskHyperNet = new TaskHyperNet(p, prefix + ".task_hypernet", (efficient ? 3 : 2) * e, c.taskHiddenDim(),
+                    proj);
+            norm = c.uniqueHyperNetLayerNorm() ? Nn.LayerNorm.create(p, prefix + ".LayerNorm", proj,
+                    Nn.HYPER_LN_EPS) : null;
             if (efficient) {
                 up[0] = up[1] = new WeightGenerator(p, prefix + ".up_sampler_hyper_net", proj, d, b);
                 down[0] = down[1] = new WeightGenerator(p, prefix + ".down_sampler_hyper_net", proj, b, d);
-                if (c.addLayerNormBeforeAdapter()) pre[0] = pre[1] = new LayerNormHyperNet(p, prefix + ".pre_layernorm_hypernet", proj, d);
-                if (c.addLayerNormAfterAdapter()) post[0] = post[1] = new LayerNormHyperNet(p, prefix + ".post_layernorm_hypernet", proj, d);
+                if (c.addLayerNormBeforeAdapter()) pre[0] = pre[1] = new LayerNormHyperNet(p, prefix
+                        + ".pre_layernorm_hypernet", proj, d);
+                if (c.addLayerNormAfterAdapter()) post[0] = post[1] = new LayerNormHyperNet(p, prefix
+                        + ".post_layernorm_hypernet", proj, d);
             } else {
                 String[] kind = {"feed_forward", "self_attention"};
                 // HyperFormer creates FF up, FF down, SA up, SA down, then the layer-norm nets: same order here.
@@ -51,8 +56,10 @@ final class HyperNetAdapters extends AdapterModule {
                     down[t] = new WeightGenerator(p, prefix + "." + kind[t] + "_down_sampler_hyper_net", proj, b, d);
                 }
                 for (int t = 0; t < 2; t++) {
-                    if (c.addLayerNormBeforeAdapter()) pre[t] = new LayerNormHyperNet(p, prefix + "." + kind[t] + "_pre_layernorm_hypernet", proj, d);
-                    if (c.addLayerNormAfterAdapter()) post[t] = new LayerNormHyperNet(p, prefix + "." + kind[t] + "_post_layernorm_hypernet", proj, d);
+                    if (c.addLayerNormBeforeAdapter()) pre[t] = new LayerNormHyperNet(p, prefix + "." + kind[t]
+                            + "_pre_layernorm_hypernet", proj, d);
+                    if (c.addLayerNormAfterAdapter()) post[t] = new LayerNormHyperNet(p, prefix + "." + kind[t]
+                            + "_post_layernorm_hypernet", proj, d);
                 }
             }
         }

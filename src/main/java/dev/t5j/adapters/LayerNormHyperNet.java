@@ -3,7 +3,8 @@ package dev.t5j.adapters;
 import dev.t5j.model.Params;
 import org.bytedeco.pytorch.Tensor;
 
-/** ruse/HyperFormer's {@code LayerNormHyperNet}: layer-norm weight and bias, each {@code Linear(e, d)} of the embedding. */
+/** ruse/HyperFormer's {@code LayerNormHyperNet}: layer-norm weight and bias, each {@code Linear(e, d)} of the
+* embedding. */
 final class LayerNormHyperNet {
     private final Nn.Linear weight;
     private final Nn.Linear bias;

@@ -57,8 +57,10 @@ public final class LoraAdapters extends AdapterModule {
             String stack = dec ? "decoder" : "encoder";
             for (int i = 0; i < (dec ? c.numDecoderLayers() : c.numLayers()); i++) {
                 String blk = stack + ".block." + i + ".layer.";
-                for (String att : dec ? new String[]{"0.SelfAttention", "1.EncDecAttention"} : new String[]{"0.SelfAttention"}) {
-                    for (String n : new String[]{"q", "k", "v"}) m.put(blk + att + "." + n + ".weight", new long[]{inner, d});
+                for (String att : dec ? new String[]{"0.SelfAttention", "1.EncDecAttention"}
+                        : new String[]{"0.SelfAttention"}) {
+                    for (String n : new String[]{"q", "k", "v"}) m.put(blk + att + "." + n + ".weight",
+                            new long[]{inner, d});
                     m.put(blk + att + ".o.weight", new long[]{d, inner});
                 }
                 String ffp = blk + (dec ? "2" : "1") + ".DenseReluDense.";
@@ -74,7 +76,8 @@ public final class LoraAdapters extends AdapterModule {
         return m;
     }
 
-    /** The module name ({@code encoder.block.0.layer.0.SelfAttention.q}) if {@code weight} is a LoRA target, else null. */
+    /** The module name ({@code encoder.block.0.layer.0.SelfAttention.q}) if {@code weight} is a LoRA target, else
+    * null. */
     static String targetModule(String weight, AdapterConfig c) {
         if (!weight.endsWith(".weight")) return null;
         String module = weight.substring(0, weight.length() - ".weight".length());

@@ -50,7 +50,8 @@ final class MetaAdapters extends AdapterModule {
         taskEmbeddings = new TaskEmbeddingController(params, c);
         int e = TaskEmbeddingController.outputDim(c);
         int d = base.dModel();
-        for (Site s : sites()) controllers.put(s, new Controller(params, prefix(s) + ".adapter_controller", e, d, c.bottleneck(d)));
+        for (Site s : sites()) controllers.put(s, new Controller(params, prefix(s) + ".adapter_controller", e, d,
+                c.bottleneck(d)));
     }
 
     @Override

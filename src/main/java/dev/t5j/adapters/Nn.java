@@ -38,7 +38,8 @@ final class Nn {
 
     /** {@code F.layer_norm(x, (d,), weight, bias, eps)}. */
     static Tensor layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
-        return torch.layer_norm(x, new long[]{x.size(-1)}, new TensorOptional(weight), new TensorOptional(bias), eps, true);
+        return torch.layer_norm(x, new long[]{x.size(-1)}, new TensorOptional(weight), new TensorOptional(bias), eps,
+                true);
     }
 
     /** {@code F.linear(x, weight, bias)}. */

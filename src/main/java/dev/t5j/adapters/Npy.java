@@ -13,7 +13,8 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One-dimensional little-endian float32 NumPy {@code .npy} files (ruse stores task embeddings as {@code {task}.npy}). */
+/** One-dimensional little-endian float32 NumPy {@code .npy} files (ruse stores task embeddings as {@code {task}.npy}).
+* */
 final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\((\\d+),?\\)");
@@ -25,7 +26,8 @@ final class Npy {
         int total = MAGIC.length + 4 + header.length() + 1;
         int pad = (64 - total % 64) % 64;
         header = header + " ".repeat(pad) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 4 * v.length).order(
+                ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         b.put(header.getBytes(StandardCharsets.US_ASCII));
         for (float f : v) b.putFloat(f);
@@ -43,9 +45,11 @@ final class Npy {
             b.get(h);
             String header = new String(h, StandardCharsets.US_ASCII);
             if (!header.contains("'descr': '<f4'") || header.contains("'fortran_order': True"))
-                throw new UserError(file + ": header: expected a little-endian float32 ('<f4') C-order array, got " + header.trim());
+                throw new UserError(file + ": header: expected a little-endian float32 ('<f4') C-order array, got "
+                        + header.trim());
             Matcher m = SHAPE.matcher(header);
-            if (!m.find()) throw new UserError(file + ": header 'shape': expected a one-dimensional array, got " + header.trim());
+            if (!m.find()) throw new UserError(file + ": header 'shape': expected a one-dimensional array, got "
+                    + header.trim());
             float[] v = new float[Integer.parseInt(m.group(1))];
             for (int i = 0; i < v.length; i++) v[i] = b.getFloat();
             return v;

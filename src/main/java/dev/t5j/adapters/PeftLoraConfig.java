@@ -36,32 +36,38 @@ final class PeftLoraConfig {
     /** Reads PEFT's LoRA config into an {@link AdapterConfig} with method lora. */
     static AdapterConfig read(Path file, JsonNode n) {
         String type = n.path("peft_type").asText();
-        if (!type.equals("LORA")) throw new UserError(file + ": key 'peft_type': '" + type + "' is not supported (only LORA)");
+        if (!type.equals("LORA")) throw new UserError(file + ": key 'peft_type': '" + type
+                + "' is not supported (only LORA)");
         if (!n.path("bias").isMissingNode() && !n.path("bias").asText().equals("none"))
             throw new UserError(file + ": key 'bias': '" + n.path("bias").asText() + "' is not supported (only none)");
         Iterator<Map.Entry<String, JsonNode>> it = n.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (INFORMATIONAL.contains(e.getKey()) || isUnset(e.getValue())) continue;
-            throw new UserError(file + ": key '" + e.getKey() + "': " + e.getValue() + " is not supported by t5j's LoRA");
+            throw new UserError(file + ": key '" + e.getKey() + "': " + e.getValue()
+                    + " is not supported by t5j's LoRA");
         }
         JsonNode tm = n.path("target_modules");
         if (!tm.isArray())
             throw new UserError(file + ": key 'target_modules': only a list of module names is supported, got " + tm);
         List<String> targets = new ArrayList<>();
         for (JsonNode t : tm) targets.add(t.asText());
-        if (!n.path("r").canConvertToInt() || n.path("r").asInt() < 1) throw new UserError(file + ": key 'r': expected a positive integer");
+        if (!n.path("r").canConvertToInt() || n.path("r").asInt() < 1) throw new UserError(file
+                + ": key 'r': expected a positive integer");
         if (!n.path("lora_alpha").isNumber()) throw new UserError(file + ": key 'lora_alpha': expected a number");
         AdapterConfig d = AdapterConfig.defaults();
-        AdapterConfig c = new AdapterConfig("lora", List.of(), d.reductionFactor(), d.nonLinearity(), false, false, false,
-                d.weightInitRange(), false, d.taskEmbeddingDim(), d.taskHiddenDim(), d.projectedTaskEmbeddingDim(), false,
+        AdapterConfig c = new AdapterConfig("lora", List.of(), d.reductionFactor(), d.nonLinearity(), false, false,
+                false,
+                d.weightInitRange(), false, d.taskEmbeddingDim(), d.taskHiddenDim(), d.projectedTaskEmbeddingDim(),
+                        false,
                 true, null, n.path("r").asInt(), n.path("lora_alpha").asDouble(), n.path("lora_dropout").asDouble(0.0),
                 targets, false, false);
         for (String t : targets)
             if (!AdapterConfig.LINEAR_NAMES.contains(t))
                 throw new UserError(file + ": key 'target_modules': '" + t + "' is not a T5 linear map (allowed: "
                         + String.join(", ", AdapterConfig.LINEAR_NAMES) + ")");
-        if (!(c.loraDropout() >= 0 && c.loraDropout() < 1)) throw new UserError(file + ": key 'lora_dropout': must be in [0, 1)");
+        if (!(c.loraDropout() >= 0 && c.loraDropout() < 1)) throw new UserError(file
+                + ": key 'lora_dropout': must be in [0, 1)");
         return c;
     }
 
@@ -79,7 +85,8 @@ final class PeftLoraConfig {
         n.put("r", c.r());
         n.put("lora_alpha", c.loraAlpha());
         n.put("lora_dropout", c.loraDropout());
-        n.putArray("target_modules").addAll(c.targetModules().stream().map(JsonNodeFactory.instance::textNode).toList());
+        n.putArray("target_modules")
+                .addAll(c.targetModules().stream().map(JsonNodeFactory.instance::textNode).toList());
         n.put("bias", "none");
         n.put("fan_in_fan_out", false);
         n.put("use_rslora", false);

@@ -13,7 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Task embeddings as HyperFormer's {@code TaskEmbeddingController} (reference B.2): one {@code randn(dim)} parameter per
+ * Task embeddings as HyperFormer's {@code TaskEmbeddingController} (reference B.2): one {@code randn(dim)} parameter
+ * per
  * task, trained; optionally projected by a {@link TaskHyperNet} ({@code train_task_embeddings}). With
  * {@code task_embedding_dir} they start from ruse's computed embeddings ({@code {task}.npy}) and stay fixed.
  */
@@ -30,10 +31,12 @@ final class TaskEmbeddingController {
             Tensor e = p.normal(name, 1.0, c.taskEmbeddingDim()); // torch.randn
             if (computed) {
                 Path f = Path.of(c.taskEmbeddingDir()).resolve(t + ".npy");
-                if (!Files.isRegularFile(f)) throw new UserError(f + ": no task embedding for task '" + t + "' (adapters.task_embedding_dir)");
+                if (!Files.isRegularFile(f)) throw new UserError(f + ": no task embedding for task '" + t
+                        + "' (adapters.task_embedding_dir)");
                 float[] v = Npy.readFloats(f);
                 if (v.length != c.taskEmbeddingDim())
-                    throw new UserError(f + ": task embedding has " + v.length + " values but adapters.task_embedding_dim is " + c.taskEmbeddingDim());
+                    throw new UserError(f + ": task embedding has " + v.length
+                            + " values but adapters.task_embedding_dim is " + c.taskEmbeddingDim());
                 try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
                     e.copy_(Tensors.floats(v, v.length));
                 }
@@ -41,7 +44,8 @@ final class TaskEmbeddingController {
             embeddings.put(name, e);
         }
         projection = c.trainTaskEmbeddings()
-                ? new TaskHyperNet(p, PREFIX + ".task_hyper_net", c.taskEmbeddingDim(), c.taskHiddenDim(), c.projectedTaskEmbeddingDim())
+                ? new TaskHyperNet(p, PREFIX + ".task_hyper_net", c.taskEmbeddingDim(), c.taskHiddenDim(),
+                        c.projectedTaskEmbeddingDim())
                 : null;
     }
 

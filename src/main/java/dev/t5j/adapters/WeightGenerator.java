@@ -6,7 +6,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * HyperFormer's {@code AdapterHyperNet}/{@code AdapterLayersHyperNet}: from an embedding, a weight
  * {@code Linear(e, in·out)} viewed as {@code [in, out]} (the shape F.linear takes, mapping out → in) and a bias
- * {@code Linear(e, in)}. So the up-projection generator is built with (in, out) = (d, d/rf), the down one with (d/rf, d).
+ * {@code Linear(e, in)}. So the up-projection generator is built with (in, out) = (d, d/rf), the down one with (d/rf,
+ * d).
  */
 final class WeightGenerator {
     private final Nn.Linear weight;

@@ -30,9 +30,11 @@ final class AdaptersTaskEmbeddingsCommand implements Callable<Integer> {
     DataOptions data = new DataOptions();
     @Option(names = "-n", defaultValue = "100", description = "Examples per task (default ${DEFAULT-VALUE})")
     int examples;
-    @Option(names = "--max-length", defaultValue = "128", description = "Input tokens kept per example (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-length", defaultValue = "128",
+            description = "Input tokens kept per example (default ${DEFAULT-VALUE})")
     int maxLength;
-    @Option(names = "--out", required = true, description = "Folder for the {task}.npy files (adapters.task_embedding_dir)")
+    @Option(names = "--out", required = true,
+            description = "Folder for the {task}.npy files (adapters.task_embedding_dir)")
     Path out;
 
     @Override

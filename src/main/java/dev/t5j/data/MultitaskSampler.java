@@ -39,7 +39,8 @@ public final class MultitaskSampler {
      */
     public MultitaskSampler(long[] sizes, int batchSize, double temperature, int replicas, int rank, long seed) {
         if (sizes.length == 0) throw new IllegalArgumentException("no tasks");
-        for (long n : sizes) if (n / replicas < 1) throw new IllegalArgumentException("a task has fewer examples than processes");
+        for (long n : sizes) if (n / replicas < 1) throw new IllegalArgumentException(
+                "a task has fewer examples than processes");
         if (batchSize < 1 || !(temperature > 0) || replicas < 1 || rank < 0 || rank >= replicas)
             throw new IllegalArgumentException("batch size >= 1, temperature > 0, 0 <= rank < replicas");
         this.sizes = sizes.clone();
@@ -83,12 +84,14 @@ public final class MultitaskSampler {
                 rankIndices.add(mine);
             }
             double[] w = weights();
-            Tensor dist = torch.empty(new long[]{w.length}, new TensorOptions(ScalarType.Double), new MemoryFormatOptional());
-            dist.data_ptr_double().put(w); // float64 on the CPU, as HyperFormer's torch.as_tensor(weights, dtype=double)
+            Tensor dist = torch.empty(new long[]{w.length}, new TensorOptions(ScalarType.Double),
+                    new MemoryFormatOptional());
+            dist.data_ptr_double().put(w); // float64 on the CPU, as HyperFormer's torch.as_tensor(w, dtype=double)
             long[] tasks = Tensors.toLongs(torch.multinomial(dist, batchesPerEpoch(), true, new GeneratorOptional(g)));
             for (long t : tasks) {
                 long[] mine = rankIndices.get((int) t);
-                long[] pick = Tensors.toLongs(torch.randint(0, mine.length, new long[]{batchSize}, new GeneratorOptional(g),
+                long[] pick = Tensors.toLongs(torch.randint(0, mine.length, new long[]{batchSize},
+                        new GeneratorOptional(g),
                         new TensorOptions(ScalarType.Long)));
                 long[] idx = new long[batchSize];
                 for (int i = 0; i < batchSize; i++) idx[i] = mine[(int) pick[i]];

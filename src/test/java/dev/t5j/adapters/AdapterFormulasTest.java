@@ -37,7 +37,8 @@ class AdapterFormulasTest {
         return new T5Config(64, 16, 4, 32, 2, 3, 4, 32, 128, 0.0, 1e-6, 1.0, proj, !proj.startsWith("gated"), 0, 1, 0);
     }
 
-    static AdapterConfig cfg(String method, List<String> tasks, boolean pre, boolean post, boolean condLn, boolean trainEmb) {
+    static AdapterConfig cfg(String method, List<String> tasks, boolean pre, boolean post, boolean condLn,
+            boolean trainEmb) {
         AdapterConfig d = AdapterConfig.defaults();
         return new AdapterConfig(method, tasks, 4, "gelu_new", pre, post, true, 0.3, condLn, 8, 12, trainEmb ? 8 : 6,
                 trainEmb, true, null, d.r(), d.loraAlpha(), d.loraDropout(), d.targetModules(), false, false);
@@ -88,7 +89,8 @@ class AdapterFormulasTest {
                 }
                 // Inside the model: placement after the sub-layer, before the residual.
                 model.setHooks(m);
-                float[] logits = Tensors.toFloats(model.forward(Tensors.longs(new int[][]{INPUT}, 0), null, Tensors.longs(new int[][]{DEC}, 0)));
+                float[] logits = Tensors.toFloats(model.forward(Tensors.longs(new int[][]{INPUT}, 0), null,
+                        Tensors.longs(new int[][]{DEC}, 0)));
                 NaiveT5 naive = new NaiveT5(model);
                 BiFunction<String, double[][], double[][]> hook = (prefix, rows) -> {
                     boolean covered = !prefix.startsWith("decoder") || c.addAdaptersInDecoder();
@@ -101,7 +103,8 @@ class AdapterFormulasTest {
                 double[][] want = naive.logits(INPUT, DEC);
                 double maxDiff = 0;
                 for (int t = 0; t < DEC.length; t++)
-                    for (int v = 0; v < base.vocabSize(); v++) maxDiff = Math.max(maxDiff, Math.abs(logits[t * base.vocabSize() + v] - want[t][v]));
+                    for (int v = 0; v < base.vocabSize(); v++) maxDiff = Math.max(maxDiff, Math.abs(
+                            logits[t * base.vocabSize() + v] - want[t][v]));
                 assertTrue(maxDiff < 1e-4, c.method() + " task " + task + ": max |model - reference| = " + maxDiff);
                 if (prevLogits != null) assertFalse(Arrays.equals(prevLogits, logits), "tasks must differ");
                 prevLogits = logits;
@@ -119,7 +122,8 @@ class AdapterFormulasTest {
     void sharedHoulsbyAdapterOnGatedT5WithoutDecoderAdapters() {
         AdapterConfig c = cfg("adapter", List.of(), false, true, false, false);
         c = new AdapterConfig(c.method(), c.tasks(), 2, "swish", false, true, false, c.weightInitRange(), false,
-                c.taskEmbeddingDim(), c.taskHiddenDim(), c.projectedTaskEmbeddingDim(), false, true, null, c.r(), c.loraAlpha(),
+                c.taskEmbeddingDim(), c.taskHiddenDim(), c.projectedTaskEmbeddingDim(), false, true, null, c.r(),
+                        c.loraAlpha(),
                 c.loraDropout(), c.targetModules(), false, false);
         check(c, tiny("gated-gelu"));
     }
@@ -158,7 +162,8 @@ class AdapterFormulasTest {
             model.setHooks(m);
             assertFalse(Arrays.equals(before, Tensors.toFloats(model.forward(enc, null, dec))));
             model.setHooks(null);
-            assertArrayEquals(before, Tensors.toFloats(model.forward(enc, null, dec)), "removing the hooks restores the model");
+            assertArrayEquals(before, Tensors.toFloats(model.forward(enc, null, dec)),
+                    "removing the hooks restores the model");
         }
     }
 

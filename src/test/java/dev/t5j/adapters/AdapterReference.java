@@ -95,7 +95,8 @@ final class AdapterReference {
         return adapter(x, toD(w(a + ".down_sampler.weight")), toD(w(a + ".down_sampler.bias")),
                 toD(w(a + ".up_sampler.weight")), toD(w(a + ".up_sampler.bias")),
                 pre ? toD(w(p0 + ".pre_layer_norm.weight")) : null, pre ? toD(w(p0 + ".pre_layer_norm.bias")) : null,
-                post ? toD(w(p0 + ".post_layer_norm.weight")) : null, post ? toD(w(p0 + ".post_layer_norm.bias")) : null);
+                post ? toD(w(p0 + ".post_layer_norm.weight")) : null, post ? toD(w(p0 + ".post_layer_norm.bias"))
+                        : null);
     }
 
     /** The task embedding the hypernetworks see (projected through TaskHyperNet when trained). */
@@ -114,12 +115,14 @@ final class AdapterReference {
 
     /** Generated [in·out] weight (row-major as view(in, out)) and [in] bias of a weight generator. */
     double[][] generate(String prefix, double[] e, int in, int out) {
-        return new double[][]{linear(e, w(prefix + ".weight_generator.0.weight"), w(prefix + ".weight_generator.0.bias"), in * out),
+        return new double[][]{linear(e, w(prefix + ".weight_generator.0.weight"), w(prefix
+                + ".weight_generator.0.bias"), in * out),
                 linear(e, w(prefix + ".bias_generator.0.weight"), w(prefix + ".bias_generator.0.bias"), in)};
     }
 
     double[][] lnGenerate(String prefix, double[] e) {
-        return new double[][]{linear(e, w(prefix + ".weight_generator.weight"), w(prefix + ".weight_generator.bias"), d),
+        return new double[][]{linear(e, w(prefix + ".weight_generator.weight"), w(prefix + ".weight_generator.bias"),
+                d),
                 linear(e, w(prefix + ".bias_generator.weight"), w(prefix + ".bias_generator.bias"), d)};
     }
 
@@ -131,9 +134,11 @@ final class AdapterReference {
         double[][] down = generate(p0 + ".meta_down_sampler", e, b, d);
         double[][] pre = null;
         double[][] post = null;
-        if (c.addLayerNormBeforeAdapter()) pre = c.conditionalLayerNorm() ? lnGenerate(p0 + ".pre_layernorm_hypernet", e)
+        if (c.addLayerNormBeforeAdapter()) pre = c.conditionalLayerNorm() ? lnGenerate(p0 + ".pre_layernorm_hypernet",
+                e)
                 : new double[][]{toD(w(p0 + ".pre_layer_norm.weight")), toD(w(p0 + ".pre_layer_norm.bias"))};
-        if (c.addLayerNormAfterAdapter()) post = c.conditionalLayerNorm() ? lnGenerate(p0 + ".post_layernorm_hypernet", e)
+        if (c.addLayerNormAfterAdapter()) post = c.conditionalLayerNorm() ? lnGenerate(p0
+                + ".post_layernorm_hypernet", e)
                 : new double[][]{toD(w(p0 + ".post_layer_norm.weight")), toD(w(p0 + ".post_layer_norm.bias"))};
         return adapter(x, down[0], down[1], up[0], up[1], pre == null ? null : pre[0], pre == null ? null : pre[1],
                 post == null ? null : post[0], post == null ? null : post[1]);
@@ -158,8 +163,10 @@ final class AdapterReference {
         String kind = efficient ? "" : (type == 0 ? "feed_forward_" : "self_attention_");
         double[][] up = generate(s + "." + kind + "up_sampler_hyper_net", emb, d, b);
         double[][] down = generate(s + "." + kind + "down_sampler_hyper_net", emb, b, d);
-        double[][] pre = c.addLayerNormBeforeAdapter() ? lnGenerate(s + "." + kind + "pre_layernorm_hypernet", emb) : null;
-        double[][] post = c.addLayerNormAfterAdapter() ? lnGenerate(s + "." + kind + "post_layernorm_hypernet", emb) : null;
+        double[][] pre = c.addLayerNormBeforeAdapter() ? lnGenerate(s + "." + kind + "pre_layernorm_hypernet", emb)
+                : null;
+        double[][] post = c.addLayerNormAfterAdapter() ? lnGenerate(s + "." + kind + "post_layernorm_hypernet", emb)
+                : null;
         return adapter(x, down[0], down[1], up[0], up[1], pre == null ? null : pre[0], pre == null ? null : pre[1],
                 post == null ? null : post[0], post == null ? null : post[1]);
     }

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** LoRA in PEFT's format: a folder PEFT wrote loads, computes what PEFT and W + (alpha/r)·B·A compute, merges, saves. */
+/** LoRA in PEFT's format: a folder PEFT wrote loads, computes what PEFT and W + (alpha/r)·B·A compute, merges, saves.
+* */
 class LoraPeftTest {
     static final Path FIX = Path.of("src/test/resources/adapters/peft-lora");
 
@@ -34,7 +35,8 @@ class LoraPeftTest {
         int[] in = ints(fx.get("input_ids"));
         int[] dec = ints(fx.get("decoder_input_ids"));
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            return Tensors.toFloats(m.forward(Tensors.longs(new int[][]{in}, 0), null, Tensors.longs(new int[][]{dec}, 0)));
+            return Tensors.toFloats(m.forward(Tensors.longs(new int[][]{in}, 0), null, Tensors.longs(new int[][]{dec},
+                    0)));
         }
     }
 
@@ -88,7 +90,8 @@ class LoraPeftTest {
                     naive.setWeight(name, w);
                 }
             }
-            assertEquals(2 * 3 + 2 * 5, targets, "q, v, wo in 2 encoder blocks; q, v (self and cross), wo in 2 decoder blocks");
+            assertEquals(2 * 3 + 2 * 5, targets,
+                    "q, v, wo in 2 encoder blocks; q, v (self and cross), wo in 2 decoder blocks");
             double[][] want = naive.logits(ints(fx.get("input_ids")), ints(fx.get("decoder_input_ids")));
             double maxFormula = 0;
             for (int t = 0; t < want.length; t++)
@@ -139,14 +142,17 @@ class LoraPeftTest {
             cfg.putArray("target_modules").add("q").add("v").add("wo").add("k");
             Files.writeString(bad.resolve("adapter_config.json"), cfg.toString());
             e = assertThrows(UserError.class, () -> AdapterFolder.load(bad, m));
-            assertTrue(e.getMessage().contains("adapter_model.safetensors: key '") && e.getMessage().contains(".k.lora_A.weight' is missing"),
+            assertTrue(e.getMessage().contains("adapter_model.safetensors: key '") && e.getMessage().contains(
+                    ".k.lora_A.weight' is missing"),
                     e.getMessage());
         }
         // A base with another d_model.
-        try (T5ForConditionalGeneration other = T5ForConditionalGeneration.init(new T5Config(64, 32, 4, 32, 2, 2, 4, 32, 128,
+        try (T5ForConditionalGeneration other = T5ForConditionalGeneration.init(new T5Config(64, 32, 4, 32, 2, 2, 4,
+                32, 128,
                 0.0, 1e-6, 1.0, "relu", true, 0, 1, 0), 1)) {
             UserError e = assertThrows(UserError.class, () -> AdapterFolder.load(FIX.resolve("adapter"), other));
-            assertTrue(e.getMessage().contains("adapter_model.safetensors: key 'base_model.model.") && e.getMessage().contains("has shape"),
+            assertTrue(e.getMessage().contains("adapter_model.safetensors: key 'base_model.model.")
+                            && e.getMessage().contains("has shape"),
                     e.getMessage());
         }
     }

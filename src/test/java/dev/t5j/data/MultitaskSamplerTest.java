@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-/** The temperature sampler draws what HyperFormer's torch code draws (sampler.json), and the same task on every rank. */
+/** The temperature sampler draws what HyperFormer's torch code draws (sampler.json), and the same task on every rank.
+* */
 class MultitaskSamplerTest {
     static final JsonNode FX = Json.read(Path.of("src/test/resources/data/multitask/sampler.json"));
 

@@ -52,18 +52,21 @@ class GlueMetricsTest {
         List<List<String>> r = List.of(List.of("1.0"), List.of("2.0"), List.of("3.0"));
         assertEquals(0.0, GlueMetrics.PEARSON.compute(List.of("2.0", "2.0", "2.0"), r).get("pearson_corrcoef"));
         assertEquals(0.0, GlueMetrics.SPEARMAN.compute(List.of("2.0", "2.0", "2.0"), r).get("spearman_corrcoef"));
-        assertEquals(0.0, GlueMetrics.MCC.compute(List.of("1", "1", "1"), List.of(List.of("1"), List.of("0"), List.of("1"))).get("mcc"));
+        assertEquals(0.0, GlueMetrics.MCC.compute(List.of("1", "1", "1"), List.of(List.of("1"), List.of("0"), List.of(
+                "1"))).get("mcc"));
     }
 
     @Test
     void invalidPredictionsCountAsWrongForF1() {
-        // Target 1 predicted "yes" -> counted as 0: a false negative; target 0 predicted "7" -> counted as 1: a false positive.
+        // Target 1 predicted "yes" -> counted as 0: a false negative; target 0 predicted "7" -> counted as 1: a false
+        // positive.
         List<List<String>> r = List.of(List.of("1"), List.of("1"), List.of("0"));
         assertEquals(100 * 2.0 / 4, GlueMetrics.F1_INVALID.compute(List.of("1", "yes", "7"), r).get("f1"), 1e-12);
     }
 
     @Test
     void averageIsTheMeanOfEveryNonLossMetric() {
-        assertEquals(60.0, GlueMetrics.average(List.of(Map.of("accuracy", 50.0, "loss", 3.0), Map.of("f1", 70.0, "accuracy", 60.0))), 1e-12);
+        assertEquals(60.0, GlueMetrics.average(List.of(Map.of("accuracy", 50.0, "loss", 3.0), Map.of("f1", 70.0,
+                "accuracy", 60.0))), 1e-12);
     }
 }

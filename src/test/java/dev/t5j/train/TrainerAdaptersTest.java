@@ -58,30 +58,37 @@ class TrainerAdaptersTest {
         Path init = initModel(tmp);
         Path runDir = tmp.resolve("run");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        new Trainer(TrainConfig.load(null, run(runDir, init, 4, "adapters.method=adapter", "adapters.reduction_factor=8")),
+        new Trainer(TrainConfig.load(null, run(runDir, init, 4, "adapters.method=adapter",
+                "adapters.reduction_factor=8")),
                 new PrintStream(log)).run(false);
         assertEquals(List.of(), changed(init, runDir.resolve("model")), "no base parameter moved");
-        try (SafetensorsReader opt = SafetensorsReader.open(runDir.resolve("checkpoints/step_00000004").resolve(RunCheckpoints.OPTIMIZER_FILE))) {
+        try (SafetensorsReader opt = SafetensorsReader.open(runDir.resolve("checkpoints/step_00000004").resolve(
+                RunCheckpoints.OPTIMIZER_FILE))) {
             assertFalse(opt.names().isEmpty());
-            for (String n : opt.names()) assertTrue(n.contains(".adapter_controller."), "optimizer state only for adapters: " + n);
+            for (String n : opt.names()) assertTrue(n.contains(".adapter_controller."),
+                    "optimizer state only for adapters: " + n);
         }
         // Adapters saved apart, with their config; they load back onto the base and differ from a fresh init.
         try (T5ForConditionalGeneration base = Checkpoint.load(init);
              AdapterModule a = AdapterFolder.load(runDir.resolve("adapter"), base)) {
             long n = a.parameters().values().stream().mapToLong(t -> t.numel()).sum();
             String line = log.toString();
-            assertTrue(line.contains(String.format(java.util.Locale.ROOT, "training %,d of %,d parameters", n, n + base.parameterCount())), line);
+            assertTrue(line.contains(String.format(java.util.Locale.ROOT, "training %,d of %,d parameters", n, n
+                    + base.parameterCount())), line);
             assertEquals(8, a.config().reductionFactor());
         }
-        assertTrue(Files.isDirectory(runDir.resolve("checkpoints/step_00000004/adapter")), "checkpoints carry the adapter");
+        assertTrue(Files.isDirectory(runDir.resolve("checkpoints/step_00000004/adapter")),
+                "checkpoints carry the adapter");
     }
 
     @Test
     void unfrozenLayerNormsTrainAndAreSavedWithTheAdapter(@TempDir Path tmp) throws Exception {
         Path init = initModel(tmp);
         Path runDir = tmp.resolve("run");
-        new Trainer(TrainConfig.load(null, run(runDir, init, 2, "adapters.method=hyperformer++", "adapters.tasks=[synth_reverse]",
-                "adapters.task_embedding_dim=16", "adapters.projected_task_embedding_dim=16", "adapters.task_hidden_dim=32",
+        new Trainer(TrainConfig.load(null, run(runDir, init, 2, "adapters.method=hyperformer++",
+                "adapters.tasks=[synth_reverse]",
+                "adapters.task_embedding_dim=16", "adapters.projected_task_embedding_dim=16",
+                        "adapters.task_hidden_dim=32",
                 "adapters.unfreeze_layer_norms=true")), TrainerTest.QUIET).run(false);
         List<String> moved = changed(init, runDir.resolve("model"));
         assertFalse(moved.isEmpty());
@@ -103,6 +110,7 @@ class TrainerAdaptersTest {
         first.run(false);
         new Trainer(TrainConfig.load(null, run(b, init, 4, lora)), TrainerTest.QUIET).run(true);
         assertEquals(TrainerTest.losses(a), TrainerTest.losses(b), "same losses, bit for bit");
-        assertTrue(Files.readString(a.resolve("adapter/adapter_config.json")).contains("\"peft_type\""), "LoRA runs save PEFT folders");
+        assertTrue(Files.readString(a.resolve("adapter/adapter_config.json")).contains("\"peft_type\""),
+                "LoRA runs save PEFT folders");
     }
 }

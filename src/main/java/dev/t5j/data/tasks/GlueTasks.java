@@ -47,7 +47,8 @@ public final class GlueTasks {
         }
     };
     /** The paper's eight GLUE tasks (HyperFormer configs); qqp, mnli and qnli need their training files. */
-    public static final List<String> HYPERFORMER_GLUE = List.of("rte", "sst2", "mrpc", "stsb", "qqp", "mnli", "qnli", "cola");
+    public static final List<String> HYPERFORMER_GLUE = List.of("rte", "sst2", "mrpc", "stsb", "qqp", "mnli", "qnli",
+            "cola");
     /** The GLUE tasks whose training files ship with the project's shared data. */
     public static final List<String> GLUE_SMALL = List.of("rte", "sst2", "mrpc", "stsb", "cola");
 
@@ -62,47 +63,64 @@ public final class GlueTasks {
         Path glue = dataDir.resolve("glue");
         Path sg = dataDir.resolve("superglue");
         List<Def> defs = new ArrayList<>();
-        defs.add(new Def("cola", HyperFormerSplits.small(tsv(glue.resolve("CoLA"), List.of("source", "label", "judgement", "sentence"), 0,
+        defs.add(new Def("cola", HyperFormerSplits.small(tsv(glue.resolve("CoLA"), List.of("source", "label",
+                "judgement", "sentence"), 0,
                 "train.tsv", "dev.tsv"), "train", "validation"),
-                e -> List.of("sentence:", e.string("sentence")), e -> e.string("label"), STRING_TO_INT, List.of("mcc")));
+                e -> List.of("sentence:", e.string("sentence")), e -> e.string("label"), STRING_TO_INT, List.of(
+                        "mcc")));
         defs.add(new Def("sst2", HyperFormerSplits.large(tsv(glue.resolve("SST-2"), List.of("sentence", "label"), 1,
                 "train.tsv", "dev.tsv"), "train", "validation"),
                 e -> List.of("sentence:", e.string("sentence")), e -> e.string("label"), null, List.of("accuracy")));
-        defs.add(new Def("mrpc", HyperFormerSplits.small(tsv(glue.resolve("MRPC"), List.of("label", "id1", "id2", "sentence1", "sentence2"), 1,
+        defs.add(new Def("mrpc", HyperFormerSplits.small(tsv(glue.resolve("MRPC"), List.of("label", "id1", "id2",
+                "sentence1", "sentence2"), 1,
                 "train.tsv", "dev.tsv"), "train", "validation"),
-                e -> List.of("sentence1:", e.string("sentence1"), "sentence2:", e.string("sentence2")), e -> e.string("label"),
+                e -> List.of("sentence1:", e.string("sentence1"), "sentence2:", e.string("sentence2")), e -> e.string(
+                        "label"),
                 STRING_TO_INT, List.of("f1_invalid", "accuracy")));
-        defs.add(new Def("stsb", HyperFormerSplits.small(tsv(glue.resolve("STS-B"), List.of("index", "genre", "filename", "year",
-                "old_index", "source1", "source2", "sentence1", "sentence2", "score"), 1, "train.tsv", "dev.tsv"), "train", "validation"),
+        defs.add(new Def("stsb", HyperFormerSplits.small(tsv(glue.resolve("STS-B"), List.of("index", "genre",
+                "filename", "year",
+                "old_index", "source1", "source2", "sentence1", "sentence2", "score"), 1, "train.tsv", "dev.tsv"),
+                        "train", "validation"),
                 e -> List.of("sentence1:", e.string("sentence1"), "sentence2:", e.string("sentence2")),
                 e -> stsbTarget(e, e.string("score")), STRING_TO_FLOAT, List.of("pearson", "spearman")));
-        defs.add(new Def("qqp", HyperFormerSplits.large(tsv(glue.resolve("QQP"), List.of("id", "qid1", "qid2", "question1", "question2",
+        defs.add(new Def("qqp", HyperFormerSplits.large(tsv(glue.resolve("QQP"), List.of("id", "qid1", "qid2",
+                "question1", "question2",
                 "is_duplicate"), 1, "train.tsv", "dev.tsv"), "train", "validation"),
-                e -> List.of("question1:", e.string("question1"), "question2:", e.string("question2")), e -> e.string("is_duplicate"),
+                e -> List.of("question1:", e.string("question1"), "question2:", e.string("question2")), e -> e.string(
+                        "is_duplicate"),
                 STRING_TO_INT, List.of("f1_invalid", "accuracy")));
         defs.add(new Def("mnli", mnli(glue.resolve("MNLI")),
-                e -> List.of("premise:", e.string("sentence1"), "hypothesis", e.string("sentence2")), // sic: no colon (B.5)
+                e -> List.of("premise:", e.string("sentence1"), "hypothesis", e.string("sentence2")),
+                        // sic: no colon (B.5)
                 e -> mnliLabel(e, e.string("gold_label")), null, List.of("accuracy")));
-        defs.add(new Def("qnli", HyperFormerSplits.large(tsv(glue.resolve("QNLI"), List.of("index", "question", "sentence", "label"), 1,
+        defs.add(new Def("qnli", HyperFormerSplits.large(tsv(glue.resolve("QNLI"), List.of("index", "question",
+                "sentence", "label"), 1,
                 "train.tsv", "dev.tsv"), "train", "validation"),
-                e -> List.of("question:", e.string("question"), "sentence:", e.string("sentence")), e -> entailment(e, e.string("label")),
+                e -> List.of("question:", e.string("question"), "sentence:", e.string("sentence")), e -> entailment(e,
+                        e.string("label")),
                 null, List.of("accuracy")));
-        defs.add(new Def("rte", HyperFormerSplits.small(tsv(glue.resolve("RTE"), List.of("index", "sentence1", "sentence2", "label"), 1,
+        defs.add(new Def("rte", HyperFormerSplits.small(tsv(glue.resolve("RTE"), List.of("index", "sentence1",
+                "sentence2", "label"), 1,
                 "train.tsv", "dev.tsv"), "train", "validation"),
-                e -> List.of("sentence1:", e.string("sentence1"), "sentence2:", e.string("sentence2")), e -> entailment(e, e.string("label")),
+                e -> List.of("sentence1:", e.string("sentence1"), "sentence2:", e.string("sentence2")), e
+                        -> entailment(e, e.string("label")),
                 null, List.of("accuracy")));
-        defs.add(new Def("wnli", HyperFormerSplits.small(tsv(glue.resolve("WNLI"), List.of("index", "sentence1", "sentence2", "label"), 1,
+        defs.add(new Def("wnli", HyperFormerSplits.small(tsv(glue.resolve("WNLI"), List.of("index", "sentence1",
+                "sentence2", "label"), 1,
                 "train.tsv", "dev.tsv"), "train", "validation"),
-                e -> List.of("sentence1:", e.string("sentence1"), "sentence2:", e.string("sentence2")), e -> e.string("label"),
+                e -> List.of("sentence1:", e.string("sentence1"), "sentence2:", e.string("sentence2")), e -> e.string(
+                        "label"),
                 null, List.of("accuracy")));
         defs.add(new Def("superglue-boolq", HyperFormerSplits.small(jsonl(sg.resolve("BoolQ")), "train", "validation"),
                 e -> List.of("question:", e.string("question"), "passage:", e.string("passage")), e -> bool(e, "label"),
                 null, List.of("accuracy")));
         defs.add(new Def("superglue-rte", sameValidationAndTest(jsonl(sg.resolve("RTE"))),
-                e -> List.of("premise:", e.string("premise"), "hypothesis:", e.string("hypothesis")), e -> entailment(e, e.string("label")),
+                e -> List.of("premise:", e.string("premise"), "hypothesis:", e.string("hypothesis")), e -> entailment(
+                        e, e.string("label")),
                 null, List.of("accuracy")));
         defs.add(new Def("superglue-cb", HyperFormerSplits.small(jsonl(sg.resolve("CB")), "train", "validation"),
-                e -> List.of("premise:", e.string("premise"), "hypothesis:", e.string("hypothesis")), e -> cbLabel(e, e.string("label")),
+                e -> List.of("premise:", e.string("premise"), "hypothesis:", e.string("hypothesis")), e -> cbLabel(e,
+                        e.string("label")),
                 null, List.of("accuracy")));
         for (Def d : defs) catalog.add(task(d, vocab));
         Rate byExamples = Rate.numExamples(1.0, 0, 1.0);
@@ -183,11 +201,13 @@ public final class GlueTasks {
     }
 
     private static TsvSource tsv(Path dir, List<String> fields, int header, String train, String validation) {
-        return new TsvSource(new FileSplits(Map.of("train", List.of(train), "validation", List.of(validation)), dir), fields, header);
+        return new TsvSource(new FileSplits(Map.of("train", List.of(train), "validation", List.of(validation)), dir),
+                fields, header);
     }
 
     private static JsonlSource jsonl(Path dir) {
-        return new JsonlSource(new FileSplits(Map.of("train", List.of("train.jsonl"), "validation", List.of("val.jsonl")), dir));
+        return new JsonlSource(new FileSplits(Map.of("train", List.of("train.jsonl"), "validation", List.of(
+                "val.jsonl")), dir));
     }
 
     /** Tasks in neither of HyperFormer's lists (superglue-rte): validation and test are both the validation set. */
@@ -201,8 +221,10 @@ public final class GlueTasks {
 
     /** MNLI: validation = dev_mismatched, test = dev_matched (the 16-column GLUE dev files; train has 12 columns). */
     private static HyperFormerSplits mnli(Path dir) {
-        List<String> dev = List.of("index", "promptID", "pairID", "genre", "sentence1_binary_parse", "sentence2_binary_parse",
-                "sentence1_parse", "sentence2_parse", "sentence1", "sentence2", "label1", "label2", "label3", "label4", "label5",
+        List<String> dev = List.of("index", "promptID", "pairID", "genre", "sentence1_binary_parse",
+                "sentence2_binary_parse",
+                "sentence1_parse", "sentence2_parse", "sentence1", "sentence2", "label1", "label2", "label3",
+                        "label4", "label5",
                 "gold_label");
         List<String> train = new ArrayList<>(dev.subList(0, 11));
         train.add("gold_label");

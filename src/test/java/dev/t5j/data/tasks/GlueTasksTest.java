@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** GLUE tasks: HyperFormer's splits, text-to-text format and targets, against values made with torch (glue_splits.json). */
+/** GLUE tasks: HyperFormer's splits, text-to-text format and targets, against values made with torch
+* (glue_splits.json). */
 class GlueTasksTest {
     static final Path DATA = Path.of("src/test/resources/data");
     static final JsonNode FX = Json.read(DATA.resolve("glue/glue_splits.json"));
@@ -72,7 +73,8 @@ class GlueTasksTest {
     @Test
     void stsbTargetsRoundLikeNumpy() {
         FX.get("stsb_targets").fields().forEachRemaining(e ->
-                assertEquals(e.getValue().asText(), GlueTasks.stsbTarget(Example.of("score", e.getKey()), e.getKey()), e.getKey()));
+                assertEquals(e.getValue().asText(), GlueTasks.stsbTarget(Example.of("score", e.getKey()), e.getKey()),
+                        e.getKey()));
     }
 
     @Test
