@@ -117,10 +117,9 @@ final class T5Attention {
     }
 
     private Tensor linear(Tensor x, Tensor w) {
-        Tensor y = torch.linear(x, w);
-        if (hooks == null) return y;
+        if (hooks == null) return torch.linear(x, w);
         String name = w == q ? "q" : w == k ? "k" : w == v ? "v" : "o";
-        return hooks.afterLinear(prefix + "." + name + ".weight", x, y);
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 
     /** Concatenates along the time axis (dim 2). */

@@ -35,7 +35,6 @@ final class T5DenseActDense implements FeedForward {
     }
 
     private Tensor linear(Tensor x, Tensor w, String name) {
-        Tensor y = torch.linear(x, w);
-        return hooks == null ? y : hooks.afterLinear(prefix + "." + name + ".weight", x, y);
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

@@ -168,29 +168,22 @@ public final class GlueTasks {
 
     /** HF glue/super_glue label ids: entailment 0, not_entailment 1. */
     static String entailment(Example e, String label) {
-        return switch (label) {
-            case "entailment" -> "0";
-            case "not_entailment" -> "1";
-            default -> throw e.bad("label", "expected entailment or not_entailment, got '" + label + "'");
-        };
+        return classId(e, "label", label, List.of("entailment", "not_entailment"));
     }
 
     static String mnliLabel(Example e, String label) {
-        return switch (label) {
-            case "entailment" -> "0";
-            case "neutral" -> "1";
-            case "contradiction" -> "2";
-            default -> throw e.bad("gold_label", "expected entailment, neutral or contradiction, got '" + label + "'");
-        };
+        return classId(e, "gold_label", label, List.of("entailment", "neutral", "contradiction"));
     }
 
     static String cbLabel(Example e, String label) {
-        return switch (label) {
-            case "entailment" -> "0";
-            case "contradiction" -> "1";
-            case "neutral" -> "2";
-            default -> throw e.bad("label", "expected entailment, contradiction or neutral, got '" + label + "'");
-        };
+        return classId(e, "label", label, List.of("entailment", "contradiction", "neutral"));
+    }
+
+    /** The HF class id of {@code label}: its position in {@code names}. */
+    private static String classId(Example e, String key, String label, List<String> names) {
+        int i = names.indexOf(label);
+        if (i < 0) throw e.bad(key, "expected one of " + String.join(", ", names) + ", got '" + label + "'");
+        return Integer.toString(i);
     }
 
     /** A JSON boolean label as HF's class id: false 0, true 1. */
