@@ -29,7 +29,7 @@ class ArchitectureTest {
     static final List<Set<String>> LAYERS = List.of(
             Set.of("common", "engine"),
             Set.of("tokenizer", "model.io"),
-            Set.of("model", "model.bert", "synth", "optim"),
+            Set.of("model", "model.bert", "synth", "optim", "adapters"),
             Set.of("data", "data.objectives", "data.tasks", "decoding", "prompts", "data.prompted"),
             Set.of("eval", "retrieval", "retrieval.index"),
             Set.of("run", "api"),

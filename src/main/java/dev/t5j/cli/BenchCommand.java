@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: model, checkpoint, ...",
         subcommands = {BenchModelCommand.class, BenchCheckpointCommand.class, BenchSynthCommand.class, BenchDataCommand.class, BenchTokenizerCommand.class,
                 BenchIndexCommand.class, BenchRetrieverCommand.class, BenchServeCommand.class,
-                BenchRankCommand.class})
+                BenchRankCommand.class, BenchAdaptersCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -6,7 +6,6 @@ import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.eval.Evaluator;
-import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,8 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (!data.selected())
             throw new UserError("give --task (a task or mixture name), or --config with an Atlas run config");
         model.apply();
-        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
-            List<Evaluator.TaskResult> r = new Evaluator(m).evaluate(data.provider(),
+        try (T5ForConditionalGeneration m = model.load(data.task)) {
+            List<Evaluator.TaskResult> r = new Evaluator(m).beforeTask(model::selectTask).evaluate(data.provider(),
                     options(data, split, examples, maxNew, beams));
             if (json) {
                 Map<String, Object> out = new java.util.LinkedHashMap<>();

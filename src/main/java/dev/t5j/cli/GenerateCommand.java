@@ -5,7 +5,6 @@ import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
-import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +27,8 @@ import java.util.concurrent.Callable;
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
+    @Mixin
+    AdapterTaskOption adapterTask = new AdapterTaskOption();
     @Option(names = "--input-ids", description = "Comma-separated input ids; repeat for a batch")
     List<String> inputIds = new ArrayList<>();
     @Option(names = "--text", description = "An input text; repeat for a batch (prints one line of text per input)")
@@ -87,7 +88,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (inputs.isEmpty()) throw new UserError("give --text, --input-ids or --input-file");
         GenerationConfig cfg = config();
         model.apply();
-        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
+        try (T5ForConditionalGeneration m = model.load(adapterTask.task)) {
             for (int[] in : inputs) ModelOptions.checkRange("input", in, m.config().vocabSize());
             Generator gen = new Generator(m);
             for (int start = 0; start < inputs.size(); start += batchSize) {

@@ -1,7 +1,12 @@
 package dev.t5j.cli;
 
+import dev.t5j.adapters.AdapterConfig;
+import dev.t5j.adapters.AdapterFolder;
+import dev.t5j.adapters.AdapterModule;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Torch;
+import dev.t5j.model.Checkpoint;
+import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -16,6 +21,39 @@ final class ModelOptions {
     Integer threads;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or auto (default ${DEFAULT-VALUE})")
     String device;
+
+    @Option(names = "--adapter", description = "An adapter folder (t5j adapters or PEFT LoRA) to run on the model")
+    Path adapter;
+    /** The installed adapter, or null. */
+    AdapterModule adapterModule;
+
+    /**
+     * The model, with the adapter installed when --adapter is given, set to {@code task}'s adapter (null: its first or
+     * only one). The adapter's parameters stay allocated until the process exits: these commands load one model and end.
+     */
+    T5ForConditionalGeneration load(String task) {
+        T5ForConditionalGeneration m = Checkpoint.load(model);
+        if (adapter != null) {
+            try {
+                adapterModule = AdapterFolder.attach(adapter, m, adapterTask(task));
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
+        return m;
+    }
+
+    /** Selects the adapter of a data task (eval/predict of a mixture switch per task); a single adapter serves all. */
+    void selectTask(String task) {
+        if (adapterModule != null) adapterModule.setTask(adapterTask(task));
+    }
+
+    private String adapterTask(String task) {
+        if (task == null || adapter == null) return task;
+        List<String> names = AdapterFolder.readConfig(adapter).adapterNames();
+        return names.equals(List.of(AdapterConfig.SHARED)) ? names.get(0) : task; // a shared adapter serves every task
+    }
 
     void apply() {
         if (threads != null) Torch.init(threads);

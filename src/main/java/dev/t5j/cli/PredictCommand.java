@@ -5,7 +5,6 @@ import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
 import dev.t5j.eval.Evaluator;
 import dev.t5j.eval.Metrics;
-import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,8 +43,9 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!data.selected()) throw new UserError("give --task (a task or mixture name)");
         model.apply();
-        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
-            List<Evaluator.TaskResult> results = new Evaluator(m).evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));
+        try (T5ForConditionalGeneration m = model.load(data.task)) {
+            List<Evaluator.TaskResult> results = new Evaluator(m).beforeTask(model::selectTask)
+                    .evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));
             StringBuilder sb = new StringBuilder();
             int n = 0;
             for (Evaluator.TaskResult r : results) {

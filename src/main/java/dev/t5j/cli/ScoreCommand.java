@@ -4,7 +4,6 @@ import dev.t5j.api.T5j;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.Scorer;
-import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,6 +26,8 @@ import java.util.concurrent.Callable;
 public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
+    @Mixin
+    AdapterTaskOption adapterTask = new AdapterTaskOption();
     @Option(names = "--input-ids", description = "Comma-separated input ids")
     String inputIds;
     @Option(names = "--target-ids", description = "Comma-separated target ids (include EOS if it should be scored)")
@@ -83,7 +84,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (in.isEmpty())
             throw new UserError("give --text with --target-text, --input-ids with --target-ids, or --input-file");
         model.apply();
-        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
+        try (T5ForConditionalGeneration m = model.load(adapterTask.task)) {
             for (int i = 0; i < in.size(); i++) {
                 ModelOptions.checkRange("input", in.get(i), m.config().vocabSize());
                 ModelOptions.checkRange("target", tg.get(i), m.config().vocabSize());

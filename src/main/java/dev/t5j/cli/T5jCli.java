@@ -34,6 +34,7 @@ import java.io.PrintWriter;
                 AtlasCommand.class,
                 PromptsCommand.class,
                 RankCommand.class,
+                AdaptersCommand.class,
         })
 public final class T5jCli implements Runnable {
     @CommandLine.Spec

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * seqio-style evaluation of a model on every task of a task or mixture: decode the split's first examples, decode ids
@@ -38,9 +39,17 @@ public final class Evaluator {
     public record TaskResult(String task, int examples, Map<String, Double> metrics, List<Prediction> predictions) {}
 
     private final T5ForConditionalGeneration model;
+    /** Called with each task's name before it is evaluated (selects a task's adapter); null = nothing. */
+    private Consumer<String> beforeTask;
 
     public Evaluator(T5ForConditionalGeneration model) {
         this.model = model;
+    }
+
+    /** Calls {@code f} with each task's name before that task is evaluated (per-task adapters switch there). */
+    public Evaluator beforeTask(Consumer<String> f) {
+        this.beforeTask = f;
+        return this;
     }
 
     /** The tasks of {@code provider}: itself, or a mixture's tasks (nested mixtures flattened). */
@@ -58,6 +67,7 @@ public final class Evaluator {
         List<TaskResult> results = new ArrayList<>();
         for (Task t : tasksOf(provider, ReadOptions.split("train"))) {
             if (!t.splits().contains(o.split())) continue; // e.g. a mixture member without a validation split
+            if (beforeTask != null) beforeTask.accept(t.name());
             results.add(evaluateTask(t, ro, o));
         }
         if (results.isEmpty()) throw new UserError(provider.name() + ": no task has a '" + o.split() + "' split to evaluate");

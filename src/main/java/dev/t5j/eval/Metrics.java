@@ -6,7 +6,8 @@ import java.util.List;
 public final class Metrics {
     private Metrics() {}
 
-    public static final List<String> NAMES = List.of("squad", "trivia_qa", "nq", "accuracy", "seq_em", "rouge", "bleu", "bleu_intl");
+    public static final List<String> NAMES = List.of("squad", "trivia_qa", "nq", "accuracy", "seq_em", "rouge", "bleu", "bleu_intl",
+            "f1_invalid", "mcc", "pearson", "spearman");
 
     /** @throws IllegalArgumentException for an unknown name */
     public static Metric byName(String name) {
@@ -19,6 +20,10 @@ public final class Metrics {
             case "rouge" -> new Rouge(false, false);
             case "bleu" -> new Bleu(Bleu.Tokenizer.TOKENIZE_13A);
             case "bleu_intl" -> new Bleu(Bleu.Tokenizer.INTL);
+            case "f1_invalid" -> GlueMetrics.F1_INVALID;
+            case "mcc" -> GlueMetrics.MCC;
+            case "pearson" -> GlueMetrics.PEARSON;
+            case "spearman" -> GlueMetrics.SPEARMAN;
             default -> throw new IllegalArgumentException("unknown metric '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

@@ -24,6 +24,9 @@ final class T5Attention {
     private final int numBuckets;
     private final int maxDistance;
     private final double dropout;
+    private final String prefix;
+    /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
+    ModelHooks hooks;
 
     T5Attention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
         double f = c.initializerFactor();
@@ -42,6 +45,7 @@ final class T5Attention {
         numBuckets = c.relativeAttentionNumBuckets();
         maxDistance = c.relativeAttentionMaxDistance();
         dropout = c.dropoutRate();
+        this.prefix = prefix;
     }
 
     /**
@@ -84,7 +88,7 @@ final class T5Attention {
     /** Projects and splits heads: [B, T, d] → [B, h, T, d_kv]. */
     Tensor shape(Tensor x, Tensor w) {
         long b = x.size(0);
-        return torch.linear(x, w).view(b, -1, heads, dKv).transpose(1, 2);
+        return linear(x, w).view(b, -1, heads, dKv).transpose(1, 2);
     }
 
     /**
@@ -109,7 +113,13 @@ final class T5Attention {
         if (weightsOut != null) weightsOut[0] = weights;
         weights = torch.dropout(weights, dropout, train);
         Tensor out = weights.matmul(values).transpose(1, 2).contiguous().view(b, -1, (long) heads * dKv);
-        return torch.linear(out, o);
+        return linear(out, o);
+    }
+
+    private Tensor linear(Tensor x, Tensor w) {
+        if (hooks == null) return torch.linear(x, w);
+        String name = w == q ? "q" : w == k ? "k" : w == v ? "v" : "o";
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 
     /** Concatenates along the time axis (dim 2). */

@@ -19,4 +19,15 @@ final class T5Block {
         if (crossAttention != null) h = crossAttention.forward(h, encoderHidden, crossBias, train, cache);
         return ff.forward(h, train);
     }
+
+    /** Installs {@code h} (null removes it) on every sub-layer and linear map of this block. */
+    void setHooks(ModelHooks h, boolean decoder, int index) {
+        selfAttention.hooks = h;
+        selfAttention.site = new ModelHooks.Site(decoder, index, ModelHooks.SubLayer.SELF_ATTENTION);
+        selfAttention.selfAttention.hooks = h;
+        if (crossAttention != null) crossAttention.encDecAttention.hooks = h;
+        ff.hooks = h;
+        ff.site = new ModelHooks.Site(decoder, index, ModelHooks.SubLayer.FEED_FORWARD);
+        ff.denseReluDense.setHooks(h);
+    }
 }

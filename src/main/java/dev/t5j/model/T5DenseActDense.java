@@ -9,6 +9,9 @@ final class T5DenseActDense implements FeedForward {
     final Tensor wo;
     private final String act;
     private final double dropout;
+    private final String prefix;
+    /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
+    ModelHooks hooks;
 
     T5DenseActDense(Params p, String prefix, T5Config c) {
         double f = c.initializerFactor();
@@ -16,12 +19,22 @@ final class T5DenseActDense implements FeedForward {
         wo = p.normal(prefix + ".wo.weight", f * Math.pow(c.dFf(), -0.5), c.dModel(), c.dFf());
         act = c.denseActFn();
         dropout = c.dropoutRate();
+        this.prefix = prefix;
     }
 
     @Override
     public Tensor forward(Tensor x, boolean train) {
-        Tensor h = Activations.apply(act, torch.linear(x, wi));
+        Tensor h = Activations.apply(act, linear(x, wi, "wi"));
         h = torch.dropout(h, dropout, train);
-        return torch.linear(h, wo);
+        return linear(h, wo, "wo");
+    }
+
+    @Override
+    public void setHooks(ModelHooks h) {
+        hooks = h;
+    }
+
+    private Tensor linear(Tensor x, Tensor w, String name) {
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

@@ -10,6 +10,9 @@ final class T5DenseGatedActDense implements FeedForward {
     final Tensor wo;
     private final String act;
     private final double dropout;
+    private final String prefix;
+    /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
+    ModelHooks hooks;
 
     T5DenseGatedActDense(Params p, String prefix, T5Config c) {
         double f = c.initializerFactor();
@@ -18,13 +21,23 @@ final class T5DenseGatedActDense implements FeedForward {
         wo = p.normal(prefix + ".wo.weight", f * Math.pow(c.dFf(), -0.5), c.dModel(), c.dFf());
         act = c.denseActFn();
         dropout = c.dropoutRate();
+        this.prefix = prefix;
     }
 
     @Override
     public Tensor forward(Tensor x, boolean train) {
-        Tensor gelu = Activations.apply(act, torch.linear(x, wi0));
-        Tensor h = gelu.mul(torch.linear(x, wi1));
+        Tensor gelu = Activations.apply(act, linear(x, wi0, "wi_0"));
+        Tensor h = gelu.mul(linear(x, wi1, "wi_1"));
         h = torch.dropout(h, dropout, train);
-        return torch.linear(h, wo);
+        return linear(h, wo, "wo");
+    }
+
+    @Override
+    public void setHooks(ModelHooks h) {
+        hooks = h;
+    }
+
+    private Tensor linear(Tensor x, Tensor w, String name) {
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

@@ -28,6 +28,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     final T5Stack decoder;
     final Tensor lmHead; // same tensor as shared when tied
     private boolean training;
+    private ModelHooks hooks;
 
     /** A freshly initialised model (HF "Mesh TensorFlow" init scheme), drawn from libtorch's generator seeded with {@code seed}. */
     public static T5ForConditionalGeneration init(T5Config config, long seed) {
@@ -112,6 +113,21 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
      */
     public void recordCrossAttention(java.util.List<Tensor> sink) {
         for (T5Block b : decoder.block) b.crossAttention.probe = sink;
+    }
+
+    /**
+     * Installs forward hooks (adapters, LoRA) on every block of both stacks; null restores the plain model. A hook
+     * changes what the forward computes, so decoder caches made before the change must not be reused.
+     */
+    public void setHooks(ModelHooks h) {
+        for (int i = 0; i < encoder.block.length; i++) encoder.block[i].setHooks(h, false, i);
+        for (int i = 0; i < decoder.block.length; i++) decoder.block[i].setHooks(h, true, i);
+        hooks = h;
+    }
+
+    /** The installed hooks, or null. */
+    public ModelHooks hooks() {
+        return hooks;
     }
 
     public DecoderCache newCache() {

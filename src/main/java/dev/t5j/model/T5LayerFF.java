@@ -8,6 +8,9 @@ final class T5LayerFF {
     final FeedForward denseReluDense;
     final T5LayerNorm layerNorm;
     private final double dropout;
+    /** Null = plain T5; see {@link ModelHooks#afterSubLayer}. */
+    ModelHooks hooks;
+    ModelHooks.Site site;
 
     T5LayerFF(Params p, String prefix, T5Config c) {
         denseReluDense = c.isGatedAct()
@@ -19,6 +22,7 @@ final class T5LayerFF {
 
     Tensor forward(Tensor x, boolean train) {
         Tensor h = denseReluDense.forward(layerNorm.forward(x), train);
+        if (hooks != null) h = hooks.afterSubLayer(site, h);
         return x.add(torch.dropout(h, dropout, train));
     }
 }

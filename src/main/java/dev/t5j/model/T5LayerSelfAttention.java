@@ -8,6 +8,9 @@ final class T5LayerSelfAttention {
     final T5Attention selfAttention;
     final T5LayerNorm layerNorm;
     private final double dropout;
+    /** Null = plain T5; see {@link ModelHooks#afterSubLayer}. */
+    ModelHooks hooks;
+    ModelHooks.Site site;
 
     T5LayerSelfAttention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
         selfAttention = new T5Attention(p, prefix + ".SelfAttention", c, isDecoder, hasRelativeAttentionBias);
@@ -27,6 +30,7 @@ final class T5LayerSelfAttention {
             cache.setSelf(keys, values);
         }
         Tensor out = selfAttention.attend(normed, keys, values, bias, train);
+        if (hooks != null) out = hooks.afterSubLayer(site, out);
         return x.add(torch.dropout(out, dropout, train));
     }
 }

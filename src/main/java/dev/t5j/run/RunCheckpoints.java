@@ -84,6 +84,7 @@ public final class RunCheckpoints {
 
     private final Path dir;
 
+
     public RunCheckpoints(Path runDir) {
         this.dir = runDir.resolve("checkpoints");
     }

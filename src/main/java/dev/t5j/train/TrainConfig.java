@@ -2,6 +2,7 @@ package dev.t5j.train;
 
 import dev.t5j.run.ConfigTree;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.t5j.adapters.AdapterConfig;
 import dev.t5j.common.UserError;
 import dev.t5j.optim.OptimizerName;
 import dev.t5j.optim.Schedule;
@@ -20,7 +21,7 @@ import java.util.Map;
  * Unknown keys and wrong types are errors naming the key and the allowed keys, before any work starts.
  */
 public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, ScheduleCfg schedule, Loss loss, Train train,
-                          Eval eval, CheckpointCfg checkpoint, String out) {
+                          Eval eval, CheckpointCfg checkpoint, String out, AdapterConfig adapters) {
 
     /**
      * {@code preset} or {@code config} (a config.json) for a fresh init; {@code initFrom} loads an HF checkpoint.
@@ -102,6 +103,13 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                     eval: {every: 0, split: validation, examples: 200, max_new_tokens: 64, num_beams: 1, batch_size: 64}
                     checkpoint: {every: 0, keep: 2, best_metric: null}
                     out: runs/train
+                    adapters: {method: none, tasks: [], reduction_factor: 16, non_linearity: swish,
+                           add_layer_norm_before_adapter: false, add_layer_norm_after_adapter: true,
+                           add_adapters_in_decoder: true, weight_init_range: 1.0e-2, conditional_layer_norm: false,
+                           task_embedding_dim: 64, task_hidden_dim: 128, projected_task_embedding_dim: 64,
+                           train_task_embeddings: false, unique_hyper_net_layer_norm: true, task_embedding_dir: null,
+                           r: 8, lora_alpha: 8.0, lora_dropout: 0.0, target_modules: [q, v],
+                           unfreeze_layer_norms: false, unfreeze_lm_head: false}
                     """);
     }
 
@@ -135,7 +143,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         if (optimizer.beta1() != null) return this;
         OptimizerCfg o = new OptimizerCfg(optimizer.name(), optimizer.weightDecay(), optimizer.name().defaultBeta1,
                 optimizer.beta2(), optimizer.eps(), optimizer.clipGradNorm());
-        return new TrainConfig(model, data, o, schedule, loss, train, eval, checkpoint, out);
+        return new TrainConfig(model, data, o, schedule, loss, train, eval, checkpoint, out, adapters);
     }
 
     private void validate(String source) {
@@ -190,6 +198,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         if (checkpoint.every() < 0) errs.add("checkpoint.every must be >= 0 (0 = only at the end)");
         if (checkpoint.keep() < 1) errs.add("checkpoint.keep must be >= 1");
         if (out == null || out.isBlank()) errs.add("out: required (the run directory)");
+        if (!errs.isEmpty()) throw new UserError(source + ": " + String.join("; ", errs));
+        adapters.validate(source, null); // against the base model again once it is built
         if (!errs.isEmpty()) throw new UserError(source + ": " + String.join("; ", errs));
     }
 

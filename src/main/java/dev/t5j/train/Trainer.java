@@ -1,5 +1,6 @@
 package dev.t5j.train;
 
+import dev.t5j.adapters.AdapterTraining;
 import dev.t5j.data.TrainingBatches;
 import dev.t5j.model.InitSchemes;
 import dev.t5j.model.Losses;
@@ -72,6 +73,7 @@ public final class Trainer implements RunTask {
     private List<Evaluator.TaskResult> lastEval = List.of();
     private Vocabulary modelVocab; // carried by every model folder the run writes
     private Path modelVocabFile;
+    private AdapterTraining adapters;
 
     public Trainer(TrainConfig cfg, PrintStream log) {
         this.cfg = cfg;
@@ -115,10 +117,14 @@ public final class Trainer implements RunTask {
             position = new Packing.Position(s.longField("data_examples"), (int) s.longField("data_rows_into_window"));
         }
         model = buildModel(from == null ? null : from.dir(), taskVocab);
-        opt = buildOptimizer(model);
+        // [adapters] frozen base + adapter hooks; the optimizer and clipping see only the trained parameters
+        adapters = AdapterTraining.setUp(model, cfg.adapters(), "config", from == null ? null : from.dir(),
+                provider instanceof Task ? provider.name() : null, cfg.train().seed());
+        log.println("t5j: " + adapters.describe());
+        opt = buildOptimizer(adapters.trainable());
         Schedule schedule = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(),
                 cfg.train().steps(), cfg.schedule().minRatio());
-        training = new Training(opt, schedule, model.parameters().values());
+        training = new Training(opt, schedule, adapters.trainable().values());
         EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(),
                 cfg.data().pack());
         batches = TrainingBatches.open(provider, train, conv, cfg.data().rows(), false, 1, 0, position);
@@ -217,6 +223,7 @@ public final class Trainer implements RunTask {
     public void writeCheckpoint(Path dir) throws IOException {
         Checkpoint.save(model, dir);
         ModelVocabulary.save(dir, modelVocab, modelVocabFile);
+        adapters.save(dir.resolve(AdapterTraining.DIR)); // [adapters] checkpoints carry the adapter folder
     }
 
     @Override
@@ -231,11 +238,13 @@ public final class Trainer implements RunTask {
     public void saveFinal(Path runDir) throws IOException {
         Checkpoint.save(model, runDir.resolve("model"));
         ModelVocabulary.save(runDir.resolve("model"), modelVocab, modelVocabFile);
+        adapters.save(runDir.resolve(AdapterTraining.DIR));
     }
 
     @Override
     public void close() {
         if (batches != null) batches.close();
+        if (adapters != null) adapters.close();
         if (opt != null) opt.close();
         if (model != null) model.close();
     }
@@ -245,7 +254,7 @@ public final class Trainer implements RunTask {
         GenerationConfig g = GenerationConfig.beam(cfg.eval().maxNewTokens(), cfg.eval().numBeams());
         Evaluator.Options o = new Evaluator.Options(cfg.eval().split(), cfg.eval().examples(),
                 cfg.data().inputsLength(), cfg.data().targetsLength(), g, cfg.eval().batchSize());
-        return new Evaluator(model).evaluate(provider, o);
+        return new Evaluator(model).beforeTask(adapters::selectTask).evaluate(provider, o); // [adapters]
     }
 
     private T5ForConditionalGeneration buildModel(Path resumeFrom, int taskVocab) {
@@ -283,7 +292,7 @@ public final class Trainer implements RunTask {
         return m;
     }
 
-    private Optimizer buildOptimizer(T5ForConditionalGeneration model) {
+    private Optimizer buildOptimizer(Map<String, Tensor> params) {
         TrainConfig.OptimizerCfg o = cfg.optimizer();
         if (o.name() == OptimizerName.ADAFACTOR) {
             if (o.beta1() > 0) // earlier t5j versions turned 0.9 into 0 silently; now the value given is the value used
@@ -291,11 +300,11 @@ public final class Trainer implements RunTask {
                         + " keeps momentum (t5x's default, "
                         + "beta1 unset or 0, keeps none)");
             Adafactor.Config t = Adafactor.Config.t5x();
-            return new Adafactor(model.parameters(), new Adafactor.Config(t.factored(), t.multiplyByParameterScale(),
+            return new Adafactor(params, new Adafactor.Config(t.factored(), t.multiplyByParameterScale(),
                     o.beta1(), t.decayExponent(), t.clippingThreshold(), o.weightDecay(), t.minDimSizeToFactor(),
                     t.epsilon1(), t.epsilon2()));
         }
-        return new AdamW(model.parameters(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        return new AdamW(params, o.beta1(), o.beta2(), o.eps(), o.weightDecay());
     }
 
     /** The vocabulary of the first task's {@code targets} feature (null when no task has one). */

@@ -3,6 +3,7 @@ package dev.t5j.model;
 import dev.t5j.engine.Tensors;
 
 import java.util.HashMap;
+import java.util.function.BiFunction;
 import java.util.Map;
 
 /**
@@ -13,12 +14,27 @@ import java.util.Map;
 public final class NaiveT5 {
     /** When non-null, each cross-attention appends mean over heads of (probability × value norm), [T][K]. */
     public java.util.List<double[][]> crossProbe;
+    /**
+     * When non-null, every self-attention and feed-forward sub-layer output passes through it before the residual
+     * add, given the sub-layer's HF prefix (e.g. {@code decoder.block.1.layer.2}): where ruse puts its adapters.
+     */
+    public BiFunction<String, double[][], double[][]> subLayerHook;
     private final T5Config c;
     private final Map<String, float[]> w = new HashMap<>();
 
     public NaiveT5(T5ForConditionalGeneration model) {
         this.c = model.config();
         model.parameters().forEach((k, v) -> w.put(k, Tensors.toFloats(v)));
+    }
+
+    /** Replaces a parameter's values (a test's expected effective weight, e.g. a merged LoRA update). */
+    public void setWeight(String name, float[] values) {
+        if (p(name).length != values.length) throw new IllegalArgumentException("size of " + name);
+        w.put(name, values);
+    }
+
+    private double[][] hook(String prefix, double[][] y) {
+        return subLayerHook == null ? y : subLayerHook.apply(prefix, y);
     }
 
     private float[] p(String name) {
@@ -161,8 +177,9 @@ public final class NaiveT5 {
         double[][][] eb = bias("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", input.length, input.length, true);
         for (int i = 0; i < c.numLayers(); i++) {
             String b = "encoder.block." + i;
-            addInto(x, attention(b + ".layer.0.SelfAttention", rms(x, b + ".layer.0.layer_norm.weight"), rms(x, b + ".layer.0.layer_norm.weight"), eb, null, false));
-            addInto(x, ff(b + ".layer.1.DenseReluDense", rms(x, b + ".layer.1.layer_norm.weight")));
+            addInto(x, hook(b + ".layer.0", attention(b + ".layer.0.SelfAttention", rms(x, b + ".layer.0.layer_norm.weight"),
+                    rms(x, b + ".layer.0.layer_norm.weight"), eb, null, false)));
+            addInto(x, hook(b + ".layer.1", ff(b + ".layer.1.DenseReluDense", rms(x, b + ".layer.1.layer_norm.weight"))));
         }
         return rms(x, "encoder.final_layer_norm.weight");
     }
@@ -174,9 +191,9 @@ public final class NaiveT5 {
         for (int i = 0; i < c.numDecoderLayers(); i++) {
             String b = "decoder.block." + i;
             double[][] n0 = rms(y, b + ".layer.0.layer_norm.weight");
-            addInto(y, attention(b + ".layer.0.SelfAttention", n0, n0, db, null, true));
+            addInto(y, hook(b + ".layer.0", attention(b + ".layer.0.SelfAttention", n0, n0, db, null, true)));
             addInto(y, attention(b + ".layer.1.EncDecAttention", rms(y, b + ".layer.1.layer_norm.weight"), enc, null, encMask, false));
-            addInto(y, ff(b + ".layer.2.DenseReluDense", rms(y, b + ".layer.2.layer_norm.weight")));
+            addInto(y, hook(b + ".layer.2", ff(b + ".layer.2.DenseReluDense", rms(y, b + ".layer.2.layer_norm.weight"))));
         }
         double[][] out = rms(y, "decoder.final_layer_norm.weight");
         if (c.tieWordEmbeddings()) for (double[] row : out) for (int i = 0; i < row.length; i++) row[i] *= Math.pow(c.dModel(), -0.5);

@@ -42,6 +42,7 @@ public final class DataSetup {
         Path dataDir = dataDir(spec.dataDir() == null ? null : Path.of(spec.dataDir()));
         ClosedBookQa.register(c, vocab, dataDir);
         PromptedTasks.register(c, vocab, dataDir);
+        GlueTasks.register(c, vocab, dataDir);
         PreprocessorRegistry reg = PreprocessorRegistry.standard();
         for (String f : spec.taskFiles()) TaskConfig.load(Path.of(f), c, vocab, dataDir, reg);
         return new DataSetup(c, vocab, Map.copyOf(skipped));
