@@ -1,5 +1,5 @@
 # Test fixture maker (not part of t5j): a tiny random HF T5 and a PEFT LoRA adapter on it, with the logits PEFT
-# computes, for LoraPeftTest. Run once with the anchor venv (/work/shared/tools/anchors/setup-venv.sh):
+# computes, for LoraPeftTest. Run once with the anchor venv (../shared/tools/anchors/setup-venv.sh):
 #   ~/anchor-venv/bin/python make_peft_fixture.py
 import json, torch
 from transformers import T5Config, T5ForConditionalGeneration

@@ -12,13 +12,15 @@ import java.util.concurrent.Callable;
 @Command(name = "adapters", mixinStandardHelpOptions = true,
         description = "AdamW step time and optimizer-state bytes of parameter-efficient methods vs full fine-tuning.")
 public final class BenchAdaptersCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "t5-small")
+    @Option(names = "--preset", defaultValue = "t5-small", description = "Model shape (default ${DEFAULT-VALUE})")
     String preset;
-    @Option(names = "--batch", defaultValue = "8")
+    @Option(names = "--batch", defaultValue = "8", description = "Rows per step (default ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--input-len", defaultValue = "128")
+    @Option(names = "--input-len", defaultValue = "128",
+            description = "Input tokens per row (default ${DEFAULT-VALUE})")
     int inputLen;
-    @Option(names = "--target-len", defaultValue = "32")
+    @Option(names = "--target-len", defaultValue = "32",
+            description = "Target tokens per row (default ${DEFAULT-VALUE})")
     int targetLen;
     @Option(names = "--steps", defaultValue = "3", description = "Timed steps after one warm-up (median reported)")
     int steps;

@@ -1,6 +1,6 @@
 # Makes the golden fixture of PromptParityTest (run once, by hand; never part of the build or the tests):
 #   ~/anchor-venv/bin/python src/test/resources/dev/t5j/prompts/make_fixture.py ../shared/data
-# (venv from /work/shared/tools/anchors/setup-venv.sh: jinja2 3.1.6, PyYAML 6.0.3).
+# (venv from ../shared/tools/anchors/setup-venv.sh: jinja2 3.1.6, PyYAML 6.0.3).
 # 1. Turns a few rows of each dataset under DATA into the HF `datasets` field layout (rows/<key>.jsonl).
 # 2. Renders every template of the matching promptsource templates.yaml on them with promptsource's
 #    Template.apply / get_answer_choices_list, copied from promptsource/templates.py (HEAD 7dab96a), after t-zero's
