@@ -121,6 +121,22 @@ class ArchitectureTest {
         assertTrue(bad.isEmpty(), "inline fully-qualified names: " + bad);
     }
 
+    /** Lines of at most 120 columns (code points) in every Java file, main and test. */
+    @Test
+    void noLineIsLongerThan120Columns() {
+        List<String> bad = new ArrayList<>();
+        for (Path root : List.of(MAIN, Path.of("src/test/java"))) {
+            for (Path f : javaFiles(root)) {
+                String[] lines = read(f).split("\n", -1);
+                for (int i = 0; i < lines.length; i++) {
+                    int cols = lines[i].codePointCount(0, lines[i].length());
+                    if (cols > 120) bad.add(f + ":" + (i + 1) + " (" + cols + " columns)");
+                }
+            }
+        }
+        assertEquals(List.of(), bad);
+    }
+
     static List<Path> javaFiles(Path root) {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.toString().endsWith(".java")).sorted().toList();

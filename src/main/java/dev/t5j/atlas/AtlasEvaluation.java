@@ -23,7 +23,8 @@ public final class AtlasEvaluation {
      * @param results   the per-example results, as given
      * @param debiased  multiple choice: one entry per question; empty for the other tasks
      */
-    public record Report(Map<String, Double> metrics, List<AtlasResult> results, List<MultipleChoiceTask.Debiased> debiased) {
+    public record Report(Map<String, Double> metrics, List<AtlasResult> results,
+            List<MultipleChoiceTask.Debiased> debiased) {
         public Report {
             metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
             results = List.copyOf(results);
@@ -38,7 +39,8 @@ public final class AtlasEvaluation {
     public static Report evaluate(AtlasTask task, List<AtlasResult> results, List<Double> evalLosses) {
         AtlasMetrics.Accumulator acc = new AtlasMetrics.Accumulator();
         for (AtlasResult r : results) {
-            if (r.generation() == null) throw new IllegalArgumentException("result without a generation: " + r.example().query());
+            if (r.generation() == null) throw new IllegalArgumentException("result without a generation: "
+                    + r.example().query());
             acc.add(task.evaluate(r.generation(), r.example()));
         }
         for (double l : evalLosses) acc.add(AtlasMetrics.EVAL_LOSS, l);

@@ -103,7 +103,8 @@ public final class AtlasModel implements AutoCloseable {
 
     /**
      * The top {@code k} passages for each query from the current index (no gradient). With {@code filterIds} (one per
-     * query, null entries allowed) Atlas's id filter applies: over-retrieve {@code k·ratio}, drop passages whose id equals
+     * query, null entries allowed) Atlas's id filter applies: over-retrieve {@code k·ratio}, drop passages whose id
+     * equals
      * the example's, and append dropped ones back if fewer than k remain. With {@code rerank} &gt; k, the top
      * {@code rerank} are re-embedded with the current passage encoder and re-scored (Atlas's retrieve_with_rerank).
      */
@@ -172,14 +173,17 @@ public final class AtlasModel implements AutoCloseable {
     /** Loads a directory written by {@link #save}; {@code untie} as {@link Retriever#load(Path, boolean)}. */
     public static AtlasModel load(Path dir, boolean untie) {
         Path aj = dir.resolve(ATLAS_JSON);
-        if (!Files.isRegularFile(aj)) throw new UserError(dir + ": not an Atlas model directory (no " + ATLAS_JSON + ")");
+        if (!Files.isRegularFile(aj)) throw new UserError(dir + ": not an Atlas model directory (no " + ATLAS_JSON
+                + ")");
         var n = Json.read(aj);
         var vocabName = n.get("reader_vocab");
-        if (vocabName == null || !vocabName.isTextual()) throw UserError.at(aj, 0, "reader_vocab", "missing: the reader's vocabulary file name");
+        if (vocabName == null || !vocabName.isTextual()) throw UserError.at(aj, 0, "reader_vocab",
+                "missing: the reader's vocabulary file name");
         Path vf = dir.resolve(vocabName.asText());
         Vocabulary v = DataVocabularies.load(vf);
         T5ForConditionalGeneration t5 = Checkpoint.load(dir.resolve(READER_DIR));
-        Retriever r = Files.isDirectory(dir.resolve(RETRIEVER_DIR)) ? Retriever.load(dir.resolve(RETRIEVER_DIR), untie) : null;
+        Retriever r = Files.isDirectory(dir.resolve(RETRIEVER_DIR)) ? Retriever.load(dir.resolve(RETRIEVER_DIR), untie)
+                : null;
         return new AtlasModel(t5, v, vf, r);
     }
 

@@ -24,7 +24,8 @@ import java.util.Random;
  * Contriever's unsupervised training (Izacard et al. 2022, facebookresearch/contriever, in-batch variant): two
  * independent random crops of the same passage are a positive pair, the other passages' crops in the batch are the
  * negatives, and the loss is the cross-entropy of {@code cos(q_i, k_j) / temperature} against {@code j = i} (cosine, as
- * Contriever with {@code --norm_query --norm_doc}: a fresh encoder's raw inner products overflow at temperature 0.05). It turns a
+ * Contriever with {@code --norm_query --norm_doc}: a fresh encoder's raw inner products overflow at temperature 0.05).
+ * It turns a
  * freshly initialised encoder into a retriever without labels, which is what a corpus without a pretrained
  * Contriever needs before Atlas-style training can find anything.
  *
@@ -32,25 +33,32 @@ import java.util.Random;
  * words (Contriever crops token spans with the same default ratios 0.1–0.5).
  */
 public final class ContrastivePretraining {
-    public record Options(int steps, int batchSize, double lr, double temperature, double ratioMin, double ratioMax, long seed) {
+    public record Options(int steps, int batchSize, double lr, double temperature, double ratioMin, double ratioMax,
+            long seed) {
         public static Options defaults() {
             return new Options(300, 64, 1e-3, 0.05, 0.1, 0.5, 0);
         }
 
         public Options {
-            if (steps < 0 || batchSize < 2) throw new IllegalArgumentException("steps >= 0 and batch size >= 2 required");
+            if (steps < 0
+                    || batchSize < 2) throw new IllegalArgumentException("steps >= 0 and batch size >= 2 required");
             if (!(temperature > 0) || !(lr > 0)) throw new IllegalArgumentException("temperature and lr must be > 0");
-            if (!(ratioMin > 0 && ratioMin <= ratioMax && ratioMax <= 1)) throw new IllegalArgumentException("need 0 < ratio_min <= ratio_max <= 1");
+            if (!(ratioMin > 0 && ratioMin <= ratioMax && ratioMax <=
+                    1)) throw new IllegalArgumentException("need 0 < ratio_min <= ratio_max <= 1");
         }
     }
 
-    /** Mean loss of the first and the last tenth of the steps (a run that learned has the second well below the first). */
+    /**
+     * Mean loss of the first and the last tenth of the steps (a run that learned has the second well below the first).
+     */
     public record Result(double firstLoss, double lastLoss, long steps) {}
 
     private ContrastivePretraining() {}
 
-    public static Result run(Retriever retriever, List<Passage> passages, Options o, PrintStream log, boolean progress) {
-        if (passages.size() < o.batchSize()) throw new IllegalArgumentException(passages.size() + " passages, fewer than one batch of " + o.batchSize());
+    public static Result run(Retriever retriever, List<Passage> passages, Options o, PrintStream log,
+            boolean progress) {
+        if (passages.size() < o.batchSize()) throw new IllegalArgumentException(passages.size()
+                + " passages, fewer than one batch of " + o.batchSize());
         Random rng = new Random(o.seed());
         Map<String, Tensor> params = retriever.trainableParameters();
         AdamW opt = new AdamW(params, 0.9, 0.999, 1e-6, 0.01);
@@ -82,7 +90,8 @@ public final class ContrastivePretraining {
                     loss = l.item_float();
                     l.backward();
                     GradientClipping.clip(params.values(), 1.0);
-                    double lr = o.lr() * Math.min(1.0, (step + 1) / (double) tenth); // linear warmup over the first tenth
+                    // linear warmup over the first tenth
+                    double lr = o.lr() * Math.min(1.0, (step + 1) / (double) tenth);
                     opt.step(lr);
                 }
                 if (step < tenth) first += loss / tenth;
@@ -94,13 +103,15 @@ public final class ContrastivePretraining {
             retriever.train(false);
             opt.close();
         }
-        if (log != null) log.printf(java.util.Locale.ROOT, "t5j: contrastive pretraining %d steps: loss %.3f -> %.3f%n", o.steps(), first, last);
+        if (log != null) log.printf(java.util.Locale.ROOT, "t5j: contrastive pretraining %d steps: loss %.3f -> %.3f%n",
+                o.steps(), first, last);
         return new Result(first, last, o.steps());
     }
 
     /** Rows scaled to unit length: cosine similarity keeps a fresh encoder's logits bounded at temperature 0.05. */
     static Tensor normalize(Tensor x) {
-        Tensor norm = x.square().sum(new long[]{1}, true, new ScalarTypeOptional()).sqrt().clamp_min(Tensors.scalar(1e-6));
+        Tensor norm = x.square().sum(new long[]{1}, true, new ScalarTypeOptional()).sqrt()
+                .clamp_min(Tensors.scalar(1e-6));
         return x.div(norm);
     }
 

@@ -26,12 +26,14 @@ public final class GoldScores {
     private GoldScores() {}
 
     /** The teacher for {@code mode} (EMDR has no [B, K] teacher: see {@link #emdrTokenLogProbs}). */
-    public static Tensor compute(GoldScoreMode mode, FusionInDecoder reader, Tensor ids, Tensor mask, Tensor labels, double temperatureGold) {
+    public static Tensor compute(GoldScoreMode mode, FusionInDecoder reader, Tensor ids, Tensor mask, Tensor labels,
+            double temperatureGold) {
         return switch (mode) {
             case PDIST -> perplexity(reader, ids, mask, labels);
             case ADIST -> attention(reader, ids, mask, labels);
             case LOOP -> leaveOneOut(reader, ids, mask, labels);
-            case EMDR -> throw new IllegalArgumentException("EMDR marginalises per token: use emdrTokenLogProbs and emdrLoss");
+            case EMDR -> throw new
+                    IllegalArgumentException("EMDR marginalises per token: use emdrTokenLogProbs and emdrLoss");
         };
     }
 
@@ -42,8 +44,10 @@ public final class GoldScores {
             Tensor rowsLabels = rep(labels, k); // [B*K, T]
             Tensor logits = reader.forward(ids.reshape(b * k, 1, l), mask.reshape(b * k, 1, l), rowsLabels);
             Tensor lp = maskedTokenLogProbs(logits, rowsLabels); // [B*K, T]
-            Tensor count = rowsLabels.ne(Tensors.scalar(T5ForConditionalGeneration.IGNORE_INDEX)).sum(new long[]{1}, false, floatType());
-            return lp.sum(new long[]{1}, false, new ScalarTypeOptional()).div(count.clamp_min(Tensors.scalar(1.0))).view(b, k);
+            Tensor count = rowsLabels.ne(Tensors.scalar(T5ForConditionalGeneration.IGNORE_INDEX)).sum(new long[]{1},
+                    false, floatType());
+            return lp.sum(new long[]{1}, false, new ScalarTypeOptional()).div(count.clamp_min(Tensors.scalar(1.0)))
+                    .view(b, k);
         });
     }
 
@@ -66,12 +70,17 @@ public final class GoldScores {
             int layers = probe.size();
             Tensor stacked = torch.stack(new TensorVector(probe.toArray(new Tensor[0])), 0); // [layers, B, T, K*L]
             long t = stacked.size(2);
-            Tensor s = stacked.sum(new long[]{0}, false, new ScalarTypeOptional()).view(b, t, k, l); // summed over layers
+            // summed over layers
+            Tensor s = stacked.sum(new long[]{0}, false, new ScalarTypeOptional()).view(b, t, k, l);
             s = s.mul(mask.to(torch.ScalarType.Float).view(b, 1, k, l));
-            Tensor targetMask = labels.ne(Tensors.scalar(T5ForConditionalGeneration.IGNORE_INDEX)).to(torch.ScalarType.Float); // [B, T]
+            // [B, T]
+            Tensor targetMask = labels.ne(Tensors.scalar(T5ForConditionalGeneration.IGNORE_INDEX))
+                    .to(torch.ScalarType.Float);
             s = s.mul(targetMask.view(b, t, 1, 1));
             Tensor summed = s.sum(new long[]{1, 3}, false, new ScalarTypeOptional()); // [B, K]
-            Tensor nTargets = targetMask.sum(new long[]{1}, true, new ScalarTypeOptional()).clamp_min(Tensors.scalar(1.0)); // [B, 1]
+            // [B, 1]
+            Tensor nTargets = targetMask.sum(new long[]{1}, true,
+                    new ScalarTypeOptional()).clamp_min(Tensors.scalar(1.0));
             return summed.div(nTargets.mul(Tensors.scalar(ADIST_CONSTANT * layers)));
         });
     }
@@ -86,13 +95,18 @@ public final class GoldScores {
             FusionInDecoder.Encoded enc = reader.encode(ids, mask);
                         Tensor hidden = rep(enc.hidden(), k); // [B*K, K*L, d]
             // row (b, j) keeps every passage of example b except j
-            Tensor keep = torch.ones(new long[]{k, k}, Tensors.options(torch.ScalarType.Float)).sub(torch.eye(k, Tensors.options(torch.ScalarType.Float)));
-            Tensor m = mask.to(torch.ScalarType.Float).view(b, 1, k, l).mul(keep.view(1, k, k, 1)).reshape(b * k, k * l);
+            Tensor keep = torch.ones(new long[]{k, k}, Tensors.options(torch.ScalarType.Float)).sub(torch.eye(k,
+                    Tensors.options(torch.ScalarType.Float)));
+            Tensor m = mask.to(torch.ScalarType.Float).view(b, 1, k, l).mul(keep.view(1, k, k, 1)).reshape(b * k,
+                    k * l);
             Tensor rowsLabels = rep(labels, k);
-            Tensor logits = reader.logits(new FusionInDecoder.Encoded(hidden, m.to(mask.scalar_type())), reader.t5().shiftRight(rowsLabels));
+            Tensor logits = reader.logits(new FusionInDecoder.Encoded(hidden, m.to(mask.scalar_type())),
+                    reader.t5().shiftRight(rowsLabels));
             Tensor lp = maskedTokenLogProbs(logits, rowsLabels);
-            Tensor count = rowsLabels.ne(Tensors.scalar(T5ForConditionalGeneration.IGNORE_INDEX)).sum(new long[]{1}, false, floatType());
-            return lp.sum(new long[]{1}, false, new ScalarTypeOptional()).neg().div(count.clamp_min(Tensors.scalar(1.0))).view(b, k);
+            Tensor count = rowsLabels.ne(Tensors.scalar(T5ForConditionalGeneration.IGNORE_INDEX)).sum(new long[]{1},
+                    false, floatType());
+            return lp.sum(new long[]{1}, false, new ScalarTypeOptional()).neg()
+                    .div(count.clamp_min(Tensors.scalar(1.0))).view(b, k);
         });
     }
 
@@ -100,7 +114,8 @@ public final class GoldScores {
      * EMDR²'s teacher: {@code log_softmax(logits / temperatureGold)} of each passage read alone, gathered at the labels
      * (0 where the label is -100): [B, K, T].
      */
-    public static Tensor emdrTokenLogProbs(FusionInDecoder reader, Tensor ids, Tensor mask, Tensor labels, double temperatureGold) {
+    public static Tensor emdrTokenLogProbs(FusionInDecoder reader, Tensor ids, Tensor mask, Tensor labels,
+            double temperatureGold) {
         return eval(reader, () -> {
             long b = ids.size(0), k = ids.size(1), l = ids.size(2);
             Tensor rowsLabels = rep(labels, k);
@@ -118,7 +133,8 @@ public final class GoldScores {
 
     /** Each row repeated {@code k} times in place (row b becomes rows b·k .. b·k+k-1). */
     static Tensor rep(Tensor x, long k) {
-        return x.repeat_interleave(k, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional());
+        return x.repeat_interleave(k, new org.bytedeco.pytorch.LongOptional(0),
+                new org.bytedeco.pytorch.LongOptional());
     }
 
     private static ScalarTypeOptional floatType() {

@@ -42,8 +42,10 @@ public record IndexRefreshSchedule(List<Range> ranges) {
             String[] sr = p.split(":", -1);
             if (sr.length != 2) throw bad(s, "'" + p + "' is not START-END:RATE");
             String[] se = sr[0].split("-", -1);
-            if (se.length != 2) throw bad(s, "'" + p + "' is not START-END:RATE (START and END are non-negative steps)");
-            long start = number(s, se[0].strip(), "start"), end = number(s, se[1].strip(), "end"), rate = number(s, sr[1].strip(), "rate");
+            if (se.length != 2) throw bad(s, "'" + p
+                    + "' is not START-END:RATE (START and END are non-negative steps)");
+            long start = number(s, se[0].strip(), "start"), end = number(s, se[1].strip(), "end"), rate = number(s,
+                    sr[1].strip(), "rate");
             if (rate <= 0) throw bad(s, "'" + p + "': rate must be > 0");
             if (end <= start) throw bad(s, "'" + p + "': END must be greater than START");
             out.add(new Range(start, end, rate));
@@ -52,7 +54,8 @@ public record IndexRefreshSchedule(List<Range> ranges) {
     }
 
     private static long number(String whole, String x, String what) {
-        if (x.isEmpty() || !x.chars().allMatch(c -> c >= '0' && c <= '9')) throw bad(whole, what + " '" + x + "' is not a non-negative integer");
+        if (x.isEmpty() || !x.chars().allMatch(c -> c >= '0' && c <= '9')) throw bad(whole, what + " '" + x
+                + "' is not a non-negative integer");
         try {
             return Long.parseLong(x);
         } catch (NumberFormatException e) {

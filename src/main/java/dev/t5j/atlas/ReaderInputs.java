@@ -15,7 +15,8 @@ import java.util.List;
  * Tokenizes fusion-in-decoder inputs as Atlas's {@code encode_passages}/{@code reader_tokenize}: each (query, passage)
  * pair is rendered with the encoder format ({@code "{query} title: {title} context: {text}"}), truncated to
  * {@code textMaxLength} tokens with {@code </s>} kept at the end, and an example with fewer than n passages is padded
- * with empty strings (a lone {@code </s>}). Targets get {@code </s>} appended, are truncated to {@code targetMaxLength},
+ * with empty strings (a lone {@code </s>}). Targets get {@code </s>} appended, are truncated to
+ * {@code targetMaxLength},
  * and padding becomes -100 in the labels.
  *
  * <p>One difference, on purpose: rows are padded to the longest row of the batch instead of to {@code text_maxlength}.
@@ -34,7 +35,9 @@ public final class ReaderInputs {
         }
     }
 
-    /** {@code format.format(**passage)}: the passage as the retriever embeds it (Atlas's {@code --retriever_format}). */
+    /**
+     * {@code format.format(**passage)}: the passage as the retriever embeds it (Atlas's {@code --retriever_format}).
+     */
     public static String retrieverText(String format, Passage p) {
         try {
             return PyFormat.retrieverInput(format, p);
@@ -57,7 +60,8 @@ public final class ReaderInputs {
     /**
      * @param passages per example, its passages in rank order (only the first {@code n} are used; fewer are padded)
      */
-    public static Encoded encode(List<String> queries, List<List<Passage>> passages, int n, String format, Vocabulary vocab, int textMaxLength) {
+    public static Encoded encode(List<String> queries, List<List<Passage>> passages, int n, String format,
+            Vocabulary vocab, int textMaxLength) {
         int b = queries.size();
         int[][][] rows = new int[b][n][];
         int longest = 1;
@@ -93,7 +97,8 @@ public final class ReaderInputs {
         }
         long[] flat = new long[rows.length * longest];
         Arrays.fill(flat, T5ForConditionalGeneration.IGNORE_INDEX);
-        for (int i = 0; i < rows.length; i++) for (int t = 0; t < rows[i].length; t++) flat[i * longest + t] = rows[i][t];
+        for (int i = 0; i < rows.length; i++) for (int t = 0; t < rows[i].length; t++) flat[i * longest + t] =
+                rows[i][t];
         return Tensors.longs(flat, rows.length, longest);
     }
 

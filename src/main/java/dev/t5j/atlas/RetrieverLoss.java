@@ -24,7 +24,8 @@ public final class RetrieverLoss {
      * so that teacher probabilities that underflow to 0 at temperature 0.01 contribute 0, as torch's xlogy does.
      */
     public static Tensor kl(Tensor retrieverScore, Tensor gold, double temperatureScore, double temperatureGold) {
-        Tensor input = torch.log_softmax(retrieverScore.div(Tensors.scalar(temperatureScore)), -1, new ScalarTypeOptional());
+        Tensor input = torch.log_softmax(retrieverScore.div(Tensors.scalar(temperatureScore)), -1,
+                new ScalarTypeOptional());
         Tensor logTarget = torch.log_softmax(gold.div(Tensors.scalar(temperatureGold)), -1, new ScalarTypeOptional());
         Tensor elem = logTarget.exp().mul(logTarget.sub(input));
         return elem.sum().div(Tensors.scalar((double) elem.numel()));
@@ -38,7 +39,9 @@ public final class RetrieverLoss {
      * @param labels            [B, T] (-100 = padding)
      */
     public static Tensor emdr(Tensor retrieverScore, Tensor goldTokenLogProbs, Tensor labels, double temperatureScore) {
-        Tensor logScore = torch.log_softmax(retrieverScore.div(Tensors.scalar(temperatureScore)), -1, new ScalarTypeOptional()); // [B, K]
+        // [B, K]
+        Tensor logScore = torch.log_softmax(retrieverScore.div(Tensors.scalar(temperatureScore)), -1,
+                new ScalarTypeOptional());
         Tensor joint = goldTokenLogProbs.add(logScore.unsqueeze(2)); // [B, K, T]
         Tensor lse = torch.logsumexp(joint, new long[]{1}, false); // [B, T]
         Tensor mask = labels.ne(Tensors.scalar(-100)).to(torch.ScalarType.Float);

@@ -39,7 +39,8 @@ public final class AdapterBench {
         for (int[] r : in) for (int i = 0; i < r.length; i++) r[i] = 2 + rnd.nextInt(base.vocabSize() - 2);
         for (int[] r : tg) for (int i = 0; i < r.length; i++) r[i] = 2 + rnd.nextInt(base.vocabSize() - 2);
         List<Row> rows = new ArrayList<>();
-        out.printf(Locale.ROOT, "%s, batch %d, lengths %d/%d, AdamW, %d timed steps after 1 warm-up (median), %d threads%n",
+        out.printf(Locale.ROOT,
+                "%s, batch %d, lengths %d/%d, AdamW, %d timed steps after 1 warm-up (median), %d threads%n",
                 c.preset(), c.batch(), c.inputLen(), c.targetLen(), c.steps(), Torch.threads());
         out.printf(Locale.ROOT, "%-16s %12s %10s %16s %10s %14s%n", "method", "trained", "fraction", "optimizer bytes",
                 "step s", "vs full");
@@ -48,7 +49,8 @@ public final class AdapterBench {
             Row r = measure(base, m, in, tg, c.steps());
             if (m.equals("none")) full = r;
             rows.add(r);
-            out.printf(Locale.ROOT, "%-16s %,12d %9.3f%% %,16d %10.3f %14s%n", m.equals("none") ? "full" : m, r.trained(),
+            out.printf(Locale.ROOT, "%-16s %,12d %9.3f%% %,16d %10.3f %14s%n", m.equals("none") ? "full" : m,
+                    r.trained(),
                     100.0 * r.trained() / r.total(), r.optimizerBytes(), r.stepSeconds(), full == null || r == full ? ""
                             : String.format(Locale.ROOT, "%.2fx, %.2f%%", r.stepSeconds() / full.stepSeconds(),
                             100.0 * r.optimizerBytes() / full.optimizerBytes()));

@@ -187,7 +187,9 @@ public final class DataBench {
 
     /** A markdown table of the figures. */
     public static String markdown(List<Figure> figs) {
-        StringBuilder sb = new StringBuilder("| what | threads | examples | packed rows | seconds | examples/s |\n|---|---|---|---|---|---|\n");
+        StringBuilder sb =
+                new StringBuilder("| what | threads | examples | packed rows | seconds | examples/s " +
+                "|\n|---|---|---|---|---|---|\n");
         for (Figure f : figs)
             sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.0f |%n", f.what(),
                     f.threads(), f.examples(), f.rows(), f.seconds(), f.examplesPerSecond()));

@@ -79,7 +79,8 @@ public final class ModelBench {
             long head = mc.tieWordEmbeddings() ? v * d : 0; // untied head is already in total
             long nonEmbed = total - embed - (mc.tieWordEmbeddings() ? 0 : v * d);
             long encParams = 0;
-            for (var e : m.parameters().entrySet()) if (e.getKey().startsWith("encoder.")) encParams += e.getValue().numel();
+            for (var e : m.parameters().entrySet()) if (e.getKey().startsWith("encoder.")) encParams +=
+                    e.getValue().numel();
             long decParams = nonEmbed - encParams + v * d; // decoder stack + LM head
             double flopsPerStep = 6.0 * ((double) encParams * c.batch() * c.inputLen()
                     + (double) decParams * c.batch() * c.targetLen());
@@ -103,7 +104,8 @@ public final class ModelBench {
             double tokens = (double) c.batch() * (c.inputLen() + c.targetLen());
             double gflops = flopsPerStep / best / 1e9;
             out.printf(Locale.ROOT,
-                    "train (fwd+bwd+AdamW) %s batch %d x (%d in, %d out): best step %.3f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of sgemm peak%n",
+                    "train (fwd+bwd+AdamW) %s batch %d x (%d in, %d out): best step %.3f s, %.0f tokens/s, %.1f " +
+                            "GFLOP/s = %.0f%% of sgemm peak%n",
                     c.preset(), c.batch(), c.inputLen(), c.targetLen(), best, tokens / best, gflops,
                             100 * gflops / peak);
             m.train(false);
@@ -121,7 +123,8 @@ public final class ModelBench {
                 NoCacheDecoding.greedy(m, gi, c.genTokens());
                 noCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
                 out.printf(Locale.ROOT,
-                        "generate greedy batch %d, %d input / %d new tokens: %.1f tokens/s with cache, %.1f without (%.1fx)%n",
+                        "generate greedy batch %d, %d input / %d new tokens: %.1f tokens/s with cache, %.1f without " +
+                                "(%.1fx)%n",
                         batches[i], gi[0].length, c.genTokens(), withCache[i], noCache[i], withCache[i] / noCache[i]);
             }
             return new Result(peak, tokens / best, gflops, best, op, withCache, noCache);

@@ -30,7 +30,8 @@ import java.util.Locale;
  * layers plus 4·L·d·n² for attention scores and the weighted sum.
  */
 public final class RetrieverBench {
-    public record Config(List<String> presets, Path passages, Path vocab, int count, int textMaxLength, int batch, List<Integer> threads, long seed) {}
+    public record Config(List<String> presets, Path passages, Path vocab, int count, int textMaxLength, int batch,
+            List<Integer> threads, long seed) {}
 
     private RetrieverBench() {}
 
@@ -59,7 +60,8 @@ public final class RetrieverBench {
     public static void run(Config c, PrintStream out) throws IOException {
         List<String> texts = readPassages(c.passages(), c.count());
         WordPieceVocabulary vocab = WordPieceVocabulary.load(c.vocab());
-        out.printf(Locale.ROOT, "%d passages from %s, text_maxlength %d, batch %d%n", texts.size(), c.passages(), c.textMaxLength(), c.batch());
+        out.printf(Locale.ROOT, "%d passages from %s, text_maxlength %d, batch %d%n", texts.size(), c.passages(),
+                c.textMaxLength(), c.batch());
         for (String preset : c.presets()) {
             BertConfig bc = BertConfig.preset(preset).withDropout(0, 0);
             try (Contriever model = Contriever.init(bc, vocab, c.seed())) {
@@ -73,12 +75,15 @@ public final class RetrieverBench {
                     maxTok = Math.max(maxTok, e.length());
                     flops += 2 * layers * (4 * d * d + 2 * d * ff) * n + 4 * layers * d * n * n;
                 }
-                out.printf(Locale.ROOT, "%s: %,d parameters, %d tokens/passage on average (max %d), %.1f GFLOP per pass over the passages%n",
+                out.printf(Locale.ROOT,
+                        "%s: %,d parameters, %d tokens/passage on average (max %d), %.1f GFLOP per pass over the " +
+                        "passages%n",
                         preset, model.bert().parameterCount(), tokens / texts.size(), maxTok, flops / 1e9);
                 for (int t : c.threads()) {
                     Torch.setThreads(t);
                     double peak = ModelBench.sgemmPeak();
-                    ContrieverEmbedder emb = new ContrieverEmbedder(model, c.textMaxLength(), Contriever.Padding.LONGEST, c.batch(), "bench")
+                    ContrieverEmbedder emb = new ContrieverEmbedder(model, c.textMaxLength(),
+                            Contriever.Padding.LONGEST, c.batch(), "bench")
                             .withProgress(false);
                     emb.embed(texts.subList(0, Math.min(texts.size(), 2 * c.batch()))); // warm-up
                     long t0 = System.nanoTime();
@@ -87,9 +92,12 @@ public final class RetrieverBench {
                     t0 = System.nanoTime();
                     fileOrder(model, texts, c);
                     double fileOrder = (System.nanoTime() - t0) / 1e9;
-                    out.printf(Locale.ROOT, "  %d thread(s), sgemm peak %.1f GFLOP/s: %.1f passages/s (%.0f tokens/s, %.1f GFLOP/s = %.0f%% of peak) length-sorted; "
+                    out.printf(Locale.ROOT,
+                            "  %d thread(s), sgemm peak %.1f GFLOP/s: %.1f passages/s (%.0f tokens/s, %.1f GFLOP/s " +
+                            "= %.0f%% of peak) length-sorted; "
                                     + "%.1f passages/s in file order (Atlas batching)%n",
-                            t, peak, texts.size() / sorted, tokens / sorted, flops / sorted / 1e9, 100 * flops / sorted / 1e9 / peak,
+                            t, peak, texts.size() / sorted, tokens / sorted, flops / sorted / 1e9,
+                                    100 * flops / sorted / 1e9 / peak,
                             texts.size() / fileOrder);
                 }
             }

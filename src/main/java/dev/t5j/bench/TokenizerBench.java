@@ -80,7 +80,8 @@ public final class TokenizerBench {
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
                 try (var s = Files.list(p)) {
-                    for (Path f : s.filter(java.nio.file.Files::isRegularFile).sorted().toList()) out.addAll(readSentences(f));
+                    for (Path f : s.filter(java.nio.file.Files::isRegularFile).sorted()
+                            .toList()) out.addAll(readSentences(f));
                 }
             } else {
                 out.addAll(readSentences(p));

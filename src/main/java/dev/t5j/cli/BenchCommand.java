@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code t5j bench ...}: performance measurements (results go to BENCHMARKS.md, never into tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks: model, checkpoint, ...",
-        subcommands = {BenchModelCommand.class, BenchCheckpointCommand.class, BenchSynthCommand.class, BenchDataCommand.class, BenchTokenizerCommand.class,
+        subcommands = {BenchModelCommand.class, BenchCheckpointCommand.class, BenchSynthCommand.class,
+                BenchDataCommand.class, BenchTokenizerCommand.class,
                 BenchIndexCommand.class, BenchRetrieverCommand.class, BenchServeCommand.class,
                 BenchRankCommand.class, BenchAdaptersCommand.class})
 public final class BenchCommand implements Runnable {

@@ -18,7 +18,8 @@ import java.nio.file.StandardCopyOption;
  * and all cores. (Registered under the {@code bench} parent command by the lead.)
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Benchmark the data pipeline: span corruption + tokenization + packing, cache write and cache read.")
+        description =
+                "Benchmark the data pipeline: span corruption + tokenization + packing, cache write and cache read.")
 public final class BenchDataCommand implements Runnable {
     /** The 1,000 Wikipedia passages that ship inside t5j for the Atlas demo (dev/t5j/atlas/demo/SOURCE.md). */
     static final String SHIPPED_CORPUS = "/dev/t5j/atlas/demo/passages.jsonl";
@@ -27,7 +28,8 @@ public final class BenchDataCommand implements Runnable {
             + "(default: the 1,000 Wikipedia passages shipped with t5j)")
     Path corpus;
 
-    @Option(names = "--docs", defaultValue = "20000", description = "documents to process (the corpus is cycled) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--docs", defaultValue = "20000", description =
+            "documents to process (the corpus is cycled) (default: ${DEFAULT-VALUE})")
     int docs;
 
     @Option(names = "--threads", description = "threads for the parallel runs (default: all cores)")
@@ -44,7 +46,8 @@ public final class BenchDataCommand implements Runnable {
     @Option(names = "--vocab", description = "vocabulary ('byte' by default)")
     String vocab;
 
-    @Option(names = "--work-dir", defaultValue = "${java.io.tmpdir}", description = "where the temporary cache is written")
+    @Option(names = "--work-dir", defaultValue = "${java.io.tmpdir}", description =
+            "where the temporary cache is written")
     Path workDir;
 
     @picocli.CommandLine.Spec
@@ -73,10 +76,12 @@ public final class BenchDataCommand implements Runnable {
 
     private void run(PrintWriter out) {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        out.printf("corpus %s, %d docs, inputs %d / targets %d, %d threads max, vocabulary %s%n", corpus, docs, inputsLength, targetsLength, t,
+        out.printf("corpus %s, %d docs, inputs %d / targets %d, %d threads max, vocabulary %s%n", corpus, docs,
+                inputsLength, targetsLength, t,
                 DataVocabularies.resolve(vocab));
         try {
-            var figs = DataBench.run(new DataBench.Config(corpus, docs, t, inputsLength, targetsLength, DataVocabularies.resolve(vocab), workDir), out);
+            var figs = DataBench.run(new DataBench.Config(corpus, docs, t, inputsLength, targetsLength,
+                    DataVocabularies.resolve(vocab), workDir), out);
             out.println();
             out.print(DataBench.markdown(figs));
         } catch (IOException e) {

@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 
 /** {@code t5j bench index}: flat and HNSW passage index speed and recall (BENCHMARKS.md, "Passage index"). */
 @Command(name = "index", mixinStandardHelpOptions = true,
-        description = "Benchmark the passage index: flat search q/s (fp32/fp16, batch 1/64) vs a plain-Java scan, HNSW build/recall/q/s.")
+        description =
+                "Benchmark the passage index: flat search q/s (fp32/fp16, batch 1/64) vs a plain-Java scan, HNSW " +
+                "build/recall/q/s.")
 public final class BenchIndexCommand implements Runnable {
     @Option(names = "--passages", defaultValue = "200000", description = "corpus size (default: ${DEFAULT-VALUE})")
     int passages;
@@ -20,7 +22,8 @@ public final class BenchIndexCommand implements Runnable {
     @Option(names = "--queries", defaultValue = "50", description = "single queries timed (default: ${DEFAULT-VALUE})")
     int queries1;
 
-    @Option(names = "--batches", defaultValue = "5", description = "batches of 64 queries timed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batches", defaultValue = "5", description =
+            "batches of 64 queries timed (default: ${DEFAULT-VALUE})")
     int batches;
 
     @Option(names = "--no-reference", description = "skip the plain-Java reference scan")
@@ -52,7 +55,8 @@ public final class BenchIndexCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         int cores = Runtime.getRuntime().availableProcessors();
         int parts = partitions != null ? partitions : cores;
-        var c = new IndexBench.Config(passages, dim, queries1, batches, !noReference, !noAnn, new HnswOptions(m, beam, 100, parts, cores), annQueries, 42);
+        var c = new IndexBench.Config(passages, dim, queries1, batches, !noReference, !noAnn, new HnswOptions(m, beam,
+                100, parts, cores), annQueries, 42);
         var rows = IndexBench.run(c, out);
         out.println();
         out.print(IndexBench.markdown(c, rows));

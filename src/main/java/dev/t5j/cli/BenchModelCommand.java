@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Training-step throughput (tokens/s, GFLOP/s, %% of sgemm peak) and generation tokens/s with and without the KV cache.")
+        description =
+                "Training-step throughput (tokens/s, GFLOP/s, %% of sgemm peak) and generation tokens/s with and " +
+                "without the KV cache.")
 public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "t5-small",
             description = "Model architecture to measure (default ${DEFAULT-VALUE})")
@@ -22,9 +24,11 @@ public final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--target-len", defaultValue = "128",
             description = "Target length in tokens (default ${DEFAULT-VALUE})")
     int targetLen;
-    @Option(names = "--steps", defaultValue = "3", description = "Timed training steps after one warm-up (best is reported)")
+    @Option(names = "--steps", defaultValue = "3", description =
+            "Timed training steps after one warm-up (best is reported)")
     int steps;
-    @Option(names = "--gen-tokens", defaultValue = "32", description = "Tokens generated per sequence in the generation benchmark")
+    @Option(names = "--gen-tokens", defaultValue = "32", description =
+            "Tokens generated per sequence in the generation benchmark")
     int genTokens;
     @Option(names = "--threads", description = "libtorch threads (default: all cores)")
     Integer threads;

@@ -26,7 +26,9 @@ public final class BenchTokenizerCommand implements Callable<Integer> {
     Path vocab;
 
     @Option(names = "--input", required = true, split = ",",
-            description = "text files (one sentence per line), .jsonl files (text/contents/question/claim field) or directories of them; comma-separated")
+            description =
+                    "text files (one sentence per line), .jsonl files (text/contents/question/claim field) or " +
+                    "directories of them; comma-separated")
     List<Path> input;
 
     @Option(names = "--seconds", defaultValue = "5",

@@ -17,7 +17,9 @@ import java.util.Locale;
 
 /** {@code t5j data cache}: preprocess a task (or every task of a mixture) into sharded cache files. */
 @Command(name = "cache", mixinStandardHelpOptions = true,
-        description = "Preprocess and tokenize a task or mixture into DIR/<task>/<split>/ shards with info.json, stats.json and COMPLETED.")
+        description =
+                "Preprocess and tokenize a task or mixture into DIR/<task>/<split>/ shards with info.json, " +
+                "stats.json and COMPLETED.")
 public final class DataCacheCommand implements Runnable {
     @Mixin
     DataOptions data;

@@ -32,7 +32,8 @@ public final class DetokenizeCommand implements Callable<Integer> {
             + "by default decoding stops at EOS and special tokens vanish")
     boolean keepSpecial;
 
-    @Option(names = "--extra-ids", defaultValue = "100", description = "T5 sentinels added to a .model vocabulary (default: ${DEFAULT-VALUE})")
+    @Option(names = "--extra-ids", defaultValue = "100", description =
+            "T5 sentinels added to a .model vocabulary (default: ${DEFAULT-VALUE})")
     int extraIds;
 
     @Override
@@ -45,7 +46,8 @@ public final class DetokenizeCommand implements Callable<Integer> {
             Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
             while (lines.next()) {
                 int bad = lines.firstInvalidUtf8();
-                if (bad >= 0) throw UserError.at(name, lines.lineNumber(), null, "invalid UTF-8 at byte " + bad + " of the line");
+                if (bad >= 0) throw UserError.at(name, lines.lineNumber(), null, "invalid UTF-8 at byte " + bad
+                        + " of the line");
                 String line = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8).strip();
                 String[] toks = line.isEmpty() ? new String[0] : line.split("\\s+");
                 int[] ids = new int[toks.length];

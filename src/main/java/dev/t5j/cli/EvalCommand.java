@@ -20,7 +20,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /** {@code t5j eval}: generation metrics and loss of a model on a task or mixture. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a model on a task or mixture (decode, postprocess, metrics).")
+@Command(name = "eval", mixinStandardHelpOptions = true, description =
+        "Evaluate a model on a task or mixture (decode, postprocess, metrics).")
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
@@ -39,7 +40,8 @@ public final class EvalCommand implements Callable<Integer> {
     int beams;
     @Option(names = "--json", description = "Print one JSON object of metrics")
     boolean json;
-    @Option(names = "--config", description = "An Atlas run config: evaluate --model (an Atlas model dir) on its task.eval_data")
+    @Option(names = "--config", description =
+            "An Atlas run config: evaluate --model (an Atlas model dir) on its task.eval_data")
     java.nio.file.Path atlasConfig;
     @Option(names = "--set", description = "Override a key of the --config (repeatable)")
     List<String> overrides = new ArrayList<>();
@@ -66,7 +68,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int atlas() throws java.io.IOException {
         if (!AtlasConfig.isAtlasConfig(atlasConfig))
-            throw new UserError(atlasConfig + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");
+            throw new UserError(atlasConfig
+                    + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");
         AtlasConfig cfg = AtlasConfig.load(atlasConfig, overrides);
         Map<String, Double> m = new AtlasTrainer(cfg, System.err).evaluateOnly(model.model);
         if (json) System.out.println(Json.write(m));
@@ -92,10 +95,12 @@ public final class EvalCommand implements Callable<Integer> {
         for (String c : cols) h.append(String.format(Locale.ROOT, " %16s", c));
         out.println(h);
         for (Evaluator.TaskResult r : results) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8d", r.task(), r.examples()));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-" + w + "s %8d", r.task(),
+                    r.examples()));
             for (String c : cols) {
                 Double v = r.metrics().get(c);
-                row.append(v == null ? String.format(Locale.ROOT, " %16s", "-") : String.format(Locale.ROOT, " %16.2f", v));
+                row.append(v == null ? String.format(Locale.ROOT, " %16s", "-") : String.format(Locale.ROOT, " %16.2f",
+                        v));
             }
             out.println(row);
         }

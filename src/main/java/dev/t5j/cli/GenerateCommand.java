@@ -38,15 +38,20 @@ public final class GenerateCommand implements Callable<Integer> {
     Path inputFile;
     @Mixin
     VocabOption vocabOption = new VocabOption();
-    @Option(names = "--max-new-tokens", defaultValue = "20", description = "Tokens generated at most, EOS included (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-new-tokens", defaultValue = "20", description =
+            "Tokens generated at most, EOS included (default ${DEFAULT-VALUE})")
     int maxNew;
-    @Option(names = "--min-new-tokens", defaultValue = "0", description = "EOS forbidden before this many tokens (default ${DEFAULT-VALUE})")
+    @Option(names = "--min-new-tokens", defaultValue = "0", description =
+            "EOS forbidden before this many tokens (default ${DEFAULT-VALUE})")
     int minNew;
-    @Option(names = "--num-beams", defaultValue = "1", description = "Beam width; 1 = greedy (default ${DEFAULT-VALUE})")
+    @Option(names = "--num-beams", defaultValue = "1", description =
+            "Beam width; 1 = greedy (default ${DEFAULT-VALUE})")
     int beams;
-    @Option(names = "--length-penalty", defaultValue = "1.0", description = "Beam length penalty alpha (default ${DEFAULT-VALUE})")
+    @Option(names = "--length-penalty", defaultValue = "1.0", description =
+            "Beam length penalty alpha (default ${DEFAULT-VALUE})")
     double lengthPenalty;
-    @Option(names = "--length-penalty-form", defaultValue = "HF", description = "HF (score/len^alpha) or T5X (score/((5+len)/6)^alpha)")
+    @Option(names = "--length-penalty-form", defaultValue = "HF", description =
+            "HF (score/len^alpha) or T5X (score/((5+len)/6)^alpha)")
     GenerationConfig.LengthPenalty form;
     @Option(names = "--early-stopping", description = "Beam search stops once num-beams hypotheses are finished")
     boolean earlyStopping;
@@ -65,7 +70,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0",
             description = "Sampling: random seed (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--batch-size", defaultValue = "32", description = "Inputs decoded together (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "32", description =
+            "Inputs decoded together (default ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--json", description = "One JSON object per input: {\"output_ids\":[...]} "
             + "(with texts: {\"output\":\"...\",\"output_ids\":[...]})")

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads JSON-lines files of token-id lists ({@code {"input_ids":[...], ...}}), with errors naming file, line and field. */
+/**
+ * Reads JSON-lines files of token-id lists ({@code {"input_ids":[...], ...}}), with errors naming file, line and field.
+ */
 final class IdsFile {
     private IdsFile() {}
 
@@ -44,7 +46,8 @@ final class IdsFile {
 
     private static int[] ids(Path file, long line, String field, JsonNode v) {
         if (v == null) throw UserError.at(file, line, field, "missing");
-        if (!v.isArray() || v.isEmpty()) throw UserError.at(file, line, field, "expected a non-empty list of token ids, got " + v);
+        if (!v.isArray() || v.isEmpty()) throw UserError.at(file, line, field,
+                "expected a non-empty list of token ids, got " + v);
         int[] out = new int[v.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode x = v.get(i);

@@ -22,11 +22,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code t5j index build}: embed a passage corpus with a retriever's passage encoder and save an exact flat index. */
-@Command(name = "build", mixinStandardHelpOptions = true, description = "Embed passages (Atlas jsonl) and save a flat inner-product index.")
+@Command(name = "build", mixinStandardHelpOptions = true, description =
+        "Embed passages (Atlas jsonl) and save a flat inner-product index.")
 public final class IndexBuildCommand implements Callable<Integer> {
-    @Option(names = "--passages", required = true, split = ",", description = "Passage jsonl file(s): id, title, text[, section]")
+    @Option(names = "--passages", required = true, split = ",", description =
+            "Passage jsonl file(s): id, title, text[, section]")
     List<Path> passages;
-    @Option(names = "--retriever", required = true, description = "Retriever directory (HF Contriever/BERT or t5j retriever)")
+    @Option(names = "--retriever", required = true, description =
+            "Retriever directory (HF Contriever/BERT or t5j retriever)")
     Path retriever;
     @Option(names = "--out", required = true, description = "Index directory to write (atomically)")
     Path out;
@@ -39,9 +42,11 @@ public final class IndexBuildCommand implements Callable<Integer> {
     int batchSize;
     @Option(names = "--max-passages", description = "Read at most this many passages")
     Integer maxPassages;
-    @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE}; more only on an otherwise idle machine)")
+    @Option(names = "--threads", defaultValue = "1", description =
+            "libtorch threads (default ${DEFAULT-VALUE}; more only on an otherwise idle machine)")
     int threads;
-    @Option(names = "--hnsw", description = "Also build an approximate HNSW index (Lucene) over the embeddings and save that instead")
+    @Option(names = "--hnsw", description =
+            "Also build an approximate HNSW index (Lucene) over the embeddings and save that instead")
     boolean hnsw;
     @Option(names = "--ef-search", defaultValue = "100", description = "HNSW search beam (default ${DEFAULT-VALUE})")
     int efSearch;
@@ -56,7 +61,8 @@ public final class IndexBuildCommand implements Callable<Integer> {
         try (DirectoryLock lock = DirectoryLock.forOutput(out, "index"); // one writer per index
              Retriever r = Retriever.load(retriever);
              Progress p = new Progress("embed passages", ps.size(), "passage");
-             FlatIndex index = IndexBuilder.build(ps, r.passageEmbedder(batchSize).withProgress(false), new IndexOptions(shards, IndexDtype.parse(dtype), batchSize), p)) {
+             FlatIndex index = IndexBuilder.build(ps, r.passageEmbedder(batchSize).withProgress(false),
+                     new IndexOptions(shards, IndexDtype.parse(dtype), batchSize), p)) {
             double s = (System.nanoTime() - t0) / 1e9;
             if (hnsw) {
                 try (Progress hp = new Progress("hnsw graph", index.size(), "passage");
@@ -66,7 +72,8 @@ public final class IndexBuildCommand implements Callable<Integer> {
             } else {
                 index.save(out);
             }
-            System.out.printf(Locale.ROOT, "indexed %d passages (dim %d, %s, %d shards) in %s (%.0f passages/s) -> %s%n",
+            System.out.printf(Locale.ROOT,
+                    "indexed %d passages (dim %d, %s, %d shards) in %s (%.0f passages/s) -> %s%n",
                     index.size(), index.dim(), dtype, shards, Progress.formatSeconds(s), ps.size() / s, out);
         }
         return 0;

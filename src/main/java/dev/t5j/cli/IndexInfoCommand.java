@@ -21,7 +21,8 @@ public final class IndexInfoCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "INDEX", description = "index directory")
     Path dir;
 
-    @Option(names = "--verify", description = "also load the index and check the passages hash and every shard checksum")
+    @Option(names = "--verify", description =
+            "also load the index and check the passages hash and every shard checksum")
     boolean verify;
 
     @Option(names = "--json", description = "print the manifest as JSON")
@@ -36,7 +37,8 @@ public final class IndexInfoCommand implements Runnable {
         IndexManifest m = IndexManifest.read(dir);
         if (verify) {
             try (PassageIndex idx = PassageIndex.load(dir, IndexLoadOptions.defaults())) {
-                if (idx.size() != m.count()) throw new IllegalStateException("loaded " + idx.size() + " passages, manifest says " + m.count());
+                if (idx.size() != m.count()) throw new IllegalStateException("loaded " + idx.size()
+                        + " passages, manifest says " + m.count());
             }
         }
         if (json) {
@@ -50,7 +52,8 @@ public final class IndexInfoCommand implements Runnable {
         out.printf(Locale.ROOT, "dim             %d%n", m.dim());
         out.printf(Locale.ROOT, "dtype           %s%n", m.dtype());
         StringBuilder sizes = new StringBuilder();
-        for (int i = 0; i < m.shards().size() && i < 8; i++) sizes.append(i == 0 ? "" : ", ").append(m.shards().get(i).rows());
+        for (int i = 0; i < m.shards().size() && i < 8; i++) sizes.append(i == 0 ? "" : ", ").append(m.shards().get(i)
+                .rows());
         if (m.shards().size() > 8) sizes.append(", ...");
         out.printf(Locale.ROOT, "shards          %d (rows %s)%n", m.shards().size(), sizes);
         if (!m.params().isEmpty()) out.printf(Locale.ROOT, "params          %s%n", Json.write(m.params()));

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 /** {@code t5j metrics}: scores a JSON-lines file of predictions with one metric and prints the scores as JSON. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
-        description = {"Score predictions: each input line is {\"prediction\": \"...\", \"references\": [\"...\", ...]}.",
+        description =
+                {"Score predictions: each input line is {\"prediction\": \"...\", \"references\": [\"...\", ...]}.",
                 "rank_classification: each line is {\"scores\": [per-option score, ...], \"label\": index}"
                         + " or {\"scores\": [...], \"is_correct\": [bool, ...]}."})
 public final class MetricsCommand implements Callable<Integer> {
@@ -38,7 +39,9 @@ public final class MetricsCommand implements Callable<Integer> {
     boolean t5Sentences;
 
     @Option(names = "--min-annotations", defaultValue = "1",
-            description = "nq: skip examples with fewer non-empty reference annotations (T5 CBQA: 1 on train-derived validation, 2 on test).")
+            description =
+                    "nq: skip examples with fewer non-empty reference annotations (T5 CBQA: 1 on train-derived " +
+                    "validation, 2 on test).")
     int minAnnotations;
 
     @Option(names = "--tokenize", defaultValue = "13a",

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code t5j model init|info}: create and inspect HF-layout checkpoints. */
-@Command(name = "model", mixinStandardHelpOptions = true, description = "Create and inspect T5 checkpoints (HF layout).",
+@Command(name = "model", mixinStandardHelpOptions = true, description =
+        "Create and inspect T5 checkpoints (HF layout).",
         subcommands = {ModelCommand.Init.class, ModelCommand.Info.class})
 public final class ModelCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -38,7 +39,8 @@ public final class ModelCommand implements Runnable {
     }
 
     static final class Arch {
-        @Option(names = "--preset", description = "Built-in architecture: ${COMPLETION-CANDIDATES}", completionCandidates = Presets.class)
+        @Option(names = "--preset", description = "Built-in architecture: ${COMPLETION-CANDIDATES}",
+                completionCandidates = Presets.class)
         String preset;
         @Option(names = "--config", description = "An HF config.json")
         Path config;
@@ -51,7 +53,8 @@ public final class ModelCommand implements Runnable {
         }
     }
 
-    @Command(name = "init", mixinStandardHelpOptions = true, description = "Randomly initialise a model (HF init scheme) and save it in HF layout.")
+    @Command(name = "init", mixinStandardHelpOptions = true, description =
+            "Randomly initialise a model (HF init scheme) and save it in HF layout.")
     static final class Init implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Arch arch;
@@ -59,9 +62,11 @@ public final class ModelCommand implements Runnable {
         long seed;
         @Option(names = "--out", required = true, description = "Output folder")
         Path out;
-        @Option(names = "--dtype", defaultValue = "F32", description = "Stored dtype: F32, BF16 or F16 (default ${DEFAULT-VALUE})")
+        @Option(names = "--dtype", defaultValue = "F32", description =
+                "Stored dtype: F32, BF16 or F16 (default ${DEFAULT-VALUE})")
         String dtype;
-        @Option(names = "--max-shard-size", defaultValue = "5000000000", description = "Shard above this many bytes (default 5 GB)")
+        @Option(names = "--max-shard-size", defaultValue = "5000000000", description =
+                "Shard above this many bytes (default 5 GB)")
         long maxShard;
         @Option(names = "--overwrite", description = "Replace the model already in --out")
         boolean overwrite;
@@ -87,7 +92,8 @@ public final class ModelCommand implements Runnable {
             try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(config, seed)) {
                 Checkpoint.save(m, out, dt, maxShard);
                 ModelVocabulary.save(out, v, ModelVocabulary.sourceFile(vocab));
-                System.out.printf(Locale.ROOT, "initialised %s parameters (seed %d) into %s%n", grouped(m.parameterCount()), seed, out);
+                System.out.printf(Locale.ROOT, "initialised %s parameters (seed %d) into %s%n",
+                        grouped(m.parameterCount()), seed, out);
             }
             return 0;
         }
@@ -106,7 +112,8 @@ public final class ModelCommand implements Runnable {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    @Command(name = "info", mixinStandardHelpOptions = true, description = "Show a model's config, parameter count and tensors.")
+    @Command(name = "info", mixinStandardHelpOptions = true, description =
+            "Show a model's config, parameter count and tensors.")
     static final class Info implements Callable<Integer> {
         @Parameters(index = "0", description = "Model folder")
         Path dir;
@@ -142,12 +149,15 @@ public final class ModelCommand implements Runnable {
                     return 0;
                 }
                 System.out.println("model:      " + dir);
-                System.out.printf(Locale.ROOT, "arch:       %s, d_model %d, d_ff %d, d_kv %d, heads %d, layers %d/%d, vocab %d, %s embeddings%n",
+                System.out.printf(Locale.ROOT,
+                        "arch:       %s, d_model %d, d_ff %d, d_kv %d, heads %d, layers %d/%d, vocab %d, %s " +
+                        "embeddings%n",
                         c.isGatedAct() ? "T5 v1.1 (gated " + c.denseActFn() + ")" : "T5 v1.0 (" + c.denseActFn() + ")",
                         c.dModel(), c.dFf(), c.dKv(), c.numHeads(), c.numLayers(), c.numDecoderLayers(), c.vocabSize(),
                         c.tieWordEmbeddings() ? "tied" : "untied");
                 System.out.println("parameters: " + grouped(params));
-                System.out.println("tensors:    " + src.names().size() + " " + byDtype + " in " + src.path().getFileName());
+                System.out.println("tensors:    " + src.names().size() + " " + byDtype + " in "
+                        + src.path().getFileName());
                 int shown = 0;
                 for (String n : src.names()) {
                     if (!all && shown >= 12) {
@@ -155,7 +165,8 @@ public final class ModelCommand implements Runnable {
                         break;
                     }
                     TensorSource.TensorInfo ti = src.info(n);
-                    System.out.printf(Locale.ROOT, "  %-70s %-5s %s%n", n, ti.dtype(), java.util.Arrays.toString(ti.shape()));
+                    System.out.printf(Locale.ROOT, "  %-70s %-5s %s%n", n, ti.dtype(),
+                            java.util.Arrays.toString(ti.shape()));
                     shown++;
                 }
             }

@@ -29,7 +29,8 @@ final class ModelOptions {
 
     /**
      * The model, with the adapter installed when --adapter is given, set to {@code task}'s adapter (null: its first or
-     * only one). The adapter's parameters stay allocated until the process exits: these commands load one model and end.
+     * only one). The adapter's parameters stay allocated until the process exits: these commands load one model and
+     * end.
      */
     T5ForConditionalGeneration load(String task) {
         T5ForConditionalGeneration m = Checkpoint.load(model);
@@ -71,7 +72,8 @@ final class ModelOptions {
                 if (v < 0) throw new NumberFormatException();
                 ids.add(v);
             } catch (NumberFormatException e) {
-                throw new UserError(option + ": '" + part + "' is not a token id (non-negative integer) in '" + s + "'");
+                throw new UserError(option + ": '" + part + "' is not a token id (non-negative integer) in '" + s
+                        + "'");
             }
         }
         if (ids.isEmpty()) throw new UserError(option + ": no token ids in '" + s + "'");
@@ -80,6 +82,7 @@ final class ModelOptions {
 
     static void checkRange(String what, int[] ids, int vocab) {
         for (int id : ids)
-            if (id >= vocab) throw new UserError(what + ": token id " + id + " is outside the model's vocabulary (size " + vocab + ")");
+            if (id >= vocab) throw new UserError(what + ": token id " + id + " is outside the model's vocabulary (size "
+                    + vocab + ")");
     }
 }

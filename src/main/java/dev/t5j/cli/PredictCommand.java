@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
 
 /** {@code t5j predict}: decode a task's examples and write one JSON line per example with per-example metrics. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Write predictions for a task's examples: inputs, prediction, references and per-example metric values (JSON lines).")
+        description =
+                "Write predictions for a task's examples: inputs, prediction, references and per-example metric " +
+                "values (JSON lines).")
 public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
@@ -58,7 +60,8 @@ public final class PredictCommand implements Callable<Integer> {
                     line.put("references", p.references());
                     Map<String, Double> per = new LinkedHashMap<>();
                     per.put("exact_match_ids", p.exactIds() ? 100.0 : 0.0);
-                    for (String name : metricNames) per.putAll(Metrics.byName(name).compute(List.of(p.prediction()), List.of(p.references())));
+                    for (String name : metricNames) per.putAll(Metrics.byName(name).compute(List.of(p.prediction()),
+                            List.of(p.references())));
                     line.put("metrics", per);
                     sb.append(Json.write(line)).append('\n');
                     n++;

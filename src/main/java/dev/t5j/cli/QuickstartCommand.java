@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/quickstart", description = "Run directory (default ${DEFAULT-VALUE})")
     String out;
-    @Option(names = "--set", description = "Override a run-config key, e.g. --set train.steps=500 (see t5j train --print-config)")
+    @Option(names = "--set", description =
+            "Override a run-config key, e.g. --set train.steps=500 (see t5j train --print-config)")
     List<String> overrides = new ArrayList<>();
     @Option(names = "--overwrite", description = "Replace an existing run directory")
     boolean overwrite;
@@ -27,7 +28,8 @@ public final class QuickstartCommand implements Callable<Integer> {
         java.nio.file.Path dir = java.nio.file.Path.of(out);
         if (java.nio.file.Files.exists(dir.resolve("metrics.jsonl"))) {
             if (!overwrite)
-                throw new UserError(dir + " holds an earlier quickstart run; pass --overwrite to replace it or --out DIR");
+                throw new UserError(dir
+                        + " holds an earlier quickstart run; pass --overwrite to replace it or --out DIR");
             AtomicFiles.deleteRecursively(dir);
         }
         Quickstart.run(out, overrides, System.out);

@@ -32,7 +32,8 @@ public final class RetrieveCommand implements Callable<Integer> {
     Path retriever;
     @Option(names = "--query", description = "One query")
     String query;
-    @Option(names = "--queries", description = "jsonl file: a 'query' field, or a 'question' field rendered with --qa-prompt")
+    @Option(names = "--queries", description =
+            "jsonl file: a 'query' field, or a 'question' field rendered with --qa-prompt")
     Path queries;
     @Option(names = "--qa-prompt", defaultValue = "question: {question} answer: <extra_id_0>",
             description = "How a 'question' becomes the retriever query (Atlas's qa task; default '${DEFAULT-VALUE}')")
@@ -55,7 +56,8 @@ public final class RetrieveCommand implements Callable<Integer> {
         Torch.setThreads(threads);
         List<String> qs = query != null ? List.of(query) : readQueries(queries, qaPrompt);
         try (Retriever r = Retriever.load(retriever);
-             PassageIndex idx = PassageIndex.load(index, IndexLoadOptions.expecting(r.fingerprint()).withForce(force))) {
+             PassageIndex idx = PassageIndex.load(index, IndexLoadOptions.expecting(r.fingerprint())
+                     .withForce(force))) {
             List<List<Hit>> hits = new ArrayList<>();
             for (int from = 0; from < qs.size(); from += 64) {
                 List<String> batch = qs.subList(from, Math.min(qs.size(), from + 64));
@@ -92,7 +94,8 @@ public final class RetrieveCommand implements Callable<Integer> {
         for (Hit h : hits) {
             String text = h.passage().text();
             if (text.length() > 100) text = text.substring(0, 100) + "…";
-            System.out.printf(Locale.ROOT, "%3d %9.4f  [%s] %s — %s%n", h.rank(), h.score(), h.passage().id(), h.passage().title(), text);
+            System.out.printf(Locale.ROOT, "%3d %9.4f  [%s] %s — %s%n", h.rank(), h.score(), h.passage().id(),
+                    h.passage().title(), text);
         }
     }
 
@@ -107,7 +110,9 @@ public final class RetrieveCommand implements Callable<Integer> {
                 if (line.isBlank()) continue;
                 var n = Json.readLine(file, no, line);
                 if (n.hasNonNull("query") && n.get("query").isTextual()) out.add(n.get("query").asText());
-                else if (n.hasNonNull("question") && n.get("question").isTextual()) out.add(qaPrompt.replace("{question}", n.get("question").asText()));
+                else if (n.hasNonNull("question")
+                        && n.get("question").isTextual()) out.add(qaPrompt.replace("{question}",
+                        n.get("question").asText()));
                 else throw UserError.at(file, no, "query", "missing: each line needs a string 'query' (or 'question')");
             }
         }

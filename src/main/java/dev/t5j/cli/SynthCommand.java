@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = "Generate a synthetic pre-training task (Wu, Li, Liang 2022) as lines '[inputs]<TAB>[targets]'.")
 public final class SynthCommand implements Callable<Integer> {
-    @Option(names = "--task", required = true, description = "Task name: ${COMPLETION-CANDIDATES}", completionCandidates = TaskNames.class)
+    @Option(names = "--task", required = true, description = "Task name: ${COMPLETION-CANDIDATES}",
+            completionCandidates = TaskNames.class)
     String task;
 
     @Option(names = "--count", required = true, description = "Number of examples.")
@@ -39,13 +40,16 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output .tsv file.")
     Path out;
 
-    @Option(names = "--min-length", defaultValue = "10", description = "Minimum input length without the task prefix (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-length", defaultValue = "10", description =
+            "Minimum input length without the task prefix (default: ${DEFAULT-VALUE}).")
     int minLength;
 
-    @Option(names = "--max-length", defaultValue = "220", description = "Maximum input length without the task prefix (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-length", defaultValue = "220", description =
+            "Maximum input length without the task prefix (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
-    @Option(names = "--pool-size", description = "Content tokens of the built-in vocabulary (default: " + SimpleVocabulary.DEFAULT_POOL_SIZE + ").")
+    @Option(names = "--pool-size", description = "Content tokens of the built-in vocabulary (default: "
+            + SimpleVocabulary.DEFAULT_POOL_SIZE + ").")
     Integer poolSize;
 
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
@@ -74,10 +78,13 @@ public final class SynthCommand implements Callable<Integer> {
         TokenSpace space;
         try {
             if (vocabFile != null) {
-                if (poolSize != null) throw new UserError("--pool-size applies to the built-in vocabulary only, not with --vocab");
+                if (poolSize !=
+                        null) throw new
+                        UserError("--pool-size applies to the built-in vocabulary only, not with --vocab");
                 space = TokenSpace.of(loadVocabulary(vocabFile));
             } else {
-                space = TokenSpace.of(new SimpleVocabulary(poolSize != null ? poolSize : SimpleVocabulary.DEFAULT_POOL_SIZE,
+                space = TokenSpace.of(new SimpleVocabulary(poolSize != null ? poolSize
+                        : SimpleVocabulary.DEFAULT_POOL_SIZE,
                         SimpleVocabulary.DEFAULT_EXTRA_IDS));
             }
             return SyntheticTasks.byName(task, new SyntheticTasks.Options(space, minLength, maxLength));

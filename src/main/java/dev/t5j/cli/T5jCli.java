@@ -61,7 +61,8 @@ public final class T5jCli implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable t = ex;
-            while (t != null && !(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
+            while (t != null && !(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t =
+                    t.getCause();
             PrintWriter err = commandLine.getErr();
             UserError user = t instanceof UserError u ? u : IoErrors.translate(ex);
             if (user != null) {

@@ -41,7 +41,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--add-eos", description = "append EOS to each line (unless the line already ends with it)")
     boolean addEos;
 
-    @Option(names = "--extra-ids", defaultValue = "100", description = "T5 sentinels added to a .model vocabulary (default: ${DEFAULT-VALUE})")
+    @Option(names = "--extra-ids", defaultValue = "100", description =
+            "T5 sentinels added to a .model vocabulary (default: ${DEFAULT-VALUE})")
     int extraIds;
 
     @Override
@@ -58,7 +59,8 @@ public final class TokenizeCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             while (lines.next()) {
                 int bad = lines.firstInvalidUtf8();
-                if (bad >= 0) throw UserError.at(Path.of(name), lines.lineNumber(), null, "invalid UTF-8 at byte " + bad + " of the line");
+                if (bad >= 0) throw UserError.at(Path.of(name), lines.lineNumber(), null, "invalid UTF-8 at byte " + bad
+                        + " of the line");
                 idList.clear();
                 if (ps != null) ps.clear();
                 if (v instanceof SentencePieceVocabulary sp) {
@@ -71,7 +73,8 @@ public final class TokenizeCommand implements Callable<Integer> {
                 }
                 if (addEos && v.eosId() >= 0 && (idList.size() == 0 || idList.last() != v.eosId())) {
                     idList.add(v.eosId());
-                    if (ps != null) ps.add(v instanceof SentencePieceVocabulary sp ? sp.idToPiece(v.eosId()) : ((WordPieceVocabulary) v).idToToken(v.eosId()));
+                    if (ps != null) ps.add(v instanceof SentencePieceVocabulary sp ? sp.idToPiece(v.eosId())
+                            : ((WordPieceVocabulary) v).idToToken(v.eosId()));
                 }
                 sb.setLength(0);
                 int n = ps != null ? ps.size() : idList.size();

@@ -12,15 +12,21 @@ import java.util.concurrent.Callable;
 
 /** {@code t5j transfer}: random init vs synthetic-pretrained init on a downstream task. */
 @Command(name = "transfer", mixinStandardHelpOptions = true,
-        description = "Fine-tune a downstream task from random init and from the quickstart's synthetic-pretrained model; print both scores.")
+        description =
+                "Fine-tune a downstream task from random init and from the quickstart's synthetic-pretrained model; " +
+                "print both scores.")
 public final class TransferCommand implements Callable<Integer> {
-    @Option(names = "--pretrained", defaultValue = "runs/quickstart/model", description = "Pretrained model (default ${DEFAULT-VALUE})")
+    @Option(names = "--pretrained", defaultValue = "runs/quickstart/model", description =
+            "Pretrained model (default ${DEFAULT-VALUE})")
     Path pretrained;
-    @Option(names = "--task", defaultValue = "synth_duplicate", description = "Downstream task, not in the pretraining mixture (default ${DEFAULT-VALUE})")
+    @Option(names = "--task", defaultValue = "synth_duplicate", description =
+            "Downstream task, not in the pretraining mixture (default ${DEFAULT-VALUE})")
     String task;
-    @Option(names = "--steps", defaultValue = "600", description = "Fine-tuning steps for each run (default ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "600", description =
+            "Fine-tuning steps for each run (default ${DEFAULT-VALUE})")
     long steps;
-    @Option(names = "--out", defaultValue = "runs/transfer", description = "Where both runs go (default ${DEFAULT-VALUE})")
+    @Option(names = "--out", defaultValue = "runs/transfer", description =
+            "Where both runs go (default ${DEFAULT-VALUE})")
     Path out;
     @Option(names = "--set", description = "Extra run-config overrides for both runs")
     List<String> overrides = new ArrayList<>();

@@ -29,34 +29,43 @@ public final class VocabCommand implements Runnable {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Train a SentencePiece model (unigram or bpe) loadable by the sentencepiece library.")
     public static final class Train implements Callable<Integer> {
-        @Option(names = "--input", required = true, split = ",", description = "text files, one sentence per line (comma-separated)")
+        @Option(names = "--input", required = true, split = ",", description =
+                "text files, one sentence per line (comma-separated)")
         List<Path> inputs;
 
-        @Option(names = "--vocab-size", required = true, description = "total vocabulary size, reserved pieces included")
+        @Option(names = "--vocab-size", required = true, description =
+                "total vocabulary size, reserved pieces included")
         int vocabSize;
 
-        @Option(names = "--model-type", defaultValue = "unigram", description = "unigram or bpe (default: ${DEFAULT-VALUE})")
+        @Option(names = "--model-type", defaultValue = "unigram", description =
+                "unigram or bpe (default: ${DEFAULT-VALUE})")
         String modelType;
 
-        @Option(names = "--out", required = true, description = "output directory (spiece.model and spiece.vocab are written there)")
+        @Option(names = "--out", required = true, description =
+                "output directory (spiece.model and spiece.vocab are written there)")
         Path out;
 
-        @Option(names = "--character-coverage", defaultValue = "0.9995", description = "share of characters covered (default: ${DEFAULT-VALUE})")
+        @Option(names = "--character-coverage", defaultValue = "0.9995", description =
+                "share of characters covered (default: ${DEFAULT-VALUE})")
         float coverage;
 
         @Option(names = "--byte-fallback", description = "add the 256 byte pieces so no text is ever unknown")
         boolean byteFallback;
 
-        @Option(names = "--normalization", defaultValue = "nmt_nfkc", description = "nmt_nfkc or identity (default: ${DEFAULT-VALUE})")
+        @Option(names = "--normalization", defaultValue = "nmt_nfkc", description =
+                "nmt_nfkc or identity (default: ${DEFAULT-VALUE})")
         String normalization;
 
-        @Option(names = "--user-defined-symbols", split = ",", description = "pieces always kept whole (comma-separated)")
+        @Option(names = "--user-defined-symbols", split = ",", description =
+                "pieces always kept whole (comma-separated)")
         List<String> userDefined = List.of();
 
-        @Option(names = "--max-sentences", defaultValue = "10000000", description = "lines read at most, 0 = all (default: ${DEFAULT-VALUE})")
+        @Option(names = "--max-sentences", defaultValue = "10000000", description =
+                "lines read at most, 0 = all (default: ${DEFAULT-VALUE})")
         long maxSentences;
 
-        @Option(names = "--max-words", defaultValue = "2000000", description = "distinct words kept in memory (default: ${DEFAULT-VALUE})")
+        @Option(names = "--max-words", defaultValue = "2000000", description =
+                "distinct words kept in memory (default: ${DEFAULT-VALUE})")
         int maxWords;
 
         @Option(names = "--threads", description = "training threads (default: all cores)")
@@ -81,7 +90,8 @@ public final class VocabCommand implements Runnable {
             long t0 = System.nanoTime();
             SentencePieceModel m = VocabTrainer.train(cfg);
             Path file = VocabTrainer.write(m, out);
-            System.err.printf(Locale.ROOT, "%nwrote %s (%d pieces, %s) in %.1f s%n", file, m.size(), modelType, (System.nanoTime() - t0) / 1e9);
+            System.err.printf(Locale.ROOT, "%nwrote %s (%d pieces, %s) in %.1f s%n", file, m.size(), modelType,
+                    (System.nanoTime() - t0) / 1e9);
             return 0;
         }
     }

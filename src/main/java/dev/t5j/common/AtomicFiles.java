@@ -27,7 +27,8 @@ public final class AtomicFiles {
         Path tmp = newSibling(dir, "." + target.getFileName() + ".", ".tmp", false);
         try {
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-                 OutputStream os = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+                 OutputStream os = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
+                         1 << 16)) {
                 body.accept(os);
                 os.flush();
                 ch.force(true);

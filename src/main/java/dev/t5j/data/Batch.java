@@ -16,7 +16,8 @@ public record Batch(int rows, int[][] encoderInputTokens, int[][] encoderSegment
                     int[][] decoderSegmentIds, int[][] decoderPositions) {
 
     /** Groups rows into batches of {@code batchSize}; the last partial batch is dropped when {@code dropRemainder}. */
-    public static Iterator<Batch> batches(Iterator<EncDecFeatureConverter.Row> rows, int batchSize, boolean dropRemainder) {
+    public static Iterator<Batch> batches(Iterator<EncDecFeatureConverter.Row> rows, int batchSize,
+            boolean dropRemainder) {
         if (batchSize < 1) throw new UserError("batch size must be positive, got " + batchSize);
         return new Iterator<>() {
             Batch next;
@@ -43,7 +44,8 @@ public record Batch(int rows, int[][] encoderInputTokens, int[][] encoderSegment
         int n = l.size();
         boolean packed = n > 0 && l.get(0).encoderSegmentIds() != null;
         int[][] eit = new int[n][], es = packed ? new int[n][] : null, ep = packed ? new int[n][] : null;
-        int[][] dtt = new int[n][], dit = new int[n][], dlw = new int[n][], ds = packed ? new int[n][] : null, dp = packed ? new int[n][] : null;
+        int[][] dtt = new int[n][], dit = new int[n][], dlw = new int[n][], ds = packed ? new int[n][] : null, dp =
+                packed ? new int[n][] : null;
         for (int i = 0; i < n; i++) {
             EncDecFeatureConverter.Row r = l.get(i);
             eit[i] = r.encoderInputTokens();

@@ -44,7 +44,8 @@ public final class CacheStats {
             t[1] = Math.max(t[1], v[1]);
             t[2] += v[2];
         });
-        o.histograms.forEach((k, h) -> h.forEach((b, c) -> histograms.computeIfAbsent(k, x -> new TreeMap<>()).merge(b, c, Long::sum)));
+        o.histograms.forEach((k, h) -> h.forEach((b, c) -> histograms.computeIfAbsent(k, x -> new TreeMap<>()).merge(b,
+                c, Long::sum)));
     }
 
     static int bucket(int len) {

@@ -18,7 +18,8 @@ public interface DataSource {
     /** Fails with a clear {@link UserError} before any work if the split cannot be read. */
     default void check(String split) {
         if (!splits().contains(split))
-            throw new UserError("no split '" + split + "' in " + describe() + " (splits: " + String.join(", ", splits()) + ")");
+            throw new UserError("no split '" + split + "' in " + describe() + " (splits: " + String.join(", ", splits())
+                    + ")");
     }
 
     /** Number of examples in a split when known cheaply (counting lines counts as cheap). */

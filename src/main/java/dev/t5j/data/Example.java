@@ -59,7 +59,8 @@ public final class Example {
     }
 
     private static Object normalize(String key, Object v) {
-        if (v == null || v instanceof String || v instanceof int[] || v instanceof Boolean || v instanceof Double || v instanceof Long) return v;
+        if (v == null || v instanceof String || v instanceof int[] || v instanceof Boolean || v instanceof Double
+                || v instanceof Long) return v;
         if (v instanceof Integer i) return i.longValue();
         if (v instanceof Float f) return f.doubleValue();
         if (v instanceof List<?> l) {
@@ -68,7 +69,8 @@ public final class Example {
             return Collections.unmodifiableList(out);
         }
         if (v instanceof String[] a) return List.of(a);
-        throw new IllegalArgumentException("field '" + key + "': unsupported value type " + v.getClass().getSimpleName());
+        throw new IllegalArgumentException("field '" + key + "': unsupported value type "
+                + v.getClass().getSimpleName());
     }
 
     public Origin origin() {
@@ -181,7 +183,8 @@ public final class Example {
         int h = 1;
         for (var en : fields.entrySet()) {
             Object v = en.getValue();
-            h = 31 * h + en.getKey().hashCode() ^ (v instanceof int[] a ? Arrays.hashCode(a) : v == null ? 0 : v.hashCode());
+            h = 31 * h + en.getKey().hashCode() ^ (v instanceof int[] a ? Arrays.hashCode(a) : v == null ? 0
+                    : v.hashCode());
         }
         return h;
     }
@@ -195,7 +198,8 @@ public final class Example {
             first = false;
             sb.append(en.getKey()).append('=');
             Object v = en.getValue();
-            sb.append(v instanceof int[] a ? Arrays.toString(a) : v instanceof String s ? '"' + s + '"' : String.valueOf(v));
+            sb.append(v instanceof int[] a ? Arrays.toString(a) : v instanceof String s ? '"' + s + '"'
+                    : String.valueOf(v));
         }
         return sb.append('}').toString();
     }

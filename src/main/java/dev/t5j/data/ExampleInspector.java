@@ -47,11 +47,13 @@ public final class ExampleInspector {
         StringBuilder sb = new StringBuilder();
         int k = 0;
         for (Stages s : stages) {
-            sb.append("=== ").append(task.name()).append(" #").append(++k).append("  (").append(s.raw().origin()).append(")\n");
+            sb.append("=== ").append(task.name()).append(" #").append(++k).append("  (").append(s.raw().origin())
+                    .append(")\n");
             block(sb, "raw", s.raw(), null);
             if (s.preprocessed() != null)
                 for (int i = 0; i < s.preprocessed().size(); i++)
-                    block(sb, s.preprocessed().size() > 1 ? "preprocessed[" + i + "]" : "preprocessed", s.preprocessed().get(i), null);
+                    block(sb, s.preprocessed().size() > 1 ? "preprocessed[" + i + "]" : "preprocessed",
+                            s.preprocessed().get(i), null);
             if (s.tokenized().isEmpty()) sb.append(pad("tokenized")).append("(dropped by the preprocessors)\n");
             for (int i = 0; i < s.tokenized().size(); i++)
                 block(sb, s.tokenized().size() > 1 ? "tokenized[" + i + "]" : "tokenized", s.tokenized().get(i), task);
@@ -67,7 +69,8 @@ public final class ExampleInspector {
         boolean first = true;
         for (var en : e.asMap().entrySet()) {
             if (task != null && en.getKey().endsWith("_pretokenized")) continue;
-            sb.append(pad(first ? label : "")).append(en.getKey()).append(": ").append(render(en.getKey(), en.getValue(), task)).append('\n');
+            sb.append(pad(first ? label : "")).append(en.getKey()).append(": ").append(render(en.getKey(),
+                    en.getValue(), task)).append('\n');
             first = false;
         }
         if (first) sb.append(pad(label)).append("{}\n");
@@ -76,7 +79,8 @@ public final class ExampleInspector {
     private static String render(String key, Object v, Task task) {
         if (v instanceof int[] ids) {
             Feature f = task == null ? null : task.outputFeatures().get(key);
-            String ids_ = ids.length > 40 ? Arrays.toString(Arrays.copyOf(ids, 40)).replace("]", ", ...]") : Arrays.toString(ids);
+            String ids_ = ids.length > 40 ? Arrays.toString(Arrays.copyOf(ids, 40)).replace("]", ", ...]")
+                    : Arrays.toString(ids);
             String text = f == null ? "" : "  \"" + escape(f.vocabulary().decode(ids)) + "\"";
             return ids_ + " (" + ids.length + " ids)" + text;
         }

@@ -3,7 +3,9 @@ package dev.t5j.data;
 import java.nio.file.Path;
 import java.util.List;
 
-/** A {@link DataSource} whose splits are file patterns ({@link FileSplits}): splits, checks and files come from them. */
+/**
+ * A {@link DataSource} whose splits are file patterns ({@link FileSplits}): splits, checks and files come from them.
+ */
 public interface FileBackedSource extends DataSource {
     FileSplits fileSplits();
 

@@ -51,7 +51,8 @@ public final class FileSplits {
     /** The files of a split; a pattern matching nothing is a user error naming the pattern. */
     public List<Path> resolve(String split) {
         List<String> pats = patterns.get(split);
-        if (pats == null) throw new UserError("no split '" + split + "' (splits: " + String.join(", ", patterns.keySet()) + ")");
+        if (pats == null) throw new UserError("no split '" + split + "' (splits: " + String.join(", ",
+                patterns.keySet()) + ")");
         List<Path> out = new ArrayList<>();
         for (String pat : pats) {
             Path p = baseDir.resolve(pat);
@@ -62,7 +63,8 @@ public final class FileSplits {
                 List<Path> found = new ArrayList<>();
                 if (Files.isDirectory(dir)) {
                     try (Stream<Path> s = Files.list(dir)) {
-                        s.filter(f -> Files.isRegularFile(f) && m.matches(f.getFileName())).sorted().forEach(found::add);
+                        s.filter(f -> Files.isRegularFile(f) && m.matches(f.getFileName())).sorted()
+                                .forEach(found::add);
                     } catch (IOException e) {
                         throw new UserError(dir + ": cannot list: " + e.getMessage(), e);
                     }

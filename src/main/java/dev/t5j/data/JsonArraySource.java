@@ -91,7 +91,8 @@ public final class JsonArraySource implements FileBackedSource {
                         return Example.of(JsonFields.flatten(node), origin);
                     } catch (JsonProcessingException e) {
                         var loc = e.getLocation();
-                        throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), arrayField.isEmpty() ? null : arrayField,
+                        throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), arrayField.isEmpty() ? null
+                                : arrayField,
                                 "invalid JSON: " + Json.problem(e)
                                         + " (stopping: the rest of the file cannot be parsed)");
                     } catch (IOException e) {
@@ -103,16 +104,19 @@ public final class JsonArraySource implements FileBackedSource {
             private void seekArray() throws IOException {
                 JsonToken t = parser.nextToken();
                 if (arrayField.isEmpty()) {
-                    if (t != JsonToken.START_ARRAY) throw UserError.at(file, 1, null, "expected a JSON array of examples");
+                    if (t != JsonToken.START_ARRAY) throw UserError.at(file, 1, null,
+                            "expected a JSON array of examples");
                     return;
                 }
-                if (t != JsonToken.START_OBJECT) throw UserError.at(file, 1, arrayField, "expected a JSON object with an array field '" + arrayField + "'");
+                if (t != JsonToken.START_OBJECT) throw UserError.at(file, 1, arrayField,
+                        "expected a JSON object with an array field '" + arrayField + "'");
                 while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
                     String name = parser.currentName();
                     t = parser.nextToken();
                     if (name.equals(arrayField)) {
                         if (t != JsonToken.START_ARRAY)
-                            throw UserError.at(file, parser.currentTokenLocation().getLineNr(), arrayField, "expected an array");
+                            throw UserError.at(file, parser.currentTokenLocation().getLineNr(), arrayField,
+                                    "expected an array");
                         return;
                     }
                     parser.skipChildren();

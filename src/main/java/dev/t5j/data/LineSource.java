@@ -92,7 +92,8 @@ public abstract class LineSource implements FileBackedSource {
                 } catch (IOException e) {
                     throw new UserError(file + ": cannot read: " + e.getMessage(), e);
                 } catch (UncheckedIOException e) {
-                    throw new UserError(file + ":" + lineNo + ": cannot read (is it UTF-8 text?): " + e.getCause().getMessage(), e);
+                    throw new UserError(file + ":" + lineNo + ": cannot read (is it UTF-8 text?): "
+                            + e.getCause().getMessage(), e);
                 }
             }
 

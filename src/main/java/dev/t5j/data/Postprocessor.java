@@ -13,7 +13,10 @@ public interface Postprocessor {
 
     Postprocessor IDENTITY = (text, ex, isTarget) -> text;
 
-    /** T5's {@code qa}: targets → all {@code answers} of the example (falls back to the target text); predictions unchanged. */
+    /**
+     * T5's {@code qa}: targets → all {@code answers} of the example (falls back to the target text); predictions
+     * unchanged.
+     */
     Postprocessor QA = (text, ex, isTarget) -> {
         if (!isTarget) return text;
         if (ex != null && ex.get("answers") instanceof List<?>) return ex.strings("answers");

@@ -39,7 +39,8 @@ public record PreprocessContext(String taskName, String split, long seed, int ep
 
     public Feature feature(String name) {
         Feature f = outputFeatures.get(name);
-        if (f == null) throw new UserError("task '" + taskName + "' has no output feature '" + name + "' (features: " + outputFeatures.keySet() + ")");
+        if (f == null) throw new UserError("task '" + taskName + "' has no output feature '" + name + "' (features: "
+                + outputFeatures.keySet() + ")");
         return f;
     }
 

@@ -90,7 +90,8 @@ public final class ShardFile {
                 if (v == null) throw new IllegalArgumentException("null field " + en.getKey());
                 Integer idx = names.get(en.getKey());
                 if (idx == null) {
-                    if (nameList.size() >= 65535) throw new UserError("too many distinct field names for a cache shard");
+                    if (nameList.size() >=
+                            65535) throw new UserError("too many distinct field names for a cache shard");
                     idx = nameList.size();
                     names.put(en.getKey(), idx);
                     nameList.add(en.getKey());
@@ -167,19 +168,23 @@ public final class ShardFile {
             this.path = path;
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 long size = ch.size();
-                if (size > Integer.MAX_VALUE) throw UserError.atByte(path, 0, "shard larger than 2 GiB; cache with more shards (--shards)");
+                if (size > Integer.MAX_VALUE) throw UserError.atByte(path, 0,
+                        "shard larger than 2 GiB; cache with more shards (--shards)");
                 if (size < 16 + TRAILER) throw UserError.atByte(path, 0, "truncated cache shard (" + size + " bytes)");
                 map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
                 map.order(ByteOrder.LITTLE_ENDIAN);
                 byte[] m = new byte[8];
                 map.get(0, m);
-                if (!java.util.Arrays.equals(m, MAGIC)) throw UserError.atByte(path, 0, "not a t5j cache shard (bad magic)");
+                if (!java.util.Arrays.equals(m, MAGIC)) throw UserError.atByte(path, 0,
+                        "not a t5j cache shard (bad magic)");
                 int version = map.getInt(8);
-                if (version != VERSION) throw UserError.atByte(path, 8, "cache shard format version " + version + ", this t5j reads version " + VERSION + "; rebuild the cache");
+                if (version != VERSION) throw UserError.atByte(path, 8, "cache shard format version " + version
+                        + ", this t5j reads version " + VERSION + "; rebuild the cache");
                 int t = (int) size - TRAILER;
                 byte[] end = new byte[8];
                 map.get(t + 20, end);
-                if (!java.util.Arrays.equals(end, END)) throw UserError.atByte(path, t + 20, "truncated or corrupt cache shard (no end marker)");
+                if (!java.util.Arrays.equals(end, END)) throw UserError.atByte(path, t + 20,
+                        "truncated or corrupt cache shard (no end marker)");
                 long n = map.getLong(t);
                 footerOffset = map.getLong(t + 8);
                 storedCrc = map.getInt(t + 16);
@@ -255,11 +260,13 @@ public final class ShardFile {
                         case LONG -> v = b.getLong();
                         case DOUBLE -> v = b.getDouble();
                         case BOOL -> v = b.get() != 0;
-                        default -> throw UserError.atByte(path, b.position() - 1, "corrupt cache record " + index + ": unknown field type " + type);
+                        default -> throw UserError.atByte(path, b.position() - 1, "corrupt cache record " + index
+                                + ": unknown field type " + type);
                     }
                     m.put(name, v);
                 }
-                if (b.position() != end) throw UserError.atByte(path, p, "corrupt cache record " + index + ": length mismatch");
+                if (b.position() != end) throw UserError.atByte(path, p, "corrupt cache record " + index
+                        + ": length mismatch");
                 return Example.of(m, new Example.Origin(path, index + 1L));
             } catch (RuntimeException e) {
                 if (e instanceof UserError) throw e;

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * {@code "train[10%:]"}, {@code "train+validation"} — how the closed-book QA tasks carve validation sets out of train.
  */
 public final class SlicedSource implements DataSource {
-    private static final Pattern PART = Pattern.compile("\\s*([A-Za-z0-9_\\-]+)\\s*(?:\\[\\s*(-?\\d+%?)?\\s*:\\s*(-?\\d+%?)?\\s*])?\\s*");
+    private static final Pattern PART =
+            Pattern.compile("\\s*([A-Za-z0-9_\\-]+)\\s*(?:\\[\\s*(-?\\d+%?)?\\s*:\\s*(-?\\d+%?)?\\s*])?\\s*");
 
     private final DataSource base;
     private final Map<String, List<Part>> specs = new LinkedHashMap<>();
@@ -28,7 +29,8 @@ public final class SlicedSource implements DataSource {
             List<Part> parts = new ArrayList<>();
             for (String p : e.getValue().split("\\+")) {
                 Matcher m = PART.matcher(p);
-                if (!m.matches()) throw new UserError("split '" + e.getKey() + "': cannot parse slice '" + e.getValue() + "' (e.g. train[:1000], train[90%:], train+validation)");
+                if (!m.matches()) throw new UserError("split '" + e.getKey() + "': cannot parse slice '" + e.getValue()
+                        + "' (e.g. train[:1000], train[90%:], train+validation)");
                 parts.add(new Part(m.group(1), m.group(2), m.group(3)));
             }
             specs.put(e.getKey(), parts);
@@ -56,7 +58,8 @@ public final class SlicedSource implements DataSource {
     private long[] bounds(Part p) {
         long n = -1;
         if (needsCount(p.from) || needsCount(p.to)) {
-            n = base.numExamples(p.split).orElseThrow(() -> new UserError("slice of '" + p.split + "' needs its size, which " + base.describe() + " cannot tell"));
+            n = base.numExamples(p.split).orElseThrow(() -> new UserError("slice of '" + p.split
+                    + "' needs its size, which " + base.describe() + " cannot tell"));
         }
         long from = p.from == null ? 0 : resolve(p.from, n);
         long to = p.to == null ? Long.MAX_VALUE : resolve(p.to, n);

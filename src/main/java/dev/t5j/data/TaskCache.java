@@ -41,7 +41,9 @@ public final class TaskCache {
         return p.resolve(split);
     }
 
-    /** True if a cache directory exists for the split (complete or not: an incomplete one must be refused, not ignored). */
+    /**
+     * True if a cache directory exists for the split (complete or not: an incomplete one must be refused, not ignored).
+     */
     public static boolean isCached(Path cacheDir, String task, String split) {
         return Files.isDirectory(dir(cacheDir, task, split));
     }
@@ -66,7 +68,8 @@ public final class TaskCache {
         task.source().check(read.split());
         // Fail before any work on an empty task.
         try (ExampleIterator probe = task.source().open(read.split(), Shard.ALL, read.badLines())) {
-            if (!probe.hasNext()) throw new UserError("task '" + task.name() + "' split '" + read.split() + "' has no examples (" + task.source().describe() + ")");
+            if (!probe.hasNext()) throw new UserError("task '" + task.name() + "' split '" + read.split()
+                    + "' has no examples (" + task.source().describe() + ")");
         }
         long totalSource = task.source().numExamples(read.split()).orElse(-1);
         long start = System.nanoTime();
@@ -75,10 +78,12 @@ public final class TaskCache {
         List<Map<String, Object>> shardInfo = new ArrayList<>();
         Map<String, String> featureTypes = new java.util.TreeMap<>();
         AtomicLong bytes = new AtomicLong();
-        try (Progress progress = new Progress("cache " + task.name() + "/" + read.split(), totalSource, "source examples",
+        try (Progress progress = new Progress("cache " + task.name() + "/" + read.split(), totalSource,
+                "source examples",
                 System.err, o.progress() && !Boolean.getBoolean("t5j.quiet"))) {
             AtomicFiles.writeDirectory(target, tmp -> {
-                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.threads(), o.numShards())), r -> {
+                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(o.threads(), o.numShards())), r
+                        -> {
                     Thread t = new Thread(r, "t5j-cache");
                     t.setDaemon(true);
                     return t;
@@ -87,7 +92,8 @@ public final class TaskCache {
                     List<Future<Map<String, Object>>> futures = new ArrayList<>();
                     for (int s = 0; s < o.numShards(); s++) {
                         int shard = s;
-                        futures.add(pool.submit(() -> writeShard(task, read, tmp, shard, o.numShards(), stats, featureTypes, progress)));
+                        futures.add(pool.submit(() -> writeShard(task, read, tmp, shard, o.numShards(), stats,
+                                featureTypes, progress)));
                     }
                     for (Future<Map<String, Object>> f : futures) {
                         Map<String, Object> info = get(f);
@@ -97,7 +103,8 @@ public final class TaskCache {
                 } finally {
                     pool.shutdownNow();
                 }
-                if (stats.examples() == 0) throw new UserError("task '" + task.name() + "' split '" + read.split() + "' produced no examples after preprocessing");
+                if (stats.examples() == 0) throw new UserError("task '" + task.name() + "' split '" + read.split()
+                        + "' produced no examples after preprocessing");
                 Map<String, Object> info = new LinkedHashMap<>();
                 info.put("format", FORMAT);
                 info.put("version", VERSION);
@@ -106,12 +113,15 @@ public final class TaskCache {
                 info.put("seed", read.seed());
                 info.put("num_shards", o.numShards());
                 info.put("num_examples", stats.examples());
-                info.put("preprocessors_cached", task.preprocessors().subList(0, task.cacheBoundary()).stream().map(Preprocessor::name).toList());
-                info.put("preprocessors_after_cache", task.preprocessors().subList(Math.min(task.cacheBoundary() + 1, task.preprocessors().size()), task.preprocessors().size())
+                info.put("preprocessors_cached", task.preprocessors().subList(0, task.cacheBoundary()).stream()
+                        .map(Preprocessor::name).toList());
+                info.put("preprocessors_after_cache", task.preprocessors().subList(Math.min(task.cacheBoundary() + 1,
+                        task.preprocessors().size()), task.preprocessors().size())
                         .stream().map(Preprocessor::name).toList());
                 info.put("features", featureTypes);
                 var v = task.outputFeatures().values().iterator().next().vocabulary();
-                info.put("vocabulary", Map.of("class", v.getClass().getSimpleName(), "size", v.vocabSize(), "eos", v.eosId(), "pad", v.padId()));
+                info.put("vocabulary", Map.of("class", v.getClass().getSimpleName(), "size", v.vocabSize(), "eos",
+                        v.eosId(), "pad", v.padId()));
                 info.put("source", task.source().describe());
                 info.put("skipped_bad_lines", read.badLines().count());
                 info.put("created", Instant.now().toString());
@@ -145,7 +155,8 @@ public final class TaskCache {
     }
 
     private static Map<String, Object> writeShard(Task task, ReadOptions read, Path tmp, int i, int n, CacheStats stats,
-                                                  Map<String, String> featureTypes, Progress progress) throws IOException {
+                                                  Map<String, String> featureTypes,
+                                                          Progress progress) throws IOException {
         String name = shardName(read.split(), i, n);
         Path file = tmp.resolve(name);
         CacheStats local = new CacheStats(stats.eos(), stats.pad());
@@ -192,10 +203,14 @@ public final class TaskCache {
     public static Reader open(Path cacheDir, String task, String split) {
         Path d = dir(cacheDir, task, split);
         if (!Files.isDirectory(d))
-            throw new UserError(d + ": no cache for task '" + task + "' split '" + split + "' (build it with: t5j data cache --task " + task + " --split " + split + " --out " + cacheDir + ")");
+            throw new UserError(d + ": no cache for task '" + task + "' split '" + split
+                    + "' (build it with: t5j data cache --task " + task + " --split " + split + " --out " + cacheDir
+                    + ")");
         if (!Files.isRegularFile(d.resolve(COMPLETED)))
-            throw new UserError(d + ": incomplete cache (no " + COMPLETED + " marker): it was interrupted or is still being written; "
-                    + "rebuild it with: t5j data cache --task " + task + " --split " + split + " --out " + cacheDir + " --overwrite");
+            throw new UserError(d + ": incomplete cache (no " + COMPLETED
+                    + " marker): it was interrupted or is still being written; "
+                    + "rebuild it with: t5j data cache --task " + task + " --split " + split + " --out " + cacheDir
+                            + " --overwrite");
         return new Reader(d);
     }
 
@@ -215,7 +230,8 @@ public final class TaskCache {
             if (!FORMAT.equals(info.path("format").asText()))
                 throw UserError.at(infoFile, 0, "format", "not a t5j cache (expected \"" + FORMAT + "\")");
             if (info.path("version").asInt() != VERSION)
-                throw UserError.at(infoFile, 0, "version", "cache version " + info.path("version").asInt() + ", this t5j reads " + VERSION + "; rebuild the cache");
+                throw UserError.at(infoFile, 0, "version", "cache version " + info.path("version").asInt()
+                        + ", this t5j reads " + VERSION + "; rebuild the cache");
             JsonNode list = info.path("shards");
             shards = new ShardFile.Reader[list.size()];
             starts = new long[list.size() + 1];
@@ -225,11 +241,13 @@ public final class TaskCache {
                 if (!Files.isRegularFile(f)) throw new UserError(f + ": cache shard listed in info.json is missing");
                 shards[i] = new ShardFile.Reader(f);
                 if (shards[i].numExamples() != s.path("examples").asLong())
-                    throw UserError.at(infoFile, 0, "shards[" + i + "].examples", "says " + s.path("examples").asLong() + " but " + f.getFileName() + " holds " + shards[i].numExamples());
+                    throw UserError.at(infoFile, 0, "shards[" + i + "].examples", "says " + s.path("examples").asLong()
+                            + " but " + f.getFileName() + " holds " + shards[i].numExamples());
                 starts[i + 1] = starts[i] + shards[i].numExamples();
             }
             total = starts[shards.length];
-            levels = java.util.Arrays.stream(shards).mapToLong(ShardFile.Reader::numExamples).filter(x -> x > 0).distinct().sorted().toArray();
+            levels = java.util.Arrays.stream(shards).mapToLong(ShardFile.Reader::numExamples).filter(x
+                    -> x > 0).distinct().sorted().toArray();
         }
 
         public Path dir() {
@@ -287,7 +305,9 @@ public final class TaskCache {
             return bad;
         }
 
-        /** Examples of worker shard {@code s} (global positions ≡ index mod count), starting after {@code skip} of them. */
+        /**
+         * Examples of worker shard {@code s} (global positions ≡ index mod count), starting after {@code skip} of them.
+         */
         public ExampleIterator open(Shard s, long skip) {
             return new ExampleIterator.Lazy() {
                 long pos = s.index() + skip * s.count();

@@ -30,13 +30,15 @@ public final class Template {
                 int end = template.indexOf('}', i);
                 if (end < 0) throw new UserError("template \"" + template + "\": unclosed '{' at character " + i);
                 String name = template.substring(i + 1, end).trim();
-                if (name.isEmpty()) throw new UserError("template \"" + template + "\": empty field name at character " + i);
+                if (name.isEmpty()) throw new UserError("template \"" + template + "\": empty field name at character "
+                        + i);
                 literals.add(lit.toString());
                 lit.setLength(0);
                 fields.add(name);
                 i = end + 1;
             } else if (c == '}') {
-                throw new UserError("template \"" + template + "\": unmatched '}' at character " + i + " (write }} for a literal brace)");
+                throw new UserError("template \"" + template + "\": unmatched '}' at character " + i
+                        + " (write }} for a literal brace)");
             } else {
                 lit.append(c);
                 i++;

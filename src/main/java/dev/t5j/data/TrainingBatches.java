@@ -65,7 +65,8 @@ public final class TrainingBatches implements Iterator<Batch>, AutoCloseable {
     /** Resume point after the last batch returned by {@link #next()}. */
     public Packing.Position position() {
         if (next != null)
-            throw new IllegalStateException("position() after hasNext() prefetched a batch; call it right after next()");
+            throw new IllegalStateException("position() after hasNext() prefetched a batch; call it right after " +
+                    "next()");
         Packing.Position p = rows.position();
         return new Packing.Position(baseExamples + p.examples(), p.rowsIntoWindow());
     }

@@ -24,7 +24,8 @@ public final class TsvSource extends LineSource {
         Example.Origin origin = new Example.Origin(file, lineNo);
         if (cols.length < fieldNames.size())
             throw new BadExampleError(origin, fieldNames.get(cols.length),
-                    "missing: expected " + fieldNames.size() + " tab-separated columns " + fieldNames + ", got " + cols.length);
+                    "missing: expected " + fieldNames.size() + " tab-separated columns " + fieldNames + ", got "
+                            + cols.length);
         if (cols.length > fieldNames.size())
             throw new BadExampleError(origin, null,
                     "expected " + fieldNames.size() + " tab-separated columns " + fieldNames + ", got " + cols.length);

@@ -17,7 +17,8 @@ import java.util.List;
  * Beam search with the semantics of HF's {@code BeamSearchScorer}: 2·beams candidates per step, EOS candidates
  * ranked within the first {@code beams} become finished hypotheses scored {@code sum_logprobs / penalty(len)},
  * a batch item is done when it holds {@code beams} hypotheses and none of its live beams can beat the worst, and
- * unfinished beams are added at the end. The length penalty is HF's {@code len^alpha} or T5X's {@code ((5+len)/6)^alpha}.
+ * unfinished beams are added at the end. The length penalty is HF's {@code len^alpha} or T5X's
+ * {@code ((5+len)/6)^alpha}.
  */
 final class BeamSearch {
     private final T5ForConditionalGeneration model;
@@ -44,7 +45,8 @@ final class BeamSearch {
                 if (tokens.size() > beams) {
                     int worstIdx = 0;
                     double second = Double.POSITIVE_INFINITY;
-                    for (int i = 1; i < scores.size(); i++) if (scores.get(i)[0] < scores.get(worstIdx)[0]) worstIdx = i;
+                    for (int i = 1; i < scores.size(); i++) if (scores.get(i)[0] < scores.get(worstIdx)[0]) worstIdx =
+                            i;
                     scores.remove(worstIdx);
                     tokens.remove(worstIdx);
                     for (double[] s : scores) second = Math.min(second, s[0]);
@@ -64,7 +66,8 @@ final class BeamSearch {
 
         int best() {
             int b = 0;
-            for (int i = 1; i < scores.size(); i++) if (scores.get(i)[0] >= scores.get(b)[0]) b = i; // ties: the last added, as HF's stable sort + pop()
+            // ties: the last added, as HF's stable sort + pop()
+            for (int i = 1; i < scores.size(); i++) if (scores.get(i)[0] >= scores.get(b)[0]) b = i;
             return b;
         }
     }
@@ -168,7 +171,8 @@ final class BeamSearch {
             int[] tokens = hyps[b].tokens.get(best);
             outScores[b] = hyps[b].scores.get(best)[0];
             // Hypotheses are stored without their EOS; HF appends EOS to every output shorter than max length, which is
-            // exactly the set of hypotheses finished by EOS (unfinished ones are only added once max length is reached).
+            // exactly the set of hypotheses finished by EOS (unfinished ones are only added once max length is
+            // reached).
             if (tokens.length < cfg.maxNewTokens()) {
                 tokens = Arrays.copyOf(tokens, tokens.length + 1);
                 tokens[tokens.length - 1] = eos;

@@ -26,7 +26,8 @@ public final class NoCacheDecoding {
                 try (PointerScope s = new PointerScope()) {
                     long[] cur = new long[b * (t + 1)];
                     for (int i = 0; i < b; i++) System.arraycopy(prefix, i * (steps + 1), cur, i * (t + 1), t + 1);
-                    Tensor logits = model.logits(model.decode(Tensors.longs(cur, b, t + 1), enc, mask, null, null)).select(1, t);
+                    Tensor logits = model.logits(model.decode(Tensors.longs(cur, b, t + 1), enc, mask, null,
+                            null)).select(1, t);
                     long[] next = Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
                     for (int i = 0; i < b; i++) {
                         out[i][t] = (int) next[i];

@@ -55,7 +55,8 @@ public final class Scorer {
                 float[][] rowLogits = null;
                 if (withLogits) {
                     rowLogits = new float[len][];
-                    for (int j = 0; j < len; j++) rowLogits[j] = java.util.Arrays.copyOfRange(all, (i * t + j) * v, (i * t + j + 1) * v);
+                    for (int j = 0; j < len; j++) rowLogits[j] = java.util.Arrays.copyOfRange(all, (i * t + j) * v,
+                            (i * t + j + 1) * v);
                 }
                 out[i] = new Score(tok, sum, rowLogits);
             }

@@ -44,14 +44,16 @@ import java.util.Map;
  */
 public final class AtlasDemo {
     /** The demonstration's knobs (the defaults are what README and BENCHMARKS.md report). */
-    public record Options(Path out, long steps, int batchSize, int threads, long seed, int evalEvery, int contrieverSteps,
+    public record Options(Path out, long steps, int batchSize, int threads, long seed, int evalEvery,
+            int contrieverSteps,
                           int readingSteps, List<String> overrides) {
         public static Options defaults(Path out) {
             return new Options(out, 1000, 16, 1, 0, 5, 300, 600, List.of());
         }
     }
 
-    public record Result(Map<String, Double> closedBook, Map<String, Double> atlas, Map<Integer, Double> recallRandom, Map<Integer, Double> recallBefore,
+    public record Result(Map<String, Double> closedBook, Map<String, Double> atlas, Map<Integer, Double> recallRandom,
+            Map<Integer, Double> recallBefore,
                          Map<Integer, Double> recallAfter, Path summary) {}
 
     static final int[] RECALL_K = {1, 5, 10};
@@ -83,17 +85,21 @@ public final class AtlasDemo {
         Path train = writeQa(data.resolve("train.jsonl"), split.train());
         Path eval = writeQa(data.resolve("eval.jsonl"), split.eval());
         log.printf(Locale.ROOT, "t5j: %d passages, %d training and %d evaluation questions (e.g. %s -> %s)%n",
-                passages.size(), split.train().size(), split.eval().size(), split.eval().get(0).question(), split.eval().get(0).answer());
+                passages.size(), split.train().size(), split.eval().size(), split.eval().get(0).question(),
+                        split.eval().get(0).answer());
 
         // No pretrained Contriever offline: the initial retriever is a fresh BERT trained with Contriever's
         // unsupervised contrastive objective on the corpus itself (no questions, no labels).
-        Path randomRetriever = o.out().resolve("random-retriever"), initialRetriever = o.out().resolve("initial-retriever");
+        Path randomRetriever = o.out().resolve("random-retriever"), initialRetriever =
+                o.out().resolve("initial-retriever");
         Map<Integer, Double> random;
-        try (Retriever r = Retriever.tied(Contriever.init(BertConfig.preset("tiny").withVocabSize(30522), WordPieceVocabulary.load(bertVocab), o.seed() + 1), 128)) {
+        try (Retriever r = Retriever.tied(Contriever.init(BertConfig.preset("tiny").withVocabSize(30522),
+                WordPieceVocabulary.load(bertVocab), o.seed() + 1), 128)) {
             r.save(randomRetriever);
             random = recall(randomRetriever, passages, split.eval());
             log.println("t5j: random retriever recall " + random);
-            ContrastivePretraining.run(r, passages, new ContrastivePretraining.Options(o.contrieverSteps(), 64, 1e-3, 0.05, 0.1, 0.5, o.seed()), log, true);
+            ContrastivePretraining.run(r, passages, new ContrastivePretraining.Options(o.contrieverSteps(), 64, 1e-3,
+                    0.05, 0.1, 0.5, o.seed()), log, true);
             r.save(initialRetriever);
         }
         Map<Integer, Double> before = recall(initialRetriever, passages, split.eval());
@@ -104,9 +110,11 @@ public final class AtlasDemo {
                 "retriever.init_from=" + initialRetriever, "retriever.preset=null", "retriever.max_length=128",
                 "index.passages=[" + passagesFile + "]", "index.refresh=100",
                 "task.name=qa", "task.train_data=[" + train + "]", "task.eval_data=[" + eval + "]",
-                "atlas.n_context=2", "atlas.retriever_n_context=8", "task.qa_prompt_format='{question}'", "atlas.text_maxlength=96", "atlas.target_maxlength=16",
+                "atlas.n_context=2", "atlas.retriever_n_context=8", "task.qa_prompt_format='{question}'",
+                        "atlas.text_maxlength=96", "atlas.target_maxlength=16",
                 "atlas.gold_score_mode=pdist", "atlas.temperature_score=0.01", "atlas.temperature_gold=0.01",
-                "optimizer.lr=3.0e-3", "optimizer.lr_retriever=5.0e-4", "optimizer.scheduler=linear", "optimizer.warmup=50",
+                "optimizer.lr=3.0e-3", "optimizer.lr_retriever=5.0e-4", "optimizer.scheduler=linear",
+                        "optimizer.warmup=50",
                 "train.steps=" + o.steps(), "train.batch_size=" + o.batchSize(), "train.seed=" + o.seed(),
                 "train.threads=" + o.threads(), "train.log_every=50",
                 "eval.batch_size=32", "eval.max_new_tokens=16"));
@@ -119,10 +127,13 @@ public final class AtlasDemo {
         Path trainWithPassages = writeQa(data.resolve("train-with-passages.jsonl"), split.train(), passages);
         List<String> rw = new ArrayList<>(common);
         rw.addAll(List.of("atlas.use_file_passages=true", "atlas.n_context=1", "atlas.retriever_n_context=1",
-                "task.train_data=[" + trainWithPassages + "]", "task.eval_data=[]", "train.steps=" + o.readingSteps(), "out=" + reading));
-        log.println("t5j: reader warm start: " + o.readingSteps() + " steps answering training questions from their source passage");
+                "task.train_data=[" + trainWithPassages + "]", "task.eval_data=[]", "train.steps=" + o.readingSteps(),
+                        "out=" + reading));
+        log.println("t5j: reader warm start: " + o.readingSteps()
+                + " steps answering training questions from their source passage");
         runFresh(rw, reading);
-        common.addAll(List.of("reader.preset=null", "reader.init_from=" + reading.resolve("model").resolve(AtlasModel.READER_DIR)));
+        common.addAll(List.of("reader.preset=null", "reader.init_from="
+                + reading.resolve("model").resolve(AtlasModel.READER_DIR)));
 
         List<String> cb = new ArrayList<>(common);
         cb.addAll(List.of("atlas.closed_book=true", "out=" + o.out().resolve("closed-book")));
@@ -154,9 +165,11 @@ public final class AtlasDemo {
     static Map<Integer, Double> recall(Path retrieverDir, List<Passage> passages, List<LookupQuestions.Question> qs) {
         Map<Integer, Double> out = new LinkedHashMap<>();
         try (Retriever r = Retriever.load(retrieverDir);
-             FlatIndex index = IndexBuilder.build(passages, r.passageEmbedder(64).withProgress(false), new IndexOptions(1, IndexDtype.FP32, 64), null)) {
+             FlatIndex index = IndexBuilder.build(passages, r.passageEmbedder(64).withProgress(false),
+                     new IndexOptions(1, IndexDtype.FP32, 64), null)) {
             List<String> queries = new ArrayList<>();
-            for (LookupQuestions.Question q : qs) queries.add(q.question()); // the demo's qa_prompt_format is "{question}"
+            // the demo's qa_prompt_format is "{question}"
+            for (LookupQuestions.Question q : qs) queries.add(q.question());
             float[][] qv;
             try (PointerScope s = new PointerScope()) {
                 qv = Tensors.toRows(r.queryEmbeddings(queries, false));
@@ -185,7 +198,8 @@ public final class AtlasDemo {
         for (Passage p : passages) sb.append(p.title()).append('\n').append(p.text()).append('\n');
         Path corpus = dir.resolve("corpus.txt");
         AtomicFiles.writeString(corpus, sb.toString());
-        var model = VocabTrainer.train(TrainerConfig.defaults(List.of(corpus), 2000, SentencePieceModel.UNIGRAM).withThreads(1));
+        var model = VocabTrainer.train(TrainerConfig.defaults(List.of(corpus), 2000,
+                SentencePieceModel.UNIGRAM).withThreads(1));
         return VocabTrainer.write(model, dir.resolve("reader-vocab"));
     }
 
@@ -204,7 +218,8 @@ public final class AtlasDemo {
             line.put("answers", List.of(q.answer()));
             line.put("passage_id", q.passageId());
             Passage src = byId.get(q.passageId());
-            if (src != null) line.put("passages", List.of(Map.of("id", src.id(), "title", src.title(), "text", src.text())));
+            if (src != null) line.put("passages", List.of(Map.of("id", src.id(), "title", src.title(), "text",
+                    src.text())));
             sb.append(Json.write(line)).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());

@@ -49,7 +49,8 @@ public final class Quickstart {
         log.println();
         log.println("held-out accuracy (exact match of the whole output sequence):");
         for (Evaluator.TaskResult t : r.eval())
-            log.printf(Locale.ROOT, "  %-20s %6.1f%%  (%d examples)%n", t.task(), t.metrics().get("exact_match_ids"), t.examples());
+            log.printf(Locale.ROOT, "  %-20s %6.1f%%  (%d examples)%n", t.task(), t.metrics().get("exact_match_ids"),
+                    t.examples());
         log.println("report: " + r.runDir().resolve("report.html") + "   model: " + r.runDir().resolve("model"));
         return r;
     }

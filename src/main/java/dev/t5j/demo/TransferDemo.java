@@ -21,14 +21,19 @@ public final class TransferDemo {
 
     private TransferDemo() {}
 
-    public static Result run(Path pretrained, String task, long steps, Path out, List<String> extra, PrintStream log) throws IOException {
+    public static Result run(Path pretrained, String task, long steps, Path out, List<String> extra,
+            PrintStream log) throws IOException {
         if (!Files.isRegularFile(pretrained.resolve("config.json")))
-            throw new UserError(pretrained + ": no pretrained model there; run ./t5j quickstart first (it writes runs/quickstart/model) or pass --pretrained DIR");
+            throw new UserError(pretrained
+                    + ": no pretrained model there; run ./t5j quickstart first (it writes runs/quickstart/model) or " +
+                    "pass --pretrained DIR");
         List<String> common = new ArrayList<>();
         for (String o : Quickstart.overrides("unused"))
-            if (!o.startsWith("out=") && !o.startsWith("data.task=") && !o.startsWith("train.steps=") && !o.startsWith("eval.every=")
+            if (!o.startsWith("out=") && !o.startsWith("data.task=") && !o.startsWith("train.steps=")
+                    && !o.startsWith("eval.every=")
                     && !o.startsWith("checkpoint.") && !o.startsWith("schedule.warmup=")) common.add(o);
-        common.addAll(List.of("data.task=" + task, "train.steps=" + steps, "eval.every=0", "checkpoint.every=0", "schedule.warmup=50"));
+        common.addAll(List.of("data.task=" + task, "train.steps=" + steps, "eval.every=0", "checkpoint.every=0",
+                "schedule.warmup=50"));
         common.addAll(extra);
         double[] acc = new double[2];
         String[] names = {"scratch", "pretrained"};
@@ -41,7 +46,8 @@ public final class TransferDemo {
             }
             log.println("== fine-tuning " + task + " from " + (i == 0 ? "random init" : pretrained));
             Trainer.Result r = new Trainer(TrainConfig.load(null, o), log).run(false);
-            acc[i] = r.eval().stream().filter(t -> t.task().equals(task)).mapToDouble(t -> t.metrics().get("exact_match_ids")).findFirst().orElse(Double.NaN);
+            acc[i] = r.eval().stream().filter(t -> t.task().equals(task)).mapToDouble(t
+                    -> t.metrics().get("exact_match_ids")).findFirst().orElse(Double.NaN);
         }
         log.printf(Locale.ROOT, "%ntransfer on %s after %d fine-tuning steps (held-out exact match):%n", task, steps);
         log.printf(Locale.ROOT, "  from random init:          %6.1f%%%n", acc[0]);

@@ -30,7 +30,8 @@ public final class Tensors {
         for (int[] r : rows) maxLen = Math.max(maxLen, r.length);
         long[] flat = new long[rows.length * maxLen];
         java.util.Arrays.fill(flat, pad);
-        for (int i = 0; i < rows.length; i++) for (int j = 0; j < rows[i].length; j++) flat[i * maxLen + j] = rows[i][j];
+        for (int i = 0; i < rows.length; i++) for (int j = 0; j < rows[i].length; j++) flat[i * maxLen + j] =
+                rows[i][j];
         return longs(flat, rows.length, maxLen);
     }
 

@@ -33,7 +33,8 @@ public final class Torch {
                 Loader.cacheResources(org.bytedeco.pytorch.presets.torch.class,
                         "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
             } catch (java.io.IOException e) {
-                throw new IllegalStateException("could not extract libtorch natives into the JavaCPP cache: " + e.getMessage(), e);
+                throw new IllegalStateException("could not extract libtorch natives into the JavaCPP cache: "
+                        + e.getMessage(), e);
             }
             Loader.load(torch.class);
             initialized = true;

@@ -31,10 +31,12 @@ import java.util.function.Consumer;
  * to text, apply the task's postprocessor, and compute its metrics; plus teacher-forced loss and exact id match.
  */
 public final class Evaluator {
-    public record Options(String split, int examples, int inputsLength, int targetsLength, GenerationConfig generation, int batchSize) {}
+    public record Options(String split, int examples, int inputsLength, int targetsLength, GenerationConfig generation,
+            int batchSize) {}
 
     /** One evaluated example, for {@code t5j predict}. */
-    public record Prediction(String task, String inputs, String prediction, List<String> references, int[] predictionIds, boolean exactIds) {}
+    public record Prediction(String task, String inputs, String prediction, List<String> references,
+            int[] predictionIds, boolean exactIds) {}
 
     public record TaskResult(String task, int examples, Map<String, Double> metrics, List<Prediction> predictions) {}
 
@@ -63,14 +65,16 @@ public final class Evaluator {
     public List<TaskResult> evaluate(DatasetProvider provider, Options o) {
         long rows = o.examples() > 0 ? Math.min(o.batchSize(), o.examples()) : o.batchSize();
         DecodingLimits.check(model.config(), rows * o.generation().numBeams(), o.generation().maxNewTokens());
-        ReadOptions ro = ReadOptions.split(o.split()).withSequenceLengths(Map.of("inputs", o.inputsLength(), "targets", o.targetsLength()));
+        ReadOptions ro = ReadOptions.split(o.split()).withSequenceLengths(Map.of("inputs", o.inputsLength(), "targets",
+                o.targetsLength()));
         List<TaskResult> results = new ArrayList<>();
         for (Task t : tasksOf(provider, ReadOptions.split("train"))) {
             if (!t.splits().contains(o.split())) continue; // e.g. a mixture member without a validation split
             if (beforeTask != null) beforeTask.accept(t.name());
             results.add(evaluateTask(t, ro, o));
         }
-        if (results.isEmpty()) throw new UserError(provider.name() + ": no task has a '" + o.split() + "' split to evaluate");
+        if (results.isEmpty()) throw new UserError(provider.name() + ": no task has a '" + o.split()
+                + "' split to evaluate");
         return results;
     }
 
@@ -142,9 +146,11 @@ public final class Evaluator {
             predObjs.add(pp);
             targetObjs.add(tp);
             predTexts.add(String.valueOf(pp));
-            List<String> refs = tp instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of(String.valueOf(tp));
+            List<String> refs = tp instanceof List<?> l ? l.stream().map(String::valueOf).toList()
+                    : List.of(String.valueOf(tp));
             refTexts.add(refs);
-            out.add(new Prediction(task.name(), vocab.decode(stripEos(inputs[i], model.config().eosTokenId())), predText, refs, preds[i], same));
+            out.add(new Prediction(task.name(), vocab.decode(stripEos(inputs[i], model.config().eosTokenId())),
+                    predText, refs, preds[i], same));
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("exact_match_ids", 100.0 * exact / n);

@@ -16,7 +16,8 @@ public interface Metric {
     /** Checks the shapes every metric needs. */
     static void checkShapes(List<String> predictions, List<List<String>> references) {
         if (predictions.size() != references.size())
-            throw new IllegalArgumentException(predictions.size() + " predictions but " + references.size() + " reference lists");
+            throw new IllegalArgumentException(predictions.size() + " predictions but " + references.size()
+                    + " reference lists");
         for (int i = 0; i < references.size(); i++)
             if (references.get(i) == null || references.get(i).isEmpty())
                 throw new IllegalArgumentException("example " + i + " has no reference");

@@ -6,7 +6,8 @@ import java.util.List;
 public final class Metrics {
     private Metrics() {}
 
-    public static final List<String> NAMES = List.of("squad", "trivia_qa", "nq", "accuracy", "seq_em", "rouge", "bleu", "bleu_intl",
+    public static final List<String> NAMES = List.of("squad", "trivia_qa", "nq", "accuracy", "seq_em", "rouge", "bleu",
+            "bleu_intl",
             "f1_invalid", "mcc", "pearson", "spearman");
 
     /** @throws IllegalArgumentException for an unknown name */
@@ -24,7 +25,8 @@ public final class Metrics {
             case "mcc" -> GlueMetrics.MCC;
             case "pearson" -> GlueMetrics.PEARSON;
             case "spearman" -> GlueMetrics.SPEARMAN;
-            default -> throw new IllegalArgumentException("unknown metric '" + name + "'; known: " + String.join(", ", NAMES));
+            default -> throw new IllegalArgumentException("unknown metric '" + name + "'; known: " + String.join(", ",
+                    NAMES));
         };
     }
 }

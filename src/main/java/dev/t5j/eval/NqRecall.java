@@ -11,7 +11,8 @@ import java.util.Set;
  * Closed-book NQ multi-answer "recall" ({@code t5_cbqa/metrics.py::natural_questions}; t5-seqio-t5x-cbqa.md §5.2).
  *
  * <p>A prediction {@code "answer: A1 answer: A2"} becomes the set {A1, A2} (text after each "answer:", stripped). Each
- * reference string is one annotator's answers in the same form (a string without "answer:" is a single answer; "yes" and
+ * reference string is one annotator's answers in the same form (a string without "answer:" is a single answer; "yes"
+ * and
  * "no" are answers like any other). Answers are SQuAD-normalised; empty annotations are dropped; examples with fewer
  * than {@code nonNullThreshold} non-empty annotations are skipped; an example is correct iff its predicted set equals
  * some annotator's set. Returns {@code recall} = correct / counted × 100 and {@code golden_answers} = counted.

@@ -13,7 +13,8 @@ import java.util.Map;
 public final class PorterStemmer {
     private static final Map<String, String> IRREGULAR = Map.ofEntries(
             Map.entry("skies", "sky"), Map.entry("sky", "sky"), Map.entry("dying", "die"), Map.entry("lying", "lie"),
-            Map.entry("tying", "tie"), Map.entry("news", "news"), Map.entry("innings", "inning"), Map.entry("inning", "inning"),
+            Map.entry("tying", "tie"), Map.entry("news", "news"), Map.entry("innings", "inning"), Map.entry("inning",
+                    "inning"),
             Map.entry("outings", "outing"), Map.entry("outing", "outing"), Map.entry("cannings", "canning"),
             Map.entry("canning", "canning"), Map.entry("howe", "howe"), Map.entry("proceed", "proceed"),
             Map.entry("exceed", "exceed"), Map.entry("succeed", "succeed"));
@@ -120,7 +121,8 @@ public final class PorterStemmer {
     private static final String[][] STEP2 = {
             {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"}, {"anci", "ance"}, {"izer", "ize"}, {"bli", "ble"},
             {"alli", "al"}, {"entli", "ent"}, {"eli", "e"}, {"ousli", "ous"}, {"ization", "ize"}, {"ation", "ate"},
-            {"ator", "ate"}, {"alism", "al"}, {"iveness", "ive"}, {"fulness", "ful"}, {"ousness", "ous"}, {"aliti", "al"},
+            {"ator", "ate"}, {"alism", "al"}, {"iveness", "ive"}, {"fulness", "ful"}, {"ousness", "ous"}, {"aliti",
+                    "al"},
             {"iviti", "ive"}, {"biliti", "ble"}, {"fulli", "ful"}};
 
     private static String step2(String w) {
@@ -137,13 +139,15 @@ public final class PorterStemmer {
     }
 
     private static final String[][] STEP3 = {
-            {"icate", "ic"}, {"ative", ""}, {"alize", "al"}, {"iciti", "ic"}, {"ical", "ic"}, {"ful", ""}, {"ness", ""}};
+            {"icate", "ic"}, {"ative", ""}, {"alize", "al"}, {"iciti", "ic"}, {"ical", "ic"}, {"ful", ""}, {"ness",
+                    ""}};
 
     private static String step3(String w) {
         return rules(w, STEP3, 0);
     }
 
-    private static final String[] STEP4 = {"al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent",
+    private static final String[] STEP4 = {"al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment",
+            "ent",
             "ion", "ou", "ism", "ate", "iti", "ous", "ive", "ize"};
 
     private static String step4(String w) {

@@ -94,18 +94,22 @@ public final class QaMetrics {
         return out;
     }
 
-    static Map<String, Double> normalizedQa(List<String> predictions, List<List<String>> references, UnaryOperator<String> norm) {
+    static Map<String, Double> normalizedQa(List<String> predictions, List<List<String>> references,
+            UnaryOperator<String> norm) {
         Metric.checkShapes(predictions, references);
-        return qaMetrics(predictions.stream().map(norm).toList(), references.stream().map(r -> r.stream().map(norm).toList()).toList());
+        return qaMetrics(predictions.stream().map(norm).toList(), references.stream().map(r
+                -> r.stream().map(norm).toList()).toList());
     }
 
     /** {@code metrics.squad}: {em, f1}. */
     public static final Metric SQUAD = new Named("squad", (p, r) -> normalizedQa(p, r, QaMetrics::normalizeSquad));
     /** {@code metrics.trivia_qa}: {em, f1}. */
-    public static final Metric TRIVIA_QA = new Named("trivia_qa", (p, r) -> normalizedQa(p, r, QaMetrics::normalizeTriviaQa));
+    public static final Metric TRIVIA_QA = new Named("trivia_qa", (p, r) -> normalizedQa(p, r,
+            QaMetrics::normalizeTriviaQa));
 
     /** A metric from a name and a function. */
-    record Named(String name, java.util.function.BiFunction<List<String>, List<List<String>>, Map<String, Double>> fn) implements Metric {
+    record Named(String name, java.util.function.BiFunction<List<String>, List<List<String>>, Map<String,
+            Double>> fn) implements Metric {
         @Override
         public Map<String, Double> compute(List<String> predictions, List<List<String>> references) {
             return fn.apply(predictions, references);

@@ -26,11 +26,13 @@ public final class RankClassification {
      */
     public static Map<String, Double> accuracy(List<double[]> optionScores, List<boolean[]> isCorrect) {
         if (optionScores.size() != isCorrect.size())
-            throw new IllegalArgumentException(optionScores.size() + " score lists but " + isCorrect.size() + " correctness lists");
+            throw new IllegalArgumentException(optionScores.size() + " score lists but " + isCorrect.size()
+                    + " correctness lists");
         int hit = 0;
         for (int i = 0; i < optionScores.size(); i++) {
             if (optionScores.get(i).length != isCorrect.get(i).length)
-                throw new IllegalArgumentException("example " + i + ": " + optionScores.get(i).length + " scores but " + isCorrect.get(i).length + " flags");
+                throw new IllegalArgumentException("example " + i + ": " + optionScores.get(i).length + " scores but "
+                        + isCorrect.get(i).length + " flags");
             if (isCorrect.get(i)[argmax(optionScores.get(i))]) hit++;
         }
         Map<String, Double> out = new LinkedHashMap<>();
@@ -40,12 +42,14 @@ public final class RankClassification {
 
     public static Map<String, Double> accuracy(List<double[]> optionScores, int[] correctOption) {
         if (optionScores.size() != correctOption.length)
-            throw new IllegalArgumentException(optionScores.size() + " score lists but " + correctOption.length + " labels");
+            throw new IllegalArgumentException(optionScores.size() + " score lists but " + correctOption.length
+                    + " labels");
         int hit = 0;
         for (int i = 0; i < correctOption.length; i++) {
             double[] s = optionScores.get(i);
             if (correctOption[i] < 0 || correctOption[i] >= s.length)
-                throw new IllegalArgumentException("example " + i + ": correct option " + correctOption[i] + " of " + s.length);
+                throw new IllegalArgumentException("example " + i + ": correct option " + correctOption[i] + " of "
+                        + s.length);
             if (argmax(s) == correctOption[i]) hit++;
         }
         Map<String, Double> out = new LinkedHashMap<>();

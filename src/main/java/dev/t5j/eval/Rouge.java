@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>Tokenisation: lower case, every run of characters outside [a-z0-9] becomes a space, split; with stemming, tokens
  * longer than 3 characters go through the Porter stemmer ({@link PorterStemmer}). ROUGE-N: clipped n-gram overlap,
- * P = overlap / prediction n-grams, R = overlap / reference n-grams, F = 2PR/(P+R). ROUGE-L: longest common subsequence.
+ * P = overlap / prediction n-grams, R = overlap / reference n-grams, F = 2PR/(P+R). ROUGE-L: longest common
+ * subsequence.
  * ROUGE-Lsum: sentences are the non-empty lines; summary-level LCS = for each reference sentence, the union of its LCS
  * positions with every prediction sentence, hits counted against token budgets of both sides.
  *
@@ -159,7 +160,8 @@ public final class Rouge implements Metric {
             for (int k = 0; k < keys.length; k++) sum[k] += best[k];
         }
         Map<String, Double> out = new LinkedHashMap<>();
-        for (int k = 0; k < keys.length; k++) out.put(keys[k], predictions.isEmpty() ? 0.0 : 100 * sum[k] / predictions.size());
+        for (int k = 0; k < keys.length; k++) out.put(keys[k], predictions.isEmpty() ? 0.0
+                : 100 * sum[k] / predictions.size());
         return out;
     }
 }

@@ -22,12 +22,15 @@ public final class AttentionMasks {
         for (int r = 0; r < b; r++) {
             for (int i = 0; i < s; i++)
                 for (int j = 0; j < s; j++)
-                    if (encTokens[r][i] > 0 && encTokens[r][j] > 0 && encSegments[r][i] == encSegments[r][j]) enc[(r * s + i) * s + j] = 1;
+                    if (encTokens[r][i] > 0 && encTokens[r][j] > 0 && encSegments[r][i] == encSegments[r][j]) enc[(r * s
+                            + i) * s + j] = 1;
             for (int i = 0; i < t; i++) {
                 for (int j = 0; j <= i; j++)
-                    if (decTargets[r][i] > 0 && decTargets[r][j] > 0 && decSegments[r][i] == decSegments[r][j]) dec[(r * t + i) * t + j] = 1;
+                    if (decTargets[r][i] > 0 && decTargets[r][j] > 0 && decSegments[r][i] ==
+                            decSegments[r][j]) dec[(r * t + i) * t + j] = 1;
                 for (int j = 0; j < s; j++)
-                    if (decTargets[r][i] > 0 && encTokens[r][j] > 0 && decSegments[r][i] == encSegments[r][j]) cross[(r * t + i) * s + j] = 1;
+                    if (decTargets[r][i] > 0 && encTokens[r][j] > 0 && decSegments[r][i] ==
+                            encSegments[r][j]) cross[(r * t + i) * s + j] = 1;
             }
         }
         return new Packed(Tensors.longs(enc, b, s, s), Tensors.longs(dec, b, t, t), Tensors.longs(cross, b, t, s));

@@ -23,9 +23,11 @@ import java.util.Map;
  */
 public final class Checkpoint {
     /** Names HF also accepts for the shared embedding. */
-    private static final List<String> SHARED_ALIASES = List.of("shared.weight", "encoder.embed_tokens.weight", "decoder.embed_tokens.weight");
+    private static final List<String> SHARED_ALIASES = List.of("shared.weight", "encoder.embed_tokens.weight",
+            "decoder.embed_tokens.weight");
     /** Tensors HF ignores on load: an unused cross-attention bias table in old checkpoints. */
-    private static final String IGNORED_CROSS_BIAS = "decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.weight";
+    private static final String IGNORED_CROSS_BIAS =
+            "decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.weight";
 
     private Checkpoint() {}
 
@@ -107,12 +109,16 @@ public final class Checkpoint {
                     + java.util.Arrays.toString(want));
     }
 
-    /** Copies every parameter from {@code src}; missing tensors and shape mismatches are errors naming tensor and file. */
+    /**
+     * Copies every parameter from {@code src}; missing tensors and shape mismatches are errors naming tensor and file.
+     */
     public static void loadInto(T5ForConditionalGeneration model, TensorSource src) {
         boolean tied = model.config().tieWordEmbeddings();
         ParameterLoader.load(model.params(), src, name -> resolve(src, name),
-                name -> name.equals("lm_head.weight") ? " (config says tie_word_embeddings=false, which needs lm_head.weight)" : "",
-                n -> SHARED_ALIASES.contains(n) || n.equals(IGNORED_CROSS_BIAS) || (n.equals("lm_head.weight") && tied), // tied: HF ignores it too
+                name -> name.equals("lm_head.weight")
+                        ? " (config says tie_word_embeddings=false, which needs lm_head.weight)" : "",
+                // tied: HF ignores it too
+                n -> SHARED_ALIASES.contains(n) || n.equals(IGNORED_CROSS_BIAS) || (n.equals("lm_head.weight") && tied),
                 "the model");
     }
 
@@ -122,13 +128,17 @@ public final class Checkpoint {
         return null;
     }
 
-    /** Saves config.json and model.safetensors (sharded above {@code maxShardBytes}); each file is written atomically. */
-    public static void save(T5ForConditionalGeneration model, Path dir, DType dtype, long maxShardBytes) throws IOException {
+    /**
+     * Saves config.json and model.safetensors (sharded above {@code maxShardBytes}); each file is written atomically.
+     */
+    public static void save(T5ForConditionalGeneration model, Path dir, DType dtype,
+            long maxShardBytes) throws IOException {
         Files.createDirectories(dir);
         List<RawTensor> raws = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
             try (PointerScope s = new PointerScope()) {
-                raws.add(RawTensor.ofFloats(e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue()), dtype));
+                raws.add(RawTensor.ofFloats(e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue()),
+                        dtype));
             }
         }
         CheckpointFiles.write(dir, raws, maxShardBytes);

@@ -41,7 +41,8 @@ public final class InitSchemes {
             "preattnln_per_param_grouping", "across_ALL_layer_grouping", "per_layer_grouping",
             "premlpln_per_param_grouping", "qkvo_per_param_grouping", "mlp_per_param_grouping");
     private static final Pattern LAYER = Pattern.compile("^((?:en|de)coder\\.block\\.\\d+)\\.");
-    private static final Pattern PROJECTION = Pattern.compile(".*(?:SelfAttention|EncDecAttention)\\.([qkvo])\\.weight");
+    private static final Pattern PROJECTION =
+            Pattern.compile(".*(?:SelfAttention|EncDecAttention)\\.([qkvo])\\.weight");
     public static final List<String> STAT_FNS = List.of("init_mean_std", "init_scale");
 
     private InitSchemes() {}

@@ -21,7 +21,8 @@ public final class Losses {
      * @param labelSmoothing ls: on-value 1-ls, off-value ls/(V-1); the constant minimum is subtracted as t5x does
      * @return the summed loss (a scalar tensor); divide by the normalizing factor as configured
      */
-    public static Tensor crossEntropySum(Tensor logits, Tensor targets, Tensor weights, double zLoss, double labelSmoothing) {
+    public static Tensor crossEntropySum(Tensor logits, Tensor targets, Tensor weights, double zLoss,
+            double labelSmoothing) {
         long v = logits.size(-1);
         Tensor z = logits.to(ScalarType.Float);
         Tensor logZ = torch.logsumexp(z, new long[]{-1}, true);          // [B, T, 1]

@@ -31,13 +31,15 @@ public final class ParameterLoader {
      * @param silent      unused checkpoint keys not worth a warning
      * @param what        the model, for the warning ("the model", "the BERT encoder")
      */
-    public static void load(Params params, TensorSource src, Function<String, String> resolve, Function<String, String> missingHint,
+    public static void load(Params params, TensorSource src, Function<String, String> resolve, Function<String,
+            String> missingHint,
                             Predicate<String> silent, String what) {
         Set<String> used = new HashSet<>();
         for (Map.Entry<String, Tensor> e : params.all().entrySet()) {
             String name = e.getKey();
             String found = resolve.apply(name);
-            if (found == null) throw new UserError(src.path() + ": tensor '" + name + "' is missing from the checkpoint" + missingHint.apply(name));
+            if (found == null) throw new UserError(src.path() + ": tensor '" + name + "' is missing from the checkpoint"
+                    + missingHint.apply(name));
             used.add(found);
             long[] want = Tensors.shape(e.getValue());
             TensorSource.TensorInfo info = src.info(found);
@@ -45,7 +47,8 @@ public final class ParameterLoader {
                 throw new UserError(info.file() + ": tensor '" + found + "' has shape " + Arrays.toString(info.shape())
                         + " but the config needs " + Arrays.toString(want));
             if (!info.dtype().isFloatingPoint())
-                throw new UserError(info.file() + ": tensor '" + found + "' has dtype " + info.dtype() + "; expected F32, F16 or BF16");
+                throw new UserError(info.file() + ": tensor '" + found + "' has dtype " + info.dtype()
+                        + "; expected F32, F16 or BF16");
             RawTensor raw = src.get(found);
             try (PointerScope s = new PointerScope()) {
                 params.copyInto(name, Tensors.floats(raw.toFloatArray(), want));
@@ -54,7 +57,9 @@ public final class ParameterLoader {
         List<String> unexpected = new ArrayList<>();
         for (String n : src.names()) if (!used.contains(n) && !silent.test(n)) unexpected.add(n);
         if (!unexpected.isEmpty())
-            System.err.println("t5j: warning: " + src.path() + ": " + unexpected.size() + " tensor(s) not used by " + what + ": "
-                    + String.join(", ", unexpected.subList(0, Math.min(5, unexpected.size()))) + (unexpected.size() > 5 ? ", ..." : ""));
+            System.err.println("t5j: warning: " + src.path() + ": " + unexpected.size() + " tensor(s) not used by "
+                    + what + ": "
+                    + String.join(", ", unexpected.subList(0, Math.min(5, unexpected.size()))) + (unexpected.size() > 5
+                            ? ", ..." : ""));
     }
 }

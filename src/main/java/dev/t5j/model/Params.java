@@ -27,7 +27,10 @@ public final class Params implements AutoCloseable {
         return dtype;
     }
 
-    /** Creates a trainable parameter drawn from N(0, std²) in fp32, then cast to this store's dtype (public: other model families, e.g. retrieval.BertModel, share this store). */
+    /**
+     * Creates a trainable parameter drawn from N(0, std²) in fp32, then cast to this store's dtype (public: other model
+     * families, e.g. retrieval.BertModel, share this store).
+     */
     public Tensor normal(String name, double std, long... shape) {
         Torch.init();
         Tensor t;
@@ -79,7 +82,10 @@ public final class Params implements AutoCloseable {
         return n;
     }
 
-    /** Replaces the values of {@code name} in place (shape must match, dtype is converted), keeping the same tensor object. */
+    /**
+     * Replaces the values of {@code name} in place (shape must match, dtype is converted), keeping the same tensor
+     * object.
+     */
     public void copyInto(String name, Tensor src) {
         Tensor dst = get(name);
         try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {

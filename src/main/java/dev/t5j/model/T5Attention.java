@@ -37,7 +37,8 @@ final class T5Attention {
         v = p.normal(prefix + ".v.weight", f * Math.pow(d, -0.5), inner, d);
         o = p.normal(prefix + ".o.weight", f * Math.pow(inner, -0.5), d, inner);
         relativeAttentionBias = hasRelativeAttentionBias
-                ? p.normal(prefix + ".relative_attention_bias.weight", f * Math.pow(d, -0.5), c.relativeAttentionNumBuckets(), c.numHeads())
+                ? p.normal(prefix + ".relative_attention_bias.weight", f * Math.pow(d, -0.5),
+                        c.relativeAttentionNumBuckets(), c.numHeads())
                 : null;
         bidirectional = !isDecoder;
         heads = c.numHeads();
@@ -103,13 +104,17 @@ final class T5Attention {
         return attend(hidden, keys, values, bias, train, null);
     }
 
-    /** As above; when {@code weightsOut} is given, its slot 0 receives the attention probabilities [B, h, T, K] (before dropout). */
+    /**
+     * As above; when {@code weightsOut} is given, its slot 0 receives the attention probabilities [B, h, T, K] (before
+     * dropout).
+     */
     Tensor attend(Tensor hidden, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
         long b = hidden.size(0);
         Tensor query = shape(hidden, q);
         Tensor scores = query.matmul(keys.transpose(3, 2));
         if (bias != null) scores = scores.add(bias);
-        Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(values.scalar_type());
+        Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1,
+                new ScalarTypeOptional()).to(values.scalar_type());
         if (weightsOut != null) weightsOut[0] = weights;
         weights = torch.dropout(weights, dropout, train);
         Tensor out = weights.matmul(values).transpose(1, 2).contiguous().view(b, -1, (long) heads * dKv);

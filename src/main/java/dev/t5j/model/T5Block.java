@@ -14,7 +14,8 @@ final class T5Block {
         ff = new T5LayerFF(p, prefix + (isDecoder ? ".layer.2" : ".layer.1"), c);
     }
 
-    Tensor forward(Tensor x, Tensor selfBias, Tensor encoderHidden, Tensor crossBias, boolean train, DecoderCache.Layer cache) {
+    Tensor forward(Tensor x, Tensor selfBias, Tensor encoderHidden, Tensor crossBias, boolean train,
+            DecoderCache.Layer cache) {
         Tensor h = selfAttention.forward(x, selfBias, train, cache);
         if (crossAttention != null) h = crossAttention.forward(h, encoderHidden, crossBias, train, cache);
         return ff.forward(h, train);

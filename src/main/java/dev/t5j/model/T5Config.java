@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * A T5 architecture, field for field HF's {@code T5Config} ({@code config.json}).
  *
- * @param feedForwardProj "relu" (v1.0, {@code T5DenseActDense}) or "gated-gelu" (v1.1 / lm-adapt, {@code T5DenseGatedActDense}
+ * @param feedForwardProj "relu" (v1.0, {@code T5DenseActDense}) or "gated-gelu" (v1.1 / lm-adapt,
+ * {@code T5DenseGatedActDense}
  *                        with tanh-GELU); "gated-relu" and "gelu" are accepted as HF does.
  * @param tieWordEmbeddings   the LM head is the shared embedding (no {@code lm_head.weight})
  * @param scaleDecoderOutputs the decoder output is multiplied by d_model^-0.5 before the LM head (v1.0). transformers 5
@@ -53,10 +54,14 @@ public record T5Config(
     }
 
     public T5Config {
-        if (vocabSize <= 0 || dModel <= 0 || dKv <= 0 || dFf <= 0 || numHeads <= 0 || numLayers <= 0 || numDecoderLayers <= 0)
-            throw new UserError("T5 config: sizes must be positive (vocab_size, d_model, d_kv, d_ff, num_heads, num_layers, num_decoder_layers)");
-        if (relativeAttentionNumBuckets < 2) throw new UserError("T5 config: relative_attention_num_buckets must be >= 2");
-        if (dropoutRate < 0 || dropoutRate >= 1) throw new UserError("T5 config: dropout_rate must be in [0, 1), got " + dropoutRate);
+        if (vocabSize <= 0 || dModel <= 0 || dKv <= 0 || dFf <= 0 || numHeads <= 0 || numLayers <= 0
+                || numDecoderLayers <= 0)
+            throw new UserError("T5 config: sizes must be positive (vocab_size, d_model, d_kv, d_ff, num_heads, " +
+                    "num_layers, num_decoder_layers)");
+        if (relativeAttentionNumBuckets < 2) throw new
+                UserError("T5 config: relative_attention_num_buckets must be >= 2");
+        if (dropoutRate < 0 || dropoutRate >= 1) throw new UserError("T5 config: dropout_rate must be in [0, 1), got "
+                + dropoutRate);
         activation(feedForwardProj); // validates
     }
 
@@ -78,7 +83,8 @@ public record T5Config(
         if (proj == null) throw new UserError("T5 config: feed_forward_proj is missing");
         String[] parts = proj.split("-");
         if (parts.length > 2 || (parts.length == 2 && !parts[0].equals("gated")))
-            throw new UserError("T5 config: feed_forward_proj '" + proj + "' is not valid; use 'relu', 'gelu', 'gated-gelu' or 'gated-relu'");
+            throw new UserError("T5 config: feed_forward_proj '" + proj
+                    + "' is not valid; use 'relu', 'gelu', 'gated-gelu' or 'gated-relu'");
         String act = parts[parts.length - 1];
         if (act.equals("gelu") && parts.length == 2) return "gelu_new";
         if (!List.of("relu", "gelu", "gelu_new", "silu").contains(act))
@@ -87,14 +93,17 @@ public record T5Config(
     }
 
     public T5Config withDropout(double rate) {
-        return new T5Config(vocabSize, dModel, dKv, dFf, numLayers, numDecoderLayers, numHeads, relativeAttentionNumBuckets,
-                relativeAttentionMaxDistance, rate, layerNormEpsilon, initializerFactor, feedForwardProj, tieWordEmbeddings,
+        return new T5Config(vocabSize, dModel, dKv, dFf, numLayers, numDecoderLayers, numHeads,
+                relativeAttentionNumBuckets,
+                relativeAttentionMaxDistance, rate, layerNormEpsilon, initializerFactor, feedForwardProj,
+                        tieWordEmbeddings,
                 padTokenId, eosTokenId, decoderStartTokenId, scaleDecoderOutputs);
     }
 
     public T5Config withVocabSize(int v) {
         return new T5Config(v, dModel, dKv, dFf, numLayers, numDecoderLayers, numHeads, relativeAttentionNumBuckets,
-                relativeAttentionMaxDistance, dropoutRate, layerNormEpsilon, initializerFactor, feedForwardProj, tieWordEmbeddings,
+                relativeAttentionMaxDistance, dropoutRate, layerNormEpsilon, initializerFactor, feedForwardProj,
+                        tieWordEmbeddings,
                 padTokenId, eosTokenId, decoderStartTokenId, scaleDecoderOutputs);
     }
 
@@ -209,7 +218,8 @@ public record T5Config(
     public static T5Config preset(String name) {
         String n = name.startsWith("google/") ? name.substring("google/".length()) : name;
         T5Config c = PRESETS.get(n);
-        if (c == null) throw new UserError("unknown preset '" + name + "'; known presets: " + String.join(", ", PRESETS.keySet()));
+        if (c == null) throw new UserError("unknown preset '" + name + "'; known presets: " + String.join(", ",
+                PRESETS.keySet()));
         return c;
     }
 
@@ -222,7 +232,8 @@ public record T5Config(
     }
 
     private static T5Config v11(int d, int ff, int heads, int layers) {
-        return new T5Config(32128, d, 64, ff, layers, layers, heads, 32, 128, 0.1, 1e-6, 1.0, "gated-gelu", false, 0, 1, 0);
+        return new T5Config(32128, d, 64, ff, layers, layers, heads, 32, 128, 0.1, 1e-6, 1.0, "gated-gelu", false, 0, 1,
+                0);
     }
 
     private static final Map<String, T5Config> PRESETS = new LinkedHashMap<>();
@@ -234,7 +245,8 @@ public record T5Config(
         PRESETS.put("t5-3b", v10(1024, 16384, 128, 32, 24));
         PRESETS.put("t5-11b", v10(1024, 65536, 128, 128, 24));
         String[] sizes = {"small", "base", "large", "xl", "xxl"};
-        T5Config[] v11s = {v11(512, 1024, 6, 8), v11(768, 2048, 12, 12), v11(1024, 2816, 16, 24), v11(2048, 5120, 32, 24),
+        T5Config[] v11s = {v11(512, 1024, 6, 8), v11(768, 2048, 12, 12), v11(1024, 2816, 16, 24), v11(2048, 5120, 32,
+                24),
                 v11(4096, 10240, 64, 24)};
         for (int i = 0; i < sizes.length; i++) PRESETS.put("t5-v1_1-" + sizes[i], v11s[i]);
         // LM-adapted checkpoints (t5.1.1.lm100k.*) share the v1.1 architecture.
@@ -242,7 +254,9 @@ public record T5Config(
         // Tiny configs for tests and demos (vocab 512 fits the built-in synthetic vocabularies).
         PRESETS.put("tiny", new T5Config(512, 64, 16, 128, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "relu", true, 0, 1, 0));
         // The quickstart model: small enough to train on 2 CPU cores in minutes.
-        PRESETS.put("quickstart", new T5Config(512, 128, 32, 512, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "relu", true, 0, 1, 0));
-        PRESETS.put("tiny-v1_1", new T5Config(512, 64, 16, 96, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "gated-gelu", false, 0, 1, 0));
+        PRESETS.put("quickstart", new T5Config(512, 128, 32, 512, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "relu", true, 0, 1,
+                0));
+        PRESETS.put("tiny-v1_1", new T5Config(512, 64, 16, 96, 2, 2, 4, 32, 128, 0.0, 1e-6, 1.0, "gated-gelu", false, 0,
+                1, 0));
     }
 }

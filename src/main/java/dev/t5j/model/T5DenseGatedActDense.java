@@ -3,7 +3,9 @@ package dev.t5j.model;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** T5 v1.1 gated feed-forward (GEGLU): {@code wo(dropout(act(wi_0(x)) * wi_1(x)))}, act = tanh-GELU for "gated-gelu". */
+/**
+ * T5 v1.1 gated feed-forward (GEGLU): {@code wo(dropout(act(wi_0(x)) * wi_1(x)))}, act = tanh-GELU for "gated-gelu".
+ */
 final class T5DenseGatedActDense implements FeedForward {
     final Tensor wi0;
     final Tensor wi1;

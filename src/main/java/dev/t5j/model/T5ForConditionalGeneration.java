@@ -30,7 +30,10 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     private boolean training;
     private ModelHooks hooks;
 
-    /** A freshly initialised model (HF "Mesh TensorFlow" init scheme), drawn from libtorch's generator seeded with {@code seed}. */
+    /**
+     * A freshly initialised model (HF "Mesh TensorFlow" init scheme), drawn from libtorch's generator seeded with
+     * {@code seed}.
+     */
     public static T5ForConditionalGeneration init(T5Config config, long seed) {
         Torch.seed(seed);
         return new T5ForConditionalGeneration(config);
@@ -40,7 +43,9 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         this(config, torch.ScalarType.Float);
     }
 
-    /** A model whose parameters are held in {@code dtype} (Float for training; BFloat16 halves memory for inference). */
+    /**
+     * A model whose parameters are held in {@code dtype} (Float for training; BFloat16 halves memory for inference).
+     */
     public T5ForConditionalGeneration(T5Config config, torch.ScalarType dtype) {
         Torch.init();
         this.config = config;
@@ -49,7 +54,8 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         shared = params.normal("shared.weight", f * 1.0, config.vocabSize(), config.dModel());
         encoder = new T5Stack(params, "encoder", config, shared, false);
         decoder = new T5Stack(params, "decoder", config, shared, true);
-        lmHead = config.tieWordEmbeddings() ? shared : params.normal("lm_head.weight", f * 1.0, config.vocabSize(), config.dModel());
+        lmHead = config.tieWordEmbeddings() ? shared : params.normal("lm_head.weight", f * 1.0, config.vocabSize(),
+                config.dModel());
     }
 
     public T5Config config() {
@@ -86,10 +92,12 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     /**
      * Decoder hidden states [B, T, d].
      *
-     * @param decoderMask [B, K] mask over decoder keys (null = causal only, as HF when no decoder_attention_mask is given)
+     * @param decoderMask [B, K] mask over decoder keys (null = causal only, as HF when no decoder_attention_mask is
+     * given)
      * @param cache       null for a full teacher-forced pass; otherwise positions are appended to the cache
      */
-    public Tensor decode(Tensor decoderInputIds, Tensor encoderHidden, Tensor encoderMask, Tensor decoderMask, DecoderCache cache) {
+    public Tensor decode(Tensor decoderInputIds, Tensor encoderHidden, Tensor encoderMask, Tensor decoderMask,
+            DecoderCache cache) {
         return decoder.forward(decoderInputIds, decoderMask, encoderHidden, encoderMask, cache, training);
     }
 
@@ -138,7 +146,8 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     public Tensor shiftRight(Tensor labels) {
         long b = labels.size(0);
         long t = labels.size(1);
-        Tensor start = torch.full(new long[]{b, 1}, Tensors.scalar(config.decoderStartTokenId()), Tensors.options(torch.ScalarType.Long));
+        Tensor start = torch.full(new long[]{b, 1}, Tensors.scalar(config.decoderStartTokenId()),
+                Tensors.options(torch.ScalarType.Long));
         Tensor body = labels.narrow(1, 0, t - 1);
         Tensor shifted = torch.cat(new org.bytedeco.pytorch.TensorVector(start, body), 1);
         return shifted.masked_fill(shifted.eq(Tensors.scalar(IGNORE_INDEX)), Tensors.scalar(config.padTokenId()));

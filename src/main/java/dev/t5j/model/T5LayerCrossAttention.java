@@ -38,9 +38,13 @@ final class T5LayerCrossAttention {
         Tensor[] weights = probe == null ? null : new Tensor[1];
         Tensor out = encDecAttention.attend(normed, keys, values, crossBias, train, weights);
         if (probe != null) {
-            // Atlas's "norms" aggregate (evalnormsum): attention probability scaled by the L2 norm of the value it reads.
-            Tensor vNorm = values.to(torch.ScalarType.Float).square().sum(new long[]{-1}, false, new ScalarTypeOptional()).sqrt(); // [B, h, K]
-            probe.add(weights[0].to(torch.ScalarType.Float).mul(vNorm.unsqueeze(2)).mean(new long[]{1}, false, new ScalarTypeOptional()));
+            // Atlas's "norms" aggregate (evalnormsum): attention probability scaled by the L2 norm of the value it
+            // reads.
+            // [B, h, K]
+            Tensor vNorm = values.to(torch.ScalarType.Float).square().sum(new long[]{-1}, false,
+                    new ScalarTypeOptional()).sqrt();
+            probe.add(weights[0].to(torch.ScalarType.Float).mul(vNorm.unsqueeze(2)).mean(new long[]{1}, false,
+                    new ScalarTypeOptional()));
         }
         return x.add(torch.dropout(out, dropout, train));
     }

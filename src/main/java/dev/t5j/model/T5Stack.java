@@ -7,7 +7,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The encoder or decoder stack (HF {@code T5Stack}): embedding (shared, unscaled) → dropout → blocks →
- * {@code final_layer_norm} → dropout. The relative position bias is computed once, by block 0, and reused by all blocks.
+ * {@code final_layer_norm} → dropout. The relative position bias is computed once, by block 0, and reused by all
+ * blocks.
  */
 final class T5Stack {
     /** Additive mask value, {@code torch.finfo(float32).min}, as HF uses. */
@@ -37,7 +38,8 @@ final class T5Stack {
      * @param encoderMask   decoder only: [B, S] (1 = real token), or [B, T, S] per decoder position; null = all ones
      * @param cache         decoder only: incremental decoding cache, or null for a full (teacher-forced) pass
      */
-    Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor encoderHidden, Tensor encoderMask, DecoderCache cache, boolean train) {
+    Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor encoderHidden, Tensor encoderMask, DecoderCache cache,
+            boolean train) {
         Tensor x = torch.dropout(torch.embedding(embedTokens, inputIds), dropout, train);
         int t = (int) inputIds.size(1);
         int past = cache == null ? 0 : cache.length();
@@ -62,7 +64,8 @@ final class T5Stack {
      * [B, Q, K] (packing: segment-aware, see {@link AttentionMasks}) becomes [B, 1, Q, K].
      */
     static Tensor extendedMask(Tensor mask) {
-        Tensor m = mask.dim() == 3 ? mask.to(ScalarType.Float).unsqueeze(1) : mask.to(ScalarType.Float).unsqueeze(1).unsqueeze(1);
+        Tensor m = mask.dim() == 3 ? mask.to(ScalarType.Float).unsqueeze(1) : mask.to(ScalarType.Float).unsqueeze(1)
+                .unsqueeze(1);
         return m.neg().add(Tensors.scalar(1.0)).mul(Tensors.scalar(MASK_MIN));
     }
 

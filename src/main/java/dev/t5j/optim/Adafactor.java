@@ -19,7 +19,8 @@ import java.util.Map;
  */
 public final class Adafactor implements Optimizer {
     public record Config(boolean factored, boolean multiplyByParameterScale, double beta1, double decayExponent,
-                         double clippingThreshold, double weightDecayRate, int minDimSizeToFactor, double epsilon1, double epsilon2) {
+                         double clippingThreshold, double weightDecayRate, int minDimSizeToFactor, double epsilon1,
+                                 double epsilon2) {
         /** t5x defaults: factored, parameter-scaled, no momentum, decay exponent 0.8, clip 1.0, 128, 1e-30, 1e-3. */
         public static Config t5x() {
             return new Config(true, true, 0.0, 0.8, 1.0, 0.0, 128, 1e-30, 1e-3);
@@ -36,7 +37,10 @@ public final class Adafactor implements Optimizer {
         this.cfg = cfg;
     }
 
-    /** (d1, d0): the second-largest and largest dims to factor over, or null when not factored (t5x {@code _factored_dims}). */
+    /**
+     * (d1, d0): the second-largest and largest dims to factor over, or null when not factored (t5x
+     * {@code _factored_dims}).
+     */
     static int[] factoredDims(long[] shape, Config cfg) {
         if (!cfg.factored() || shape.length < 2) return null;
         Integer[] order = new Integer[shape.length];
@@ -86,7 +90,8 @@ public final class Adafactor implements Optimizer {
                     if (denom > 1.0) y = y.div(new Scalar(denom));
                 }
                 double scale = lr;
-                if (cfg.multiplyByParameterScale()) scale *= Math.max(Math.sqrt(p.mul(p).mean().item_float()), cfg.epsilon2());
+                if (cfg.multiplyByParameterScale()) scale *= Math.max(Math.sqrt(p.mul(p).mean().item_float()),
+                        cfg.epsilon2());
                 Tensor update = y.mul(new Scalar(scale));
                 if (cfg.beta1() > 0) {
                     Tensor m = stateTensor("m/" + name, torch.zeros_like(update));
@@ -101,7 +106,10 @@ public final class Adafactor implements Optimizer {
         count++;
     }
 
-    /** The state tensor {@code key}, created (zero, shaped like {@code like}) on first use and kept outside the step scope. */
+    /**
+     * The state tensor {@code key}, created (zero, shaped like {@code like}) on first use and kept outside the step
+     * scope.
+     */
     private Tensor stateTensor(String key, Tensor like) {
         return state.computeIfAbsent(key, k -> Tensors.keep(torch.zeros_like(like)));
     }

@@ -50,7 +50,8 @@ public final class AdamW implements Optimizer {
     }
 
     double lrScale(String name) {
-        for (Map.Entry<String, Double> g : lrScaleByPrefix.entrySet()) if (name.startsWith(g.getKey())) return g.getValue();
+        for (Map.Entry<String, Double> g
+                : lrScaleByPrefix.entrySet()) if (name.startsWith(g.getKey())) return g.getValue();
         return 1.0;
     }
 
@@ -75,7 +76,8 @@ public final class AdamW implements Optimizer {
     @Override
     public void loadState(Map<String, float[]> values, long stepCount) {
         Map<String, Tensor> all = new LinkedHashMap<>();
-        OptimizerState.load(all, values, params, k -> k.substring(k.indexOf('/') + 1), k -> Tensors.shape(params.get(k.substring(k.indexOf('/') + 1))));
+        OptimizerState.load(all, values, params, k -> k.substring(k.indexOf('/') + 1), k
+                -> Tensors.shape(params.get(k.substring(k.indexOf('/') + 1))));
         m.clear();
         v.clear();
         all.forEach((k, t) -> (k.startsWith("m/") ? m : v).put(k.substring(2), t));

@@ -15,7 +15,9 @@ public interface Optimizer extends AutoCloseable {
     /** Updates applied so far. */
     long stepCount();
 
-    /** Every state tensor by a stable name (e.g. {@code "v_row/encoder.block.0...q.weight"}); live views, not copies. */
+    /**
+     * Every state tensor by a stable name (e.g. {@code "v_row/encoder.block.0...q.weight"}); live views, not copies.
+     */
     Map<String, Tensor> state();
 
     /** Restores {@link #state()} and the step count saved from an optimizer over the same parameters. */

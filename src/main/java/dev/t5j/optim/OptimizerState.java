@@ -21,7 +21,8 @@ final class OptimizerState {
                 throw new UserError("optimizer state '" + e.getKey() + "' refers to unknown parameter '" + param + "'");
             long[] shape = shapeOf.apply(e.getKey());
             if (Tensors.numel(shape) != e.getValue().length)
-                throw new UserError("optimizer state '" + e.getKey() + "' has " + e.getValue().length + " values, expected " + Tensors.numel(shape));
+                throw new UserError("optimizer state '" + e.getKey() + "' has " + e.getValue().length
+                        + " values, expected " + Tensors.numel(shape));
             Tensor t = Tensors.floats(e.getValue(), shape);
             state.put(e.getKey(), Tensors.keep(t));
         }

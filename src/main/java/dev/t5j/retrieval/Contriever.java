@@ -50,7 +50,8 @@ public final class Contriever implements AutoCloseable {
     /** Takes ownership of {@code bert}. */
     public Contriever(BertModel bert, WordPieceVocabulary vocab) {
         if (vocab.vocabSize() > bert.config().vocabSize())
-            throw new UserError("vocab.txt has " + vocab.vocabSize() + " tokens but the BERT config's vocab_size is " + bert.config().vocabSize());
+            throw new UserError("vocab.txt has " + vocab.vocabSize() + " tokens but the BERT config's vocab_size is "
+                    + bert.config().vocabSize());
         this.bert = bert;
         this.vocab = vocab;
     }
@@ -60,10 +61,13 @@ public final class Contriever implements AutoCloseable {
         return new Contriever(BertModel.init(config, seed), vocab);
     }
 
-    /** Loads an HF Contriever/BERT folder: config.json, tensors (safetensors, shards or pytorch_model.bin), vocab.txt. */
+    /**
+     * Loads an HF Contriever/BERT folder: config.json, tensors (safetensors, shards or pytorch_model.bin), vocab.txt.
+     */
     public static Contriever load(Path dir) {
         Path v = dir.resolve("vocab.txt");
-        if (!Files.isRegularFile(v)) throw new UserError(dir + ": no vocab.txt (a retriever folder needs the BERT WordPiece vocabulary)");
+        if (!Files.isRegularFile(v)) throw new UserError(dir
+                + ": no vocab.txt (a retriever folder needs the BERT WordPiece vocabulary)");
         WordPieceVocabulary vocab = WordPieceVocabulary.load(v);
         BertModel bert = BertCheckpoint.load(dir);
         try {
@@ -169,7 +173,10 @@ public final class Contriever implements AutoCloseable {
         return new TokenBatch(Tensors.longs(ids, b, t), Tensors.longs(mask, b, t));
     }
 
-    /** Tokenizes and pads (as {@link #tensors}), then {@link #embed(Tensor, Tensor, Tensor)}: [B, d] in the caller's scope. */
+    /**
+     * Tokenizes and pads (as {@link #tensors}), then {@link #embed(Tensor, Tensor, Tensor)}: [B, d] in the caller's
+     * scope.
+     */
     public Tensor embed(List<String> texts, int textMaxLength, Padding padding) {
         TokenBatch tb = tensors(encode(texts, textMaxLength), textMaxLength, padding);
         return embed(tb.inputIds(), tb.attentionMask(), null);
@@ -189,10 +196,12 @@ public final class Contriever implements AutoCloseable {
         }
         md.update("t5j-contriever-v1\n".getBytes(StandardCharsets.UTF_8));
         md.update(bert.config().withDropout(0, 0).toJson().toString().getBytes(StandardCharsets.UTF_8));
-        md.update(("\npooling=" + pooling().configName() + "\nmax_length=" + effectiveMaxLength(textMaxLength) + "\n").getBytes(StandardCharsets.UTF_8));
+        md.update(("\npooling=" + pooling().configName() + "\nmax_length=" + effectiveMaxLength(textMaxLength)
+                + "\n").getBytes(StandardCharsets.UTF_8));
         md.update(vocabText().getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, Tensor> e : bert.parameters().entrySet()) {
-            md.update((e.getKey() + java.util.Arrays.toString(Tensors.shape(e.getValue())) + "\n").getBytes(StandardCharsets.UTF_8));
+            md.update((e.getKey() + java.util.Arrays.toString(Tensors.shape(e.getValue()))
+                    + "\n").getBytes(StandardCharsets.UTF_8));
             float[] v;
             try (PointerScope s = new PointerScope()) {
                 v = Tensors.toFloats(e.getValue());

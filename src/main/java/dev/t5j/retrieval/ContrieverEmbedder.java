@@ -32,7 +32,8 @@ public final class ContrieverEmbedder implements Embedder {
     private final String label;
     private boolean progress = true;
 
-    public ContrieverEmbedder(Contriever encoder, int textMaxLength, Contriever.Padding padding, int batchSize, String label) {
+    public ContrieverEmbedder(Contriever encoder, int textMaxLength, Contriever.Padding padding, int batchSize,
+            String label) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         this.encoder = encoder;
         this.textMaxLength = textMaxLength;
@@ -81,7 +82,8 @@ public final class ContrieverEmbedder implements Embedder {
                         Contriever.TokenBatch tb = encoder.tensors(batch, textMaxLength, padding);
                         flat = Tensors.toFloats(encoder.embed(tb.inputIds(), tb.attentionMask(), null));
                     }
-                    for (int i = b; i < bEnd; i++) out[start + order[i]] = Arrays.copyOfRange(flat, (i - b) * d, (i - b + 1) * d);
+                    for (int i = b; i < bEnd; i++) out[start + order[i]] = Arrays.copyOfRange(flat, (i - b) * d, (i - b
+                            + 1) * d);
                     if (bar != null) bar.step(bEnd - b);
                 }
             }

@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * Loads a passage corpus into memory, as Atlas's {@code load_passages} does: jsonl lines {@code {"id","title","text"
  * [,"section"]}}, a non-empty {@code section} merged into the title as {@code "title: section"}, other fields kept in
- * {@link Passage#extra()}. Unlike Atlas a bad line is never skipped: it is a {@link UserError} naming file, line and field.
+ * {@link Passage#extra()}. Unlike Atlas a bad line is never skipped: it is a {@link UserError} naming file, line and
+ * field.
  *
  * <p>{@code id} may be a JSON string or an integer (kept as its decimal text, Atlas compares ids as strings);
  * {@code text}, {@code title} and {@code section} must be strings. Ids must be unique across all files: the index
@@ -41,7 +42,10 @@ public final class Passages {
         return load(files, 0);
     }
 
-    /** The first {@code maxPassages} passages of the files (all when {@code maxPassages <= 0}), as Atlas's --max_passages. */
+    /**
+     * The first {@code maxPassages} passages of the files (all when {@code maxPassages <= 0}), as Atlas's
+     * --max_passages.
+     */
     public static List<Passage> load(List<Path> files, int maxPassages) {
         if (files.isEmpty()) throw new UserError("no passage file given");
         List<Passage> out = new ArrayList<>();
@@ -58,7 +62,8 @@ public final class Passages {
                     String where = file + ":" + lineNo;
                     String first = seen.putIfAbsent(p.id(), where);
                     if (first != null)
-                        throw UserError.at(file, lineNo, "id", "duplicate passage id '" + p.id() + "' (first at " + first + ")");
+                        throw UserError.at(file, lineNo, "id", "duplicate passage id '" + p.id() + "' (first at "
+                                + first + ")");
                     out.add(p);
                 }
             } catch (NoSuchFileException e) {
@@ -85,7 +90,8 @@ public final class Passages {
         Map<String, Object> extra = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             var e = it.next();
-            if (!RESERVED.contains(e.getKey())) extra.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class));
+            if (!RESERVED.contains(e.getKey())) extra.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(),
+                    Object.class));
         }
         return new Passage(id, title, text, extra);
     }
@@ -97,7 +103,8 @@ public final class Passages {
             return v.textValue();
         }
         if (v.isIntegralNumber()) return v.bigIntegerValue().toString();
-        throw UserError.at(file, lineNo, "id", "expected a string or an integer, got " + v.getNodeType().name().toLowerCase());
+        throw UserError.at(file, lineNo, "id", "expected a string or an integer, got "
+                + v.getNodeType().name().toLowerCase());
     }
 
     private static String string(Path file, long lineNo, JsonNode node, String field, boolean required) {
@@ -106,7 +113,8 @@ public final class Passages {
             if (required) throw UserError.at(file, lineNo, field, "missing");
             return null;
         }
-        if (!v.isTextual()) throw UserError.at(file, lineNo, field, "expected a string, got " + v.getNodeType().name().toLowerCase());
+        if (!v.isTextual()) throw UserError.at(file, lineNo, field, "expected a string, got "
+                + v.getNodeType().name().toLowerCase());
         return v.textValue();
     }
 

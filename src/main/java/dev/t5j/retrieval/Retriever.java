@@ -52,7 +52,8 @@ public final class Retriever implements AutoCloseable {
     private final Contriever.Padding passagePadding = Contriever.Padding.LONGEST;
 
     private Retriever(Contriever query, Contriever passage, int textMaxLength, boolean passageFrozen) {
-        if (textMaxLength < 3) throw new UserError("text_maxlength must be at least 3 ([CLS] token [SEP]), got " + textMaxLength);
+        if (textMaxLength < 3) throw new UserError("text_maxlength must be at least 3 ([CLS] token [SEP]), got "
+                + textMaxLength);
         this.query = query;
         this.passage = passage;
         this.textMaxLength = textMaxLength;
@@ -65,7 +66,9 @@ public final class Retriever implements AutoCloseable {
         return new Retriever(contriever, contriever, textMaxLength, false);
     }
 
-    /** A tied retriever with freshly initialised weights (HF BERT init, libtorch generator seeded with {@code seed}). */
+    /**
+     * A tied retriever with freshly initialised weights (HF BERT init, libtorch generator seeded with {@code seed}).
+     */
     public static Retriever init(BertConfig config, WordPieceVocabulary vocab, long seed, int textMaxLength) {
         return tied(Contriever.init(config, vocab, seed), textMaxLength);
     }
@@ -74,7 +77,8 @@ public final class Retriever implements AutoCloseable {
     public static Retriever untied(Contriever query, Contriever passage, int textMaxLength) {
         if (query == passage) throw new IllegalArgumentException("untied encoders must be distinct objects");
         if (query.dim() != passage.dim())
-            throw new UserError("query and passage encoders differ in hidden size: " + query.dim() + " vs " + passage.dim());
+            throw new UserError("query and passage encoders differ in hidden size: " + query.dim() + " vs "
+                    + passage.dim());
         return new Retriever(query, passage, textMaxLength, true);
     }
 
@@ -102,7 +106,8 @@ public final class Retriever implements AutoCloseable {
     /** Lets an untied passage encoder train too (not an Atlas setting; tied retrievers always train both sides). */
     public void setPassageFrozen(boolean frozen) {
         if (isTied()) {
-            if (frozen) throw new IllegalStateException("a tied retriever cannot freeze its passage side alone; untie() first");
+            if (frozen) throw new
+                    IllegalStateException("a tied retriever cannot freeze its passage side alone; untie() first");
             return;
         }
         passageFrozen = frozen;
@@ -168,7 +173,10 @@ public final class Retriever implements AutoCloseable {
         }
     }
 
-    /** Every parameter, by Atlas name ({@code contriever.*} or {@code query_contriever.*} + {@code passage_contriever.*}). */
+    /**
+     * Every parameter, by Atlas name ({@code contriever.*} or {@code query_contriever.*} +
+     * {@code passage_contriever.*}).
+     */
     public Map<String, Tensor> parameters() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         if (isTied()) {
@@ -180,7 +188,10 @@ public final class Retriever implements AutoCloseable {
         return Collections.unmodifiableMap(m);
     }
 
-    /** The parameters an optimizer should update: all of a tied retriever; the query encoder's (and the passage encoder's unless frozen) when untied. */
+    /**
+     * The parameters an optimizer should update: all of a tied retriever; the query encoder's (and the passage
+     * encoder's unless frozen) when untied.
+     */
     public Map<String, Tensor> trainableParameters() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         if (isTied()) {
@@ -215,7 +226,8 @@ public final class Retriever implements AutoCloseable {
 
     /**
      * Writes the retriever folder atomically (built aside, then renamed over {@code dir}): tied = an HF BERT folder at
-     * the root; untied = {@code query_encoder/} and {@code passage_encoder/} HF folders; both with {@code retriever.json}.
+     * the root; untied = {@code query_encoder/} and {@code passage_encoder/} HF folders; both with
+     * {@code retriever.json}.
      */
     public void save(Path dir) throws IOException {
         AtomicFiles.writeDirectory(dir, tmp -> {
@@ -259,7 +271,8 @@ public final class Retriever implements AutoCloseable {
             tied = t.booleanValue();
             JsonNode ml = n.get("text_maxlength");
             if (ml != null) {
-                if (!ml.isIntegralNumber() || ml.intValue() < 3) throw UserError.at(rj, 0, "text_maxlength", "expected an integer >= 3, got " + ml);
+                if (!ml.isIntegralNumber() || ml.intValue() < 3) throw UserError.at(rj, 0, "text_maxlength",
+                        "expected an integer >= 3, got " + ml);
                 maxLen = ml.intValue();
             }
             JsonNode p = n.get("pooling");
@@ -310,7 +323,8 @@ public final class Retriever implements AutoCloseable {
     private static void checkPooling(Contriever c, Pooling want, Path rj) {
         if (want != null && c.pooling() != want) {
             c.close();
-            throw UserError.at(rj, 0, "pooling", "'" + want.configName() + "' disagrees with config.json's '" + c.pooling().configName() + "'");
+            throw UserError.at(rj, 0, "pooling", "'" + want.configName() + "' disagrees with config.json's '"
+                    + c.pooling().configName() + "'");
         }
     }
 

@@ -39,7 +39,9 @@ public final class MetricsLog implements Closeable {
     private final Path file;
     private final OutputStream out;
 
-    /** Opens {@code <runDir>/metrics.jsonl} for appending, creating it if needed and cutting off a partial last line. */
+    /**
+     * Opens {@code <runDir>/metrics.jsonl} for appending, creating it if needed and cutting off a partial last line.
+     */
     public MetricsLog(Path runDir) throws IOException {
         Files.createDirectories(runDir);
         this.file = runDir.resolve(FILE_NAME);
@@ -171,7 +173,8 @@ public final class MetricsLog implements Closeable {
                     default -> v.textValue();
                 };
             } else {
-                throw UserError.at(file, line, e.getKey(), "expected a number, string, boolean or null, got " + v.getNodeType());
+                throw UserError.at(file, line, e.getKey(), "expected a number, string, boolean or null, got "
+                        + v.getNodeType());
             }
             rec.put(e.getKey(), value);
         }

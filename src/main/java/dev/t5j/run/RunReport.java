@@ -24,7 +24,8 @@ public final class RunReport {
     public static final String FILE_NAME = "report.html";
 
     /** Keys the trainer logs that get charts of their own; eval metrics are every numeric key under "eval/". */
-    static final String STEP = "step", LOSS = "loss", LR = "lr", GRAD_NORM = "grad_norm", TOKENS_PER_SEC = "tokens_per_sec";
+    static final String STEP = "step", LOSS = "loss", LR = "lr", GRAD_NORM = "grad_norm", TOKENS_PER_SEC =
+            "tokens_per_sec";
     static final String EVAL_PREFIX = "eval/";
 
     private RunReport() {}
@@ -39,7 +40,8 @@ public final class RunReport {
     public static Path write(Path runDir, List<Map<String, Object>> metrics, Map<String, Double> finalMetrics,
                              String configText) throws IOException {
         Path out = runDir.resolve(FILE_NAME);
-        AtomicFiles.writeString(out, render(runDir.toAbsolutePath().normalize().toString(), metrics, finalMetrics, configText));
+        AtomicFiles.writeString(out, render(runDir.toAbsolutePath().normalize().toString(), metrics, finalMetrics,
+                configText));
         return out;
     }
 
@@ -50,11 +52,14 @@ public final class RunReport {
         Curve loss = curve(metrics, LOSS);
         if (loss.size() > 0 || metrics.isEmpty()) charts.add(lossChart(loss));
         Curve lr = curve(metrics, LR);
-        if (lr.size() > 0) charts.add(single("Learning rate", "learning rate", lr, SvgLineChart.PALETTE[1], false, false, false));
+        if (lr.size() > 0) charts.add(single("Learning rate", "learning rate", lr, SvgLineChart.PALETTE[1], false,
+                false, false));
         Curve gn = curve(metrics, GRAD_NORM);
-        if (gn.size() > 0) charts.add(single("Gradient norm", "global L2 norm", gn, SvgLineChart.PALETTE[4], false, false, true));
+        if (gn.size() > 0) charts.add(single("Gradient norm", "global L2 norm", gn, SvgLineChart.PALETTE[4], false,
+                false, true));
         Curve tps = curve(metrics, TOKENS_PER_SEC);
-        if (tps.size() > 0) charts.add(single("Throughput", "tokens / s", tps, SvgLineChart.PALETTE[6], false, true, true));
+        if (tps.size() > 0) charts.add(single("Throughput", "tokens / s", tps, SvgLineChart.PALETTE[6], false, true,
+                true));
 
         TreeSet<String> evalKeys = new TreeSet<>();
         for (Map<String, Object> r : metrics)
@@ -62,7 +67,8 @@ public final class RunReport {
         List<String> evalCharts = new ArrayList<>();
         int color = 2;
         for (String k : evalKeys) {
-            evalCharts.add(single(k, k.substring(k.lastIndexOf('/') + 1), curve(metrics, k), SvgLineChart.PALETTE[color], true,
+            evalCharts.add(single(k, k.substring(k.lastIndexOf('/') + 1), curve(metrics, k),
+                    SvgLineChart.PALETTE[color], true,
                     !k.contains("loss") && !k.contains("perplexity"), false));
             color = color == 3 ? 2 : 3; // alternate two colours so neighbouring charts are told apart
         }
@@ -74,7 +80,8 @@ public final class RunReport {
                 .append("</style>\n</head>\n<body>\n<main>\n");
         h.append("<header><h1>t5j run report</h1><div class=\"run\">").append(esc(runName)).append("</div>")
                 .append("<div class=\"meta\">").append(esc(summary(metrics, loss))).append(" · generated ")
-                .append(esc(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))))
+                .append(esc(ZonedDateTime.now(ZoneOffset.UTC)
+                        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))))
                 .append("</div></header>\n");
 
         h.append("<section><h2>Final metrics</h2>\n");
@@ -109,11 +116,15 @@ public final class RunReport {
                 .append(esc(configText == null || configText.isBlank() ? "(no config recorded)" : configText))
                 .append("</pre>\n</section>\n");
         h.append("<footer>Written by t5j from ").append(esc(MetricsLog.FILE_NAME))
-                .append(". Hover a dot for its value; curves of more than " + MAX_POINTS + " points show each stretch's lowest and highest value.</footer>\n</main>\n</body>\n</html>\n");
+                .append(". Hover a dot for its value; curves of more than " + MAX_POINTS
+                        + " points show each stretch's lowest and highest " +
+                        "value.</footer>\n</main>\n</body>\n</html>\n");
         return h.toString();
     }
 
-    /** The loss chart: raw values faint, a debiased exponential moving average on top; log scale when it spans a lot. */
+    /**
+     * The loss chart: raw values faint, a debiased exponential moving average on top; log scale when it spans a lot.
+     */
     private static String lossChart(Curve c) {
         double min = Double.POSITIVE_INFINITY, max = 0;
         for (double y : c.ys) if (Double.isFinite(y)) { min = Math.min(min, y); max = Math.max(max, y); }
@@ -122,7 +133,8 @@ public final class RunReport {
         if (c.size() >= 10) {
             Curve raw = c.thin(), smooth = new Curve(c.xs, ema(c.ys)).thin(); // smooth first, then thin
             ch.add(new SvgLineChart.Series("loss", raw.xs, raw.ys, SvgLineChart.PALETTE[0], 1.2, 0.3, false));
-            ch.add(new SvgLineChart.Series("smoothed (EMA)", smooth.xs, smooth.ys, SvgLineChart.PALETTE[0], 2.2, 1.0, false));
+            ch.add(new SvgLineChart.Series("smoothed (EMA)", smooth.xs, smooth.ys, SvgLineChart.PALETTE[0], 2.2, 1.0,
+                    false));
         } else {
             ch.add(SvgLineChart.Series.of("loss", c.xs, c.ys, SvgLineChart.PALETTE[0]));
         }
@@ -153,7 +165,8 @@ public final class RunReport {
 
     /**
      * Exponential moving average with bias correction (as TensorBoard's smoothing), averaging over about a
-     * fortieth of the run, so that both a few hundred and a hundred thousand noisy steps show a readable trend. Non-finite values are passed over.
+     * fortieth of the run, so that both a few hundred and a hundred thousand noisy steps show a readable trend.
+     * Non-finite values are passed over.
      */
     static double[] ema(double[] ys) {
         double window = Math.max(1, ys.length / 40.0); // about 2.5% of the run
@@ -238,7 +251,8 @@ public final class RunReport {
             main { max-width: 1180px; margin: 0 auto; padding: 24px 20px 40px; }
             header { margin-bottom: 8px; }
             h1 { font-size: 22px; margin: 0 0 4px; }
-            h2 { font-size: 16px; margin: 28px 0 10px; color: #333; border-bottom: 1px solid #dde; padding-bottom: 4px; }
+            h2 { font-size: 16px; margin: 28px 0 10px; color: #333; border-bottom: 1px solid #dde;
+                 padding-bottom: 4px; }
             .run { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; color: #444;
                    word-break: break-all; }
             .meta { color: #777; font-size: 12px; margin-top: 2px; }

@@ -26,7 +26,8 @@ public final class SvgLineChart {
     }
 
     /** Colour-blind-friendly palette (Okabe-Ito order, darkened slightly for thin lines on white). */
-    public static final String[] PALETTE = {"#0b6fb8", "#d55e00", "#009e73", "#cc79a7", "#7a5c00", "#56b4e9", "#555555"};
+    public static final String[] PALETTE = {"#0b6fb8", "#d55e00", "#009e73", "#cc79a7", "#7a5c00", "#56b4e9",
+            "#555555"};
 
     private static final double MARGIN_LEFT = 66, MARGIN_RIGHT = 18, MARGIN_TOP = 40, MARGIN_BOTTOM = 46;
 
@@ -48,7 +49,10 @@ public final class SvgLineChart {
 
     public SvgLineChart logY(boolean b) { logY = b; return this; }
 
-    /** Stretches a linear y axis to reach 0, so small changes in a large value (throughput, accuracy) are not exaggerated. */
+    /**
+     * Stretches a linear y axis to reach 0, so small changes in a large value (throughput, accuracy) are not
+     * exaggerated.
+     */
     public SvgLineChart includeZero(boolean b) { includeZero = b; return this; }
 
     public SvgLineChart size(int w, int h) { width = w; height = h; return this; }
@@ -76,15 +80,19 @@ public final class SvgLineChart {
                 .append(height).append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\">\n");
         sb.append("<rect x=\"0\" y=\"0\" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" fill=\"#ffffff\"/>\n");
-        sb.append("<text x=\"").append(fmt(MARGIN_LEFT)).append("\" y=\"22\" font-size=\"15\" font-weight=\"600\" fill=\"#222\">")
-                .append(esc(title)).append(logY ? " <tspan fill=\"#888\" font-weight=\"400\" font-size=\"12\">(log scale)</tspan>" : "")
+        sb.append("<text x=\"").append(fmt(MARGIN_LEFT))
+                .append("\" y=\"22\" font-size=\"15\" font-weight=\"600\" fill=\"#222\">")
+                .append(esc(title)).append(logY
+                        ? " <tspan fill=\"#888\" font-weight=\"400\" font-size=\"12\">(log scale)</tspan>" : "")
                 .append("</text>\n");
         double pl = MARGIN_LEFT, pr = width - MARGIN_RIGHT, pt = MARGIN_TOP, pb = height - MARGIN_BOTTOM;
         if (xMin > xMax) {
-            sb.append("<rect x=\"").append(fmt(pl)).append("\" y=\"").append(fmt(pt)).append("\" width=\"").append(fmt(pr - pl))
+            sb.append("<rect x=\"").append(fmt(pl)).append("\" y=\"").append(fmt(pt)).append("\" width=\"")
+                    .append(fmt(pr - pl))
                     .append("\" height=\"").append(fmt(pb - pt)).append("\" fill=\"#fafafa\" stroke=\"#ddd\"/>\n");
             sb.append("<text x=\"").append(fmt((pl + pr) / 2)).append("\" y=\"").append(fmt((pt + pb) / 2))
-                    .append("\" text-anchor=\"middle\" font-size=\"13\" fill=\"#888\">no finite values to plot</text>\n");
+                    .append("\" text-anchor=\"middle\" font-size=\"13\" fill=\"#888\">no finite values to " +
+                            "plot</text>\n");
             return sb.append("</svg>\n").toString();
         }
         if (includeZero && !logY) { yMin = Math.min(yMin, 0); yMax = Math.max(yMax, 0); }
@@ -97,25 +105,30 @@ public final class SvgLineChart {
         sb.append("<g font-size=\"11\" fill=\"#555\">\n");
         for (int i = 0; i < ya.ticks.length; i++) {
             double y = pb - ya.frac(ya.ticks[i]) * (pb - pt);
-            sb.append("<line x1=\"").append(fmt(pl)).append("\" x2=\"").append(fmt(pr)).append("\" y1=\"").append(fmt(y))
+            sb.append("<line x1=\"").append(fmt(pl)).append("\" x2=\"").append(fmt(pr)).append("\" y1=\"")
+                    .append(fmt(y))
                     .append("\" y2=\"").append(fmt(y)).append("\" stroke=\"#e6e6e6\"/>");
-            sb.append("<text x=\"").append(fmt(pl - 6)).append("\" y=\"").append(fmt(y + 4)).append("\" text-anchor=\"end\">")
+            sb.append("<text x=\"").append(fmt(pl - 6)).append("\" y=\"").append(fmt(y
+                    + 4)).append("\" text-anchor=\"end\">")
                     .append(esc(ya.labels[i])).append("</text>\n");
         }
         for (int i = 0; i < xa.ticks.length; i++) {
             double x = pl + xa.frac(xa.ticks[i]) * (pr - pl);
             sb.append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x)).append("\" y1=\"").append(fmt(pt))
                     .append("\" y2=\"").append(fmt(pb)).append("\" stroke=\"#eeeeee\"/>");
-            sb.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(pb + 16)).append("\" text-anchor=\"middle\">")
+            sb.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(pb
+                    + 16)).append("\" text-anchor=\"middle\">")
                     .append(esc(xa.labels[i])).append("</text>\n");
         }
         sb.append("</g>\n");
         sb.append("<path d=\"M").append(fmt(pl)).append(',').append(fmt(pt)).append(" V").append(fmt(pb)).append(" H")
                 .append(fmt(pr)).append("\" fill=\"none\" stroke=\"#888\"/>\n");
         sb.append("<text x=\"").append(fmt((pl + pr) / 2)).append("\" y=\"").append(fmt(height - 8))
-                .append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\">").append(esc(xLabel)).append("</text>\n");
+                .append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"#444\">").append(esc(xLabel))
+                        .append("</text>\n");
         if (!yLabel.isEmpty()) {
-            sb.append("<text transform=\"translate(14,").append(fmt((pt + pb) / 2)).append(") rotate(-90)\" text-anchor=\"middle\"")
+            sb.append("<text transform=\"translate(14,").append(fmt((pt
+                    + pb) / 2)).append(") rotate(-90)\" text-anchor=\"middle\"")
                     .append(" font-size=\"12\" fill=\"#444\">").append(esc(yLabel)).append("</text>\n");
         }
 
@@ -129,10 +142,13 @@ public final class SvgLineChart {
                 double x = pl + xa.frac(xv) * (pr - pl), y = pb - ya.frac(yv) * (pb - pt);
                 if (n++ > 0) pts.append(' ');
                 pts.append(fmt(x)).append(',').append(fmt(y));
-                dots.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"3\"><title>")
-                        .append(esc(s.name() + " @ " + formatNumber(xv) + ": " + formatNumber(yv))).append("</title></circle>");
+                dots.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y))
+                        .append("\" r=\"3\"><title>")
+                        .append(esc(s.name() + " @ " + formatNumber(xv) + ": "
+                                + formatNumber(yv))).append("</title></circle>");
             }
-            sb.append("<polyline class=\"series\" data-series=\"").append(esc(s.name())).append("\" fill=\"none\" stroke=\"")
+            sb.append("<polyline class=\"series\" data-series=\"").append(esc(s.name()))
+                    .append("\" fill=\"none\" stroke=\"")
                     .append(esc(s.color())).append("\" stroke-width=\"").append(fmt(s.strokeWidth()))
                     .append("\" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
             if (s.opacity() < 1) sb.append(" stroke-opacity=\"").append(fmt(s.opacity())).append('"');
@@ -149,10 +165,13 @@ public final class SvgLineChart {
                 Series s = series.get(i);
                 double w = 7 * s.name().length() + 30;
                 x -= w;
-                lg.append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x + 18)).append("\" y1=\"17\" y2=\"17\" stroke=\"")
+                lg.append("<line x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x
+                        + 18)).append("\" y1=\"17\" y2=\"17\" stroke=\"")
                         .append(esc(s.color())).append("\" stroke-width=\"3\"")
-                        .append(s.opacity() < 1 ? " stroke-opacity=\"" + fmt(Math.max(0.5, s.opacity())) + "\"" : "").append("/>");
-                lg.append("<text x=\"").append(fmt(x + 23)).append("\" y=\"21\">").append(esc(s.name())).append("</text>");
+                        .append(s.opacity() < 1 ? " stroke-opacity=\"" + fmt(Math.max(0.5, s.opacity())) + "\""
+                                : "").append("/>");
+                lg.append("<text x=\"").append(fmt(x + 23)).append("\" y=\"21\">").append(esc(s.name()))
+                        .append("</text>");
             }
             sb.append("<g class=\"legend\" font-size=\"12\" fill=\"#333\">").append(lg).append("</g>\n");
         }
@@ -216,7 +235,8 @@ public final class SvgLineChart {
             for (int i = 0; i < t.length; i++) {
                 double v = Math.abs(t[i]) < step * 1e-6 ? 0 : t[i];
                 if (sci) {
-                    out[i] = v == 0 ? "0" : String.format(Locale.ROOT, "%." + decimals + "fe%d", v / Math.pow(10, exp), exp);
+                    out[i] = v == 0 ? "0" : String.format(Locale.ROOT, "%." + decimals + "fe%d", v / Math.pow(10, exp),
+                            exp);
                 } else if (maxAbs >= 10_000 && step >= 1000) {
                     out[i] = compactThousands(v, step);
                 } else {

@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
  * ({@code lime_datagen/generate_data.py: gen_one_lime_data, gen_data}, atlas-ruse-t0-synthetic.md §D.5).
  *
  * <p>Per example: 68 distinct pool tokens split into 24 rule variables (UPPER), 24 LOWER and 20 MATH symbols;
- * {@code num_chars ~ U[3,5]}, {@code pattern_length ~ U[5,19]}; {@code pattern_chars = choices(UPPER[:num_chars], 2·num_chars)};
+ * {@code num_chars ~ U[3,5]}, {@code pattern_length ~ U[5,19]};
+ * {@code pattern_chars = choices(UPPER[:num_chars], 2·num_chars)};
  * the variables actually used are {@code list(set(pattern_chars))} (CPython set order, {@link PySet}); the pattern is
  * pattern_chars plus pattern_length MATH symbols, shuffled; each variable gets 2–8 symbols from LOWER ∪ MATH.
  * Input = {@code <UPPER> vars <LOWER> lower <MATH> math <sep>} then the mode's body; resampled until input and output
@@ -27,7 +28,9 @@ public final class LimeTask implements SyntheticTask {
     private final int maxLength;
 
     public LimeTask(Mode mode, TokenSpace space, int minLength, int maxLength) {
-        if (maxLength < 70) throw new IllegalArgumentException("LIME needs a maximum length of at least 70 (its header alone is ~50 tokens), got " + maxLength);
+        if (maxLength < 70) throw new
+                IllegalArgumentException("LIME needs a maximum length of at least 70 (its header alone is ~50 " +
+                "tokens), got " + maxLength);
         this.mode = mode;
         this.space = space;
         this.minLength = minLength;
@@ -44,7 +47,8 @@ public final class LimeTask implements SyntheticTask {
         Mode m = mode != null ? mode : Mode.values()[r.nextInt(3)];
         while (true) {
             int[][] io = sampleOnce(r, m);
-            if (io[0].length >= minLength && io[0].length <= maxLength && io[1].length >= minLength && io[1].length <= maxLength)
+            if (io[0].length >= minLength && io[0].length <= maxLength && io[1].length >= minLength && io[1].length <=
+                    maxLength)
                 return new SyntheticExample(dropCommas(io[0]), dropCommas(io[1]));
         }
     }
@@ -74,7 +78,8 @@ public final class LimeTask implements SyntheticTask {
             if (vi >= 0) result.addAll(subst[vi]);
             else result.add(t);
         }
-        IntList in = new IntList().add(sym(UPPER)).addAll(vars).add(sym(LOWER)).addAll(lower).add(sym(MATH)).addAll(math).add(sym(SEP));
+        IntList in = new IntList().add(sym(UPPER)).addAll(vars).add(sym(LOWER)).addAll(lower).add(sym(MATH))
+                .addAll(math).add(sym(SEP));
         int[] out;
         switch (m) {
             case DEDUCT -> {

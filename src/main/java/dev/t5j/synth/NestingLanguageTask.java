@@ -3,7 +3,8 @@ package dev.t5j.synth;
 import java.util.random.RandomGenerator;
 
 /**
- * The nested-dependency artificial language ("Nesting Parentheses", Papadimitriou &amp; Jurafsky 2020), pre-trained with
+ * The nested-dependency artificial language ("Nesting Parentheses", Papadimitriou &amp; Jurafsky 2020), pre-trained
+ * with
  * span corruption in the reference (atlas-ruse-t0-synthetic.md §D.6). The reference loads token-id streams from GCS;
  * its generator is not in the repository, so this follows Papadimitriou &amp; Jurafsky's public generator
  * ({@code hierarchical_parens.py}): at each position, with probability {@code openProbability} (0.5 there) or when
@@ -21,8 +22,10 @@ public final class NestingLanguageTask implements SyntheticTask {
     private final double openProbability;
 
     public NestingLanguageTask(TokenSpace space, int minLength, int maxLength, double openProbability) {
-        if (minLength < 1 || maxLength < minLength) throw new IllegalArgumentException("bad length range [" + minLength + ", " + maxLength + "]");
-        if (!(openProbability > 0 && openProbability <= 1)) throw new IllegalArgumentException("open probability must be in (0, 1]");
+        if (minLength < 1 || maxLength < minLength) throw new IllegalArgumentException("bad length range [" + minLength
+                + ", " + maxLength + "]");
+        if (!(openProbability > 0 && openProbability <=
+                1)) throw new IllegalArgumentException("open probability must be in (0, 1]");
         this.space = space;
         this.minLength = minLength;
         this.maxLength = maxLength;

@@ -7,19 +7,22 @@ import java.util.random.RandomGenerator;
 
 /**
  * The "nonsense" summarisation pre-training task of Krishna et al. (2021), as composed in the reference
- * ({@code summarization_tasks_datagen/ourtasks.py} {@code __main__}, "ourtasks-nonsense"; atlas-ruse-t0-synthetic.md §D.6).
+ * ({@code summarization_tasks_datagen/ourtasks.py} {@code __main__}, "ourtasks-nonsense"; atlas-ruse-t0-synthetic.md
+ * §D.6).
  *
  * <p>An article has {@code 10 ± 3} sentences of {@code 10 ± 5} random words plus " ."; words come from the nonsense
  * vocabulary ({@code RandomVocab}: 5000 three-letter strings, or the content tokens of the small vocabulary). Three
  * distinct transformations out of the 16 used by the reference are drawn; each modifies the article in turn, then each
- * appends its summary lines in the same order. Keywords are made distinct per transformation ({@code __d3__keyword_0__}).
+ * appends its summary lines in the same order. Keywords are made distinct per transformation
+ * ({@code __d3__keyword_0__}).
  * Inputs are the article lines joined by spaces, targets the summary lines joined by spaces, both encoded with the
  * vocabulary. Where the reference would fail an assertion (rare interactions of two transformations on one sentence),
  * the example is drawn again.
  */
 public final class NonsenseSummaryTask implements SyntheticTask {
     /** The 16 transformation ids used by the reference composite, in its order. */
-    static final String[] TRANSFORMS = {"d3", "d4", "d5", "d6", "d7", "d8", "d10", "d11", "d12", "d13", "d14", "d16", "d18", "d19", "d20", "d21"};
+    static final String[] TRANSFORMS = {"d3", "d4", "d5", "d6", "d7", "d8", "d10", "d11", "d12", "d13", "d14", "d16",
+            "d18", "d19", "d20", "d21"};
     private static final int NUM_TRANSFORMS = 3;
 
     private final TokenSpace space;
@@ -195,7 +198,8 @@ public final class NonsenseSummaryTask implements SyntheticTask {
     }
 
     /** Replace one replaceable word in each of {@code num} random lines by a keyword from {@code supply}. */
-    private static void replaceInLines(List<String> lines, int num, List<String> supply, boolean distinct, RandomGenerator r) {
+    private static void replaceInLines(List<String> lines, int num, List<String> supply, boolean distinct,
+            RandomGenerator r) {
         int[] li = randomLines(lines, num, r);
         List<String> kws = new ArrayList<>();
         if (distinct) {
@@ -326,7 +330,8 @@ public final class NonsenseSummaryTask implements SyntheticTask {
             }
             case "d14" -> {
                 one(at);
-                out.add(kws.indexOf(found.get(0).get(0)) >= 50 ? "the number was above or equal to threshold ." : "the number was below threshold .");
+                out.add(kws.indexOf(found.get(0).get(0)) >= 50 ? "the number was above or equal to threshold ."
+                        : "the number was below threshold .");
             }
             case "d16" -> {
                 int max = -1;

@@ -6,9 +6,12 @@ import java.util.Arrays;
  * A set of non-negative ints whose iteration order is exactly that of a CPython 3.7 {@code set} of small ints.
  *
  * <p>Why: the reference generator outputs {@code list(set(a) | set(b))} etc. for the set-operation tasks, so the target
- * order is CPython's hash-table order (hash(i) == i for small non-negative ints). This class replays the relevant parts of
- * CPython's {@code Objects/setobject.c}: open addressing with {@code LINEAR_PROBES = 9} and {@code PERTURB_SHIFT = 5}, the
- * 8-slot start table, growth to {@code used*4} when {@code fill*5 >= mask*3}, {@code set_merge}'s single up-front resize,
+ * order is CPython's hash-table order (hash(i) == i for small non-negative ints). This class replays the relevant parts
+ * of
+ * CPython's {@code Objects/setobject.c}: open addressing with {@code LINEAR_PROBES = 9} and {@code PERTURB_SHIFT = 5},
+ * the
+ * 8-slot start table, growth to {@code used*4} when {@code fill*5 >= mask*3}, {@code set_merge}'s single up-front
+ * resize,
  * pointer copy into an empty table of equal size, and the algorithms of {@code union}, {@code intersection} and
  * {@code difference}. Checked against the reference repository's sample files (see PySetTest).
  */

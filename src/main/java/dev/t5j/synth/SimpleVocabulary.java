@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The built-in small vocabulary for synthetic tasks when no T5 vocabulary is given, small enough (a few hundred ids) for
+ * The built-in small vocabulary for synthetic tasks when no T5 vocabulary is given, small enough (a few hundred ids)
+ * for
  * tiny test models.
  *
  * <p>Layout, mirroring T5's: {@code 0 <pad>}, {@code 1 </s>}, {@code 2 <unk>}; then fixed word pieces (the task names,
- * "yes"/"no", digits, letters, punctuation and the words of the nonsense-summary outputs); then {@code poolSize} content
- * tokens {@code t0..t(N-1)}, the ids the tasks sample; then {@code extraIds} sentinels with {@code <extra_id_0>} at the top.
+ * "yes"/"no", digits, letters, punctuation and the words of the nonsense-summary outputs); then {@code poolSize}
+ * content
+ * tokens {@code t0..t(N-1)}, the ids the tasks sample; then {@code extraIds} sentinels with {@code <extra_id_0>} at the
+ * top.
  *
  * <p>{@link #encode} splits on whitespace and maps each word to its piece, or else to the longest matching pieces from
  * left to right (so numbers are digit sequences and keywords such as {@code __d3__keyword_0__} are several pieces);
@@ -33,11 +36,14 @@ public final class SimpleVocabulary implements Vocabulary {
             // nonsense_summary output words and keyword parts
             "the", "The", "special", "word", "was", "found", "not", "keyword", "positive", "negative", "occurred",
             "more", "number", "of", "times", "above", "or", "equal", "to", "threshold", "below", "largest", "is",
-            "combined", "sentence", "section", "class", "kw", "src", "target", "join", "bullet", "begin", "end", "quote",
-            "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15", "d16", "d17",
+            "combined", "sentence", "section", "class", "kw", "src", "target", "join", "bullet", "begin", "end",
+                    "quote",
+            "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15", "d16",
+                    "d17",
             "d18", "d19", "d20", "d21",
             "__", "_", ".", ",", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
-            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v",
+            "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u",
+                    "v",
             "w", "x", "y", "z");
 
     private final int poolSize;  // 0 for a vocabulary read from a piece list
@@ -53,8 +59,12 @@ public final class SimpleVocabulary implements Vocabulary {
     }
 
     public SimpleVocabulary(int poolSize, int extraIds) {
-        if (poolSize < 68) throw new IllegalArgumentException("pool size must be at least 68 (LIME samples 68 distinct tokens), got " + poolSize);
-        if (extraIds < 11) throw new IllegalArgumentException("need at least 11 extra ids (4 task markers + 7 LIME symbols), got " + extraIds);
+        if (poolSize < 68) throw new
+                IllegalArgumentException("pool size must be at least 68 (LIME samples 68 distinct tokens), got "
+                + poolSize);
+        if (extraIds < 11) throw new
+                IllegalArgumentException("need at least 11 extra ids (4 task markers + 7 LIME symbols), got "
+                + extraIds);
         this.poolSize = poolSize;
         this.extraIds = extraIds;
         List<String> p = new ArrayList<>();

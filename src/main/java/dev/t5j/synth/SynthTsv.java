@@ -43,7 +43,8 @@ public final class SynthTsv {
             try {
                 out[i] = Integer.parseInt(parts[i].strip());
             } catch (NumberFormatException e) {
-                throw UserError.at(file, lineNo, field, "item " + (i + 1) + " is not an integer: '" + abbreviate(parts[i].strip()) + "'");
+                throw UserError.at(file, lineNo, field, "item " + (i + 1) + " is not an integer: '"
+                        + abbreviate(parts[i].strip()) + "'");
             }
         }
         return out;

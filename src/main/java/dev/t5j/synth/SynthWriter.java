@@ -19,7 +19,8 @@ public final class SynthWriter {
 
     private SynthWriter() {}
 
-    public static void write(SyntheticTask task, long count, long seed, int threads, Path out, Progress progress) throws IOException {
+    public static void write(SyntheticTask task, long count, long seed, int threads, Path out,
+            Progress progress) throws IOException {
         if (count < 0) throw new IllegalArgumentException("count must be >= 0");
         ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
         try {
@@ -29,7 +30,8 @@ public final class SynthWriter {
         }
     }
 
-    private static void writeTo(SyntheticTask task, long count, long seed, ForkJoinPool pool, OutputStream os, Progress progress) throws IOException {
+    private static void writeTo(SyntheticTask task, long count, long seed, ForkJoinPool pool, OutputStream os,
+            Progress progress) throws IOException {
         String[] lines = new String[CHUNK];
         for (long start = 0; start < count; start += CHUNK) {
             final long base = start;

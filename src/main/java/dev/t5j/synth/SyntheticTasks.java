@@ -16,8 +16,10 @@ import java.util.SplittableRandom;
  */
 public final class SyntheticTasks {
     /** The paper's 21 task ids ({@code pretrain.sh}), in its order. */
-    public static final List<String> PAPER_TASKS = List.of("lime", "nonsense_summary", "nesting_language", "set", "identity",
-            "delete", "sort", "union", "replace", "duplicate", "intersect", "reverse", "deduplicate", "search", "longest_word",
+    public static final List<String> PAPER_TASKS = List.of("lime", "nonsense_summary", "nesting_language", "set",
+            "identity",
+            "delete", "sort", "union", "replace", "duplicate", "intersect", "reverse", "deduplicate", "search",
+                    "longest_word",
             "length", "count", "first_token", "last_token", "set1_minus_set2", "set2_minus_set1");
 
     public static final int DEFAULT_MIN_LENGTH = 10;
@@ -77,7 +79,8 @@ public final class SyntheticTasks {
             default:
                 for (TokenTask.Kind k : TokenTask.Kind.values())
                     if (k.paperName.equals(canonical)) return new TokenTask(k, o.space(), o.minLength(), o.maxLength());
-                throw new IllegalArgumentException("unknown synthetic task '" + name + "'; known: " + String.join(", ", names()));
+                throw new IllegalArgumentException("unknown synthetic task '" + name + "'; known: " + String.join(", ",
+                        names()));
         }
     }
 

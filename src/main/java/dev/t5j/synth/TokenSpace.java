@@ -9,11 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which ids the synthetic tasks use: the token pool they sample, the special markers, the LIME symbols, and how text
  * (task names, numbers, "yes"/"no", nonsense-summary text) becomes ids.
  *
- * <p>For a T5-style vocabulary ({@link #of(Vocabulary)}) this is the reference's rule (atlas-ruse-t0-synthetic.md §D.3):
+ * <p>For a T5-style vocabulary ({@link #of(Vocabulary)}) this is the reference's rule (atlas-ruse-t0-synthetic.md
+ * §D.3):
  * pool = every regular id below the extra ids except pad and eos (so unk is in); {@code <extra_id_0>} (32099 in T5)
  * divides the task name from the input, {@code <extra_id_1>} divides words, {@code <extra_id_2>} divides the two
  * arguments, {@code <extra_id_3>} is the output when the output would be empty; the seven LIME symbols
- * {@code : <sep> <UPPER> [ <LOWER> <MATH> ]} are the first seven of the extra ids counted from the bottom (32000..32006).
+ * {@code : <sep> <UPPER> [ <LOWER> <MATH> ]} are the first seven of the extra ids counted from the bottom
+ * (32000..32006).
  * For the built-in {@link SimpleVocabulary} the same rule applies except that the pool is its content tokens only.
  *
  * <p>Immutable and thread-safe (the text-encoding cache is concurrent).
@@ -34,8 +36,10 @@ public final class TokenSpace {
 
     private TokenSpace(Vocabulary vocab, int[] pool, String[] nonsenseWords) {
         if (vocab.extraIds() < 11)
-            throw new IllegalArgumentException("synthetic tasks need a vocabulary with at least 11 extra ids, got " + vocab.extraIds());
-        if (pool.length < 68) throw new IllegalArgumentException("token pool must hold at least 68 ids (LIME), got " + pool.length);
+            throw new IllegalArgumentException("synthetic tasks need a vocabulary with at least 11 extra ids, got "
+                    + vocab.extraIds());
+        if (pool.length < 68) throw new IllegalArgumentException("token pool must hold at least 68 ids (LIME), got "
+                + pool.length);
         this.vocab = vocab;
         this.pool = pool.clone();
         this.taskDivider = vocab.sentinelId(0);
@@ -52,7 +56,8 @@ public final class TokenSpace {
     public static TokenSpace of(Vocabulary vocab) {
         if (vocab instanceof SimpleVocabulary s && s.hasContentTokens()) return of(s);
         int n = vocab.vocabSize() - vocab.extraIds();
-        int[] pool = java.util.stream.IntStream.range(0, n).filter(i -> i != vocab.padId() && i != vocab.eosId()).toArray();
+        int[] pool = java.util.stream.IntStream.range(0, n).filter(i -> i != vocab.padId() && i !=
+                vocab.eosId()).toArray();
         return new TokenSpace(vocab, pool, randomVocabWords(5000));
     }
 
@@ -73,7 +78,8 @@ public final class TokenSpace {
     /** The same space with another token pool (e.g. a random subset, as the reference's {@code --num_tokens}). */
     public TokenSpace withPool(int[] newPool) {
         for (int id : newPool)
-            if (id < 0 || id >= vocab.vocabSize()) throw new IllegalArgumentException("pool id " + id + " outside the vocabulary");
+            if (id < 0 || id >= vocab.vocabSize()) throw new IllegalArgumentException("pool id " + id
+                    + " outside the vocabulary");
         return new TokenSpace(vocab, newPool, nonsenseWords);
     }
 

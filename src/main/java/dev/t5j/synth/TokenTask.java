@@ -3,7 +3,8 @@ package dev.t5j.synth;
 import java.util.random.RandomGenerator;
 
 /**
- * The 18 token-level tasks of the reference ({@code simpler_tasks_data_gen/tasks_with_tokens.py}), one instance per task.
+ * The 18 token-level tasks of the reference ({@code simpler_tasks_data_gen/tasks_with_tokens.py}), one instance per
+ * task.
  *
  * <p>Example layout (atlas-ruse-t0-synthetic.md §D.3): inputs = {@code encode(generatorName) + [taskDivider] + seq} for
  * unary tasks, {@code ... + seq1 + [argDivider] + seq2} for binary ones; the arguments are resampled until their length
@@ -12,7 +13,10 @@ import java.util.random.RandomGenerator;
  * sort's and the set operations' L-1) are computed from the length range as the reference does.
  */
 public final class TokenTask implements SyntheticTask {
-    /** The 18 tasks; {@code paperName} is the id used by the paper's scripts, {@code generatorName} the task-name prefix. */
+    /**
+     * The 18 tasks; {@code paperName} is the id used by the paper's scripts, {@code generatorName} the task-name
+     * prefix.
+     */
     public enum Kind {
         IDENTITY("identity", "copy", true),
         REVERSE("reverse", "reverse", true),
@@ -52,7 +56,8 @@ public final class TokenTask implements SyntheticTask {
 
     public TokenTask(Kind kind, TokenSpace space, int minLength, int maxLength) {
         if (minLength < 4 || maxLength <= minLength)
-            throw new IllegalArgumentException("length range must satisfy 4 <= min < max, got [" + minLength + ", " + maxLength + "]");
+            throw new IllegalArgumentException("length range must satisfy 4 <= min < max, got [" + minLength + ", "
+                    + maxLength + "]");
         this.kind = kind;
         this.space = space;
         this.minLength = minLength;
@@ -137,7 +142,8 @@ public final class TokenTask implements SyntheticTask {
 
     /**
      * {@code _generate_deduplicate_data}: {@code num_parts ~ U[1, n]} (or len(chars) when given), a no-zero multinomial
-     * partition of n, one random token per part (from {@code chars} when given) repeated part-size times, optionally shuffled.
+     * partition of n, one random token per part (from {@code chars} when given) repeated part-size times, optionally
+     * shuffled.
      */
     static int[] runs(RandomGenerator r, int[] pool, int n, int[] chars, boolean shuffle) {
         int parts = chars == null ? Rand.randint(r, 1, n) : chars.length;
@@ -168,7 +174,9 @@ public final class TokenTask implements SyntheticTask {
         return out;
     }
 
-    /** {@code generate_count_data}: the query placed U[0, L] times among random tokens, shuffled; L ~ U[min-2, max-2]. */
+    /**
+     * {@code generate_count_data}: the query placed U[0, L] times among random tokens, shuffled; L ~ U[min-2, max-2].
+     */
     private int[][] count(RandomGenerator r, int[] pool) {
         int n = Rand.randint(r, minLength - 2, maxLength - 2);
         int q = Rand.choice(r, pool);
@@ -205,7 +213,8 @@ public final class TokenTask implements SyntheticTask {
     }
 
     /**
-     * {@code generate_no_query_in_seq_data}: 1% of the time a query longer than the sequence; otherwise seq ~ U[min,max],
+     * {@code generate_no_query_in_seq_data}: 1% of the time a query longer than the sequence; otherwise seq ~
+     * U[min,max],
      * query ~ U[min, seq], both resampled while {@code str(query)[1:-1] in str(seq)} (the reference's string test).
      */
     private int[][] queryAbsent(RandomGenerator r, int[] pool) {
@@ -242,7 +251,9 @@ public final class TokenTask implements SyntheticTask {
         return new int[][]{runs(r, pool, sn, order, true), order};
     }
 
-    /** {@code generate_replace_data}: seq ~ U[min-3, max-3] random tokens; query = [k, v], k a distinct value of seq. */
+    /**
+     * {@code generate_replace_data}: seq ~ U[min-3, max-3] random tokens; query = [k, v], k a distinct value of seq.
+     */
     private int[][] replaceData(RandomGenerator r, int[] pool) {
         int n = Rand.randint(r, minLength - 3, maxLength - 3);
         int[] seq = Rand.choices(r, pool, n);

@@ -79,7 +79,8 @@ public record BertBasicTokenizer(boolean lowercase, boolean stripAccents, boolea
 
     /** _is_whitespace: space, tab, newline, CR, or category Zs. */
     static boolean isWhitespace(int cp) {
-        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || Character.getType(cp) == Character.SPACE_SEPARATOR;
+        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || Character.getType(cp) ==
+                Character.SPACE_SEPARATOR;
     }
 
     /** Characters Python's str.split() also splits on that survive cleaning (line/paragraph separators). */
@@ -100,7 +101,8 @@ public record BertBasicTokenizer(boolean lowercase, boolean stripAccents, boolea
         if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
             return true;
         int t = Character.getType(cp);
-        return t == Character.CONNECTOR_PUNCTUATION || t == Character.DASH_PUNCTUATION || t == Character.START_PUNCTUATION
+        return t == Character.CONNECTOR_PUNCTUATION || t == Character.DASH_PUNCTUATION || t ==
+                Character.START_PUNCTUATION
                 || t == Character.END_PUNCTUATION || t == Character.INITIAL_QUOTE_PUNCTUATION
                 || t == Character.FINAL_QUOTE_PUNCTUATION || t == Character.OTHER_PUNCTUATION;
     }
@@ -108,7 +110,8 @@ public record BertBasicTokenizer(boolean lowercase, boolean stripAccents, boolea
     /** _is_chinese_char: the CJK Unified Ideographs blocks (not Hangul, Hiragana or Katakana). */
     static boolean isChinese(int cp) {
         return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF)
-                || (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF)
+                || (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <=
+                        0x2CEAF)
                 || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 }

@@ -67,7 +67,8 @@ final class BpeTrainer {
             }
         }
         // max-heap of (count, key); stale entries are skipped when their count changed
-        PriorityQueue<long[]> heap = new PriorityQueue<>((x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0]) : Long.compare(x[1], y[1]));
+        PriorityQueue<long[]> heap = new PriorityQueue<>((x, y) -> x[0] != y[0] ? Long.compare(y[0], x[0])
+                : Long.compare(x[1], y[1]));
         for (var e : counts.entrySet()) heap.add(new long[] {e.getValue()[0], e.getKey()});
         int wantMerges = targetPieces - corpus.requiredChars.length;
         List<String> merges = new ArrayList<>();
@@ -78,7 +79,8 @@ final class BpeTrainer {
                 long[] top = heap.poll();
                 long[] cur = counts.get(top[1]);
                 if (cur == null || cur[0] <= 0) continue;
-                if (cur[0] != top[0]) { // stale entry: the count dropped since it was queued; requeue at the current count
+                // stale entry: the count dropped since it was queued; requeue at the current count
+                if (cur[0] != top[0]) {
                     heap.add(new long[] {cur[0], top[1]});
                     continue;
                 }
@@ -86,7 +88,8 @@ final class BpeTrainer {
                 int ca = symbolClass.get(a), cb = symbolClass.get(b);
                 int chars = symbolChars.get(a) + symbolChars.get(b);
                 String s = symbols.get(a) + symbols.get(b);
-                boolean valid = ca != -9 && cb != -9 && chars <= cfg.maxSentencepieceLength() && !symbols.get(b).startsWith("\u2581")
+                boolean valid = ca != -9 && cb != -9 && chars <= cfg.maxSentencepieceLength()
+                        && !symbols.get(b).startsWith("\u2581")
                         && (ca == ANY || cb == ANY || ca == cb);
                 if (!valid) {
                     counts.remove(top[1]);

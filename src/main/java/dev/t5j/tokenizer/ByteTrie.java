@@ -98,7 +98,8 @@ public final class ByteTrie {
 
         ByteTrie build() {
             if (keys.length > 0) place(ROOT, 0, keys.length, 0);
-            return new ByteTrie(Arrays.copyOf(base, size), Arrays.copyOf(check, size), Arrays.copyOf(value, size), size);
+            return new ByteTrie(Arrays.copyOf(base, size), Arrays.copyOf(check, size), Arrays.copyOf(value, size),
+                    size);
         }
 
         private void linkFree(int from, int to) {

@@ -35,14 +35,17 @@ final class CharsMap {
 
     /** Parses the blob; throws {@link IllegalArgumentException} with a byte offset if it is malformed. */
     static CharsMap parse(byte[] blob) {
-        if (blob.length <= 4) throw new IllegalArgumentException("precompiled_charsmap is too short (" + blob.length + " bytes)");
+        if (blob.length <= 4) throw new IllegalArgumentException("precompiled_charsmap is too short (" + blob.length
+                + " bytes)");
         long trieSize = (blob[0] & 0xFFL) | (blob[1] & 0xFFL) << 8 | (blob[2] & 0xFFL) << 16 | (blob[3] & 0xFFL) << 24;
         if (trieSize >= blob.length || trieSize % 4 != 0)
-            throw new IllegalArgumentException("precompiled_charsmap trie size " + trieSize + " does not fit the " + blob.length + "-byte blob");
+            throw new IllegalArgumentException("precompiled_charsmap trie size " + trieSize + " does not fit the "
+                    + blob.length + "-byte blob");
         int n = (int) (trieSize / 4);
         int[] units = new int[n];
         for (int i = 0, p = 4; i < n; i++, p += 4)
-            units[i] = (blob[p] & 0xFF) | (blob[p + 1] & 0xFF) << 8 | (blob[p + 2] & 0xFF) << 16 | (blob[p + 3] & 0xFF) << 24;
+            units[i] = (blob[p] & 0xFF) | (blob[p + 1] & 0xFF) << 8 | (blob[p + 2] & 0xFF) << 16 | (blob[p
+                    + 3] & 0xFF) << 24;
         byte[] normalized = java.util.Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
         return new CharsMap(units, normalized);
     }

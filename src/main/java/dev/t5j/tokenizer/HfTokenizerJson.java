@@ -29,13 +29,15 @@ public final class HfTokenizerJson {
             case "Unigram" -> unigram(file, root, model);
             case "WordPiece" -> wordPiece(file, root, model);
             default -> throw UserError.at(file, 0, "model.type",
-                    "unsupported tokenizer model '" + type + "' (t5j reads Unigram and WordPiece tokenizer.json files)");
+                    "unsupported tokenizer model '" + type
+                            + "' (t5j reads Unigram and WordPiece tokenizer.json files)");
         };
     }
 
     private static SentencePieceVocabulary unigram(Path file, JsonNode root, JsonNode model) {
         JsonNode vocab = model.get("vocab");
-        if (vocab == null || !vocab.isArray() || vocab.isEmpty()) throw UserError.at(file, 0, "model.vocab", "missing or empty");
+        if (vocab == null || !vocab.isArray() || vocab.isEmpty()) throw UserError.at(file, 0, "model.vocab",
+                "missing or empty");
         int n = vocab.size();
         String[] pieces = new String[n];
         float[] scores = new float[n];
@@ -49,7 +51,8 @@ public final class HfTokenizerJson {
             types[i] = SentencePieceModel.NORMAL;
         }
         boolean byteFallback = model.path("byte_fallback").asBoolean(false);
-        if (byteFallback) for (int i = 0; i < n; i++) if (SentencePieceProcessor.pieceToByte(pieces[i]) >= 0) types[i] = SentencePieceModel.BYTE;
+        if (byteFallback) for (int i = 0; i < n; i++) if (SentencePieceProcessor.pieceToByte(pieces[i]) >= 0) types[i] =
+                SentencePieceModel.BYTE;
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) index.putIfAbsent(pieces[i], i);
         int extraCount = 0;
@@ -57,11 +60,13 @@ public final class HfTokenizerJson {
             int id = t.path("id").asInt(-1);
             String content = t.path("content").asText();
             if (id >= 0 && id < n && pieces[id].equals(content) && types[id] != SentencePieceModel.BYTE)
-                types[id] = t.path("special").asBoolean(false) ? SentencePieceModel.CONTROL : SentencePieceModel.USER_DEFINED;
+                types[id] = t.path("special").asBoolean(false) ? SentencePieceModel.CONTROL
+                        : SentencePieceModel.USER_DEFINED;
             else if (id >= n && content.startsWith("<extra_id_")) extraCount++;
         }
         JsonNode unkNode = model.get("unk_id");
-        if (unkNode == null || unkNode.isNull()) throw UserError.at(file, 0, "model.unk_id", "a Unigram model needs an unknown token id");
+        if (unkNode == null || unkNode.isNull()) throw UserError.at(file, 0, "model.unk_id",
+                "a Unigram model needs an unknown token id");
         int unk = unkNode.asInt();
         if (unk < 0 || unk >= n) throw UserError.at(file, 0, "model.unk_id", unk + " is out of range [0, " + n + ")");
         types[unk] = SentencePieceModel.UNKNOWN;
@@ -93,13 +98,17 @@ public final class HfTokenizerJson {
                         String scheme = p.path("prepend_scheme").asText("");
                         dummy = scheme.isEmpty() ? p.path("add_prefix_space").asBoolean(true) : !scheme.equals("never");
                     }
-                    default -> throw UserError.at(file, 0, "pre_tokenizer.type", "unsupported pre-tokenizer '" + t + "' for a Unigram model");
+                    default -> throw UserError.at(file, 0, "pre_tokenizer.type", "unsupported pre-tokenizer '" + t
+                            + "' for a Unigram model");
                 }
             }
         }
-        var ns = new SentencePieceModel.NormalizerSpec(charsmap.length > 0 ? "nmt_nfkc" : "identity", charsmap, dummy, removeWs[0], true);
-        int pad = index.getOrDefault("<pad>", -1), eos = index.getOrDefault("</s>", -1), bos = index.getOrDefault("<s>", -1);
-        var ts = SentencePieceModel.TrainerSpec.defaults().withModel(SentencePieceModel.UNIGRAM, base).withIds(unk, bos, eos, pad)
+        var ns = new SentencePieceModel.NormalizerSpec(charsmap.length > 0 ? "nmt_nfkc" : "identity", charsmap, dummy,
+                removeWs[0], true);
+        int pad = index.getOrDefault("<pad>", -1), eos = index.getOrDefault("</s>", -1), bos = index.getOrDefault("<s>",
+                -1);
+        var ts = SentencePieceModel.TrainerSpec.defaults().withModel(SentencePieceModel.UNIGRAM, base).withIds(unk, bos,
+                eos, pad)
                 .withTraining(List.of(), "", 0.9995f, 0, 16, byteFallback, List.of(), true);
         SentencePieceModel m = new SentencePieceModel(pieces, scores, types, ts, ns);
         try {
@@ -134,12 +143,15 @@ public final class HfTokenizerJson {
                     }
                 }
                 case "Replace" -> {
-                    String pattern = p.path("pattern").path("Regex").asText(p.path("pattern").path("String").asText(""));
+                    String pattern = p.path("pattern").path("Regex").asText(p.path("pattern").path("String")
+                            .asText(""));
                     if (pattern.equals(" {2,}") && p.path("content").asText().equals(" ")) removeWs[0] = true;
-                    else throw UserError.at(file, 0, field + ".type", "unsupported Replace normalizer (pattern '" + pattern + "')");
+                    else throw UserError.at(file, 0, field + ".type", "unsupported Replace normalizer (pattern '"
+                            + pattern + "')");
                 }
                 case "Strip" -> removeWs[0] = true;
-                default -> throw UserError.at(file, 0, field + ".type", "unsupported normalizer '" + t + "' for a Unigram model");
+                default -> throw UserError.at(file, 0, field + ".type", "unsupported normalizer '" + t
+                        + "' for a Unigram model");
             }
         }
         return charsmap;
@@ -147,14 +159,16 @@ public final class HfTokenizerJson {
 
     private static WordPieceVocabulary wordPiece(Path file, JsonNode root, JsonNode model) {
         JsonNode vocab = model.get("vocab");
-        if (vocab == null || !vocab.isObject() || vocab.isEmpty()) throw UserError.at(file, 0, "model.vocab", "missing or empty");
+        if (vocab == null || !vocab.isObject() || vocab.isEmpty()) throw UserError.at(file, 0, "model.vocab",
+                "missing or empty");
         String[] tokens = new String[vocab.size()];
         var it = vocab.fields();
         while (it.hasNext()) {
             var e = it.next();
             int id = e.getValue().asInt(-1);
             if (id < 0 || id >= tokens.length || tokens[id] != null)
-                throw UserError.at(file, 0, "model.vocab." + e.getKey(), "id " + e.getValue() + " is out of range or repeated");
+                throw UserError.at(file, 0, "model.vocab." + e.getKey(), "id " + e.getValue()
+                        + " is out of range or repeated");
             tokens[id] = e.getKey();
         }
         JsonNode norm = root.path("normalizer");
@@ -166,12 +180,14 @@ public final class HfTokenizerJson {
             chinese = norm.path("handle_chinese_chars").asBoolean(true);
             if (norm.hasNonNull("strip_accents")) strip = norm.get("strip_accents").asBoolean();
         } else if (!norm.isMissingNode() && !norm.isNull()) {
-            throw UserError.at(file, 0, "normalizer.type", "unsupported normalizer '" + norm.path("type").asText() + "' for a WordPiece model");
+            throw UserError.at(file, 0, "normalizer.type", "unsupported normalizer '" + norm.path("type").asText()
+                    + "' for a WordPiece model");
         }
         var basic = new BertBasicTokenizer(lower, strip == null ? lower : strip, chinese, clean);
         try {
             return new WordPieceVocabulary(List.of(tokens), basic, model.path("unk_token").asText("[UNK]"),
-                    model.path("continuing_subword_prefix").asText("##"), model.path("max_input_chars_per_word").asInt(100));
+                    model.path("continuing_subword_prefix").asText("##"), model.path("max_input_chars_per_word")
+                            .asInt(100));
         } catch (IllegalArgumentException e) {
             throw UserError.at(file, 0, "model.unk_token", e.getMessage());
         }

@@ -28,7 +28,8 @@ final class Normalizer {
     }
 
     Normalizer withAddDummyPrefix(boolean v) {
-        return new Normalizer(charsMap, userDefined, v, removeExtraWhitespaces, escapeWhitespaces, treatWhitespaceAsSuffix);
+        return new Normalizer(charsMap, userDefined, v, removeExtraWhitespaces, escapeWhitespaces,
+                treatWhitespaceAsSuffix);
     }
 
     boolean addDummyPrefix() {
@@ -70,7 +71,8 @@ final class Normalizer {
      */
     private long prefix(byte[] in, int pos, int end) {
         byte b0 = in[pos];
-        if (b0 >= 0 && userDefined == null && (charsMap == null || !charsMap.startsRule(b0))) return (1L << 40) | 1; // plain ASCII
+        // plain ASCII
+        if (b0 >= 0 && userDefined == null && (charsMap == null || !charsMap.startsRule(b0))) return (1L << 40) | 1;
         if (userDefined != null) {
             int m = userDefined.longestPrefix(in, pos, end);
             if (m > 0) return ((long) m << 40) | m;

@@ -74,7 +74,8 @@ final class ProtoReader {
 
     int readFixed32() {
         if (end - pos < 4) throw new Malformed(pos, "truncated 32-bit value");
-        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
+        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos
+                + 3] & 0xFF) << 24;
         pos += 4;
         return v;
     }
@@ -87,7 +88,8 @@ final class ProtoReader {
     int[] readLengthDelimited() {
         int start = pos;
         long len = readVarint();
-        if (len < 0 || len > end - pos) throw new Malformed(start, "length " + len + " runs past the end of the data (" + (end - pos) + " bytes left)");
+        if (len < 0 || len > end - pos) throw new Malformed(start, "length " + len + " runs past the end of the data ("
+                + (end - pos) + " bytes left)");
         int s = pos;
         pos += (int) len;
         return new int[] {s, pos};
@@ -126,6 +128,7 @@ final class ProtoReader {
     /** Checks the wire type of the field just read and reports a mismatch with the field's name. */
     void expect(int tag, int wireType, String field) {
         if ((tag & 7) != wireType)
-            throw new Malformed(tagStart, "field '" + field + "' has wire type " + (tag & 7) + ", expected " + wireType);
+            throw new Malformed(tagStart, "field '" + field + "' has wire type " + (tag & 7) + ", expected "
+                    + wireType);
     }
 }

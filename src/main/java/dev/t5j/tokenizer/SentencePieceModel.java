@@ -103,7 +103,8 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
         try {
             return parse(data);
         } catch (ProtoReader.Malformed e) {
-            throw new UserError(source + " (byte " + e.offset + "): not a valid SentencePiece model: " + e.getMessage());
+            throw new UserError(source + " (byte " + e.offset + "): not a valid SentencePiece model: "
+                    + e.getMessage());
         }
     }
 
@@ -176,7 +177,8 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
                 padPiece = d.padPiece(), unkSurface = d.unkSurface();
         int modelType = d.modelType(), vocabSize = d.vocabSize(), seed = d.seedSentencepieceSize(),
                 threads = d.numThreads(), subIter = d.numSubIterations(), maxSentLen = d.maxSentenceLength(),
-                maxPieceLen = d.maxSentencepieceLength(), unk = d.unkId(), bos = d.bosId(), eos = d.eosId(), pad = d.padId();
+                maxPieceLen = d.maxSentencepieceLength(), unk = d.unkId(), bos = d.bosId(), eos = d.eosId(), pad =
+                        d.padId();
         float coverage = d.characterCoverage(), shrink = d.shrinkingFactor();
         long inputSentenceSize = d.inputSentenceSize();
         boolean script = d.splitByUnicodeScript(), ws = d.splitByWhitespace(), number = d.splitByNumber(),
@@ -191,10 +193,12 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
                 case 2 -> { r.expect(tag, ProtoReader.LEN, "trainer_spec.model_prefix"); modelPrefix = r.readString(); }
                 case 3 -> modelType = (int) varint(r, tag, "trainer_spec.model_type");
                 case 4 -> vocabSize = (int) varint(r, tag, "trainer_spec.vocab_size");
-                case 10 -> { r.expect(tag, ProtoReader.FIXED32, "trainer_spec.character_coverage"); coverage = r.readFloat(); }
+                case 10 -> { r.expect(tag, ProtoReader.FIXED32, "trainer_spec.character_coverage"); coverage =
+                        r.readFloat(); }
                 case 11 -> inputSentenceSize = varint(r, tag, "trainer_spec.input_sentence_size");
                 case 14 -> seed = (int) varint(r, tag, "trainer_spec.seed_sentencepiece_size");
-                case 15 -> { r.expect(tag, ProtoReader.FIXED32, "trainer_spec.shrinking_factor"); shrink = r.readFloat(); }
+                case 15 -> { r.expect(tag, ProtoReader.FIXED32, "trainer_spec.shrinking_factor"); shrink =
+                        r.readFloat(); }
                 case 16 -> threads = (int) varint(r, tag, "trainer_spec.num_threads");
                 case 17 -> subIter = (int) varint(r, tag, "trainer_spec.num_sub_iterations");
                 case 18 -> maxSentLen = (int) varint(r, tag, "trainer_spec.max_sentence_length");
@@ -205,8 +209,10 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
                 case 24 -> suffix = varint(r, tag, "trainer_spec.treat_whitespace_as_suffix") != 0;
                 case 25 -> digits = varint(r, tag, "trainer_spec.split_digits") != 0;
                 case 26 -> wsOnly = varint(r, tag, "trainer_spec.allow_whitespace_only_pieces") != 0;
-                case 30 -> { r.expect(tag, ProtoReader.LEN, "trainer_spec.control_symbols"); control.add(r.readString()); }
-                case 31 -> { r.expect(tag, ProtoReader.LEN, "trainer_spec.user_defined_symbols"); user.add(r.readString()); }
+                case 30 -> { r.expect(tag, ProtoReader.LEN,
+                        "trainer_spec.control_symbols"); control.add(r.readString()); }
+                case 31 -> { r.expect(tag, ProtoReader.LEN,
+                        "trainer_spec.user_defined_symbols"); user.add(r.readString()); }
                 case 33 -> hard = varint(r, tag, "trainer_spec.hard_vocab_limit") != 0;
                 case 35 -> byteFallback = varint(r, tag, "trainer_spec.byte_fallback") != 0;
                 case 40 -> unk = (int) varint(r, tag, "trainer_spec.unk_id");
@@ -240,7 +246,8 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
             int tag = r.readTag();
             switch (tag >>> 3) {
                 case 1 -> { r.expect(tag, ProtoReader.LEN, "normalizer_spec.name"); name = r.readString(); }
-                case 2 -> { r.expect(tag, ProtoReader.LEN, "normalizer_spec.precompiled_charsmap"); charsmap = r.readBytes(); }
+                case 2 -> { r.expect(tag, ProtoReader.LEN, "normalizer_spec.precompiled_charsmap"); charsmap =
+                        r.readBytes(); }
                 case 3 -> dummy = varint(r, tag, "normalizer_spec.add_dummy_prefix") != 0;
                 case 4 -> removeWs = varint(r, tag, "normalizer_spec.remove_extra_whitespaces") != 0;
                 case 5 -> escape = varint(r, tag, "normalizer_spec.escape_whitespaces") != 0;
@@ -263,10 +270,13 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
         TrainerSpec t = trainerSpec;
         ProtoWriter ts = new ProtoWriter();
         for (String in : t.input()) ts.string(1, in);
-        ts.string(2, t.modelPrefix()).varint(3, t.modelType()).varint(4, t.vocabSize()).floatField(10, t.characterCoverage())
-                .varint(11, t.inputSentenceSize()).varint(14, t.seedSentencepieceSize()).floatField(15, t.shrinkingFactor())
+        ts.string(2, t.modelPrefix()).varint(3, t.modelType()).varint(4, t.vocabSize()).floatField(10,
+                t.characterCoverage())
+                .varint(11, t.inputSentenceSize()).varint(14, t.seedSentencepieceSize()).floatField(15,
+                        t.shrinkingFactor())
                 .varint(16, t.numThreads()).varint(17, t.numSubIterations()).varint(18, t.maxSentenceLength())
-                .varint(20, t.maxSentencepieceLength()).bool(21, t.splitByUnicodeScript()).bool(22, t.splitByWhitespace())
+                .varint(20, t.maxSentencepieceLength()).bool(21, t.splitByUnicodeScript()).bool(22,
+                        t.splitByWhitespace())
                 .bool(23, t.splitByNumber()).bool(24, t.treatWhitespaceAsSuffix()).bool(25, t.splitDigits())
                 .bool(26, t.allowWhitespaceOnlyPieces());
         for (String c : t.controlSymbols()) ts.string(30, c);

@@ -67,7 +67,8 @@ public final class SentencePieceProcessor {
         this.types = model.types();
         this.modelType = model.trainerSpec().modelType();
         if (modelType < SentencePieceModel.UNIGRAM || modelType > SentencePieceModel.CHAR)
-            throw new IllegalArgumentException("unknown model_type " + modelType + " (1 unigram, 2 bpe, 3 word, 4 char)");
+            throw new IllegalArgumentException("unknown model_type " + modelType
+                    + " (1 unigram, 2 bpe, 3 word, 4 char)");
         this.byteFallback = model.trainerSpec().byteFallback();
         int n = pieces.length;
         pieceBytes = new byte[n][];
@@ -82,9 +83,11 @@ public final class SentencePieceProcessor {
             if (p.indexOf('\0') >= 0) throw new IllegalArgumentException("piece " + i + " contains a NUL character");
             byte[] b = p.getBytes(StandardCharsets.UTF_8);
             pieceBytes[i] = b;
-            if (pieceIndex.putIfAbsent(p, i) != null) throw new IllegalArgumentException("piece '" + p + "' is defined twice (ids " + pieceIndex.get(p) + " and " + i + ")");
+            if (pieceIndex.putIfAbsent(p, i) != null) throw new IllegalArgumentException("piece '" + p
+                    + "' is defined twice (ids " + pieceIndex.get(p) + " and " + i + ")");
             byte t = types[i];
-            boolean normal = t == SentencePieceModel.NORMAL || t == SentencePieceModel.USER_DEFINED || t == SentencePieceModel.UNUSED;
+            boolean normal = t == SentencePieceModel.NORMAL || t == SentencePieceModel.USER_DEFINED || t ==
+                    SentencePieceModel.UNUSED;
             if (normal) {
                 normalKeys.add(b);
                 normalIds.add(i);
@@ -105,7 +108,8 @@ public final class SentencePieceProcessor {
                 unk = i;
             }
             if (t == SentencePieceModel.BYTE) {
-                if (!byteFallback) throw new IllegalArgumentException("byte piece " + p + " found although byte_fallback is false");
+                if (!byteFallback) throw new IllegalArgumentException("byte piece " + p
+                        + " found although byte_fallback is false");
                 int v = pieceToByte(p);
                 if (v < 0) throw new IllegalArgumentException("invalid byte piece " + p);
                 byteIds[v] = i;
@@ -113,7 +117,8 @@ public final class SentencePieceProcessor {
         }
         if (unk < 0) throw new IllegalArgumentException("no unknown piece (type UNKNOWN) is defined");
         if (byteFallback) for (int v = 0; v < 256; v++)
-            if (byteIds[v] < 0) throw new IllegalArgumentException("byte_fallback is set but byte piece <0x" + String.format("%02X", v) + "> is missing");
+            if (byteIds[v] < 0) throw new IllegalArgumentException("byte_fallback is set but byte piece <0x"
+                    + String.format("%02X", v) + "> is missing");
         this.unkId = unk;
         this.minScore = mn;
         this.maxScore = mx;
@@ -339,7 +344,8 @@ public final class SentencePieceProcessor {
                 }
             } else {
                 outIds.add(id);
-                if (outPieces != null) outPieces.add(unk ? new String(nb, s, e - s, StandardCharsets.UTF_8) : pieces[id]);
+                if (outPieces != null) outPieces.add(unk ? new String(nb, s, e - s, StandardCharsets.UTF_8)
+                        : pieces[id]);
             }
             prevUnk = unk;
         }
@@ -498,7 +504,8 @@ public final class SentencePieceProcessor {
         int wordStart = 0;
         for (int pos = 0; pos < n; ) {
             int m = Math.min(Utf8.oneCharLen(s[pos]), n - pos);
-            boolean ws = m == 3 && s[pos] == Normalizer.SPACE_SYMBOL[0] && s[pos + 1] == Normalizer.SPACE_SYMBOL[1] && s[pos + 2] == Normalizer.SPACE_SYMBOL[2];
+            boolean ws = m == 3 && s[pos] == Normalizer.SPACE_SYMBOL[0] && s[pos + 1] == Normalizer.SPACE_SYMBOL[1]
+                    && s[pos + 2] == Normalizer.SPACE_SYMBOL[2];
             if (!suffix && ws && pos > wordStart) {
                 sc.addResult(wordStart, pos, lookup(s, wordStart, pos));
                 wordStart = pos;
@@ -526,7 +533,8 @@ public final class SentencePieceProcessor {
 
     /** DecodeIds: control pieces vanish, unknown becomes " ⁇ ", byte pieces are reassembled into UTF-8. */
     public String decode(int[] ids) {
-        for (int id : ids) if (id < 0 || id >= pieces.length) throw new IllegalArgumentException("invalid id " + id + " (vocabulary has " + pieces.length + " pieces)");
+        for (int id : ids) if (id < 0 || id >= pieces.length) throw new IllegalArgumentException("invalid id " + id
+                + " (vocabulary has " + pieces.length + " pieces)");
         return decode(ids, null);
     }
 

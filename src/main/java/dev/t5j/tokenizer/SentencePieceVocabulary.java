@@ -112,7 +112,8 @@ public final class SentencePieceVocabulary implements Vocabulary {
     }
 
     public String idToPiece(int id) {
-        if (id < 0 || id >= vocabSize()) throw new IllegalArgumentException("id " + id + " out of range [0, " + vocabSize() + ")");
+        if (id < 0 || id >= vocabSize()) throw new IllegalArgumentException("id " + id + " out of range [0, "
+                + vocabSize() + ")");
         return isSentinel(id) ? sentinel(sp.pieceSize() + extraIds - 1 - id) : sp.idToPiece(id);
     }
 

@@ -18,7 +18,8 @@ public record TrainerConfig(List<Path> inputs, int vocabSize, int modelType, flo
         if (vocabSize < 8) throw new IllegalArgumentException("vocab size must be at least 8, got " + vocabSize);
         if (modelType != SentencePieceModel.UNIGRAM && modelType != SentencePieceModel.BPE)
             throw new IllegalArgumentException("model type must be unigram or bpe");
-        if (characterCoverage <= 0 || characterCoverage > 1) throw new IllegalArgumentException("character coverage must be in (0, 1]");
+        if (characterCoverage <= 0
+                || characterCoverage > 1) throw new IllegalArgumentException("character coverage must be in (0, 1]");
         if (!normalization.equals("nmt_nfkc") && !normalization.equals("identity"))
             throw new IllegalArgumentException("normalization must be nmt_nfkc or identity");
     }
@@ -40,16 +41,19 @@ public record TrainerConfig(List<Path> inputs, int vocabSize, int modelType, flo
 
     public TrainerConfig withUserDefinedSymbols(List<String> v) {
         return new TrainerConfig(inputs, vocabSize, modelType, characterCoverage, maxSentencepieceLength, maxSentences,
-                maxWords, seedSize, shrinkingFactor, numSubIterations, byteFallback, normalization, List.copyOf(v), threads);
+                maxWords, seedSize, shrinkingFactor, numSubIterations, byteFallback, normalization, List.copyOf(v),
+                        threads);
     }
 
     public TrainerConfig withLimits(long maxSentences, int maxWords, float characterCoverage) {
         return new TrainerConfig(inputs, vocabSize, modelType, characterCoverage, maxSentencepieceLength, maxSentences,
-                maxWords, seedSize, shrinkingFactor, numSubIterations, byteFallback, normalization, userDefinedSymbols, threads);
+                maxWords, seedSize, shrinkingFactor, numSubIterations, byteFallback, normalization, userDefinedSymbols,
+                        threads);
     }
 
     public TrainerConfig withThreads(int v) {
         return new TrainerConfig(inputs, vocabSize, modelType, characterCoverage, maxSentencepieceLength, maxSentences,
-                maxWords, seedSize, shrinkingFactor, numSubIterations, byteFallback, normalization, userDefinedSymbols, Math.max(1, v));
+                maxWords, seedSize, shrinkingFactor, numSubIterations, byteFallback, normalization, userDefinedSymbols,
+                        Math.max(1, v));
     }
 }

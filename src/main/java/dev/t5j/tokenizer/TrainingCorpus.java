@@ -30,7 +30,8 @@ final class TrainingCorpus {
     final long[] requiredCharFreqs;
     final long sentences;
 
-    private TrainingCorpus(String[] words, long[] freqs, int[] requiredChars, long[] requiredCharFreqs, long sentences) {
+    private TrainingCorpus(String[] words, long[] freqs, int[] requiredChars, long[] requiredCharFreqs,
+            long sentences) {
         this.words = words;
         this.freqs = freqs;
         this.requiredChars = requiredChars;
@@ -63,7 +64,8 @@ final class TrainingCorpus {
                         long lineNo = in.lineNumber();
                         progress.step(n + 1);
                         int bad = Utf8.firstInvalid(line, 0, n);
-                        if (bad >= 0) throw UserError.at(p, lineNo, null, "invalid UTF-8 at byte " + bad + " of the line");
+                        if (bad >= 0) throw UserError.at(p, lineNo, null, "invalid UTF-8 at byte " + bad
+                                + " of the line");
                         normalizer.normalize(line, 0, n, buf);
                         addWords(buf, counts);
                         lines++;
@@ -91,7 +93,8 @@ final class TrainingCorpus {
             }
         }
         List<Map.Entry<Integer, long[]>> sorted = new ArrayList<>(chars.entrySet());
-        sorted.sort((a, b) -> a.getValue()[0] != b.getValue()[0] ? Long.compare(b.getValue()[0], a.getValue()[0]) : Integer.compare(a.getKey(), b.getKey()));
+        sorted.sort((a, b) -> a.getValue()[0] != b.getValue()[0] ? Long.compare(b.getValue()[0], a.getValue()[0])
+                : Integer.compare(a.getKey(), b.getKey()));
         long acc = 0;
         List<Integer> keep = new ArrayList<>();
         List<Long> keepF = new ArrayList<>();
@@ -148,7 +151,8 @@ final class TrainingCorpus {
             }
             i += m;
         }
-        if (n > start) counts.computeIfAbsent(new String(b, start, n - start, StandardCharsets.UTF_8), k -> new long[1])[0]++;
+        if (n > start) counts.computeIfAbsent(new String(b, start, n - start, StandardCharsets.UTF_8), k
+                -> new long[1])[0]++;
     }
 
     /** Drops words seen at most {@code minCount} times (raising the bar until the table is at most 3/4 full). */

@@ -412,7 +412,8 @@ final class UnigramTrainer {
             fin.putIfAbsent(pieces.get(i), scores[i]);
         }
         List<Map.Entry<String, Float>> out = new ArrayList<>(fin.entrySet());
-        out.sort((a, b) -> !a.getValue().equals(b.getValue()) ? Float.compare(b.getValue(), a.getValue()) : a.getKey().compareTo(b.getKey()));
+        out.sort((a, b) -> !a.getValue().equals(b.getValue()) ? Float.compare(b.getValue(), a.getValue())
+                : a.getKey().compareTo(b.getKey()));
         return out;
     }
 
@@ -422,7 +423,8 @@ final class UnigramTrainer {
         for (; x < 5; ++x) result -= 1 / x;
         x -= 0.5;
         double xx = 1.0 / x, xx2 = xx * xx, xx4 = xx2 * xx2;
-        result += Math.log(x) + (1.0 / 24.0) * xx2 - (7.0 / 960.0) * xx4 + (31.0 / 8064.0) * xx4 * xx2 - (127.0 / 30720.0) * xx4 * xx4;
+        result += Math.log(x) + (1.0 / 24.0) * xx2 - (7.0 / 960.0) * xx4
+                + (31.0 / 8064.0) * xx4 * xx2 - (127.0 / 30720.0) * xx4 * xx4;
         return result;
     }
 }

@@ -23,18 +23,22 @@ public final class VocabTrainer {
     public static SentencePieceModel train(TrainerConfig cfg) {
         byte[] charsmap = cfg.normalization().equals("nmt_nfkc") ? nmtNfkc() : new byte[0];
         var ns = new SentencePieceModel.NormalizerSpec(cfg.normalization(), charsmap, true, true, true);
-        Normalizer normalizer = new Normalizer(charsmap.length > 0 ? CharsMap.parse(charsmap) : null, null, true, true, true, false);
+        Normalizer normalizer = new Normalizer(charsmap.length > 0 ? CharsMap.parse(charsmap) : null, null, true, true,
+                true, false);
         TrainingCorpus corpus = TrainingCorpus.read(cfg, normalizer);
         int meta = 3 + cfg.userDefinedSymbols().size() + (cfg.byteFallback() ? 256 : 0);
         int target = cfg.vocabSize() - meta;
         if (target < corpus.requiredChars.length)
-            throw new UserError(String.format(Locale.ROOT, "--vocab-size %d is too small: the corpus needs %d characters plus %d reserved pieces (use at least %d, or lower --character-coverage)",
+            throw new UserError(String.format(Locale.ROOT,
+                    "--vocab-size %d is too small: the corpus needs %d characters plus %d reserved pieces (use at " +
+                    "least %d, or lower --character-coverage)",
                     cfg.vocabSize(), corpus.requiredChars.length, meta, corpus.requiredChars.length + meta));
         List<Map.Entry<String, Float>> learned = cfg.modelType() == SentencePieceModel.UNIGRAM
                 ? new UnigramTrainer(cfg, corpus, target).train()
                 : new BpeTrainer(cfg, corpus, target).train();
         if (learned.size() < target)
-            throw new UserError(String.format(Locale.ROOT, "--vocab-size %d is too large for this corpus: only %d pieces could be learned (use at most %d)",
+            throw new UserError(String.format(Locale.ROOT,
+                    "--vocab-size %d is too large for this corpus: only %d pieces could be learned (use at most %d)",
                     cfg.vocabSize(), learned.size(), learned.size() + meta));
         List<String> pieces = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
@@ -44,7 +48,8 @@ public final class VocabTrainer {
         pieces.add("<unk>"); scores.add(0f); types.add(SentencePieceModel.UNKNOWN);
         java.util.Set<String> reserved = new java.util.HashSet<>(pieces);
         for (String u : cfg.userDefinedSymbols()) {
-            if (!reserved.add(u)) throw new UserError("user-defined symbol '" + u + "' is given twice or clashes with a reserved piece");
+            if (!reserved.add(u)) throw new UserError("user-defined symbol '" + u
+                    + "' is given twice or clashes with a reserved piece");
             pieces.add(u); scores.add(0f); types.add(SentencePieceModel.USER_DEFINED);
         }
         if (cfg.byteFallback()) for (int b = 0; b < 256; b++) {
@@ -64,8 +69,10 @@ public final class VocabTrainer {
         }
         List<String> inputs = new ArrayList<>();
         for (Path p : cfg.inputs()) inputs.add(p.toString());
-        var ts = SentencePieceModel.TrainerSpec.defaults().withModel(cfg.modelType(), pieces.size()).withIds(2, -1, 1, 0)
-                .withTraining(inputs, "spiece", cfg.characterCoverage(), cfg.maxSentences(), cfg.maxSentencepieceLength(),
+        var ts = SentencePieceModel.TrainerSpec.defaults().withModel(cfg.modelType(), pieces.size()).withIds(2, -1, 1,
+                0)
+                .withTraining(inputs, "spiece", cfg.characterCoverage(), cfg.maxSentences(),
+                        cfg.maxSentencepieceLength(),
                         cfg.byteFallback(), cfg.userDefinedSymbols(), true);
         return new SentencePieceModel(pieces.toArray(new String[0]), sc, ty, ts, ns);
     }
@@ -77,7 +84,8 @@ public final class VocabTrainer {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < model.size(); i++) {
             float s = model.scores()[i];
-            sb.append(model.pieces()[i]).append('\t').append(s == (int) s ? Integer.toString((int) s) : Float.toString(s)).append('\n');
+            sb.append(model.pieces()[i]).append('\t').append(s == (int) s ? Integer.toString((int) s)
+                    : Float.toString(s)).append('\n');
         }
         AtomicFiles.writeString(dir.resolve("spiece.vocab"), sb.toString());
         return modelFile;

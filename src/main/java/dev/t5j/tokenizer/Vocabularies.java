@@ -5,7 +5,9 @@ import dev.t5j.common.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Opens any vocabulary file t5j understands, by its name: {@code .model}, {@code tokenizer.json}, {@code vocab.txt}. */
+/**
+ * Opens any vocabulary file t5j understands, by its name: {@code .model}, {@code tokenizer.json}, {@code vocab.txt}.
+ */
 public final class Vocabularies {
     private Vocabularies() {}
 
@@ -20,7 +22,8 @@ public final class Vocabularies {
                 Path p = file.resolve(name);
                 if (Files.isRegularFile(p)) return load(p, extraIds);
             }
-            throw new UserError(file + ": directory holds no spiece.model, tokenizer.model, tokenizer.json or vocab.txt");
+            throw new UserError(file
+                    + ": directory holds no spiece.model, tokenizer.model, tokenizer.json or vocab.txt");
         }
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".json")) return HfTokenizerJson.load(file);

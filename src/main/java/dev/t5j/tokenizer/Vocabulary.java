@@ -4,7 +4,8 @@ package dev.t5j.tokenizer;
  * A text ↔ id mapping in the spirit of seqio's {@code Vocabulary}.
  *
  * <p>Contract: {@link #encode} never appends EOS (features decide that); {@link #decode} stops at the first EOS and
- * drops padding, as seqio does. Ids are ints in {@code [0, vocabSize())}. Implementations are immutable and thread-safe.
+ * drops padding, as seqio does. Ids are ints in {@code [0, vocabSize())}. Implementations are immutable and
+ * thread-safe.
  */
 public interface Vocabulary {
     int[] encode(String text);
@@ -34,7 +35,8 @@ public interface Vocabulary {
 
     /** Id of sentinel {@code <extra_id_n>}: counting down from the top of the vocabulary, as T5 does. */
     default int sentinelId(int n) {
-        if (n < 0 || n >= extraIds()) throw new IllegalArgumentException("no sentinel " + n + " (extra ids: " + extraIds() + ")");
+        if (n < 0 || n >= extraIds()) throw new IllegalArgumentException("no sentinel " + n + " (extra ids: "
+                + extraIds() + ")");
         return vocabSize() - 1 - n;
     }
 }

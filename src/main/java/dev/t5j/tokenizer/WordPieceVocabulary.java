@@ -222,7 +222,8 @@ public final class WordPieceVocabulary implements Vocabulary {
     public String decode(int[] idList) {
         StringBuilder sb = new StringBuilder();
         for (int id : idList) {
-            if (id < 0 || id >= tokens.length) throw new IllegalArgumentException("id " + id + " out of range [0, " + tokens.length + ")");
+            if (id < 0 || id >= tokens.length) throw new IllegalArgumentException("id " + id + " out of range [0, "
+                    + tokens.length + ")");
             if (id == pad || id == cls || id == sep) continue;
             String t = tokens[id];
             if (t.startsWith(prefix)) sb.append(t, prefix.length(), t.length());

@@ -59,7 +59,9 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
             return tokensPerBatch == null ? batchSize : tokensPerBatch / Math.max(inputsLength, targetsLength);
         }
 
-        /** The training stream: split train, shuffled with {@code seed}, endless, from the cache if {@code use_cached}. */
+        /**
+         * The training stream: split train, shuffled with {@code seed}, endless, from the cache if {@code use_cached}.
+         */
         public ReadOptions trainOptions(long seed) {
             ReadOptions o = ReadOptions.split("train").withSequenceLengths(Map.of("inputs", inputsLength,
                     "targets", targetsLength)).withShuffle(shuffle, seed).withEpochs(0);

@@ -29,8 +29,10 @@ class AtlasEvaluationTest {
     void qaReport() throws IOException {
         AtlasTask qa = AtlasTasks.byName("qa", AtlasTaskOptions.defaults());
         AtlasExample a = qa.process(obj("question", "q1", "answers", List.of("Paris")), new Random(0)).orElseThrow();
-        AtlasExample b = qa.process(obj("question", "q2", "answers", List.of("the red fox")), new Random(0)).orElseThrow();
-        List<AtlasResult> rs = List.of(new AtlasResult(a, "paris", List.of(), null, null), new AtlasResult(b, "a fox", List.of(), null, null));
+        AtlasExample b = qa.process(obj("question", "q2", "answers", List.of("the red fox")),
+                new Random(0)).orElseThrow();
+        List<AtlasResult> rs = List.of(new AtlasResult(a, "paris", List.of(), null, null), new AtlasResult(b, "a fox",
+                List.of(), null, null));
         AtlasEvaluation.Report r = AtlasEvaluation.evaluate(qa, rs, List.of(1.0, 2.0));
         // EM: 1, 0 → 50; F1: 1, ("fox" vs "red fox": P 1, R 1/2 → 2/3) → 83.33; eval_loss 1.5 unscaled
         assertEquals(List.of("exact_match", "f1", "eval_loss"), List.copyOf(r.metrics().keySet()));
@@ -45,15 +47,18 @@ class AtlasEvaluationTest {
     @Test
     void multipleChoiceReportDebiases() throws IOException {
         MultipleChoiceTask mc = (MultipleChoiceTask) AtlasTasks.byName("multiple_choice",
-                AtlasTaskOptions.defaults().withVocabulary(AtlasTestData.t5()).withMultipleChoice(2, "single", "cyclic"));
+                AtlasTaskOptions.defaults().withVocabulary(AtlasTestData.t5()).withMultipleChoice(2, "single",
+                        "cyclic"));
         List<AtlasResult> rs = new ArrayList<>();
         // question 1: answer B (y); the model prefers letter A strongly, content only slightly → debiased picks y
-        List<AtlasExample> q1 = mc.expand(obj("question", "one", "options", obj("A", "x", "B", "y"), "answer", "B"), true).stream()
+        List<AtlasExample> q1 = mc.expand(obj("question", "one", "options", obj("A", "x", "B", "y"), "answer", "B"),
+                true).stream()
                 .map(c -> mc.process(c, new Random(0)).orElseThrow()).toList();
         rs.add(new AtlasResult(q1.get(0), "A", List.of(), null, Map.of("A", Math.log(0.6), "B", Math.log(0.4))));
         rs.add(new AtlasResult(q1.get(1), "A", List.of(), null, Map.of("A", Math.log(0.9), "B", Math.log(0.1))));
         // question 2: answer A (u); always right
-        List<AtlasExample> q2 = mc.expand(obj("question", "two", "options", obj("A", "u", "B", "v"), "answer", "A"), true).stream()
+        List<AtlasExample> q2 = mc.expand(obj("question", "two", "options", obj("A", "u", "B", "v"), "answer", "A"),
+                true).stream()
                 .map(c -> mc.process(c, new Random(0)).orElseThrow()).toList();
         rs.add(new AtlasResult(q2.get(0), "A", List.of(), null, Map.of("A", Math.log(0.8), "B", Math.log(0.2))));
         rs.add(new AtlasResult(q2.get(1), "B", List.of(), null, Map.of("A", Math.log(0.3), "B", Math.log(0.7))));

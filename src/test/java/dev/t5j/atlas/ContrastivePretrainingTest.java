@@ -34,7 +34,8 @@ class ContrastivePretrainingTest {
             assertTrue(n >= 2 && n <= 5, c);
             assertTrue(String.join(" ", words).contains(c), c);
         }
-        assertThrows(IllegalArgumentException.class, () -> new ContrastivePretraining.Options(1, 1, 1e-3, 0.05, 0.2, 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ContrastivePretraining.Options(1, 1, 1e-3, 0.05, 0.2,
+                0.5, 0));
         assertEquals(1, ContrastivePretraining.crop(new String[]{"x"}, o, rng).split(" ").length);
     }
 }

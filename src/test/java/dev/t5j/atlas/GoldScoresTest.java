@@ -55,13 +55,15 @@ class GoldScoresTest {
 
     static Tensor ids() {
         long[] flat = new long[B * K * L];
-        for (int b = 0; b < B; b++) for (int k = 0; k < K; k++) for (int l = 0; l < L; l++) flat[(b * K + k) * L + l] = IDS[b][k][l];
+        for (int b = 0; b < B; b++) for (int k = 0; k < K; k++) for (int l = 0; l < L; l++) flat[(b * K + k) * L + l] =
+                IDS[b][k][l];
         return Tensors.longs(flat, B, K, L);
     }
 
     static Tensor mask() {
         long[] flat = new long[B * K * L];
-        for (int b = 0; b < B; b++) for (int k = 0; k < K; k++) for (int l = 0; l < len(IDS[b][k]); l++) flat[(b * K + k) * L + l] = 1;
+        for (int b = 0; b < B; b++) for (int k = 0; k < K; k++) for (int l = 0; l < len(IDS[b][k]); l++) flat[(b * K
+                + k) * L + l] = 1;
         return Tensors.longs(flat, B, K, L);
     }
 
@@ -137,7 +139,8 @@ class GoldScoresTest {
             float[] got = Tensors.toFloats(new FusionInDecoder(model).forward(ids(), mask(), labels()));
             int v = model.config().vocabSize();
             for (int b = 0; b < B; b++) {
-                double[][] want = naive.decodeLogits(naiveEnc(b, new boolean[]{true, true, true}), null, decoderInput(b));
+                double[][] want = naive.decodeLogits(naiveEnc(b, new boolean[]{true, true, true}), null,
+                        decoderInput(b));
                 for (int t = 0; t < T; t++)
                     for (int i = 0; i < v; i++) assertEquals(want[t][i], got[(b * T + t) * v + i], 1e-4);
             }
@@ -149,9 +152,11 @@ class GoldScoresTest {
         double[][] want = new double[B][K];
         for (int b = 0; b < B; b++)
             for (int k = 0; k < K; k++)
-                want[b][k] = mean(tokenLogProbs(naive.decodeLogits(naiveEnc(b, only(k)), null, decoderInput(b)), b, 1.0), b);
+                want[b][k] = mean(tokenLogProbs(naive.decodeLogits(naiveEnc(b, only(k)), null, decoderInput(b)), b,
+                        1.0), b);
         try (PointerScope s = new PointerScope()) {
-            assertClose(want, Tensors.toFloats(GoldScores.perplexity(new FusionInDecoder(model), ids(), mask(), labels())));
+            assertClose(want, Tensors.toFloats(GoldScores.perplexity(new FusionInDecoder(model), ids(), mask(),
+                    labels())));
         }
     }
 
@@ -160,9 +165,11 @@ class GoldScoresTest {
         double[][] want = new double[B][K];
         for (int b = 0; b < B; b++)
             for (int k = 0; k < K; k++)
-                want[b][k] = -mean(tokenLogProbs(naive.decodeLogits(naiveEnc(b, allBut(k)), null, decoderInput(b)), b, 1.0), b);
+                want[b][k] = -mean(tokenLogProbs(naive.decodeLogits(naiveEnc(b, allBut(k)), null, decoderInput(b)), b,
+                        1.0), b);
         try (PointerScope s = new PointerScope()) {
-            assertClose(want, Tensors.toFloats(GoldScores.leaveOneOut(new FusionInDecoder(model), ids(), mask(), labels())));
+            assertClose(want, Tensors.toFloats(GoldScores.leaveOneOut(new FusionInDecoder(model), ids(), mask(),
+                    labels())));
         }
     }
 
@@ -241,9 +248,11 @@ class GoldScoresTest {
             for (int k = 0; k < K; k++) sum += Math.exp(lt[k]) * (lt[k] - in[k]);
         }
         try (PointerScope s = new PointerScope()) {
-            assertEquals(sum / (B * K), RetrieverLoss.kl(Tensors.floats(score, B, K), Tensors.floats(gold, B, K), ts, tg).item_float(), 1e-5);
+            assertEquals(sum / (B * K), RetrieverLoss.kl(Tensors.floats(score, B, K), Tensors.floats(gold, B, K), ts,
+                    tg).item_float(), 1e-5);
             // temperature 0.01 makes most teacher probabilities exactly 0 in fp32: the loss must stay finite
-            float atlas = RetrieverLoss.kl(Tensors.floats(score, B, K), Tensors.floats(gold, B, K), 0.01, 0.01).item_float();
+            float atlas = RetrieverLoss.kl(Tensors.floats(score, B, K), Tensors.floats(gold, B, K), 0.01,
+                    0.01).item_float();
             assertTrue(Float.isFinite(atlas) && atlas >= 0, "KL at temperature 0.01: " + atlas);
         }
     }

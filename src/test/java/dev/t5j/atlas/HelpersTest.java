@@ -30,7 +30,8 @@ class HelpersTest {
 
     @Test
     void cleanUpTokenizationAsTransformers() {
-        assertEquals("Hello, world. Isn't it? I'm sure it's fine!", HfText.cleanUpTokenization("Hello , world . Is n't it ? I 'm sure it 's fine !"));
+        assertEquals("Hello, world. Isn't it? I'm sure it's fine!",
+                HfText.cleanUpTokenization("Hello , world . Is n't it ? I 'm sure it 's fine !"));
     }
 
     @Test

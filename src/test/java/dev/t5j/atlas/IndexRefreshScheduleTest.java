@@ -13,10 +13,13 @@ class IndexRefreshScheduleTest {
     @Test
     void parsesAtlasSyntax() {
         assertEquals(List.of(new IndexRefreshSchedule.Range(0, P32, P32)), IndexRefreshSchedule.parse("-1").ranges());
-        assertEquals(List.of(new IndexRefreshSchedule.Range(0, P32, 1000)), IndexRefreshSchedule.parse("1000").ranges());
-        assertEquals(List.of(new IndexRefreshSchedule.Range(0, 100, 10), new IndexRefreshSchedule.Range(100, 1000000, 500)),
+        assertEquals(List.of(new IndexRefreshSchedule.Range(0, P32, 1000)), IndexRefreshSchedule.parse("1000")
+                .ranges());
+        assertEquals(List.of(new IndexRefreshSchedule.Range(0, 100, 10), new IndexRefreshSchedule.Range(100, 1000000,
+                500)),
                 IndexRefreshSchedule.parse("0-100:10,100-1000000:500").ranges());
-        assertEquals(List.of(new IndexRefreshSchedule.Range(0, 1000, 500), new IndexRefreshSchedule.Range(1000, 10000, 2000)),
+        assertEquals(List.of(new IndexRefreshSchedule.Range(0, 1000, 500), new IndexRefreshSchedule.Range(1000, 10000,
+                2000)),
                 IndexRefreshSchedule.parse("0-1000:500,1000-10000:2000").ranges());
         assertEquals(IndexRefreshSchedule.parse("-1"), IndexRefreshSchedule.parse(IndexRefreshSchedule.DEFAULT));
     }
@@ -26,7 +29,8 @@ class IndexRefreshScheduleTest {
     void refreshTable() {
         Object[][] table = {
                 // -1: built at step 0 only
-                {"-1", 0, 1, -1, 1}, {"-1", 1, 1, -1, 0}, {"-1", 1000, 1, -1, 0}, {"-1", P32 - 1, 1, -1, 0}, {"-1", 0, 0, -1, 1},
+                {"-1", 0, 1, -1, 1}, {"-1", 1, 1, -1, 0}, {"-1", 1000, 1, -1, 0}, {"-1", P32 - 1, 1, -1, 0}, {"-1", 0,
+                        0, -1, 1},
                 // every N steps, only while the retriever trains (step 0 always)
                 {"100", 0, 1, -1, 1}, {"100", 50, 1, -1, 0}, {"100", 100, 1, -1, 1}, {"100", 200, 1, -1, 1},
                 {"100", 0, 0, -1, 1}, {"100", 100, 0, -1, 0},
@@ -54,7 +58,8 @@ class IndexRefreshScheduleTest {
 
     @Test
     void malformedStringsAreClearErrors() {
-        for (String bad : new String[] {"", "abc", "0", "10-5:2", "0-100", "0-100:0", "0-100:10,", "-5", "1-2-3:4", "0-x:5", "0-100:-1", "5:10"}) {
+        for (String bad : new String[] {"", "abc", "0", "10-5:2", "0-100", "0-100:0", "0-100:10,", "-5", "1-2-3:4",
+                "0-x:5", "0-100:-1", "5:10"}) {
             UserError e = assertThrows(UserError.class, () -> IndexRefreshSchedule.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("refresh_index '" + bad + "'"), e.getMessage());
             assertTrue(e.getMessage().contains("START-END:RATE"), e.getMessage());

@@ -39,7 +39,8 @@ class OtherTasksTest {
     @Test
     void baseUnchangedAndRawAccuracy() {
         AtlasTask base = task("base");
-        AtlasExample ex = base.process(obj("query", "translate: Hallo", "target", "Hello", "id", "x1"), new Random(0)).orElseThrow();
+        AtlasExample ex = base.process(obj("query", "translate: Hallo", "target", "Hello", "id", "x1"),
+                new Random(0)).orElseThrow();
         assertEquals("translate: Hallo", ex.query());
         assertEquals("Hello", ex.target());
         assertEquals(List.of("Hello"), ex.answers());
@@ -47,8 +48,10 @@ class OtherTasksTest {
         assertEquals("x1", ex.id());
         assertEquals(Map.of("accuracy", 1.0), base.evaluate("Hello", ex));
         assertEquals(Map.of("accuracy", 0.0), base.evaluate("hello", ex)); // no normalisation
-        assertEquals("target", assertThrows(FieldError.class, () -> base.process(obj("query", "q"), new Random(0))).field());
-        assertEquals("query", assertThrows(FieldError.class, () -> base.process(obj("query", 1, "target", "t"), new Random(0))).field());
+        assertEquals("target", assertThrows(FieldError.class, () -> base.process(obj("query", "q"),
+                new Random(0))).field());
+        assertEquals("query", assertThrows(FieldError.class, () -> base.process(obj("query", 1, "target", "t"),
+                new Random(0))).field());
         assertEquals(List.of("accuracy", "eval_loss"), base.metrics());
     }
 
@@ -95,7 +98,8 @@ class OtherTasksTest {
         assertTrue(lm.filterById());
         assertEquals(Optional.empty(), lm.process(obj("id", 1, "text", "two words"), new Random(0)));
         assertEquals(Optional.empty(), lm.process(obj("id", 1, "text", " "), new Random(0)));
-        assertEquals("id", assertThrows(FieldError.class, () -> lm.process(obj("text", "a b c d"), new Random(0))).field());
+        assertEquals("id", assertThrows(FieldError.class, () -> lm.process(obj("text", "a b c d"),
+                new Random(0))).field());
         Map<String, Double> m = lm.evaluate("gamma delta", ex);
         assertEquals(List.of("eval_loss", "accuracy", "f1", "rouge_1", "rouge_2", "rouge_L"), lm.metrics());
         assertEquals(ex.target().equals("gamma delta") ? 1.0 : 0.0, m.get("accuracy"));
@@ -104,15 +108,18 @@ class OtherTasksTest {
     @Test
     void sectionQueryAndSkips() {
         AtlasTask section = AtlasTasks.byName("section", AtlasTaskOptions.defaults().withMinWords(2));
-        AtlasExample ex = section.process(obj("id", "9", "title", "Orchid", "section", "Description", "text", "Orchids are flowers."),
+        AtlasExample ex = section.process(obj("id", "9", "title", "Orchid", "section", "Description", "text",
+                "Orchids are flowers."),
                 new Random(0)).orElseThrow();
         assertEquals("Orchid, Description", ex.query());
         assertEquals("Orchids are flowers.", ex.target());
         assertEquals(Map.of("id", "9"), ex.metadata());
         assertTrue(section.filterById());
         assertEquals(Optional.empty(), section.process(obj("id", "9", "title", "T", "text", "a b c"), new Random(0)));
-        assertEquals(Optional.empty(), section.process(obj("id", "9", "title", "T", "section", "  ", "text", "a b c"), new Random(0)));
-        assertEquals(Optional.empty(), section.process(obj("id", "9", "title", "T", "section", "S", "text", "one"), new Random(0)));
+        assertEquals(Optional.empty(), section.process(obj("id", "9", "title", "T", "section", "  ", "text", "a b c"),
+                new Random(0)));
+        assertEquals(Optional.empty(), section.process(obj("id", "9", "title", "T", "section", "S", "text", "one"),
+                new Random(0)));
         assertEquals("title", assertThrows(FieldError.class,
                 () -> section.process(obj("id", "9", "section", "S", "text", "a b"), new Random(0))).field());
     }
@@ -124,7 +131,8 @@ class OtherTasksTest {
         assertEquals("false", FeverTask.cleanTarget("REFUTES"));
         assertEquals("maybe", FeverTask.cleanTarget("NOT ENOUGH INFO"));
         assertEquals("", FeverTask.cleanTarget(null));
-        AtlasExample ex = fever.process(obj("claim", "Paris is in France.", "label", "SUPPORTS", "passages", List.of(obj("text", "t"))),
+        AtlasExample ex = fever.process(obj("claim", "Paris is in France.", "label", "SUPPORTS", "passages",
+                List.of(obj("text", "t"))),
                 new Random(0)).orElseThrow();
         assertEquals("question: Paris is in France. answer: <extra_id_0>", ex.query());
         assertEquals("<extra_id_0> true", ex.target());
@@ -139,12 +147,15 @@ class OtherTasksTest {
     @Test
     void feverOnRealPaperDev() {
         AtlasTask fever = task("fever");
-        List<AtlasExample> exs = AtlasData.loadEval(fever, List.of(AtlasTestData.resource("atlas/fever-paper_dev-30.jsonl")), 0, 1, new Random(0));
+        List<AtlasExample> exs = AtlasData.loadEval(fever,
+                List.of(AtlasTestData.resource("atlas/fever-paper_dev-30.jsonl")), 0, 1, new Random(0));
         assertEquals(30, exs.size());
-        assertEquals("question: Colin Kaepernick became a starting quarterback during the 49ers 63rd season in the National Football League."
+        assertEquals("question: Colin Kaepernick became a starting quarterback during the 49ers 63rd season in the " +
+                "National Football League."
                 + " answer: <extra_id_0>", exs.get(0).query());
         assertEquals("<extra_id_0> maybe", exs.get(0).target());
-        assertEquals("<extra_id_0> true", exs.get(2).target()); // "Fox 2000 Pictures released the film Soul Food." SUPPORTS
+        // "Fox 2000 Pictures released the film Soul Food." SUPPORTS
+        assertEquals("<extra_id_0> true", exs.get(2).target());
         assertEquals("<extra_id_0> false", exs.get(4).target()); // Telemundo, REFUTES
         Map<String, Long> counts = new java.util.TreeMap<>();
         for (AtlasExample e : exs) counts.merge(e.answers().get(0), 1L, Long::sum);
@@ -156,7 +167,8 @@ class OtherTasksTest {
     void kiltAnswersAndFeverFilenameRule() {
         AtlasTask kilt = task("kilt");
         Map<String, Object> line = obj("id", "q1", "input", "capital of france",
-                "output", List.of(obj("answer", " Paris "), obj("answer", ""), obj("answer", "Paris"), obj("provenance", List.of()),
+                "output", List.of(obj("answer", " Paris "), obj("answer", ""), obj("answer", "Paris"), obj("provenance",
+                        List.of()),
                         obj("answer", "paris")));
         assertEquals(List.of("Paris", "paris"), KiltTask.goldAnswers(line));
         AtlasExample ex = kilt.process(line, new Random(0)).orElseThrow();
@@ -172,10 +184,12 @@ class OtherTasksTest {
         Map<String, Object> fever = obj("input", "claim", "filename", "fever-dev-kilt.jsonl",
                 "output", List.of(obj("answer", "REFUTES"), obj("answer", "SUPPORTS")));
         assertEquals(List.of("false", "true"), kilt.process(fever, new Random(0)).orElseThrow().answers());
-        Map<String, Object> notFever = obj("input", "claim", "filename", "nq-dev-kilt.jsonl", "output", List.of(obj("answer", "SUPPORTS")));
+        Map<String, Object> notFever = obj("input", "claim", "filename", "nq-dev-kilt.jsonl", "output",
+                List.of(obj("answer", "SUPPORTS")));
         assertEquals(List.of("SUPPORTS"), kilt.process(notFever, new Random(0)).orElseThrow().answers());
         assertEquals("output", assertThrows(FieldError.class,
                 () -> kilt.process(obj("input", "x", "output", List.of(obj("answer", " "))), new Random(0))).field());
-        assertEquals("output", assertThrows(FieldError.class, () -> kilt.process(obj("input", "x"), new Random(0))).field());
+        assertEquals("output", assertThrows(FieldError.class, () -> kilt.process(obj("input", "x"),
+                new Random(0))).field());
     }
 }

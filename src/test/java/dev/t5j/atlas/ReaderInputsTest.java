@@ -18,10 +18,12 @@ class ReaderInputsTest {
     @Test
     void eachPairIsRenderedTruncatedWithEosAndMissingPassagesAreALoneEos() {
         SentencePieceVocabulary v = AtlasTestData.t5();
-        Passage p = Passage.of("7", "Bermuda Triangle", "a loosely defined region of the North Atlantic Ocean where ships vanished");
+        Passage p = Passage.of("7", "Bermuda Triangle",
+                "a loosely defined region of the North Atlantic Ocean where ships vanished");
         String q = "question: where is the bermuda triangle answer: <extra_id_0>";
         assertEquals(q + " title: Bermuda Triangle context: " + p.text(), ReaderInputs.render(FORMAT, q, p));
-        ReaderInputs.Encoded e = ReaderInputs.encode(List.of(q, "question: x answer: <extra_id_0>"), List.of(List.of(p, p), List.of(p)), 2, FORMAT, v, 12);
+        ReaderInputs.Encoded e = ReaderInputs.encode(List.of(q, "question: x answer: <extra_id_0>"), List.of(List.of(p,
+                p), List.of(p)), 2, FORMAT, v, 12);
         assertEquals(2, e.batch());
         assertEquals(2, e.n());
         assertEquals(12, e.length(), "rows are truncated to text_maxlength and padded to the longest");
@@ -39,7 +41,8 @@ class ReaderInputsTest {
     void labelsGetEosAndMinus100Padding() {
         SentencePieceVocabulary v = AtlasTestData.t5();
         try (PointerScope s = new PointerScope()) {
-            long[] got = Tensors.toLongs(ReaderInputs.labels(List.of("<extra_id_0> Paris", "<extra_id_0> the Atlantic Ocean"), v, 16));
+            long[] got = Tensors.toLongs(ReaderInputs.labels(List.of("<extra_id_0> Paris",
+                    "<extra_id_0> the Atlantic Ocean"), v, 16));
             int[] a = v.encode("<extra_id_0> Paris"), b = v.encode("<extra_id_0> the Atlantic Ocean");
             int len = b.length + 1;
             assertEquals(2 * len, got.length);

@@ -83,8 +83,10 @@ class CliTest {
     void helpListsCommandsAndEveryCommandHasHelp() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String c : new String[]{"quickstart", "model", "generate", "score", "bench"}) assertTrue(r.out().contains(c), c);
-        for (String[] c : new String[][]{{"model", "init"}, {"model", "info"}, {"generate"}, {"score"}, {"bench", "model"}, {"quickstart"}}) {
+        for (String c : new String[]{"quickstart", "model", "generate", "score",
+                "bench"}) assertTrue(r.out().contains(c), c);
+        for (String[] c : new String[][]{{"model", "init"}, {"model", "info"}, {"generate"}, {"score"}, {"bench",
+                "model"}, {"quickstart"}}) {
             String[] args = java.util.Arrays.copyOf(c, c.length + 1);
             args[c.length] = "--help";
             Run h = run(args);
@@ -106,7 +108,8 @@ class CliTest {
 
     @Test
     void generateJsonMatchesLibraryAndBatchesFromFile() throws Exception {
-        Run r = run("generate", "--model", model.toString(), "--input-ids", "13,7,9", "--input-ids", "5,6", "--max-new-tokens", "6", "--num-beams", "2", "--json");
+        Run r = run("generate", "--model", model.toString(), "--input-ids", "13,7,9", "--input-ids", "5,6",
+                "--max-new-tokens", "6", "--num-beams", "2", "--json");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().trim().split("\n");
         assertEquals(2, lines.length);
@@ -123,13 +126,15 @@ class CliTest {
         }
         Path f = tmp.resolve("ids.jsonl");
         Files.writeString(f, "{\"input_ids\":[13,7,9]}\n\n{\"input_ids\":[5,6]}\n");
-        Run r2 = run("generate", "--model", model.toString(), "--input-file", f.toString(), "--max-new-tokens", "6", "--num-beams", "2", "--json");
+        Run r2 = run("generate", "--model", model.toString(), "--input-file", f.toString(), "--max-new-tokens", "6",
+                "--num-beams", "2", "--json");
         assertEquals(r.out(), r2.out());
     }
 
     @Test
     void scoreGivesTokenLogProbsSumAndLogits() {
-        Run r = run("score", "--model", model.toString(), "--input-ids", "13,7,9", "--target-ids", "4,5,1", "--logits", "--json");
+        Run r = run("score", "--model", model.toString(), "--input-ids", "13,7,9", "--target-ids", "4,5,1", "--logits",
+                "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode n = Json.readLine(Path.of("-"), 1, r.out().trim());
         assertEquals(3, n.get("token_logprobs").size());
@@ -142,7 +147,8 @@ class CliTest {
         double max = Double.NEGATIVE_INFINITY, s = 0;
         for (JsonNode x : n.get("logits").get(0)) max = Math.max(max, x.asDouble());
         for (JsonNode x : n.get("logits").get(0)) s += Math.exp(x.asDouble() - max);
-        assertEquals(n.get("logits").get(0).get(4).asDouble() - max - Math.log(s), n.get("token_logprobs").get(0).asDouble(), 1e-4);
+        assertEquals(n.get("logits").get(0).get(4).asDouble() - max - Math.log(s), n.get("token_logprobs").get(0)
+                .asDouble(), 1e-4);
     }
 
     @Test
@@ -177,23 +183,28 @@ class CliTest {
         assertTrue(badKey.err().contains("optimizer.nme") && badKey.err().contains("name"), badKey.err());
 
         Path qs = tmp.resolve("qs");
-        Run q = run("quickstart", "--out", qs.toString(), "--set", "train.steps=3", "--set", "schedule.warmup=1", "--set", "eval.examples=4", "--set", "eval.max_new_tokens=8");
+        Run q = run("quickstart", "--out", qs.toString(), "--set", "train.steps=3", "--set", "schedule.warmup=1",
+                "--set", "eval.examples=4", "--set", "eval.max_new_tokens=8");
         assertEquals(0, q.code(), q.err());
         assertTrue(q.out().contains("synth_reverse") && q.out().contains("report:"), q.out());
         Run again = run("quickstart", "--out", qs.toString(), "--set", "train.steps=3");
         assertEquals(2, again.code(), "an existing run is not overwritten silently");
 
-        String[] data = {"--task", "synth_reverse", "--synth-length", "4,12", "--synth-pool", "68", "--inputs-length", "40", "--targets-length", "32"};
-        Run ev = run(concat(new String[]{"eval", "--model", qs.resolve("model").toString(), "-n", "5", "--max-new-tokens", "8", "--json"}, data));
+        String[] data = {"--task", "synth_reverse", "--synth-length", "4,12", "--synth-pool", "68", "--inputs-length",
+                "40", "--targets-length", "32"};
+        Run ev = run(concat(new String[]{"eval", "--model", qs.resolve("model").toString(), "-n", "5",
+                "--max-new-tokens", "8", "--json"}, data));
         assertEquals(0, ev.code(), ev.err());
         assertTrue(ev.out().contains("\"synth_reverse\"") && ev.out().contains("exact_match_ids"), ev.out());
         Path preds = tmp.resolve("preds.jsonl");
-        Run pr = run(concat(new String[]{"predict", "--model", qs.resolve("model").toString(), "-n", "5", "--max-new-tokens", "8", "--out", preds.toString()}, data));
+        Run pr = run(concat(new String[]{"predict", "--model", qs.resolve("model").toString(), "-n", "5",
+                "--max-new-tokens", "8", "--out", preds.toString()}, data));
         assertEquals(0, pr.code(), pr.err());
         java.util.List<String> lines = Files.readAllLines(preds);
         assertEquals(5, lines.size());
         JsonNode first = Json.readLine(preds, 1, lines.get(0));
-        for (String f : new String[]{"task", "inputs", "prediction", "references", "metrics"}) assertTrue(first.has(f), f);
+        for (String f : new String[]{"task", "inputs", "prediction", "references", "metrics"}) assertTrue(first.has(f),
+                f);
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -38,7 +38,9 @@ class DataCommandTest {
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("raw               question: \"when was the last time anyone was on the moon\""),
                 r.out());
-        assertTrue(r.out().contains("preprocessed      inputs: \"nq question: when was the last time anyone was on the moon\""), r.out());
+        assertTrue(r.out()
+                .contains("preprocessed      inputs: \"nq question: when was the last time anyone was on the moon\""),
+                r.out());
         assertTrue(r.out().contains("tokenized         inputs: ["), r.out());
         assertTrue(r.out().contains("\"14 December 1972 UTC\""), r.out());
         assertEquals(2, r.out().split("=== ").length - 1);
@@ -95,10 +97,13 @@ class DataCommandTest {
         Path f = tmp.resolve("tasks.json");
         Path data = tmp.resolve("d.jsonl");
         Files.writeString(data,
-                "{\"question\": \"q1\", \"answer\": [\"a\"]}\n{\"question\": \"q2\", \"answer\": [\"b\"\n{\"question\": \"q3\", \"answer\": [\"c\"]}\n");
+                "{\"question\": \"q1\", \"answer\": [\"a\"]}\n{\"question\": \"q2\", \"answer\": " +
+                        "[\"b\"\n{\"question\": \"q3\", \"answer\": [\"c\"]}\n");
         Files.writeString(f,
-                "{\"tasks\": [{\"name\": \"mine\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": \"d.jsonl\"}},"
-                + " \"preprocessors\": [\"natural_questions_open\", \"sample_answer\", \"tokenize\", \"append_eos\"]}]}");
+                "{\"tasks\": [{\"name\": \"mine\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": " +
+                        "\"d.jsonl\"}},"
+                + " \"preprocessors\": [\"natural_questions_open\", \"sample_answer\", \"tokenize\", " +
+                        "\"append_eos\"]}]}");
         Run stop = run("data", "stats", "--task", "mine", "--tasks-file", f.toString(), "--data-dir", DATA);
         assertEquals(2, stop.rc());
         assertTrue(stop.err().contains(data + ":2: invalid JSON") && stop.err().contains("stopping"), stop.err());

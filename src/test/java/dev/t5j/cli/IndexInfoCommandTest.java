@@ -50,7 +50,8 @@ class IndexInfoCommandTest {
         Files.delete(dir.resolve("embeddings.00002.bin"));
         DataCommandTest.Run bad = run("index", "info", dir.toString(), "--verify");
         assertEquals(2, bad.rc());
-        assertTrue(bad.err().startsWith("t5j: error: ") && bad.err().contains("'embeddings.00002.bin' is missing"), bad.err());
+        assertTrue(bad.err().startsWith("t5j: error: ") && bad.err().contains("'embeddings.00002.bin' is missing"),
+                bad.err());
         DataCommandTest.Run none = run("index", "info", tmp.resolve("nope").toString());
         assertEquals(2, none.rc());
         assertEquals("t5j: error: " + tmp.resolve("nope") + ": no such index directory", none.err().trim());

@@ -35,7 +35,8 @@ class RankCommandTest {
         Path in = tmp.resolve("in.jsonl");
         Files.writeString(in, """
                 {"inputs": "Is a cat an animal? Yes or no?", "choices": ["Yes", "No"], "label": 0}
-                {"inputs": "Pick one: red, green, blue, or a much longer colour name", "choices": ["red", "green", "blue", "a much longer colour name"], "label": 3}
+                {"inputs": "Pick one: red, green, blue, or a much longer colour name", \
+                "choices": ["red", "green", "blue", "a much longer colour name"], "label": 3}
                 {"inputs": "x", "choices": ["a", "bb", "ccc"]}
                 """);
         CliTest.Run r = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--input", in.toString(),
@@ -113,8 +114,10 @@ class RankCommandTest {
         // the same examples through the file path: rendered inputs, choices True/False, label from the target
         Path in = tmp.resolve("rte.jsonl");
         Files.writeString(in, """
-                {"inputs": "A cat sat.\\nQuestion: An animal sat. True or False?", "choices": ["True", "False"], "label": 0}
-                {"inputs": "It rained.\\nQuestion: It was dry. True or False?", "choices": ["True", "False"], "label": 1}
+                {"inputs": "A cat sat.\\nQuestion: An animal sat. True or False?", \
+                "choices": ["True", "False"], "label": 0}
+                {"inputs": "It rained.\\nQuestion: It was dry. True or False?", \
+                "choices": ["True", "False"], "label": 1}
                 {"inputs": "He ran.\\nQuestion: He moved. True or False?", "choices": ["True", "False"], "label": 0}
                 """);
         CliTest.Run f = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--input", in.toString(),

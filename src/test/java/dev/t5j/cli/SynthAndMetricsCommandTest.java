@@ -41,7 +41,8 @@ class SynthAndMetricsCommandTest {
     @Test
     void synthWritesTheReferenceFormatDeterministically(@TempDir Path dir) throws Exception {
         Path a = dir.resolve("a.tsv"), b = dir.resolve("b.tsv");
-        assertEquals(0, run("synth", "--task", "reverse", "--count", "50", "--seed", "3", "--out", a.toString(), "--threads", "1").rc());
+        assertEquals(0, run("synth", "--task", "reverse", "--count", "50", "--seed", "3", "--out", a.toString(),
+                "--threads", "1").rc());
         assertEquals(0, run("synth", "--task", "reverse", "--count", "50", "--seed", "3", "--out", b.toString()).rc());
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
         List<String> lines = Files.readAllLines(a);
@@ -49,7 +50,8 @@ class SynthAndMetricsCommandTest {
         for (int i = 0; i < lines.size(); i++) {
             assertTrue(lines.get(i).matches("\\[\\d+(, \\d+)*]\t\\[\\d+(, \\d+)*]"), lines.get(i));
             var ex = SynthTsv.parseLine(lines.get(i), a, i + 1);
-            int[] args = java.util.Arrays.copyOfRange(ex.inputs(), 2, ex.inputs().length);  // prefix "reverse" + divider
+            // prefix "reverse" + divider
+            int[] args = java.util.Arrays.copyOfRange(ex.inputs(), 2, ex.inputs().length);
             assertArrayEquals(TaskFunctions.reverse(args), ex.targets());
         }
         Path c = dir.resolve("c.tsv");
@@ -63,11 +65,13 @@ class SynthAndMetricsCommandTest {
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("unknown synthetic task 'nope'"), r.err());
         assertFalse(r.err().contains("Exception"));
-        r = run("synth", "--task", "count", "--count", "5", "--min-length", "2", "--out", dir.resolve("x.tsv").toString());
+        r = run("synth", "--task", "count", "--count", "5", "--min-length", "2", "--out",
+                dir.resolve("x.tsv").toString());
         assertEquals(2, r.rc());
         Path vocab = dir.resolve("vocab.txt");
         Files.writeString(vocab, "<pad>\n</s>\n\n");
-        r = run("synth", "--task", "set", "--count", "5", "--vocab", vocab.toString(), "--out", dir.resolve("x.tsv").toString());
+        r = run("synth", "--task", "set", "--count", "5", "--vocab", vocab.toString(), "--out",
+                dir.resolve("x.tsv").toString());
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("vocab.txt:3: field 'piece'"), r.err());
     }
@@ -80,7 +84,8 @@ class SynthAndMetricsCommandTest {
         Path vocab = dir.resolve("vocab.txt");
         Files.writeString(vocab, sb);
         Path out = dir.resolve("s.tsv");
-        assertEquals(0, run("synth", "--task", "set", "--count", "20", "--vocab", vocab.toString(), "--out", out.toString()).rc());
+        assertEquals(0, run("synth", "--task", "set", "--count", "20", "--vocab", vocab.toString(), "--out",
+                out.toString()).rc());
         var ex = SynthTsv.parseLine(Files.readAllLines(out).get(0), out, 1);
         assertEquals(3, ex.inputs()[0], "the task name 'set' is piece 3");
         assertEquals(119, ex.inputs()[1], "<extra_id_0> is the last id (120 pieces)");
@@ -102,7 +107,8 @@ class SynthAndMetricsCommandTest {
         assertTrue(Json.MAPPER.readTree(r.out()).has("rougeLsum"));
         r = run("metrics", "--metric", "nq", "--min-annotations", "2", "--input", f.toString());
         assertEquals(0, r.rc(), r.err());
-        assertEquals(1.0, Json.MAPPER.readTree(r.out()).get("golden_answers").asDouble(), "only the first line has 2 annotations");
+        assertEquals(1.0, Json.MAPPER.readTree(r.out()).get("golden_answers").asDouble(),
+                "only the first line has 2 annotations");
         r = run("metrics", "--metric", "bleu", "--tokenize", "intl", "--input", f.toString());
         assertEquals(0, r.rc(), r.err());
         assertTrue(Json.MAPPER.readTree(r.out()).has("bleu"));
@@ -111,14 +117,17 @@ class SynthAndMetricsCommandTest {
     @Test
     void metricsNamesFileLineAndFieldOfBadLines(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.jsonl");
-        Files.writeString(f, "{\"prediction\": \"x\", \"references\": [\"x\"]}\n{\"prediction\": \"x\", \"references\": \"x\"}\n");
+        Files.writeString(f,
+                "{\"prediction\": \"x\", \"references\": [\"x\"]}\n{\"prediction\": \"x\", \"references\": \"x\"}\n");
         Run r = run("metrics", "--metric", "accuracy", "--input", f.toString());
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("bad.jsonl:2: field 'references': must be a list of strings"), r.err());
         Files.writeString(f, "{\"references\": [\"x\"]}\n");
-        assertTrue(run("metrics", "--metric", "accuracy", "--input", f.toString()).err().contains("bad.jsonl:1: field 'prediction': missing"));
+        assertTrue(run("metrics", "--metric", "accuracy", "--input",
+                f.toString()).err().contains("bad.jsonl:1: field 'prediction': missing"));
         Files.writeString(f, "{oops\n");
-        assertTrue(run("metrics", "--metric", "accuracy", "--input", f.toString()).err().contains("bad.jsonl:1: invalid JSON"));
+        assertTrue(run("metrics", "--metric", "accuracy", "--input",
+                f.toString()).err().contains("bad.jsonl:1: invalid JSON"));
         Run u = run("metrics", "--metric", "meteor", "--input", f.toString());
         assertEquals(2, u.rc());
         assertTrue(u.err().contains("unknown metric 'meteor'"));

@@ -113,16 +113,19 @@ class TokenizerCommandsTest {
     void vocabTrainWritesAModelThatTokenizes() throws Exception {
         Path corpus = dir.resolve("corpus.txt");
         List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 300; i++) lines.add("the cat sat on the mat number " + i + " while the dog ran to the park");
+        for (int i = 0; i < 300; i++) lines.add("the cat sat on the mat number " + i
+                + " while the dog ran to the park");
         Files.write(corpus, lines);
         Path outDir = dir.resolve("vocab");
-        assertEquals(0, run("", "vocab", "train", "--input", corpus.toString(), "--vocab-size", "60", "--model-type", "bpe",
+        assertEquals(0, run("", "vocab", "train", "--input", corpus.toString(), "--vocab-size", "60", "--model-type",
+                "bpe",
                 "--out", outDir.toString()), err::toString);
         Path model = outDir.resolve("spiece.model");
         assertTrue(Files.exists(model) && Files.exists(outDir.resolve("spiece.vocab")));
         assertEquals(0, run("the cat sat\n", "tokenize", "--vocab", model.toString(), "--pieces", "--extra-ids", "0"));
         assertTrue(stdout().startsWith("\u2581the \u2581"), stdout());
-        assertEquals(2, run("", "vocab", "train", "--input", corpus.toString(), "--vocab-size", "60", "--model-type", "word",
+        assertEquals(2, run("", "vocab", "train", "--input", corpus.toString(), "--vocab-size", "60", "--model-type",
+                "word",
                 "--out", outDir.toString()));
         assertTrue(err.toString().contains("--model-type must be unigram or bpe"), err.toString());
     }
@@ -132,9 +135,11 @@ class TokenizerCommandsTest {
         Path in = dir.resolve("bench.txt");
         Files.writeString(in, "Hello world, this is a benchmark sentence.\nAnother line of English text.\n");
         CommandLine cl = new CommandLine(new BenchTokenizerCommand());
-        int rc = cl.execute("--vocab", res("t5/spiece.model"), "--input", in.toString(), "--seconds", "0.2", "--threads", "2");
+        int rc = cl.execute("--vocab", res("t5/spiece.model"), "--input", in.toString(), "--seconds", "0.2",
+                "--threads", "2");
         assertEquals(0, rc);
         String s = stdout();
-        assertTrue(s.contains("1 thread :") && s.contains("2 threads:") && s.contains("MB/s") && s.contains("sentences/s"), s);
+        assertTrue(s.contains("1 thread :") && s.contains("2 threads:") && s.contains("MB/s")
+                && s.contains("sentences/s"), s);
     }
 }

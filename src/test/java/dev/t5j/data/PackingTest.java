@@ -86,7 +86,8 @@ class PackingTest {
 
     @Test
     void partialRowIsFlushedAtTheEndOfEachWindow() {
-        // lengths 4/4 -> window of 4 examples; 5 tiny examples: the first four share a row? inputs 1 token each -> 4 fit,
+        // lengths 4/4 -> window of 4 examples; 5 tiny examples: the first four share a row? inputs 1 token each -> 4
+        // fit,
         // targets 1 token each -> 4 fit; the 5th starts a new window, so a new row even though nothing overflowed.
         List<Example> in = new ArrayList<>();
         for (int i = 0; i < 5; i++) in.add(ex(new int[] {10 + i}, new int[] {20 + i}));

@@ -34,7 +34,9 @@ class SourcesTest {
 
     @Test
     void jsonlFieldsAndMalformedLines() throws IOException {
-        Path f = write("a.jsonl", "{\"q\": \"one\", \"a\": [\"x\", \"y\"], \"n\": 3, \"ids\": [5, 6], \"o\": {\"v\": \"deep\"}}\n\n{\"q\": \"two\"\n{\"q\": \"three\", \"a\": []}\n");
+        Path f = write("a.jsonl",
+                "{\"q\": \"one\", \"a\": [\"x\", \"y\"], \"n\": 3, \"ids\": [5, 6], \"o\": {\"v\": " +
+                "\"deep\"}}\n\n{\"q\": \"two\"\n{\"q\": \"three\", \"a\": []}\n");
         JsonlSource s = new JsonlSource(FileSplits.of("train", f), List.of("q"));
         var e = assertThrows(UserError.class, () -> read(s, "train", Shard.ALL, BadLines.stop()));
         assertTrue(e.getMessage().startsWith(f + ":3: invalid JSON"), e.getMessage());
@@ -55,7 +57,8 @@ class SourcesTest {
         assertEquals(3, s.numExamples("train").getAsLong());
 
         Path g = write("b.jsonl", "{\"other\": 1}\n");
-        var missing = assertThrows(UserError.class, () -> read(new JsonlSource(FileSplits.of("train", g), List.of("q")), "train", Shard.ALL, BadLines.stop()));
+        var missing = assertThrows(UserError.class, () -> read(new JsonlSource(FileSplits.of("train", g), List.of("q")),
+                "train", Shard.ALL, BadLines.stop()));
         assertTrue(missing.getMessage().startsWith(g + ":1: field 'q': missing"), missing.getMessage());
     }
 
@@ -68,7 +71,8 @@ class SourcesTest {
         assertEquals(3, read(s, "train", Shard.ALL, BadLines.stop()).size());
         var e = assertThrows(UserError.class, () -> s.check("test"));
         assertTrue(e.getMessage().contains("nope.jsonl: file not found (split 'test')"), e.getMessage());
-        var g = assertThrows(UserError.class, () -> new JsonlSource(new FileSplits(Map.of("x", List.of("zz-*.jsonl")), tmp)).check("x"));
+        var g = assertThrows(UserError.class, () -> new JsonlSource(new FileSplits(Map.of("x", List.of("zz-*.jsonl")),
+                tmp)).check("x"));
         assertTrue(g.getMessage().contains("no files match"), g.getMessage());
     }
 
@@ -77,8 +81,10 @@ class SourcesTest {
         write("p1.txt", "a\nb\nc\n");
         write("p2.txt", "d\ne\n");
         TextLineSource s = new TextLineSource(new FileSplits(Map.of("train", List.of("p*.txt")), tmp), "text", 0);
-        assertEquals(List.of("a", "c", "e"), read(s, "train", new Shard(0, 2), BadLines.stop()).stream().map(x -> x.string("text")).toList());
-        assertEquals(List.of("b", "d"), read(s, "train", new Shard(1, 2), BadLines.stop()).stream().map(x -> x.string("text")).toList());
+        assertEquals(List.of("a", "c", "e"), read(s, "train", new Shard(0, 2), BadLines.stop()).stream().map(x
+                -> x.string("text")).toList());
+        assertEquals(List.of("b", "d"), read(s, "train", new Shard(1, 2), BadLines.stop()).stream().map(x
+                -> x.string("text")).toList());
     }
 
     @Test
@@ -94,8 +100,10 @@ class SourcesTest {
 
     @Test
     void atlasPassagesMergeSection() throws IOException {
-        Path f = write("p.jsonl", "{\"id\": \"0\", \"title\": \"Orchid\", \"section\": \"Description\", \"text\": \"t\", \"extra\": 1}\n"
-                + "{\"id\": 7, \"title\": \"B\", \"section\": \"\", \"text\": \"u\"}\n{\"title\": \"no id\", \"text\": \"v\"}\n");
+        Path f = write("p.jsonl",
+                "{\"id\": \"0\", \"title\": \"Orchid\", \"section\": \"Description\", \"text\": \"t\", \"extra\": 1}\n"
+                + "{\"id\": 7, \"title\": \"B\", \"section\": \"\", \"text\": \"u\"}\n{\"title\": \"no id\", " +
+                        "\"text\": \"v\"}\n");
         PassageSource s = new PassageSource(FileSplits.of("train", f));
         BadLines skip = BadLines.skipping();
         List<Example> l = read(s, "train", Shard.ALL, skip);
@@ -106,7 +114,8 @@ class SourcesTest {
         assertEquals(1, skip.count());
         assertTrue(skip.firstMessages().get(0).contains(":3: field 'id': missing"));
         // the real DPR passages sample
-        PassageSource real = new PassageSource(FileSplits.of("train", Path.of("src/test/resources/data/passages.jsonl")));
+        PassageSource real = new PassageSource(FileSplits.of("train",
+                Path.of("src/test/resources/data/passages.jsonl")));
         assertEquals(30, read(real, "train", Shard.ALL, BadLines.stop()).size());
     }
 
@@ -115,16 +124,23 @@ class SourcesTest {
         Path top = write("wq.json", "[{\"utterance\": \"a\"}, {\"utterance\": \"b\"}, 5, {\"utterance\": \"c\"}]");
         JsonArraySource s = new JsonArraySource(FileSplits.of("train", top), "");
         BadLines skip = BadLines.skipping();
-        assertEquals(List.of("a", "b", "c"), read(s, "train", Shard.ALL, skip).stream().map(x -> x.string("utterance")).toList());
+        assertEquals(List.of("a", "b", "c"), read(s, "train", Shard.ALL, skip).stream().map(x
+                -> x.string("utterance")).toList());
         assertEquals(1, skip.count());
-        assertEquals(List.of("b", "c"), read(s, "train", new Shard(1, 2), skip).stream().map(x -> x.string("utterance")).toList());
-        Path nested = write("tqa.json", "{\"Version\": 1, \"Data\": [{\"Question\": \"q\", \"Answer\": {\"Value\": \"v\", \"Aliases\": [\"v\", \"w\"]}}]}");
-        List<Example> l = read(new JsonArraySource(FileSplits.of("train", nested), "Data"), "train", Shard.ALL, BadLines.stop());
+        assertEquals(List.of("b", "c"), read(s, "train", new Shard(1, 2), skip).stream().map(x
+                -> x.string("utterance")).toList());
+        Path nested = write("tqa.json",
+                "{\"Version\": 1, \"Data\": [{\"Question\": \"q\", \"Answer\": {\"Value\": \"v\", \"Aliases\": " +
+                "[\"v\", \"w\"]}}]}");
+        List<Example> l = read(new JsonArraySource(FileSplits.of("train", nested), "Data"), "train", Shard.ALL,
+                BadLines.stop());
         assertEquals(List.of("v", "w"), l.get(0).strings("Answer/Aliases"));
         Path broken = write("broken.json", "[{\"a\": 1},\n{\"a\": ]");
-        var e = assertThrows(UserError.class, () -> read(new JsonArraySource(FileSplits.of("train", broken), ""), "train", Shard.ALL, BadLines.skipping()));
+        var e = assertThrows(UserError.class, () -> read(new JsonArraySource(FileSplits.of("train", broken), ""),
+                "train", Shard.ALL, BadLines.skipping()));
         assertTrue(e.getMessage().startsWith(broken + ":2: invalid JSON"), e.getMessage());
-        var noField = assertThrows(UserError.class, () -> read(new JsonArraySource(FileSplits.of("train", nested), "Rows"), "train", Shard.ALL, BadLines.stop()));
+        var noField = assertThrows(UserError.class, () -> read(new JsonArraySource(FileSplits.of("train", nested),
+                "Rows"), "train", Shard.ALL, BadLines.stop()));
         assertTrue(noField.getMessage().contains("field 'Rows': missing"), noField.getMessage());
     }
 
@@ -133,7 +149,8 @@ class SourcesTest {
         List<Example> l = new ArrayList<>();
         for (int i = 0; i < 10; i++) l.add(Example.of("i", (long) i));
         DataSource base = new MemorySource(Map.of("train", l, "validation", List.of(Example.of("i", 100L))));
-        SlicedSource s = new SlicedSource(base, Map.of("a", "train[:3]", "b", "train[3:]", "c", "train[-2:]", "d", "train[50%:]",
+        SlicedSource s = new SlicedSource(base, Map.of("a", "train[:3]", "b", "train[3:]", "c", "train[-2:]", "d",
+                "train[50%:]",
                 "e", "train[:2]+validation"));
         assertEquals(List.of(0L, 1L, 2L), ids(read(s, "a", Shard.ALL, BadLines.stop())));
         assertEquals(7, read(s, "b", Shard.ALL, BadLines.stop()).size());
@@ -167,7 +184,8 @@ class SourcesTest {
         GeneratorSource s = GeneratorSource.synthetic(syn, Map.of("train", 50L), 7);
         List<Example> all = read(s, "train", Shard.ALL, BadLines.stop());
         List<Example> odd = read(s, "train", new Shard(1, 2), BadLines.stop());
-        for (int i = 0; i < odd.size(); i++) assertArrayEquals(all.get(2 * i + 1).tokens("inputs"), odd.get(i).tokens("inputs"));
+        for (int i = 0; i < odd.size(); i++) assertArrayEquals(all.get(2 * i + 1).tokens("inputs"),
+                odd.get(i).tokens("inputs"));
         assertArrayEquals(all.get(0).tokens("inputs"), all.get(0).tokens("targets"));
     }
 }

@@ -23,7 +23,8 @@ class GeneratorTest {
         model = T5ForConditionalGeneration.init(T5Config.preset("tiny-v1_1"), 21);
         T5Config t = T5Config.preset("tiny");
         // Vocab 6 keeps exhaustive search over all sequences cheap.
-        smallVocab = T5ForConditionalGeneration.init(new T5Config(6, 32, 8, 64, 1, 1, 4, 32, 128, 0.0, 1e-6, 1.0, "relu", true, 0, 1, 0), 5);
+        smallVocab = T5ForConditionalGeneration.init(new T5Config(6, 32, 8, 64, 1, 1, 4, 32, 128, 0.0, 1e-6, 1.0,
+                "relu", true, 0, 1, 0), 5);
     }
 
     @AfterAll
@@ -47,7 +48,8 @@ class GeneratorTest {
             var batch = new Generator(model).generate(INPUTS, cfg);
             for (int i = 0; i < INPUTS.length; i++) {
                 var single = new Generator(model).generate(new int[][]{INPUTS[i]}, cfg);
-                assertArrayEquals(single.sequences()[0], batch.sequences()[i], "input " + i + " beams " + cfg.numBeams());
+                assertArrayEquals(single.sequences()[0], batch.sequences()[i], "input " + i + " beams "
+                        + cfg.numBeams());
             }
         }
     }
@@ -93,7 +95,8 @@ class GeneratorTest {
     void wideBeamFindsExhaustiveOptimum() {
         int maxNew = 3;
         int[][] in = {{2, 3, 4, 5}};
-        GenerationConfig cfg = GenerationConfig.beam(maxNew, 64).withLengthPenalty(1.0, GenerationConfig.LengthPenalty.HF);
+        GenerationConfig cfg = GenerationConfig.beam(maxNew, 64).withLengthPenalty(1.0,
+                GenerationConfig.LengthPenalty.HF);
         var r = new Generator(smallVocab).generate(in, cfg);
         List<int[]> all = new ArrayList<>();
         enumerate(new int[0], maxNew, all);
@@ -107,11 +110,15 @@ class GeneratorTest {
                 bestSeq = seq;
             }
         }
-        assertArrayEquals(bestSeq, r.sequences()[0], "best " + Arrays.toString(bestSeq) + " score " + best + " got score " + r.scores()[0]);
+        assertArrayEquals(bestSeq, r.sequences()[0], "best " + Arrays.toString(bestSeq) + " score " + best
+                + " got score " + r.scores()[0]);
         assertEquals(best, r.scores()[0], 1e-4);
     }
 
-    /** All sequences of length 1..max that end in EOS, plus all of length max without EOS (pad is an ordinary token here, as in HF). */
+    /**
+     * All sequences of length 1..max that end in EOS, plus all of length max without EOS (pad is an ordinary token
+     * here, as in HF).
+     */
     private static void enumerate(int[] prefix, int max, List<int[]> out) {
         for (int tok = 0; tok < 6; tok++) {
             int[] s = Arrays.copyOf(prefix, prefix.length + 1);
@@ -139,7 +146,8 @@ class GeneratorTest {
         var g = new Generator(model).generate(INPUTS, GenerationConfig.greedy(10));
         for (int i = 0; i < INPUTS.length; i++) assertArrayEquals(g.sequences()[i], k1.sequences()[i]);
         var tiny = new Generator(model).generate(INPUTS, GenerationConfig.sample(10, 1.0, 0, 1e-6, 3));
-        for (int i = 0; i < INPUTS.length; i++) assertArrayEquals(g.sequences()[i], tiny.sequences()[i], "top-p→0 keeps only the argmax");
+        for (int i = 0; i < INPUTS.length; i++) assertArrayEquals(g.sequences()[i], tiny.sequences()[i],
+                "top-p→0 keeps only the argmax");
     }
 
     @Test

@@ -13,7 +13,9 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The demonstration's wiring end to end with a few steps per stage (its figures come from the full run, BENCHMARKS.md). */
+/**
+ * The demonstration's wiring end to end with a few steps per stage (its figures come from the full run, BENCHMARKS.md).
+ */
 class AtlasDemoTest {
     @TempDir
     Path out;
@@ -32,6 +34,7 @@ class AtlasDemoTest {
         assertTrue(Files.isRegularFile(out.resolve("reader-warm-start/model/reader/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("atlas/model/retriever/retriever.json")));
         assertTrue(Files.readString(out.resolve("data/train-with-passages.jsonl")).contains("\"passages\""));
-        assertTrue(r.closedBook().containsKey("eval/exact_match") && !r.closedBook().containsKey("eval/answer_recall@1"));
+        assertTrue(r.closedBook().containsKey("eval/exact_match")
+                && !r.closedBook().containsKey("eval/answer_recall@1"));
     }
 }

@@ -52,7 +52,8 @@ class BleuTest {
         assertEquals(48.530827, bleu13a.compute(sys, refs).get("bleu"), 1e-6);
         assertEquals(43.91623493, new Bleu(Bleu.Tokenizer.INTL).compute(sys, refs).get("bleu"), 1e-6);
         assertEquals(49.1919566, new Bleu(Bleu.Tokenizer.NONE).compute(sys, refs).get("bleu"), 1e-6);
-        assertEquals(0.0, bleu13a.compute(List.of("", "", ""), refs).get("bleu"), "empty hypotheses are kept and score 0");
+        assertEquals(0.0, bleu13a.compute(List.of("", "", ""), refs).get("bleu"),
+                "empty hypotheses are kept and score 0");
         // compute_bleu([9, 7, 5, 3], [10, 8, 6, 4], sys_len 11, ref_len 11) = 0.8375922397
         var s = new Bleu.Stats(11, 11, new long[]{9, 7, 5, 3}, new long[]{10, 8, 6, 4});
         assertEquals(83.75922397, Bleu.score(s).get("bleu"), 1e-6);
@@ -63,7 +64,8 @@ class BleuTest {
         // "Hi world ." / "This is a Test ." against "Hello world ." / "This is a test .":
         // 1-grams 6/8, 2-grams 3/6, 3-grams 1/4, 4-grams 0/2 -> exp smoothing: 100 / (2 * 2) = 25
         // BLEU = (75 * 50 * 25 * 25)^(1/4) = 39.127 (sacreBLEU 0.3913 in MT-Telescope's test)
-        Map<String, Double> m = bleu13a.compute(List.of("Hi world.", "This is a Test."), List.of(List.of("Hello world."), List.of("This is a test.")));
+        Map<String, Double> m = bleu13a.compute(List.of("Hi world.", "This is a Test."),
+                List.of(List.of("Hello world."), List.of("This is a test.")));
         assertEquals(25.0, m.get("precision_4"), 1e-9);
         assertEquals(Math.pow(75 * 50 * 25 * 25, 0.25), m.get("bleu"), 1e-9);
         assertEquals(39.13, m.get("bleu"), 0.005);

@@ -30,7 +30,8 @@ class QaMetricsTest {
         //      P = 2/2, R = 2/4 -> F1 = 2*1*0.5/1.5 = 0.6667; EM 0.
         // ex2: "Paris" vs ["paris."] -> EM 1, F1 1.
         // mean: EM = 50, F1 = (66.667 + 100)/2 = 83.333
-        Map<String, Double> m = QaMetrics.SQUAD.compute(List.of("the cat sat", "Paris"), List.of(List.of("cat sat on mat", "a dog"), List.of("paris.")));
+        Map<String, Double> m = QaMetrics.SQUAD.compute(List.of("the cat sat", "Paris"),
+                List.of(List.of("cat sat on mat", "a dog"), List.of("paris.")));
         assertEquals(50.0, m.get("em"), 1e-9);
         assertEquals(100 * (2.0 / 3 + 1) / 2, m.get("f1"), 1e-9);
     }

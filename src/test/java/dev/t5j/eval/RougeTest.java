@@ -50,18 +50,22 @@ class RougeTest {
         assertEquals(plain.score("a b c", "a c b").get("rougeL"), plain.score("a b c", "a c b").get("rougeLsum"));
         // T5's " . " -> " .\n" sentence split
         Rouge t5 = new Rouge(false, true);
-        assertEquals(s.fmeasure(), t5.score("w1 w2 w3 w4 w5", "w1 w2 w6 w7 w8 . w1 w3 w8 w9 w5").get("rougeLsum").fmeasure(),
+        assertEquals(s.fmeasure(), t5.score("w1 w2 w3 w4 w5", "w1 w2 w6 w7 w8 . w1 w3 w8 w9 w5").get("rougeLsum")
+                .fmeasure(),
                 1e-12);  // the "." token is dropped by tokenisation; only the sentence boundary matters
         // with the sentences swapped the union LCS is unchanged (0.5333) but one-sentence LCS is "w1 w3 w5": P = 3/10,
         // R = 3/5 -> F = 0.4
-        assertEquals(s.fmeasure(), t5.score("w1 w2 w3 w4 w5", "w1 w3 w8 w9 w5 . w1 w2 w6 w7 w8").get("rougeLsum").fmeasure(), 1e-12);
-        assertEquals(0.4, plain.score("w1 w2 w3 w4 w5", "w1 w3 w8 w9 w5 . w1 w2 w6 w7 w8").get("rougeLsum").fmeasure(), 1e-12);
+        assertEquals(s.fmeasure(), t5.score("w1 w2 w3 w4 w5", "w1 w3 w8 w9 w5 . w1 w2 w6 w7 w8").get("rougeLsum")
+                .fmeasure(), 1e-12);
+        assertEquals(0.4, plain.score("w1 w2 w3 w4 w5", "w1 w3 w8 w9 w5 . w1 w2 w6 w7 w8").get("rougeLsum").fmeasure(),
+                1e-12);
     }
 
     @Test
     void corpusScoreIsMeanOfBestPerExampleTimes100() {
         // ex1 rouge1 F = 0.5 (above); ex2: exact match with the second reference -> 1.0; mean = 75
-        Map<String, Double> m = plain.compute(List.of("testing", "a b"), List.of(List.of("testing one two"), List.of("x", "a b")));
+        Map<String, Double> m = plain.compute(List.of("testing", "a b"), List.of(List.of("testing one two"),
+                List.of("x", "a b")));
         assertEquals(75.0, m.get("rouge1"), 1e-9);
         assertTrue(m.containsKey("rouge2") && m.containsKey("rougeL") && m.containsKey("rougeLsum"));
     }
@@ -69,8 +73,10 @@ class RougeTest {
     /** rouge_score's rouge_scorer_test.py figures (ROUGE-1.5.5 runs) on its testdata lines. */
     @Test
     void agreesWithRouge155OnRougeScoreTestData() throws Exception {
-        List<String> t = java.nio.file.Files.readAllLines(java.nio.file.Path.of(getClass().getResource("/eval/rouge_target.txt").toURI()));
-        List<String> p = java.nio.file.Files.readAllLines(java.nio.file.Path.of(getClass().getResource("/eval/rouge_prediction.txt").toURI()));
+        List<String> t = java.nio.file.Files.readAllLines(java.nio.file.Path.of(getClass()
+                .getResource("/eval/rouge_target.txt").toURI()));
+        List<String> p = java.nio.file.Files.readAllLines(java.nio.file.Path.of(getClass()
+                .getResource("/eval/rouge_prediction.txt").toURI()));
         Rouge stemmed = new Rouge(true, false);
         check(plain.score(t.get(0), p.get(0)).get("rouge1"), 0.40741, 0.68750, 0.51163);
         check(plain.score(t.get(1), p.get(1)).get("rouge1"), 0.40476, 0.65385, 0.50000);
@@ -95,9 +101,11 @@ class RougeTest {
         PorterStemmer p = new PorterStemmer();
         String[][] cases = {
                 {"caresses", "caress"}, {"ponies", "poni"}, {"ties", "tie"}, {"cats", "cat"}, {"feed", "feed"},
-                {"agreed", "agre"}, {"plastered", "plaster"}, {"motoring", "motor"}, {"sing", "sing"}, {"hopping", "hop"},
+                {"agreed", "agre"}, {"plastered", "plaster"}, {"motoring", "motor"}, {"sing", "sing"}, {"hopping",
+                        "hop"},
                 {"falling", "fall"}, {"fizzed", "fizz"}, {"filing", "file"}, {"happy", "happi"}, {"sky", "sky"},
-                {"relational", "relat"}, {"conditional", "condit"}, {"rational", "ration"}, {"generalizations", "gener"},
+                {"relational", "relat"}, {"conditional", "condit"}, {"rational", "ration"}, {"generalizations",
+                        "gener"},
                 {"oscillators", "oscil"}, {"computational", "comput"}, {"computer", "comput"}, {"running", "run"},
                 {"dying", "die"}, {"meetings", "meet"}, {"enjoy", "enjoy"}, {"dies", "die"}, {"flies", "fli"},
                 {"died", "die"}, {"spied", "spi"}, {"hopeful", "hope"}, {"goodness", "good"}, {"adjustable", "adjust"},

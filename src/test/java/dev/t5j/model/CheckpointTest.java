@@ -91,7 +91,8 @@ class CheckpointTest {
                 String name = e.getKey().equals("shared.weight") ? "encoder.embed_tokens.weight" : e.getKey();
                 raws.add(RawTensor.ofFloats(name, Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue())));
             }
-            raws.add(RawTensor.ofFloats("decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.weight", new long[]{32, 4}, new float[128]));
+            raws.add(RawTensor.ofFloats("decoder.block.0.layer.1.EncDecAttention.relative_attention_bias.weight",
+                    new long[]{32, 4}, new float[128]));
             CheckpointFiles.write(tmp, raws);
             m.config().write(tmp.resolve("config.json"));
             try (var back = Checkpoint.load(tmp)) {
@@ -111,14 +112,16 @@ class CheckpointTest {
             CheckpointFiles.write(tmp, raws);
             m.config().write(tmp.resolve("config.json"));
             UserError e = assertThrows(UserError.class, () -> Checkpoint.load(tmp));
-            assertTrue(e.getMessage().contains("lm_head.weight") && e.getMessage().contains("model.safetensors"), e.getMessage());
+            assertTrue(e.getMessage().contains("lm_head.weight") && e.getMessage().contains("model.safetensors"),
+                    e.getMessage());
 
             T5Config other = m.config().withVocabSize(600);
             other.write(tmp.resolve("config.json"));
             raws.add(RawTensor.ofFloats("lm_head.weight", new long[]{512, 64}, new float[512 * 64]));
             CheckpointFiles.write(tmp, raws);
             UserError e2 = assertThrows(UserError.class, () -> Checkpoint.load(tmp));
-            assertTrue(e2.getMessage().contains("shared.weight") && e2.getMessage().contains("[512, 64]") && e2.getMessage().contains("[600, 64]"), e2.getMessage());
+            assertTrue(e2.getMessage().contains("shared.weight") && e2.getMessage().contains("[512, 64]")
+                    && e2.getMessage().contains("[600, 64]"), e2.getMessage());
         }
     }
 

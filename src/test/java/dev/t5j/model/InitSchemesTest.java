@@ -51,8 +51,10 @@ class InitSchemesTest {
     void wholeModelScaleSharesOneStdAndSetsNormsToTheirMean() {
         try (var src = pretrained(); var fresh = T5ForConditionalGeneration.init(T5Config.preset("tiny-v1_1"), 2)) {
             InitSchemes.apply(fresh, src, "across_ALL_layer_AND_per_layer_grouping___init_scale", 7);
-            for (float f : Tensors.toFloats(fresh.parameters().get("decoder.block.1.layer.2.layer_norm.weight"))) assertEquals(0.5f, f, 1e-6);
-            for (float f : Tensors.toFloats(fresh.parameters().get("encoder.final_layer_norm.weight"))) assertEquals(0.5f, f, 1e-6);
+            for (float f : Tensors.toFloats(fresh.parameters()
+                    .get("decoder.block.1.layer.2.layer_norm.weight"))) assertEquals(0.5f, f, 1e-6);
+            for (float f : Tensors.toFloats(fresh.parameters()
+                    .get("encoder.final_layer_norm.weight"))) assertEquals(0.5f, f, 1e-6);
             double[] a = stats(fresh.parameters().get("encoder.block.0.layer.0.SelfAttention.q.weight"));
             double[] b = stats(fresh.parameters().get("decoder.block.1.layer.2.DenseReluDense.wo.weight"));
             assertEquals(0.0, a[0], 0.05 * a[1], "init_scale draws N(0, std)");
@@ -72,8 +74,10 @@ class InitSchemesTest {
                 for (float f : Tensors.toFloats(fresh.parameters().get(n))) assertEquals(1f, f, n
                         + " (pre-MLP/final norms untouched)");
             InitSchemes.setPreAttentionNorms(fresh, 0.4);
-            for (float f : Tensors.toFloats(fresh.parameters().get("decoder.block.1.layer.1.layer_norm.weight"))) assertEquals(0.4f, f, 1e-6);
-            for (float f : Tensors.toFloats(fresh.parameters().get("encoder.block.1.layer.1.layer_norm.weight"))) assertEquals(1f, f);
+            for (float f : Tensors.toFloats(fresh.parameters()
+                    .get("decoder.block.1.layer.1.layer_norm.weight"))) assertEquals(0.4f, f, 1e-6);
+            for (float f : Tensors.toFloats(fresh.parameters()
+                    .get("encoder.block.1.layer.1.layer_norm.weight"))) assertEquals(1f, f);
             var unknown = assertThrows(UserError.class, () -> InitSchemes.apply(fresh, src,
                     "per_block_grouping___init_scale", 1));
             assertTrue(unknown.getMessage().contains("qkvo_per_param_grouping"), unknown.getMessage());

@@ -80,12 +80,16 @@ public final class NaiveT5 {
         }
         int maxExact = numBuckets / 2;
         if (n < maxExact) return ret + n;
-        int v = maxExact + (int) (Math.log((double) n / maxExact) / Math.log((double) maxDistance / maxExact) * (numBuckets - maxExact));
+        int v = maxExact
+                + (int) (Math.log((double) n / maxExact) / Math.log((double) maxDistance / maxExact) * (numBuckets -
+                maxExact));
         return ret + Math.min(v, numBuckets - 1);
     }
 
-    private double[][] attention(String prefix, double[][] xq, double[][] xkv, double[][][] bias, boolean[] keyMask, boolean causal) {
-        double[][] probeOut = crossProbe != null && prefix.endsWith("EncDecAttention") ? new double[xq.length][xkv.length] : null;
+    private double[][] attention(String prefix, double[][] xq, double[][] xkv, double[][][] bias, boolean[] keyMask,
+            boolean causal) {
+        double[][] probeOut = crossProbe != null && prefix.endsWith("EncDecAttention")
+                ? new double[xq.length][xkv.length] : null;
         int h = c.numHeads(), dk = c.dKv(), inner = c.innerDim(), d = c.dModel();
         double[][] q = linear(xq, p(prefix + ".q.weight"), inner, d);
         double[][] k = linear(xkv, p(prefix + ".k.weight"), inner, d);
@@ -129,7 +133,8 @@ public final class NaiveT5 {
         double[][][] b = new double[h][q][k];
         for (int i = 0; i < q; i++)
             for (int j = 0; j < k; j++) {
-                int bk = bucket(j - i, bidirectional, c.relativeAttentionNumBuckets(), c.relativeAttentionMaxDistance());
+                int bk = bucket(j - i, bidirectional, c.relativeAttentionNumBuckets(),
+                        c.relativeAttentionMaxDistance());
                 for (int head = 0; head < h; head++) b[head][i][j] = tb[bk * h + head];
             }
         return b;
@@ -174,29 +179,39 @@ public final class NaiveT5 {
     /** Encoder output [S][d] of one unpadded input. */
     public double[][] encode(int[] input) {
         double[][] x = embed(input);
-        double[][][] eb = bias("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", input.length, input.length, true);
+        double[][][] eb = bias("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", input.length,
+                input.length, true);
         for (int i = 0; i < c.numLayers(); i++) {
             String b = "encoder.block." + i;
-            addInto(x, hook(b + ".layer.0", attention(b + ".layer.0.SelfAttention", rms(x, b + ".layer.0.layer_norm.weight"),
+            addInto(x, hook(b + ".layer.0", attention(b + ".layer.0.SelfAttention", rms(x, b
+                    + ".layer.0.layer_norm.weight"),
                     rms(x, b + ".layer.0.layer_norm.weight"), eb, null, false)));
-            addInto(x, hook(b + ".layer.1", ff(b + ".layer.1.DenseReluDense", rms(x, b + ".layer.1.layer_norm.weight"))));
+            addInto(x, hook(b + ".layer.1", ff(b + ".layer.1.DenseReluDense", rms(x, b
+                    + ".layer.1.layer_norm.weight"))));
         }
         return rms(x, "encoder.final_layer_norm.weight");
     }
 
-    /** Logits [T][V] over encoder states {@code enc} [S][d] (keys where {@code encMask} is false are ignored; null = all). */
+    /**
+     * Logits [T][V] over encoder states {@code enc} [S][d] (keys where {@code encMask} is false are ignored; null =
+     * all).
+     */
     public double[][] decodeLogits(double[][] enc, boolean[] encMask, int[] decoderInput) {
         double[][] y = embed(decoderInput);
-        double[][][] db = bias("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", decoderInput.length, decoderInput.length, false);
+        double[][][] db = bias("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight",
+                decoderInput.length, decoderInput.length, false);
         for (int i = 0; i < c.numDecoderLayers(); i++) {
             String b = "decoder.block." + i;
             double[][] n0 = rms(y, b + ".layer.0.layer_norm.weight");
             addInto(y, hook(b + ".layer.0", attention(b + ".layer.0.SelfAttention", n0, n0, db, null, true)));
-            addInto(y, attention(b + ".layer.1.EncDecAttention", rms(y, b + ".layer.1.layer_norm.weight"), enc, null, encMask, false));
-            addInto(y, hook(b + ".layer.2", ff(b + ".layer.2.DenseReluDense", rms(y, b + ".layer.2.layer_norm.weight"))));
+            addInto(y, attention(b + ".layer.1.EncDecAttention", rms(y, b + ".layer.1.layer_norm.weight"), enc, null,
+                    encMask, false));
+            addInto(y, hook(b + ".layer.2", ff(b + ".layer.2.DenseReluDense", rms(y, b
+                    + ".layer.2.layer_norm.weight"))));
         }
         double[][] out = rms(y, "decoder.final_layer_norm.weight");
-        if (c.tieWordEmbeddings()) for (double[] row : out) for (int i = 0; i < row.length; i++) row[i] *= Math.pow(c.dModel(), -0.5);
+        if (c.tieWordEmbeddings()) for (double[] row : out) for (int i = 0; i < row.length; i++) row[i] *=
+                Math.pow(c.dModel(), -0.5);
         return linear(out, p(c.tieWordEmbeddings() ? "shared.weight" : "lm_head.weight"), c.vocabSize(), c.dModel());
     }
 }

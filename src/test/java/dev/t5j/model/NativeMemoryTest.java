@@ -48,7 +48,8 @@ class NativeMemoryTest {
             long count1 = Pointer.totalCount();
             long rss1 = Pointer.physicalBytes();
             assertTrue(count1 - count0 <= 16, "live native pointers grew from " + count0 + " to " + count1);
-            assertTrue(rss1 - rss0 < 64L << 20, "resident memory grew by " + ((rss1 - rss0) >> 20) + " MiB over 200 steps");
+            assertTrue(rss1 - rss0 < 64L << 20, "resident memory grew by " + ((rss1 - rss0) >> 20)
+                    + " MiB over 200 steps");
         }
     }
 }

@@ -16,17 +16,21 @@ class T5ForConditionalGenerationTest {
 
     static T5Config small(String preset, int layers) {
         T5Config b = T5Config.preset(preset);
-        return new T5Config(b.vocabSize(), b.dModel(), b.dKv(), b.dFf(), layers, layers + 1, b.numHeads(), 32, 128, 0.0, 1e-6, 1.0,
+        return new T5Config(b.vocabSize(), b.dModel(), b.dKv(), b.dFf(), layers, layers + 1, b.numHeads(), 32, 128, 0.0,
+                1e-6, 1.0,
                 b.feedForwardProj(), b.tieWordEmbeddings(), 0, 1, 0);
     }
 
     private static void assertMatchesNaive(T5Config cfg) {
-        try (var m = T5ForConditionalGeneration.init(cfg, 1234); var s = new PointerScope(); var ng = new NoGradGuard()) {
-            float[] got = Tensors.toFloats(m.forward(Tensors.longs(new int[][]{INPUT}, 0), null, Tensors.longs(new int[][]{DEC}, 0)));
+        try (var m = T5ForConditionalGeneration.init(cfg, 1234); var s = new PointerScope(); var ng =
+                new NoGradGuard()) {
+            float[] got = Tensors.toFloats(m.forward(Tensors.longs(new int[][]{INPUT}, 0), null,
+                    Tensors.longs(new int[][]{DEC}, 0)));
             double[][] want = new NaiveT5(m).logits(INPUT, DEC);
             double maxDiff = 0;
             for (int t = 0; t < DEC.length; t++)
-                for (int v = 0; v < cfg.vocabSize(); v++) maxDiff = Math.max(maxDiff, Math.abs(got[t * cfg.vocabSize() + v] - want[t][v]));
+                for (int v = 0; v < cfg.vocabSize(); v++) maxDiff = Math.max(maxDiff, Math.abs(got[t * cfg.vocabSize()
+                        + v] - want[t][v]));
             assertTrue(maxDiff < 1e-4, "max |libtorch - naive| = " + maxDiff);
         }
     }
@@ -54,7 +58,8 @@ class T5ForConditionalGenerationTest {
             assertTrue(p.containsKey("decoder.block.1.layer.2.DenseReluDense.wi_1.weight"));
             assertTrue(p.containsKey("decoder.final_layer_norm.weight"));
             // Derived count formula of the reference §1.6 (k = 3 for gated).
-            long d = c.dModel(), inner = c.innerDim(), ff = c.dFf(), L = c.numLayers(), h = c.numHeads(), V = c.vocabSize();
+            long d = c.dModel(), inner = c.innerDim(), ff = c.dFf(), L = c.numLayers(), h = c.numHeads(), V =
+                    c.vocabSize();
             long enc = L * (4 * d * inner + 3 * d * ff + 2 * d) + 32 * h + d;
             long dec = L * (8 * d * inner + 3 * d * ff + 3 * d) + 32 * h + d;
             assertEquals(enc + dec + 2 * V * d, m.parameterCount());
@@ -93,15 +98,19 @@ class T5ForConditionalGenerationTest {
     @Test
     void sameSeedSameInitDifferentSeedDifferentInit() {
         T5Config c = T5Config.preset("tiny");
-        try (var a = T5ForConditionalGeneration.init(c, 3); var b = T5ForConditionalGeneration.init(c, 3); var d = T5ForConditionalGeneration.init(c, 4)) {
-            assertArrayEquals(Tensors.toFloats(a.parameters().get("shared.weight")), Tensors.toFloats(b.parameters().get("shared.weight")));
-            assertFalse(java.util.Arrays.equals(Tensors.toFloats(a.parameters().get("shared.weight")), Tensors.toFloats(d.parameters().get("shared.weight"))));
+        try (var a = T5ForConditionalGeneration.init(c, 3); var b = T5ForConditionalGeneration.init(c, 3); var d =
+                T5ForConditionalGeneration.init(c, 4)) {
+            assertArrayEquals(Tensors.toFloats(a.parameters().get("shared.weight")), Tensors.toFloats(b.parameters()
+                    .get("shared.weight")));
+            assertFalse(java.util.Arrays.equals(Tensors.toFloats(a.parameters().get("shared.weight")),
+                    Tensors.toFloats(d.parameters().get("shared.weight"))));
         }
     }
 
     @Test
     void incrementalDecodingWithCacheGivesSameLogitsAsFullPass() {
-        try (var m = T5ForConditionalGeneration.init(small("tiny-v1_1", 2), 5); var s = new PointerScope(); var ng = new NoGradGuard()) {
+        try (var m = T5ForConditionalGeneration.init(small("tiny-v1_1", 2), 5); var s = new PointerScope(); var ng =
+                new NoGradGuard()) {
             Tensor ids = Tensors.longs(new int[][]{INPUT, {8, 9, 1}}, 0);
             Tensor mask = Tensors.lengthMask(new int[][]{INPUT, {8, 9, 1}});
             Tensor dec = Tensors.longs(new int[][]{DEC, {0, 3, 3, 3, 3}}, 0);
@@ -113,7 +122,8 @@ class T5ForConditionalGenerationTest {
                     float[] step = Tensors.toFloats(m.logits(m.decode(dec.narrow(1, t, 1), enc, mask, null, cache)));
                     for (int b = 0; b < 2; b++)
                         for (int i = 0; i < v; i++)
-                            assertEquals(full[(b * DEC.length + t) * v + i], step[b * v + i], 2e-5 * Math.max(1, Math.abs(step[b * v + i])), "b=" + b + " t=" + t);
+                            assertEquals(full[(b * DEC.length + t) * v + i], step[b * v + i], 2e-5 * Math.max(1,
+                                    Math.abs(step[b * v + i])), "b=" + b + " t=" + t);
                 }
                 assertEquals(DEC.length, cache.length());
             }
@@ -123,13 +133,16 @@ class T5ForConditionalGenerationTest {
     @Test
     void paddedBatchGivesSameLogitsAsSingleInputs() {
         int[][] inputs = {INPUT, {8, 9, 1}};
-        try (var m = T5ForConditionalGeneration.init(T5Config.preset("tiny"), 9); var s = new PointerScope(); var ng = new NoGradGuard()) {
+        try (var m = T5ForConditionalGeneration.init(T5Config.preset("tiny"), 9); var s = new PointerScope(); var ng =
+                new NoGradGuard()) {
             Tensor dec = Tensors.longs(new int[][]{DEC, DEC}, 0);
             float[] batch = Tensors.toFloats(m.forward(Tensors.longs(inputs, 0), Tensors.lengthMask(inputs), dec));
             int per = DEC.length * m.config().vocabSize();
             for (int b = 0; b < 2; b++) {
-                float[] single = Tensors.toFloats(m.forward(Tensors.longs(new int[][]{inputs[b]}, 0), null, Tensors.longs(new int[][]{DEC}, 0)));
-                for (int i = 0; i < per; i++) assertEquals(single[i], batch[b * per + i], 2e-5 * Math.max(1, Math.abs(single[i])));
+                float[] single = Tensors.toFloats(m.forward(Tensors.longs(new int[][]{inputs[b]}, 0), null,
+                        Tensors.longs(new int[][]{DEC}, 0)));
+                for (int i = 0; i < per; i++) assertEquals(single[i], batch[b * per + i], 2e-5 * Math.max(1,
+                        Math.abs(single[i])));
             }
         }
     }
@@ -144,7 +157,8 @@ class T5ForConditionalGenerationTest {
 
     @Test
     void lossIgnoresPaddingLabels() {
-        try (var m = T5ForConditionalGeneration.init(T5Config.preset("tiny"), 1); var s = new PointerScope(); var ng = new NoGradGuard()) {
+        try (var m = T5ForConditionalGeneration.init(T5Config.preset("tiny"), 1); var s = new PointerScope(); var ng =
+                new NoGradGuard()) {
             Tensor ids = Tensors.longs(new int[][]{INPUT}, 0);
             Tensor labels = Tensors.longs(new long[]{5, 6, 7, 1}, 1, 4);
             Tensor padded = Tensors.longs(new long[]{5, 6, 7, 1, -100, -100}, 1, 6);
@@ -174,7 +188,8 @@ class T5ForConditionalGenerationTest {
                         for (var e : m.parameters().entrySet()) {
                             Tensor g = e.getValue().grad();
                             assertTrue(g.defined(), "no gradient for " + e.getKey());
-                            if (step == 0) assertTrue(g.abs().sum().item_float() > 0, "zero gradient for " + e.getKey());
+                            if (step == 0) assertTrue(g.abs().sum().item_float() > 0, "zero gradient for "
+                                    + e.getKey());
                             e.getValue().sub_(g.mul(Tensors.scalar(0.5)));
                             g.zero_();
                         }

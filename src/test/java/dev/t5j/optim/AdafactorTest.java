@@ -92,7 +92,8 @@ class AdafactorTest {
     void stateRoundTripsThroughLoadState() {
         Tensor p = param(new float[]{1f, 2f, 3f}, 3);
         Map<String, Tensor> ps = Map.of("w", p);
-        try (Adafactor a = new Adafactor(ps, Adafactor.Config.t5x()); Adafactor b = new Adafactor(ps, Adafactor.Config.t5x())) {
+        try (Adafactor a = new Adafactor(ps, Adafactor.Config.t5x()); Adafactor b = new Adafactor(ps,
+                Adafactor.Config.t5x())) {
             setGrad(p, new float[]{1f, 1f, 2f}, 3);
             a.step(0.1);
             Map<String, float[]> saved = new LinkedHashMap<>();

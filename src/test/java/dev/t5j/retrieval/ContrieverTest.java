@@ -45,7 +45,8 @@ class ContrieverTest {
                 List<BertEncoding> enc = c.encode(TEXTS, 200);
                 for (int r = 0; r < TEXTS.size(); r++) {
                     BertEncoding e = enc.get(r);
-                    double[] want = NaiveBert.pool(ref.forward(e.inputIds(), e.tokenTypeIds(), e.attentionMask()), e.attentionMask(), pooling);
+                    double[] want = NaiveBert.pool(ref.forward(e.inputIds(), e.tokenTypeIds(), e.attentionMask()),
+                            e.attentionMask(), pooling);
                     for (int k = 0; k < 32; k++) assertEquals(want[k], got[r * 32 + k], 1e-4, pooling + " row " + r);
                 }
             }
@@ -104,7 +105,8 @@ class ContrieverTest {
                 assertEquals(512, t.effectiveMaxLength(2000), "min(text_maxlength, 512)");
                 assertEquals(200, t.effectiveMaxLength(200));
             }
-            assertEquals(64, c.encode(List.of(longText), 2000).get(0).length(), "capped by max_position_embeddings of this config");
+            assertEquals(64, c.encode(List.of(longText), 2000).get(0).length(),
+                    "capped by max_position_embeddings of this config");
             assertEquals(102, c.encode(List.of(longText), 10).get(0).inputIds()[9]);
         }
     }

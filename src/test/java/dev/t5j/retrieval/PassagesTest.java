@@ -26,7 +26,8 @@ class PassagesTest {
     @Test
     void loadsAtlasPassagesMergingSectionAndKeepingExtras() throws IOException {
         Path a = file("a.jsonl",
-                "{\"id\": \"0\", \"title\": \"Orchid\", \"text\": \"Orchids are plants.\", \"section\": \"Description\", \"url\": \"u0\"}",
+                "{\"id\": \"0\", \"title\": \"Orchid\", \"text\": \"Orchids are plants.\", \"section\": " +
+                        "\"Description\", \"url\": \"u0\"}",
                 "",
                 "{\"id\": 17, \"title\": \"Rose\", \"text\": \"A rose.\", \"section\": \"\"}");
         Path b = file("b.jsonl", "{\"id\": \"x\", \"text\": \"no title\", \"meta\": {\"n\": [1, 2]}}");
@@ -43,7 +44,8 @@ class PassagesTest {
 
     @Test
     void writtenPassagesLoadBackEqual() throws IOException {
-        List<Passage> ps = List.of(new Passage("a", "T: s", "text \"quoted\"\nnewline", Map.of("k", 1, "l", List.of("x"))), Passage.of("b", "", "t"));
+        List<Passage> ps = List.of(new Passage("a", "T: s", "text \"quoted\"\nnewline", Map.of("k", 1, "l",
+                List.of("x"))), Passage.of("b", "", "t"));
         StringWriter w = new StringWriter();
         Passages.write(w, ps);
         Path p = tmp.resolve("p.jsonl");
@@ -57,7 +59,8 @@ class PassagesTest {
         String c = Passages.checksum(List.of(Passage.of("1", "ab", "c")));
         assertNotEquals(c, Passages.checksum(List.of(Passage.of("1", "a", "bc"))));
         assertNotEquals(c, Passages.checksum(List.of(Passage.of("2", "ab", "c"))));
-        assertEquals(c, Passages.checksum(List.of(new Passage("1", "ab", "c", Map.of("extra", 1)))), "extra fields do not change what is embedded");
+        assertEquals(c, Passages.checksum(List.of(new Passage("1", "ab", "c", Map.of("extra", 1)))),
+                "extra fields do not change what is embedded");
     }
 
     private static String error(Path... files) {

@@ -36,7 +36,8 @@ class RetrieverNativeMemoryTest {
             long count1 = Pointer.totalCount();
             long rss1 = Pointer.physicalBytes();
             assertTrue(count1 - count0 <= 16, "live native pointers grew from " + count0 + " to " + count1);
-            assertTrue(rss1 - rss0 < 64L << 20, "resident memory grew by " + ((rss1 - rss0) >> 20) + " MiB over 100 rounds");
+            assertTrue(rss1 - rss0 < 64L << 20, "resident memory grew by " + ((rss1 - rss0) >> 20)
+                    + " MiB over 100 rounds");
         } finally {
             Torch.setThreads(threads);
         }

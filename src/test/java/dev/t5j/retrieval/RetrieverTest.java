@@ -19,9 +19,11 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 class RetrieverTest {
-    static final List<String> QUERIES = List.of("question: who was Evan Morris? answer: <extra_id_0>", "where is paris");
+    static final List<String> QUERIES = List.of("question: who was Evan Morris? answer: <extra_id_0>",
+            "where is paris");
     static final List<String> PASSAGES = List.of(
-            Passage.of("0", "Evan Morris", "Evan L. Morris was a lobbyist for Genentech and its parent corporation Roche.").retrieverText(),
+            Passage.of("0", "Evan Morris",
+                    "Evan L. Morris was a lobbyist for Genentech and its parent corporation Roche.").retrieverText(),
             Passage.of("1", "Paris", "Paris is the capital and most populous city of France.").retrieverText(),
             Passage.of("2", "Dog", "The dog is a domesticated descendant of the wolf.").retrieverText());
 
@@ -80,7 +82,8 @@ class RetrieverTest {
             assertFalse(r.isPassageFrozen());
             // the same text embeds the same on both sides
             try (PointerScope s = new PointerScope()) {
-                assertArrayEquals(floats(r.queryEmbeddings(PASSAGES, false)), floats(r.passageEmbeddings(PASSAGES, false)));
+                assertArrayEquals(floats(r.queryEmbeddings(PASSAGES, false)), floats(r.passageEmbeddings(PASSAGES,
+                        false)));
             }
             assertTrue(r.parameters().keySet().stream().allMatch(k -> k.startsWith("contriever.")));
             assertTrue(r.parameters().containsKey("contriever.encoder.layer.0.attention.self.query.weight"));
@@ -103,7 +106,8 @@ class RetrieverTest {
             assertArrayEquals(q0, queries(r));
             assertEquals(fp0, r.fingerprint(), "same passage weights, same fingerprint");
             for (var e : r.queryEncoder().parameters().entrySet())
-                assertNotEquals(e.getValue().data_ptr().address(), r.passageEncoder().parameters().get(e.getKey()).data_ptr().address(),
+                assertNotEquals(e.getValue().data_ptr().address(), r.passageEncoder().parameters().get(e.getKey())
+                        .data_ptr().address(),
                         "shared storage for " + e.getKey());
             r.train(true);
             sgdStep(r, 0.5);

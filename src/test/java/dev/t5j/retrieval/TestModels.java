@@ -33,7 +33,10 @@ public final class TestModels {
         }
     }
 
-    /** A tiny BERT with a large init range (so attention is far from uniform) and dropout on (tests switch it off via eval). */
+    /**
+     * A tiny BERT with a large init range (so attention is far from uniform) and dropout on (tests switch it off via
+     * eval).
+     */
     public static BertConfig small(int vocabSize, String act) {
         return new BertConfig(vocabSize, 32, 2, 4, 48, act, 64, 2, 1e-12, 0.1, 0.1, 0.4, 0, Pooling.AVERAGE);
     }

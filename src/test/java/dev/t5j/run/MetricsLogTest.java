@@ -36,7 +36,8 @@ class MetricsLogTest {
         try (MetricsLog log = new MetricsLog(dir)) {
             log.log(rec("step", 1L, "loss", 2.5, "lr", 1e-3, "grad_norm", 0.75f, "tokens_per_sec", 5120));
             log.log(rec("step", 2L, "loss", Double.NaN, "grad_norm", Double.POSITIVE_INFINITY, "note", "warm-up"));
-            log.log(rec("step", 2L, "eval/reverse/accuracy", 0.93, "eval/loss", Double.NEGATIVE_INFINITY, "best", true));
+            log.log(rec("step", 2L, "eval/reverse/accuracy", 0.93, "eval/loss", Double.NEGATIVE_INFINITY, "best",
+                    true));
             // Flushed per record: readable while the log is still open.
             assertEquals(3, MetricsLog.read(log.file()).size());
         }

@@ -20,7 +20,8 @@ class RunReportTest {
     Path dir;
 
     private static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
-    private static final Pattern POLY = Pattern.compile("<polyline\\b[^>]*data-series=\"([^\"]*)\"[^>]*points=\"([^\"]*)\"");
+    private static final Pattern POLY =
+            Pattern.compile("<polyline\\b[^>]*data-series=\"([^\"]*)\"[^>]*points=\"([^\"]*)\"");
     private static final Pattern VIEWBOX = Pattern.compile("viewBox=\"0 0 (\\d+) (\\d+)\"");
 
     /** A small synthetic run: loss falling from ~10, warm-up then decay lr, eval every 10 steps on two tasks. */
@@ -83,7 +84,8 @@ class RunReportTest {
     @Test
     void oneChartPerCurveWithOnePointPerRecord() {
         List<Map<String, Object>> run = syntheticRun(60, 10);
-        String html = RunReport.render("runs/demo", run, Map.of("eval/reverse/accuracy", 1.0, "loss", 0.07), "steps: 60\n");
+        String html = RunReport.render("runs/demo", run, Map.of("eval/reverse/accuracy", 1.0, "loss", 0.07),
+                "steps: 60\n");
         List<String> svgs = svgs(html);
         assertEquals(List.of("Training loss", "Learning rate", "Gradient norm", "Throughput",
                 "eval/reverse/accuracy", "eval/sort/accuracy"), svgs.stream().map(RunReportTest::title).toList());
@@ -127,7 +129,8 @@ class RunReportTest {
         assertTrue(html.contains("run &lt;x&gt; &amp; &quot;y&quot;"));
         // Nothing fetched: the only URL is the SVG namespace identifier.
         assertEquals(List.of(), Pattern.compile("(?:https?:|<[a-zA-Z][^>]*\\s(?:src|href)=|@import|url\\()").matcher(
-                html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "")).results().map(java.util.regex.MatchResult::group).toList());
+                html.replace("xmlns=\"http://www.w3.org/2000/svg\"",
+                        "")).results().map(java.util.regex.MatchResult::group).toList());
     }
 
     @Test
@@ -204,7 +207,8 @@ class RunReportTest {
         assertTrue(html.length() < 1_000_000, "page size " + html.length());
         List<String> svgs = svgs(html);
         Map<String, double[][]> loss = polylines(svgs.get(0));
-        assertTrue(loss.get("loss").length <= RunReport.MAX_POINTS && loss.get("loss").length > RunReport.MAX_POINTS / 2);
+        assertTrue(loss.get("loss").length <= RunReport.MAX_POINTS
+                && loss.get("loss").length > RunReport.MAX_POINTS / 2);
         double[][] gn = polylines(svgs.get(1)).get("Gradient norm");
         assertTrue(gn.length <= RunReport.MAX_POINTS);
         double top = Double.MAX_VALUE, bottom = 0;

@@ -31,14 +31,16 @@ class SvgLineChartTest {
         double[] xs = range(101, 0, 1000); // steps 0..100k
         double[] ys = new double[xs.length];
         for (int i = 0; i < ys.length; i++) ys[i] = 3 + Math.sin(i / 7.0);
-        List<String> labels = tickLabels(new SvgLineChart("t").add(SvgLineChart.Series.of("s", xs, ys, "#000")).toSvg());
+        List<String> labels = tickLabels(new SvgLineChart("t").add(SvgLineChart.Series.of("s", xs, ys,
+                "#000")).toSvg());
         assertTrue(labels.contains("100k") && labels.contains("0"), labels.toString());
         assertTrue(labels.contains("2.0") && labels.contains("4.0"), labels.toString()); // y: 2..4 in steps of 0.5
     }
 
     @Test
     void lonePointAtAStepGetsWholeStepTicks() {
-        List<String> labels = tickLabels(new SvgLineChart("t").add(SvgLineChart.Series.of("s", new double[]{1}, new double[]{3.25}, "#000")).toSvg());
+        List<String> labels = tickLabels(new SvgLineChart("t").add(SvgLineChart.Series.of("s", new double[]{1},
+                new double[]{3.25}, "#000")).toSvg());
         assertTrue(labels.containsAll(List.of("0", "1", "2")), labels.toString());
         assertFalse(labels.stream().anyMatch(s -> s.startsWith("0.9") || s.equals("-1")), labels.toString());
     }
@@ -46,7 +48,8 @@ class SvgLineChartTest {
     @Test
     void tinyValuesUseOneScientificFormat() {
         double[] ys = {1e-4, 5e-4, 1e-3};
-        List<String> labels = tickLabels(new SvgLineChart("lr").add(SvgLineChart.Series.of("lr", range(3, 1, 1), ys, "#000")).toSvg());
+        List<String> labels = tickLabels(new SvgLineChart("lr").add(SvgLineChart.Series.of("lr", range(3, 1, 1), ys,
+                "#000")).toSvg());
         List<String> y = labels.stream().filter(s -> s.contains("e-")).toList();
         assertTrue(y.size() >= 3, labels.toString());
         assertTrue(y.stream().allMatch(s -> s.endsWith("e-4") || s.endsWith("e-3")), labels.toString());
@@ -55,7 +58,8 @@ class SvgLineChartTest {
     @Test
     void logAxisUsesDecadesAndDropsNonPositiveValues() {
         double[] ys = {8, 2, 0.5, 0, -1, 0.05};
-        String svg = new SvgLineChart("loss").logY(true).add(SvgLineChart.Series.of("loss", range(6, 1, 1), ys, "#000")).toSvg();
+        String svg = new SvgLineChart("loss").logY(true).add(SvgLineChart.Series.of("loss", range(6, 1, 1), ys,
+                "#000")).toSvg();
         List<String> labels = tickLabels(svg);
         assertTrue(labels.containsAll(List.of("0.01", "0.1", "1", "10")), labels.toString());
         Matcher m = Pattern.compile("points=\"([^\"]*)\"").matcher(svg);
@@ -67,7 +71,8 @@ class SvgLineChartTest {
     void includeZeroStretchesTheAxisDownToZero() {
         double[] ys = {0.90, 0.95, 0.97};
         String plain = new SvgLineChart("a").add(SvgLineChart.Series.of("a", range(3, 1, 1), ys, "#000")).toSvg();
-        String zero = new SvgLineChart("a").includeZero(true).add(SvgLineChart.Series.of("a", range(3, 1, 1), ys, "#000")).toSvg();
+        String zero = new SvgLineChart("a").includeZero(true).add(SvgLineChart.Series.of("a", range(3, 1, 1), ys,
+                "#000")).toSvg();
         assertFalse(tickLabels(plain).contains("0.0"), tickLabels(plain).toString());
         assertTrue(tickLabels(zero).contains("0.0"), tickLabels(zero).toString());
     }

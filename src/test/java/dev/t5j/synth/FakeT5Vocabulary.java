@@ -14,7 +14,8 @@ final class FakeT5Vocabulary implements Vocabulary {
             Map.entry("set_1_minus_2", new int[]{356, 834, 536, 834, 14078, 834, 357}),
             Map.entry("set_2_minus_1", new int[]{356, 834, 357, 834, 14078, 834, 536}),
             Map.entry("union", new int[]{7021}), Map.entry("intersect", new int[]{27806}),
-            Map.entry("search", new int[]{960}), Map.entry("sort", new int[]{1843}), Map.entry("replace", new int[]{3601}), Map.entry("count", new int[]{3476}),
+            Map.entry("search", new int[]{960}), Map.entry("sort", new int[]{1843}), Map.entry("replace",
+                    new int[]{3601}), Map.entry("count", new int[]{3476}),
             Map.entry("yes", new int[]{4273}), Map.entry("no", new int[]{150}),
             Map.entry("22", new int[]{1630}), Map.entry("9", new int[]{3, 668}));
 

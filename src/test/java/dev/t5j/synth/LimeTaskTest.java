@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class LimeTaskTest {
     static final TokenSpace S = TokenSpace.of(new FakeT5Vocabulary());
-    static final int COLON = 32000, SEP = 32001, UPPER = 32002, OPEN = 32003, LOWER = 32004, MATH = 32005, CLOSE = 32006;
+    static final int COLON = 32000, SEP = 32001, UPPER = 32002, OPEN = 32003, LOWER = 32004, MATH = 32005, CLOSE =
+            32006;
 
     /** Parses "A : [ x y ] B : [ z ]" (commas already removed) into variable -> substitution. */
     static Map<Integer, int[]> parseSubst(int[] s) {
@@ -54,7 +55,8 @@ class LimeTaskTest {
                 assertEquals(SEP, in[math + 21], "20 MATH symbols then <sep>");
                 int bodyStart = math + 22;
                 int sep2 = indexOf(Arrays.copyOfRange(in, bodyStart, in.length), SEP) + bodyStart;
-                int[] first = Arrays.copyOfRange(in, bodyStart, sep2), second = Arrays.copyOfRange(in, sep2 + 1, in.length);
+                int[] first = Arrays.copyOfRange(in, bodyStart, sep2), second = Arrays.copyOfRange(in, sep2 + 1,
+                        in.length);
                 assertTrue(in.length <= 220 && ex.targets().length >= 10 && ex.targets().length <= 220);
                 for (int x : ex.targets()) assertNotEquals(-1, x, "commas removed");
                 switch (mode) {
@@ -71,11 +73,14 @@ class LimeTaskTest {
                 int[] pattern = mode == LimeTask.Mode.INDUCT ? ex.targets() : first;
                 int[] lowerSyms = Arrays.copyOfRange(in, lower + 1, math);
                 int[] mathSyms = Arrays.copyOfRange(in, math + 1, math + 21);
-                for (int p : pattern) assertTrue(indexOf(vars, p) >= 0 || indexOf(mathSyms, p) >= 0, "pattern = variables + MATH");
-                assertEquals(java.util.Arrays.stream(pattern).filter(p -> indexOf(vars, p) >= 0).boxed().collect(java.util.stream.Collectors.toSet()),
+                for (int p : pattern) assertTrue(indexOf(vars, p) >= 0 || indexOf(mathSyms, p) >= 0,
+                        "pattern = variables + MATH");
+                assertEquals(java.util.Arrays.stream(pattern).filter(p -> indexOf(vars, p) >=
+                        0).boxed().collect(java.util.stream.Collectors.toSet()),
                         java.util.Arrays.stream(vars).boxed().collect(java.util.stream.Collectors.toSet()));
                 assertEquals(vars.length, java.util.Arrays.stream(vars).distinct().count());
-                assertEquals(0, Arrays.stream(lowerSyms).filter(x -> indexOf(mathSyms, x) >= 0).count(), "68 distinct symbols");
+                assertEquals(0, Arrays.stream(lowerSyms).filter(x -> indexOf(mathSyms, x) >= 0).count(),
+                        "68 distinct symbols");
             }
         }
     }

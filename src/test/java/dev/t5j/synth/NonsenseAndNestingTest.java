@@ -34,18 +34,21 @@ class NonsenseAndNestingTest {
                 Matcher m = Pattern.compile("__d14__(\\d+)__").matcher(p.input());
                 assertTrue(m.find());
                 int v = Integer.parseInt(m.group(1));
-                assertTrue(p.target().contains(v >= 50 ? "the number was above or equal to threshold ." : "the number was below threshold ."));
+                assertTrue(p.target().contains(v >= 50 ? "the number was above or equal to threshold ."
+                        : "the number was below threshold ."));
                 checked++;
             }
             if (p.transforms().contains("d16")) {
                 Matcher m = Pattern.compile("__d16__(\\d+)__").matcher(p.input());
                 int max = -1;
                 while (m.find()) max = Math.max(max, Integer.parseInt(m.group(1)));
-                assertTrue(p.target().contains("The largest number is " + max + " ."), p.transforms() + "\n" + p.input() + "\n=> " + p.target());
+                assertTrue(p.target().contains("The largest number is " + max + " ."), p.transforms() + "\n" + p.input()
+                        + "\n=> " + p.target());
                 checked++;
             }
             if (p.transforms().contains("d3")) {
-                // the output copies the sentence carrying the d3 keyword: the keyword and its neighbours appear in the target
+                // the output copies the sentence carrying the d3 keyword: the keyword and its neighbours appear in the
+                // target
                 Matcher m = Pattern.compile("__d3__keyword_\\d__ \\S+").matcher(p.input());
                 assertTrue(m.find());
                 assertTrue(p.target().contains(m.group()), m.group());
@@ -54,7 +57,8 @@ class NonsenseAndNestingTest {
             if (p.transforms().contains("d10")) {
                 Matcher m = Pattern.compile("__d10__keyword_(\\d)__").matcher(p.input());
                 assertTrue(m.find());
-                assertTrue(p.target().contains(Integer.parseInt(m.group(1)) < 5 ? "the keyword was positive ." : "the keyword was negative ."));
+                assertTrue(p.target().contains(Integer.parseInt(m.group(1)) < 5 ? "the keyword was positive ."
+                        : "the keyword was negative ."));
                 checked++;
             }
         }

@@ -58,7 +58,8 @@ class PySetTest {
     void smallIntsIterateInHashOrder() {
         // hash(i) == i: small ints land in slot i of the 8-slot table, so iteration is ascending.
         assertArrayEquals(new int[]{1, 2, 5}, PySet.of(new int[]{5, 2, 1, 2}).toArray());
-        // 8 and 16 collide with slot 0 and are placed by linear probing after 0's occupant: {8 -> slot 0, 16 -> slot 1}.
+        // 8 and 16 collide with slot 0 and are placed by linear probing after 0's occupant:
+        // {8 -> slot 0, 16 -> slot 1}.
         assertArrayEquals(new int[]{8, 16, 3}, PySet.of(new int[]{8, 16, 3}).toArray());
         PySet s = PySet.of(new int[]{8, 16, 3});
         assertTrue(s.contains(16));

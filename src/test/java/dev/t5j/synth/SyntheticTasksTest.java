@@ -33,7 +33,8 @@ class SyntheticTasksTest {
             assertArrayEquals(a.inputs(), b.inputs(), n);
             assertArrayEquals(a.targets(), b.targets(), n);
             var c = SyntheticTasks.example(t, 6, 3);
-            assertFalse(Arrays.equals(a.inputs(), c.inputs()) && Arrays.equals(a.targets(), c.targets()), n + ": seed matters");
+            assertFalse(Arrays.equals(a.inputs(), c.inputs()) && Arrays.equals(a.targets(), c.targets()), n
+                    + ": seed matters");
         }
     }
 
@@ -56,7 +57,8 @@ class SyntheticTasksTest {
 
     @Test
     void tsvFormatIsPythonListRepr() {
-        assertEquals("[1, 22, 333]\t[4]", SynthTsv.line(new SyntheticTask.SyntheticExample(new int[]{1, 22, 333}, new int[]{4})));
+        assertEquals("[1, 22, 333]\t[4]", SynthTsv.line(new SyntheticTask.SyntheticExample(new int[]{1, 22, 333},
+                new int[]{4})));
         assertEquals("[]\t[5, 6]", SynthTsv.line(new SyntheticTask.SyntheticExample(new int[0], new int[]{5, 6})));
         Path f = Path.of("data.tsv");
         assertArrayEquals(new int[]{1, 2}, SynthTsv.parseList(" [1, 2] ", f, 1, "inputs"));
@@ -81,7 +83,8 @@ class SyntheticTasksTest {
         int[] pool = TokenSpace.of(v).poolIds();
         assertEquals(SimpleVocabulary.DEFAULT_POOL_SIZE, pool.length);
         assertEquals("t0", v.piece(pool[0]));
-        SimpleVocabulary listed = SimpleVocabulary.fromPieces(List.of("<pad>", "</s>", "<unk>", "a", "b", "<extra_id_1>", "<extra_id_0>"));
+        SimpleVocabulary listed = SimpleVocabulary.fromPieces(List.of("<pad>", "</s>", "<unk>", "a", "b",
+                "<extra_id_1>", "<extra_id_0>"));
         assertEquals(2, listed.extraIds());
         assertArrayEquals(new int[]{3, 4, 3}, listed.encode("aba"));
     }

@@ -10,11 +10,15 @@ class TaskFunctionsTest {
 
     @Test
     void unaryFunctions() {
-        assertArrayEquals(new int[]{C, D, D, C, A, A, A}, TaskFunctions.reverse(new int[]{A, A, A, C, D, D, C}));  // aaacddc -> cddcaaa
-        assertArrayEquals(new int[]{A, A, B, B, D, D}, TaskFunctions.duplicate(new int[]{A, B, D}));                // abd -> aabbdd
+        // aaacddc -> cddcaaa
+        assertArrayEquals(new int[]{C, D, D, C, A, A, A}, TaskFunctions.reverse(new int[]{A, A, A, C, D, D, C}));
+        // abd -> aabbdd
+        assertArrayEquals(new int[]{A, A, B, B, D, D}, TaskFunctions.duplicate(new int[]{A, B, D}));
         int[] aabbbcbbbb = {A, A, B, B, B, C, B, B, B, B};
-        assertArrayEquals(new int[]{A, B, C}, TaskFunctions.set(aabbbcbbbb));                                      // -> abc
-        assertArrayEquals(new int[]{A, B, C, B}, TaskFunctions.deduplicate(aabbbcbbbb));                           // -> abcb
+        // -> abc
+        assertArrayEquals(new int[]{A, B, C}, TaskFunctions.set(aabbbcbbbb));
+        // -> abcb
+        assertArrayEquals(new int[]{A, B, C, B}, TaskFunctions.deduplicate(aabbbcbbbb));
     }
 
     @Test

@@ -26,7 +26,8 @@ class TokenTaskTest {
         int[] rest = Arrays.copyOfRange(in, prefix.length + 1, in.length);
         if (t.kind().unary) return new int[][]{rest, null};
         int div = -1;
-        for (int i = 0; i < rest.length; i++) if (rest[i] == s.argDivider()) div = i;  // the only divider (pool excludes it)
+        // the only divider (pool excludes it)
+        for (int i = 0; i < rest.length; i++) if (rest[i] == s.argDivider()) div = i;
         assertTrue(div >= 0, "argument divider present");
         return new int[][]{Arrays.copyOfRange(rest, 0, div), Arrays.copyOfRange(rest, div + 1, rest.length)};
     }
@@ -44,7 +45,8 @@ class TokenTaskTest {
                     int[][] a = args(s, t, ex.inputs());
                     int argLen = ex.inputs().length - s.encodeText(k.generatorName).length - 1;
                     assertTrue(argLen >= 10 && argLen <= 220, k + ": input length " + argLen);
-                    for (int x : a[0]) assertTrue(pool.contains(x) || (k == TokenTask.Kind.LONGEST_WORD && x == s.wordDivider()), k + " token " + x);
+                    for (int x : a[0]) assertTrue(pool.contains(x) || (k == TokenTask.Kind.LONGEST_WORD && x ==
+                            s.wordDivider()), k + " token " + x);
                     int[] out = ex.targets();
                     assertTrue(out.length > 0, "never empty");
                     if (out.length == 1 && out[0] == s.emptyMarker()) {
@@ -78,7 +80,8 @@ class TokenTaskTest {
                         case LENGTH -> assertArrayEquals(s.encodeNumber(x.length), out);
                         case COUNT -> {
                             assertEquals(1, y.length);
-                            assertArrayEquals(s.encodeNumber((int) Arrays.stream(x).filter(v -> v == y[0]).count()), out);
+                            assertArrayEquals(s.encodeNumber((int) Arrays.stream(x).filter(v -> v == y[0]).count()),
+                                    out);
                         }
                         case LONGEST_WORD -> {
                             int best = 0;
@@ -103,10 +106,12 @@ class TokenTaskTest {
                         case SORT -> {
                             assertEquals(setOf(x).size() <= y.length, true);
                             int[] sorted = out;
-                            assertEquals(Arrays.stream(x).sorted().boxed().toList(), Arrays.stream(sorted).sorted().boxed().toList(), "a permutation");
+                            assertEquals(Arrays.stream(x).sorted().boxed().toList(), Arrays.stream(sorted).sorted()
+                                    .boxed().toList(), "a permutation");
                             java.util.Map<Integer, Integer> rank = new java.util.HashMap<>();
                             for (int i = 0; i < y.length; i++) rank.put(y[i], i);
-                            for (int i = 1; i < sorted.length; i++) assertTrue(rank.get(sorted[i - 1]) <= rank.get(sorted[i]));
+                            for (int i = 1; i < sorted.length; i++) assertTrue(rank.get(sorted[i - 1]) <=
+                                    rank.get(sorted[i]));
                         }
                         case REPLACE -> {
                             assertEquals(2, y.length);
@@ -114,7 +119,8 @@ class TokenTaskTest {
                             for (int i = 0; i < x.length; i++) assertEquals(x[i] == y[0] ? y[1] : x[i], out[i]);
                         }
                         case UNION, INTERSECT, SET1_MINUS_SET2, SET2_MINUS_SET1 -> {
-                            Set<Integer> sa = setOf(x), sb = setOf(y), want = new HashSet<>(k == TokenTask.Kind.SET2_MINUS_SET1 ? sb : sa);
+                            Set<Integer> sa = setOf(x), sb = setOf(y), want = new HashSet<>(k ==
+                                    TokenTask.Kind.SET2_MINUS_SET1 ? sb : sa);
                             switch (k) {
                                 case UNION -> want.addAll(sb);
                                 case INTERSECT -> want.retainAll(sb);
@@ -128,7 +134,8 @@ class TokenTaskTest {
                         }
                     }
                 }
-                if (k == TokenTask.Kind.SEARCH) assertTrue(yes > 40 && yes < 110, "about half the queries are present: " + yes);
+                if (k == TokenTask.Kind.SEARCH) assertTrue(yes > 40 && yes < 110, "about half the queries are present: "
+                        + yes);
                 if (k == TokenTask.Kind.DELETE) assertTrue(yes > 80, "about 3/4 of the queries are present: " + yes);
                 if (k == TokenTask.Kind.INTERSECT || k == TokenTask.Kind.SET1_MINUS_SET2) assertTrue(empty >= 0);
             }
@@ -164,13 +171,15 @@ class TokenTaskTest {
         assertArrayEquals(new int[]{4273}, search.output(new int[]{14833, 28329}, new int[]{28329}));
         // set_2_minus_1 sample: ... -> [5250, 18108, 25806]
         TokenTask m = new TokenTask(TokenTask.Kind.SET2_MINUS_SET1, T5, 10, 220);
-        assertArrayEquals(new int[]{5250, 18108, 25806}, m.output(new int[]{3239, 2863, 18822, 11154, 9398, 24534, 9342, 2863, 11154},
+        assertArrayEquals(new int[]{5250, 18108, 25806}, m.output(new int[]{3239, 2863, 18822, 11154, 9398, 24534, 9342,
+                2863, 11154},
                 new int[]{18108, 18822, 9398, 18108, 25806, 2863, 9398, 25806, 25806, 11154, 5250}));
         // and the prefix of a generated example is the reference's
         SyntheticTask.SyntheticExample ex = m.generate(new SplittableRandom(1));
         assertArrayEquals(new int[]{356, 834, 357, 834, 14078, 834, 536, 32099}, Arrays.copyOf(ex.inputs(), 8));
         assertArrayEquals(new int[]{166, 834, 4059, 32099},
-                Arrays.copyOf(new TokenTask(TokenTask.Kind.FIRST_TOKEN, T5, 10, 220).generate(new SplittableRandom(1)).inputs(), 4));
+                Arrays.copyOf(new TokenTask(TokenTask.Kind.FIRST_TOKEN, T5, 10, 220).generate(new SplittableRandom(1))
+                        .inputs(), 4));
     }
 
     @Test
@@ -182,12 +191,14 @@ class TokenTaskTest {
         assertArrayEquals(new int[]{1843, 32099}, java.util.Arrays.copyOf(ex.inputs(), 2));
         assertArrayEquals(ex.targets(), sort.output(a[0], a[1]));
         // longest_word: prefix encode("longest_word") = [14783, 834, 6051], words divided by 32098
-        java.nio.file.Path lw = java.nio.file.Path.of(getClass().getResource("/synth/longest_word_samples.tsv").toURI());
+        java.nio.file.Path lw = java.nio.file.Path.of(getClass().getResource("/synth/longest_word_samples.tsv")
+                .toURI());
         TokenTask longest = new TokenTask(TokenTask.Kind.LONGEST_WORD, T5, 10, 220);
         for (String line : java.nio.file.Files.readAllLines(lw)) {
             var e = SynthTsv.parseLine(line, lw, 1);
             assertArrayEquals(new int[]{14783, 834, 6051, 32099}, java.util.Arrays.copyOf(e.inputs(), 4));
-            assertArrayEquals(e.targets(), longest.output(java.util.Arrays.copyOfRange(e.inputs(), 4, e.inputs().length), null));
+            assertArrayEquals(e.targets(), longest.output(java.util.Arrays.copyOfRange(e.inputs(), 4,
+                    e.inputs().length), null));
         }
     }
 

@@ -41,7 +41,8 @@ class HfTokenizerJsonTest {
             added.addObject().put("id", id).put("content", s).put("special", true);
         }
         root.putObject("normalizer").put("type", "Precompiled")
-                .put("precompiled_charsmap", Base64.getEncoder().encodeToString(m.normalizerSpec().precompiledCharsmap()));
+                .put("precompiled_charsmap", Base64.getEncoder().encodeToString(m.normalizerSpec()
+                        .precompiledCharsmap()));
         ObjectNode pre = root.putObject("pre_tokenizer").put("type", "Sequence");
         ArrayNode pts = pre.putArray("pretokenizers");
         pts.addObject().put("type", "WhitespaceSplit");
@@ -70,7 +71,8 @@ class HfTokenizerJsonTest {
     void bertTokenizerJsonEncodesLikeVocabTxt() throws Exception {
         List<String> lines = Files.readAllLines(TestData.resource("bert/vocab.txt"));
         ObjectNode root = Json.MAPPER.createObjectNode();
-        root.putObject("normalizer").put("type", "BertNormalizer").put("clean_text", true).put("handle_chinese_chars", true)
+        root.putObject("normalizer").put("type", "BertNormalizer").put("clean_text", true).put("handle_chinese_chars",
+                true)
                 .putNull("strip_accents").put("lowercase", true);
         root.putObject("pre_tokenizer").put("type", "BertPreTokenizer");
         ObjectNode model = root.putObject("model").put("type", "WordPiece").put("unk_token", "[UNK]")
@@ -89,7 +91,8 @@ class HfTokenizerJsonTest {
         Path p = dir.resolve("bpe.json");
         Files.writeString(p, "{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}");
         UserError e = assertThrows(UserError.class, () -> Vocabularies.load(p, 0));
-        assertTrue(e.getMessage().contains("model.type") && e.getMessage().contains("BPE") && e.getMessage().contains(p.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("model.type") && e.getMessage().contains("BPE")
+                && e.getMessage().contains(p.toString()), e.getMessage());
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"model\": {\"type\": \"Unigram\", \"vocab\": [[\"a\", 0.0]], \"unk_id\": 5}}");
         UserError e2 = assertThrows(UserError.class, () -> Vocabularies.load(bad, 0));

@@ -11,12 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Not a test: a benchmark main for BENCHMARKS.md (Tokenizer). Times the real sentencepiece C++ library (through DJL's
  * JNI binding) on the same sentences as {@code t5j bench tokenizer}, single-threaded and on N threads.
- * Run: {@code java -cp target/test-classes:target/classes:<test classpath> ReferenceTokenizerBench MODEL INPUT.jsonl SECONDS THREADS}
+ * Run: {@code java -cp target/test-classes:target/classes:<test classpath> ReferenceTokenizerBench
+ * MODEL INPUT.jsonl SECONDS THREADS}
  */
 public final class ReferenceTokenizerBench {
     public static void main(String[] a) throws Exception {
         Path model = Path.of(a[0]);
-        List<byte[]> lines = TokenizerBench.readSentences(java.util.Arrays.stream(a[1].split(",")).map(Path::of).toList());
+        List<byte[]> lines = TokenizerBench.readSentences(java.util.Arrays.stream(a[1].split(",")).map(Path::of)
+                .toList());
         double secs = Double.parseDouble(a[2]);
         int threads = Integer.parseInt(a[3]);
         List<String> texts = new ArrayList<>();
@@ -26,7 +28,8 @@ public final class ReferenceTokenizerBench {
             bytes += l.length;
         }
         try (ReferenceSentencePiece ref = new ReferenceSentencePiece(model)) {
-            System.out.printf(Locale.ROOT, "sentencepiece %s via DJL JNI: %d sentences, %.2f MB%n", ref.version(), texts.size(), bytes / 1e6);
+            System.out.printf(Locale.ROOT, "sentencepiece %s via DJL JNI: %d sentences, %.2f MB%n", ref.version(),
+                    texts.size(), bytes / 1e6);
             run(ref, texts, 1, Math.min(2, secs));
             double[] one = run(ref, texts, 1, secs);
             System.out.printf(Locale.ROOT, "1 thread : %8.2f MB/s %10.0f sentences/s%n", one[0], one[1]);
@@ -37,7 +40,8 @@ public final class ReferenceTokenizerBench {
         }
     }
 
-    private static double[] run(ReferenceSentencePiece ref, List<String> texts, int n, double secs) throws InterruptedException {
+    private static double[] run(ReferenceSentencePiece ref, List<String> texts, int n,
+            double secs) throws InterruptedException {
         AtomicLong bytes = new AtomicLong(), sent = new AtomicLong();
         long deadline = System.nanoTime() + (long) (secs * 1e9);
         long t0 = System.nanoTime();

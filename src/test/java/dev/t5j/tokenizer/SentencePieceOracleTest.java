@@ -29,7 +29,8 @@ class SentencePieceOracleTest {
     private static void same(String text) {
         int[] expected = ref.encode(text);
         int[] actual = sp.encode(text);
-        assertArrayEquals(expected, actual, () -> "ids differ for " + escape(text) + "\n pieces ref " + List.of(ref.pieces(text)) + "\n pieces t5j " + sp.encodeAsPieces(text));
+        assertArrayEquals(expected, actual, () -> "ids differ for " + escape(text) + "\n pieces ref "
+                + List.of(ref.pieces(text)) + "\n pieces t5j " + sp.encodeAsPieces(text));
         assertEquals(List.of(ref.pieces(text)), sp.encodeAsPieces(text), () -> "pieces differ for " + escape(text));
         assertEquals(ref.decode(expected), sp.decode(actual), () -> "decode differs for " + escape(text));
     }
@@ -50,7 +51,8 @@ class SentencePieceOracleTest {
 
     @Test
     void edgeCasesMatchTheCppLibrary() {
-        for (String t : new String[] {"", " ", "   ", "\t\n", "a", " a ", "a  b", "Hello\tworld\nagain", "ｆｕｌｌ　ｗｉｄｔｈ １２３",
+        for (String t : new String[] {"", " ", "   ", "\t\n", "a", " a ", "a  b", "Hello\tworld\nagain",
+                "ｆｕｌｌ　ｗｉｄｔｈ １２３",
                 "①②③ ﬁ ﬀ ㍻", "naïve café", "e\u0301", "\u2581", "\u2581\u2581a", "\uFFFD", "\u0000\u0001x", "日本語のテキスト",
                 "😀👍🏽", "<unk> </s> <pad>", "<extra_id_0>", "x\u200By", "A\u00adB", "   leading and trailing   ", "Ǆǅǆ",
                 "\u0660\u0661\u0662", "Привет, мир!", "ℌ𝔢𝔩𝔩𝔬", "a\r\nb", "\u3000\u3000x"}) same(t);

@@ -40,7 +40,8 @@ class SentencePieceRobustnessTest {
             Files.write(p, Arrays.copyOf(t5Bytes, cut));
             UserError e = assertThrows(UserError.class, () -> SentencePieceProcessor.load(p), "cut at " + cut);
             assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
-            assertTrue(e.getMessage().contains("byte ") || e.getMessage().contains("invalid SentencePiece model"), e.getMessage());
+            assertTrue(e.getMessage().contains("byte ") || e.getMessage().contains("invalid SentencePiece model"),
+                    e.getMessage());
         }
     }
 
@@ -90,16 +91,23 @@ class SentencePieceRobustnessTest {
         assertTrue(decoded.contains("b"), decoded);
     }
 
-    /** Text mostly inside T5's character coverage: ASCII, odd whitespace, accented Latin, full-width and ligature forms. */
+    /**
+     * Text mostly inside T5's character coverage: ASCII, odd whitespace, accented Latin, full-width and ligature forms.
+     */
     static String coveredText(Random r, int maxLen) {
-        String pool = " \t\n\u00a0\u3000\u2003ab cdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?'\"()-\u00e0\u00e9\u00ee\u00f5\u00fc\u00df\u00c7\u00f1\uff21\uff42\uff13\ufb01\u2460\u00bd\u2122\u00b2";
+        String pool = " \t\n\u00a0\u3000\u2003ab cdefghijklmnopqrstuvwxyz"
+                + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,;:!?'\"()-"
+                + "\u00e0\u00e9\u00ee\u00f5\u00fc\u00df\u00c7\u00f1\uff21\uff42\uff13\ufb01\u2460\u00bd\u2122\u00b2";
         StringBuilder sb = new StringBuilder();
         for (int k = r.nextInt(maxLen + 1); k > 0; k--) sb.append(pool.charAt(r.nextInt(pool.length())));
         if (r.nextInt(4) == 0) sb.appendCodePoint(0x4E00 + r.nextInt(0x100));
         return sb.toString();
     }
 
-    /** decode(encode(x)) equals the normalized text (spaces restored, dummy prefix dropped) whenever no piece is unknown. */
+    /**
+     * decode(encode(x)) equals the normalized text (spaces restored, dummy prefix dropped) whenever no piece is
+     * unknown.
+     */
     @Test
     void fuzzRoundTripEqualsNormalizedText() {
         Random r = new Random(1234);

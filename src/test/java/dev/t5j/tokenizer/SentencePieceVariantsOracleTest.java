@@ -64,23 +64,30 @@ class SentencePieceVariantsOracleTest {
 
     @Test
     void userDefinedPiecesInAUnigramModel() throws Exception {
-        sameAsCpp(with(base(), List.of("<sep>", "[MASK]", "New York"), SentencePieceModel.USER_DEFINED, SentencePieceModel.UNIGRAM, false, true), "ud.model");
+        sameAsCpp(with(base(), List.of("<sep>", "[MASK]", "New York"), SentencePieceModel.USER_DEFINED,
+                SentencePieceModel.UNIGRAM, false, true), "ud.model");
     }
 
     @Test
     void unusedPiecesAndByteFallbackWithoutDummyPrefix() throws Exception {
         SentencePieceModel m = base();
         byte[] types = m.types().clone();
-        for (int i = 100; i < 32000; i += 7) if (types[i] == SentencePieceModel.NORMAL) types[i] = SentencePieceModel.UNUSED;
-        SentencePieceModel unused = new SentencePieceModel(m.pieces(), m.scores(), types, m.trainerSpec(), m.normalizerSpec());
-        sameAsCpp(with(unused, List.of(), SentencePieceModel.NORMAL, SentencePieceModel.UNIGRAM, true, false), "unused-bytes.model");
+        for (int i = 100; i < 32000; i += 7) if (types[i] == SentencePieceModel.NORMAL) types[i] =
+                SentencePieceModel.UNUSED;
+        SentencePieceModel unused = new SentencePieceModel(m.pieces(), m.scores(), types, m.trainerSpec(),
+                m.normalizerSpec());
+        sameAsCpp(with(unused, List.of(), SentencePieceModel.NORMAL, SentencePieceModel.UNIGRAM, true, false),
+                "unused-bytes.model");
     }
 
     @Test
     void bpeWordAndCharModelTypes() throws Exception {
         // T5's pieces reinterpreted: BPE merges by score, whole-word lookup, one piece per character
-        sameAsCpp(with(base(), List.of("<sep>"), SentencePieceModel.USER_DEFINED, SentencePieceModel.BPE, false, true), "bpe.model");
-        sameAsCpp(with(base(), List.of(), SentencePieceModel.NORMAL, SentencePieceModel.WORD, false, true), "word.model");
-        sameAsCpp(with(base(), List.of(), SentencePieceModel.NORMAL, SentencePieceModel.CHAR, false, true), "char.model");
+        sameAsCpp(with(base(), List.of("<sep>"), SentencePieceModel.USER_DEFINED, SentencePieceModel.BPE, false, true),
+                "bpe.model");
+        sameAsCpp(with(base(), List.of(), SentencePieceModel.NORMAL, SentencePieceModel.WORD, false, true),
+                "word.model");
+        sameAsCpp(with(base(), List.of(), SentencePieceModel.NORMAL, SentencePieceModel.CHAR, false, true),
+                "char.model");
     }
 }

@@ -39,10 +39,13 @@ class VocabTrainerTest {
             for (int i = 0; i < 300; i++) texts.add(TestData.randomText(r, 30));
             texts.add("The quick brown fox jumps over the lazy dog.");
             for (String t : texts) {
-                assertArrayEquals(ref.encode(t), sp.encode(t), () -> "ids differ for " + SentencePieceOracleTest.escape(t));
+                assertArrayEquals(ref.encode(t), sp.encode(t), () -> "ids differ for "
+                        + SentencePieceOracleTest.escape(t));
                 String mine = sp.decode(sp.encode(t));
-                // the JNI binding returns modified-UTF-8 C strings: cut at NUL, 4-byte characters mangled; compare the rest
-                if (mine.indexOf('\0') < 0 && mine.codePoints().allMatch(c -> c < 0x10000)) assertEquals(ref.decode(ref.encode(t)), mine);
+                // the JNI binding returns modified-UTF-8 C strings: cut at NUL, 4-byte characters mangled; compare the
+                // rest
+                if (mine.indexOf('\0') < 0 && mine.codePoints().allMatch(c
+                        -> c < 0x10000)) assertEquals(ref.decode(ref.encode(t)), mine);
             }
         }
         // training compresses: a common word is one piece, and the text round-trips
@@ -53,12 +56,14 @@ class VocabTrainerTest {
 
     @Test
     void unigramModelLoadsAndEncodesIdenticallyInSentencePiece() throws Exception {
-        trainedModelMatchesTheCppLibrary(TrainerConfig.defaults(List.of(corpus()), 800, SentencePieceModel.UNIGRAM).withThreads(2), 800);
+        trainedModelMatchesTheCppLibrary(TrainerConfig.defaults(List.of(corpus()), 800,
+                SentencePieceModel.UNIGRAM).withThreads(2), 800);
     }
 
     @Test
     void bpeModelWithByteFallbackLoadsAndEncodesIdenticallyInSentencePiece() throws Exception {
-        TrainerConfig cfg = TrainerConfig.defaults(List.of(corpus()), 1000, SentencePieceModel.BPE).withByteFallback(true)
+        TrainerConfig cfg = TrainerConfig.defaults(List.of(corpus()), 1000,
+                SentencePieceModel.BPE).withByteFallback(true)
                 .withUserDefinedSymbols(List.of("<sep>"));
         trainedModelMatchesTheCppLibrary(cfg, 1000);
         SentencePieceProcessor sp = SentencePieceProcessor.load(dir.resolve("out-2-true/spiece.model"));
@@ -70,22 +75,27 @@ class VocabTrainerTest {
     @Test
     void badSettingsAndInputsAreUserErrors() throws Exception {
         Path c = corpus();
-        UserError small = assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(c), 20, SentencePieceModel.UNIGRAM)));
+        UserError small = assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(c), 20,
+                SentencePieceModel.UNIGRAM)));
         assertTrue(small.getMessage().contains("too small"), small.getMessage());
         Path tiny = dir.resolve("tiny.txt");
         Files.writeString(tiny, "a b c\n");
-        UserError large = assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(tiny), 5000, SentencePieceModel.BPE)));
+        UserError large = assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(tiny),
+                5000, SentencePieceModel.BPE)));
         assertTrue(large.getMessage().contains("too large"), large.getMessage());
         Path bad = dir.resolve("bad.txt");
         Files.write(bad, new byte[] {'o', 'k', '\n', 'a', (byte) 0xC3, '\n'});
-        UserError utf = assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(bad), 100, SentencePieceModel.BPE)));
+        UserError utf = assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(bad), 100,
+                SentencePieceModel.BPE)));
         assertTrue(utf.getMessage().startsWith(bad + ":2:"), utf.getMessage());
-        assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(dir.resolve("none.txt")), 100, SentencePieceModel.BPE)));
+        assertThrows(UserError.class, () -> VocabTrainer.train(TrainerConfig.defaults(List.of(dir.resolve("none.txt")),
+                100, SentencePieceModel.BPE)));
     }
 
     @Test
     void memoryBoundPrunesRareWordsButStillTrains() throws Exception {
-        TrainerConfig cfg = TrainerConfig.defaults(List.of(corpus()), 400, SentencePieceModel.UNIGRAM).withLimits(0, 2000, 0.9995f);
+        TrainerConfig cfg = TrainerConfig.defaults(List.of(corpus()), 400, SentencePieceModel.UNIGRAM).withLimits(0,
+                2000, 0.9995f);
         SentencePieceModel m = VocabTrainer.train(cfg);
         assertEquals(400, m.size());
     }

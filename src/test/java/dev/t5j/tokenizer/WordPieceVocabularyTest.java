@@ -72,8 +72,10 @@ class WordPieceVocabularyTest {
     void wordPieceGreedyLongestMatchAndUnk() {
         assertEquals(List.of("una", "##ffa", "##ble"), bert.tokenize("unaffable"), "greedy longest match first");
         assertEquals(List.of("[UNK]"), bert.tokenize("a".repeat(101)), "over 100 characters");
-        org.junit.jupiter.api.Assertions.assertNotEquals(List.of("[UNK]"), bert.tokenize("a".repeat(100)), "100 characters is still allowed");
-        assertEquals(List.of("[UNK]"), bert.tokenize("\u2603\u2603\u2603x\u2603"), "a word that cannot be covered is one [UNK]");
+        org.junit.jupiter.api.Assertions.assertNotEquals(List.of("[UNK]"), bert.tokenize("a".repeat(100)),
+                "100 characters is still allowed");
+        assertEquals(List.of("[UNK]"), bert.tokenize("\u2603\u2603\u2603x\u2603"),
+                "a word that cannot be covered is one [UNK]");
         assertEquals("unaffable", bert.decode(bert.encode("unaffable")));
     }
 
@@ -81,7 +83,8 @@ class WordPieceVocabularyTest {
     void pairsTruncationPaddingAndMasks() {
         BertEncoding e = bert.encodeForModel("hello world", "how are you", 16, true);
         assertEquals(16, e.length());
-        assertArrayEquals(new int[] {101, 7592, 2088, 102, 2129, 2024, 2017, 102, 0, 0, 0, 0, 0, 0, 0, 0}, e.inputIds());
+        assertArrayEquals(new int[] {101, 7592, 2088, 102, 2129, 2024, 2017, 102, 0, 0, 0, 0, 0, 0, 0, 0},
+                e.inputIds());
         assertArrayEquals(new int[] {0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, e.tokenTypeIds());
         assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, e.attentionMask());
         BertEncoding t = bert.encodeForModel("one two three four five", "six", 7, false);

@@ -49,8 +49,10 @@ class TrainDataConfigTest {
         Files.writeString(src, sb.toString());
         Path tasks = tmp.resolve("tasks.json");
         Files.writeString(tasks, "{\"tasks\": [{\"name\": \"tiny_qa\", \"source\": {\"type\": \"jsonl\", \"splits\": "
-                + "{\"train\": \"qa.jsonl\", \"validation\": \"qa.jsonl\"}, \"fields\": [\"q\", \"a\"]}, \"preprocessors\": ["
-                + "{\"name\": \"rekey\", \"map\": {\"inputs\": \"q\", \"targets\": \"a\"}}, \"tokenize\", \"append_eos\"]}]}");
+                + "{\"train\": \"qa.jsonl\", \"validation\": \"qa.jsonl\"}, \"fields\": [\"q\", \"a\"]}, " +
+                        "\"preprocessors\": ["
+                + "{\"name\": \"rekey\", \"map\": {\"inputs\": \"q\", \"targets\": \"a\"}}, \"tokenize\", " +
+                        "\"append_eos\"]}]}");
         Path cache = tmp.resolve("cache");
         List<String> base = List.of("model.preset=tiny", "data.task=tiny_qa", "data.task_files=[" + tasks + "]",
                 "data.inputs_length=16", "data.targets_length=8", "data.batch_size=4", "train.steps=2",

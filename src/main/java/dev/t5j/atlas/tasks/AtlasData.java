@@ -42,13 +42,15 @@ public final class AtlasData {
 
     /** The lines of {@code files} that belong to {@code rank} of {@code world} (world 1: all). */
     public static List<Line> readShard(List<Path> files, int rank, int world, boolean repeatIfLessThanWorld) {
-        if (world < 1 || rank < 0 || rank >= world) throw new IllegalArgumentException("rank " + rank + " of world " + world);
+        if (world < 1 || rank < 0 || rank >= world) throw new IllegalArgumentException("rank " + rank + " of world "
+                + world);
         List<Line> out = new ArrayList<>();
         long total = 0;
         do {
             long before = total;
             for (Path f : files) total = readFile(f, rank, world, total, out);
-            if (total == before) throw new UserError(String.join(", ", files.stream().map(Path::toString).toList()) + ": no examples");
+            if (total == before) throw new UserError(String.join(", ", files.stream().map(Path::toString).toList())
+                    + ": no examples");
         } while (repeatIfLessThanWorld && total < world);
         return out;
     }

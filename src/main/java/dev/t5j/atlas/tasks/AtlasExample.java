@@ -10,15 +10,17 @@ import java.util.Map;
 /**
  * One example after an Atlas task's {@code process()}: what the reader and retriever see and what evaluation needs.
  *
- * @param query    the reader's query and the retriever's query string (for qa the whole prompt, {@code <extra_id_0>} included)
+ * @param query    the reader's query and the retriever's query string (for qa the whole prompt, {@code <extra_id_0>}
+ * included)
  * @param target   the decoder target, e.g. {@code "<extra_id_0> Paris"}; null where the file has none (qa at eval time)
  * @param answers  the ground truths Atlas scores against: the example's {@code answers} when the processed example
- *                 has that field, otherwise {@code [target]} (Atlas's {@code gold = [target] if "answers" not in batch})
+ * has that field, otherwise {@code [target]} (Atlas's {@code gold = [target] if "answers" not in batch})
  * @param passages the example's own {@code passages} field (for {@code --use_file_passages}); empty when absent.
- *                 Atlas puts a placeholder {@code [{"title":"","text":""}]} there instead; the reader treats empty the same.
+ * Atlas puts a placeholder {@code [{"title":"","text":""}]} there instead; the reader treats empty the same.
  * @param metadata Atlas's {@code metadata} (written back in results, holds the id the mlm/lm/section filter uses);
  *                 null where Atlas's processed example has none (base without a metadata field)
- * @param id       the processed example's top-level {@code id} field (written in results as Atlas does); null when absent
+ * @param id       the processed example's top-level {@code id} field (written in results as Atlas does); null when
+ * absent
  * @param choice   multiple-choice extras; null for the other tasks
  */
 public record AtlasExample(String query, String target, List<String> answers, List<Passage> passages,
@@ -49,7 +51,8 @@ public record AtlasExample(String query, String target, List<String> answers, Li
      * @param options    this copy's letter → option text, in prompt order
      * @param answer     this copy's correct letter (remapped by the permutation)
      */
-    public record Choice(String uid, boolean isOriginal, List<String> letters, Map<String, String> options, String answer) {
+    public record Choice(String uid, boolean isOriginal, List<String> letters, Map<String, String> options,
+            String answer) {
         public Choice {
             letters = List.copyOf(letters);
             options = Collections.unmodifiableMap(new LinkedHashMap<>(options));

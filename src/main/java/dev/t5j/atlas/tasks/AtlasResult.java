@@ -12,7 +12,8 @@ import java.util.Map;
  * @param generation   the decoded prediction; null in retrieve-only mode (no generation written)
  * @param passages     the passages given to the reader (retrieved or the file's); may be empty
  * @param scores       their retrieval scores, parallel to {@code passages}; null when there are none (file passages)
- * @param choiceLogits multiple choice: letter → logit at decoder position 1 ({@link MultipleChoiceTask#choiceLogits}); else null
+ * @param choiceLogits multiple choice: letter → logit at decoder position 1 ({@link MultipleChoiceTask#choiceLogits});
+ * else null
  */
 public record AtlasResult(AtlasExample example, String generation, List<Passage> passages, float[] scores,
                           Map<String, Double> choiceLogits) {

@@ -18,7 +18,8 @@ public interface AtlasTask {
 
     /**
      * Atlas's {@code data_iterator} hook: the copies a file line becomes before {@code process}. Identity except for
-     * multiple_choice, which yields the answer-order permutations ({@code eval} picks the eval or train permutation kind).
+     * multiple_choice, which yields the answer-order permutations ({@code eval} picks the eval or train permutation
+     * kind).
      */
     default List<Map<String, Object>> expand(Map<String, Object> json, boolean eval) {
         return List.of(json);
@@ -40,7 +41,8 @@ public interface AtlasTask {
     /**
      * Atlas's {@code evaluation(prediction, ground_truths)} against {@link AtlasExample#answers()}: the per-example
      * metric values (0..1), named as Atlas names them. {@code prediction} is the decoded generation (see
-     * {@link HfText#prediction}). Multiple choice's {@code debiased_accuracy} comes from {@link MultipleChoiceTask#debias}.
+     * {@link HfText#prediction}). Multiple choice's {@code debiased_accuracy} comes from
+     * {@link MultipleChoiceTask#debias}.
      */
     Map<String, Double> evaluate(String prediction, AtlasExample example);
 }

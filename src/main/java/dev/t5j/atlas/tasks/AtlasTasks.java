@@ -10,7 +10,8 @@ public final class AtlasTasks {
     private AtlasTasks() {}
 
     /** Atlas's names, in its {@code AVAILABLE_TASKS} order. */
-    public static final List<String> NAMES = List.of("base", "mlm", "lm", "multiple_choice", "kilt", "section", "fever", "qa");
+    public static final List<String> NAMES = List.of("base", "mlm", "lm", "multiple_choice", "kilt", "section", "fever",
+            "qa");
 
     /**
      * @throws UserError for an unknown name, or mlm/multiple_choice without {@link AtlasTaskOptions#vocabulary()}
@@ -25,7 +26,8 @@ public final class AtlasTasks {
                     throw new UserError("qa_prompt_format: " + e.getMessage());
                 }
             }
-            case "mlm" -> new MlmTask(needVocabulary(name, o), o.mlmNoiseDensity(), o.mlmMeanNoiseSpanLength(), o.textMaxlength(),
+            case "mlm" -> new MlmTask(needVocabulary(name, o), o.mlmNoiseDensity(), o.mlmMeanNoiseSpanLength(),
+                    o.textMaxlength(),
                     o.minWordsPerLmInstance());
             case "lm" -> new LmTask(o.minWordsPerLmInstance(), o.minLmContextRatio(), o.maxLmContextRatio());
             case "section" -> new SectionTask(o.minWordsPerLmInstance());
@@ -38,8 +40,10 @@ public final class AtlasTasks {
     }
 
     private static Vocabulary needVocabulary(String task, AtlasTaskOptions o) {
-        if (o.vocabulary() == null) throw new UserError("task " + task + " needs the reader's vocabulary (T5 SentencePiece)");
-        if (o.vocabulary().extraIds() < 1) throw new UserError("task " + task + " needs a vocabulary with <extra_id_N> sentinels");
+        if (o.vocabulary() == null) throw new UserError("task " + task
+                + " needs the reader's vocabulary (T5 SentencePiece)");
+        if (o.vocabulary().extraIds() < 1) throw new UserError("task " + task
+                + " needs a vocabulary with <extra_id_N> sentinels");
         return o.vocabulary();
     }
 }

@@ -37,7 +37,8 @@ public final class FeverTask implements AtlasTask {
         String t = cleanTarget(json.get("label"));
         Map<String, Object> metadata = TaskFields.metadataOrEmpty(json);
         metadata.put("clean_target", t);
-        return Optional.of(new AtlasExample(TaskFields.qaPrompt(claim), TaskFields.prefixedTarget(t), List.of(t), List.of(),
+        return Optional.of(new AtlasExample(TaskFields.qaPrompt(claim), TaskFields.prefixedTarget(t), List.of(t),
+                List.of(),
                 metadata, json.get("id"), null));
     }
 

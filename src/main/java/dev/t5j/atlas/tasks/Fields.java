@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Typed reads of the fields of one task example (a parsed JSON object); wrong or missing values are {@link FieldError}s. */
+/**
+ * Typed reads of the fields of one task example (a parsed JSON object); wrong or missing values are
+ * {@link FieldError}s.
+ */
 public final class Fields {
     private Fields() {}
 
@@ -26,11 +29,13 @@ public final class Fields {
 
     public static List<String> stringList(Map<String, Object> json, String field) {
         Object v = json.get(field);
-        if (v == null) throw new FieldError(field, json.containsKey(field) ? "is null, expected a list of strings" : "missing");
+        if (v == null) throw new FieldError(field, json.containsKey(field) ? "is null, expected a list of strings"
+                : "missing");
         if (!(v instanceof List<?> l)) throw new FieldError(field, "expected a list of strings, got " + typeName(v));
         List<String> out = new ArrayList<>(l.size());
         for (int i = 0; i < l.size(); i++) {
-            if (!(l.get(i) instanceof String s)) throw new FieldError(field + "[" + i + "]", "expected a string, got " + typeName(l.get(i)));
+            if (!(l.get(i) instanceof String s)) throw new FieldError(field + "[" + i + "]", "expected a string, got "
+                    + typeName(l.get(i)));
             out.add(s);
         }
         return out;
@@ -40,10 +45,12 @@ public final class Fields {
     public static LinkedHashMap<String, String> stringMap(Map<String, Object> json, String field) {
         Object v = json.get(field);
         if (v == null) throw new FieldError(field, json.containsKey(field) ? "is null, expected an object" : "missing");
-        if (!(v instanceof Map<?, ?> m)) throw new FieldError(field, "expected an object of strings, got " + typeName(v));
+        if (!(v instanceof Map<?, ?> m)) throw new FieldError(field, "expected an object of strings, got "
+                + typeName(v));
         LinkedHashMap<String, String> out = new LinkedHashMap<>();
         for (var e : m.entrySet()) {
-            if (!(e.getValue() instanceof String s)) throw new FieldError(field + "." + e.getKey(), "expected a string, got " + typeName(e.getValue()));
+            if (!(e.getValue() instanceof String s)) throw new FieldError(field + "." + e.getKey(),
+                    "expected a string, got " + typeName(e.getValue()));
             out.put(String.valueOf(e.getKey()), s);
         }
         return out;
@@ -86,7 +93,10 @@ public final class Fields {
         return Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85;
     }
 
-    /** Python's {@code s.strip()}: whitespace as {@link #isPyWhitespace} (NBSP and U+0085 included, unlike String.strip). */
+    /**
+     * Python's {@code s.strip()}: whitespace as {@link #isPyWhitespace} (NBSP and U+0085 included, unlike
+     * String.strip).
+     */
     public static String pyStrip(String s) {
         int a = 0, b = s.length();
         while (a < b && isPyWhitespace(s.codePointAt(a))) a += Character.charCount(s.codePointAt(a));

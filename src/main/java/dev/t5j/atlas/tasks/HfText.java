@@ -45,7 +45,9 @@ public final class HfText {
         return cleanUpTokenization(text);
     }
 
-    /** Other vocabularies: text runs decoded by the vocabulary, sentinels written as {@code <extra_id_n>} between them. */
+    /**
+     * Other vocabularies: text runs decoded by the vocabulary, sentinels written as {@code <extra_id_n>} between them.
+     */
     private static String genericDecode(Vocabulary v, int[] ids, boolean skipSpecial) {
         StringBuilder out = new StringBuilder();
         int start = 0;
@@ -59,7 +61,8 @@ public final class HfText {
                     out.append(run);
                 }
                 if (special && !skipSpecial) {
-                    out.append(sentinel >= 0 ? SentencePieceVocabulary.sentinel(sentinel) : ids[i] == v.eosId() ? "</s>" : "<pad>");
+                    out.append(sentinel >= 0 ? SentencePieceVocabulary.sentinel(sentinel) : ids[i] == v.eosId() ? "</s>"
+                            : "<pad>");
                 }
                 start = i + 1;
             }
@@ -75,13 +78,15 @@ public final class HfText {
     /** transformers' {@code clean_up_tokenization}: drops the space before . ? ! , and English clitics. */
     public static String cleanUpTokenization(String s) {
         return s.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",").replace(" ' ", "'")
-                .replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s").replace(" 've", "'ve").replace(" 're", "'re");
+                .replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s").replace(" 've", "'ve").replace(" 're",
+                        "'re");
     }
 
     /**
      * A generated string as Atlas scores it: Atlas decodes the generated ids with {@code skip_special_tokens=True},
      * so {@code <extra_id_0>}, {@code </s>}, {@code <pad>} and {@code <unk>} disappear. For text that still holds
-     * them (a decode that kept specials), this removes them and trims, e.g. {@code "<extra_id_0> Paris</s>"} → {@code "Paris"}.
+     * them (a decode that kept specials), this removes them and trims, e.g. {@code "<extra_id_0> Paris</s>"} →
+     * {@code "Paris"}.
      */
     public static String stripSpecialTokens(String generated) {
         return SPECIAL_TEXT.matcher(generated).replaceAll("").strip();

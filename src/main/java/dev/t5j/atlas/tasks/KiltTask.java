@@ -32,14 +32,18 @@ public final class KiltTask implements AtlasTask {
     @SuppressWarnings("unchecked")
     public static List<String> goldAnswers(Map<String, Object> json) {
         Object out = json.get("output");
-        if (out == null) throw new FieldError("output", json.containsKey("output") ? "is null, expected a list" : "missing");
-        if (!(out instanceof List<?> items)) throw new FieldError("output", "expected a list of objects, got " + Fields.typeName(out));
+        if (out == null) throw new FieldError("output", json.containsKey("output") ? "is null, expected a list"
+                : "missing");
+        if (!(out instanceof List<?> items)) throw new FieldError("output", "expected a list of objects, got "
+                + Fields.typeName(out));
         LinkedHashSet<String> answers = new LinkedHashSet<>();
         for (int i = 0; i < items.size(); i++) {
-            if (!(items.get(i) instanceof Map<?, ?> m)) throw new FieldError("output[" + i + "]", "expected an object, got " + Fields.typeName(items.get(i)));
+            if (!(items.get(i) instanceof Map<?, ?> m)) throw new FieldError("output[" + i + "]",
+                    "expected an object, got " + Fields.typeName(items.get(i)));
             Object a = ((Map<String, Object>) m).get("answer");
             if (a == null) continue;
-            if (!(a instanceof String s)) throw new FieldError("output[" + i + "].answer", "expected a string, got " + Fields.typeName(a));
+            if (!(a instanceof String s)) throw new FieldError("output[" + i + "].answer", "expected a string, got "
+                    + Fields.typeName(a));
             if (!Fields.pyStrip(s).isEmpty()) answers.add(Fields.pyStrip(s));
         }
         return new ArrayList<>(answers);
@@ -53,11 +57,13 @@ public final class KiltTask implements AtlasTask {
         if (filename != null && filename.contains("fever")) {
             answers = answers.stream().map(a -> a.equals("SUPPORTS") ? "true" : "false").toList();
         }
-        if (answers.isEmpty()) throw new FieldError("output", "no non-empty answer (a target is drawn from the answers)");
+        if (answers.isEmpty()) throw new FieldError("output",
+                "no non-empty answer (a target is drawn from the answers)");
         String clean = answers.get(rng.nextInt(answers.size()));
         Map<String, Object> metadata = TaskFields.metadataOrEmpty(json);
         metadata.put("clean_target", clean);
-        return Optional.of(new AtlasExample(TaskFields.qaPrompt(input), TaskFields.prefixedTarget(clean), answers, List.of(),
+        return Optional.of(new AtlasExample(TaskFields.qaPrompt(input), TaskFields.prefixedTarget(clean), answers,
+                List.of(),
                 metadata, json.get("id"), null));
     }
 

@@ -66,7 +66,9 @@ public final class LmTask implements PassageTextTask {
         return new int[] {minLen, maxLen};
     }
 
-    /** Atlas's {@code split}: {query, target} = the pieces before and from a uniform index in the bounds (inclusive). */
+    /**
+     * Atlas's {@code split}: {query, target} = the pieces before and from a uniform index in the bounds (inclusive).
+     */
     public static String[] split(String text, double minRatio, double maxRatio, Random rng) {
         List<String> words = pieces(text);
         int[] b = splitBounds(words.size(), minRatio, maxRatio);

@@ -40,7 +40,8 @@ public final class LookupQuestions {
             int used = 0;
             boolean wantEval = i % evalEvery == 0;
             for (int w : order) {
-                String phrase = String.join(" ", java.util.Arrays.copyOfRange(words, w * phraseWords, (w + 1) * phraseWords));
+                String phrase = String.join(" ", java.util.Arrays.copyOfRange(words, w * phraseWords, (w
+                        + 1) * phraseWords));
                 if (!informative(phrase)) continue;
                 Question q = new Question("which article mentions \"" + phrase + "\"?", p.title(), p.id());
                 if (wantEval) {

@@ -23,7 +23,8 @@ public final class MlmNoise {
     /** The corrupted pair, as ids and as the strings Atlas trains on. */
     public record Result(int[] tokens, int[] inputIds, int[] outputIds, String input, String output) {}
 
-    public static Result apply(Vocabulary v, String text, double density, double meanSpanLength, int maxLength, Random rng) {
+    public static Result apply(Vocabulary v, String text, double density, double meanSpanLength, int maxLength,
+            Random rng) {
         int[] all = v.encode(text);
         int[] tokens = all.length > maxLength ? Arrays.copyOf(all, maxLength) : all;
         int length = tokens.length;
@@ -48,7 +49,8 @@ public final class MlmNoise {
             offset += noiseLengths[i];
         }
         int[] inputIds = Arrays.copyOf(in, ni), outputIds = Arrays.copyOf(out, no);
-        return new Result(tokens, inputIds, outputIds, HfText.decode(v, inputIds, false), HfText.decode(v, outputIds, false));
+        return new Result(tokens, inputIds, outputIds, HfText.decode(v, inputIds, false), HfText.decode(v, outputIds,
+                false));
     }
 
     /**

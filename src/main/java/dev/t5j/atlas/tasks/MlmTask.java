@@ -21,7 +21,8 @@ public final class MlmTask implements PassageTextTask {
     private final Integer minWords;
 
     public MlmTask(Vocabulary vocabulary, double density, double meanSpanLength, int textMaxlength, Integer minWords) {
-        if (vocabulary.extraIds() < 1) throw new IllegalArgumentException("mlm needs a vocabulary with sentinels (<extra_id_0>...)");
+        if (vocabulary.extraIds() < 1) throw new
+                IllegalArgumentException("mlm needs a vocabulary with sentinels (<extra_id_0>...)");
         this.vocabulary = vocabulary;
         this.density = density;
         this.meanSpanLength = meanSpanLength;
@@ -43,6 +44,7 @@ public final class MlmTask implements PassageTextTask {
         Map<String, Object> metadata = new LinkedHashMap<>(json);
         metadata.put("clean_target", clean);
         // Atlas builds a fresh output dict: no top-level id and no "answers", so gold = [target]
-        return Optional.of(new AtlasExample(r.input(), r.output(), List.of(r.output()), TaskFields.filePassages(json), metadata, null, null));
+        return Optional.of(new AtlasExample(r.input(), r.output(), List.of(r.output()), TaskFields.filePassages(json),
+                metadata, null, null));
     }
 }

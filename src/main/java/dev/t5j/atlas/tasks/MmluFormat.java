@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 public final class MmluFormat {
     private MmluFormat() {}
 
-    private static final List<String> HEADER = List.of("question", "choice0", "choice1", "choice2", "choice3", "answer");
+    private static final List<String> HEADER = List.of("question", "choice0", "choice1", "choice2", "choice3",
+            "answer");
 
     /** The Atlas lines of one CSV file. */
     public static List<Map<String, Object>> read(Path csv) {
@@ -41,7 +42,8 @@ public final class MmluFormat {
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             if (i == 0 && r.fields.equals(HEADER)) continue;
-            if (r.fields.size() != 6) throw UserError.at(csv, r.line, null, "expected 6 CSV fields (question, 4 options, answer), got " + r.fields.size());
+            if (r.fields.size() != 6) throw UserError.at(csv, r.line, null,
+                    "expected 6 CSV fields (question, 4 options, answer), got " + r.fields.size());
             Map<String, Object> ex = new LinkedHashMap<>();
             ex.put("question", r.fields.get(0));
             Map<String, String> options = new LinkedHashMap<>();
@@ -66,7 +68,8 @@ public final class MmluFormat {
         if (!Files.isDirectory(in)) return read(in);
         List<Map<String, Object>> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(in)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList()) out.addAll(read(p));
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted()
+                    .toList()) out.addAll(read(p));
         } catch (IOException e) {
             throw new UserError(in + ": cannot list: " + e.getMessage(), e);
         }

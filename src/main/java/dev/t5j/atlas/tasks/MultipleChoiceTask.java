@@ -11,7 +11,8 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Atlas's {@code multiple_choice} task (src/tasks/multiple_choice.py) on {@code {"question","options":{"A":..},"answer"}}
+ * Atlas's {@code multiple_choice} task (src/tasks/multiple_choice.py) on
+ * {@code {"question","options":{"A":..},"answer"}}
  * (MMLU's layout; see {@link MmluFormat}).
  *
  * <ul>
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  *       ({@link #prompt}); target {@code "<extra_id_0> {letter}"}; answers {@code [letter]}; metadata = the copy.</li>
  *   <li>{@link #evaluate}: accuracy = the generated letter equals the answer (per permuted copy).</li>
  *   <li>{@link #debias}: {@code debiased_accuracy} from the letters' logits at decoder position 1: softmax over the
- *       letters per copy, probabilities gathered per option text, averaged over copies, argmax in the original order.</li>
+ * letters per copy, probabilities gathered per option text, averaged over copies, argmax in the original order.</li>
  * </ul>
  */
 public final class MultipleChoiceTask implements AtlasTask {
@@ -34,7 +35,8 @@ public final class MultipleChoiceTask implements AtlasTask {
     private final Map<String, Integer> choiceIds;
     private final String trainPermutations, evalPermutations;
 
-    public MultipleChoiceTask(Vocabulary vocabulary, int numOptions, String trainPermutations, String evalPermutations) {
+    public MultipleChoiceTask(Vocabulary vocabulary, int numOptions, String trainPermutations,
+            String evalPermutations) {
         Permutations.check(trainPermutations, "multiple_choice_train_permutations");
         Permutations.check(evalPermutations, "multiple_choice_eval_permutations");
         this.vocabulary = vocabulary;
@@ -88,7 +90,8 @@ public final class MultipleChoiceTask implements AtlasTask {
         String question = Fields.string(json, "question");
         LinkedHashMap<String, String> options = Fields.stringMap(json, "options");
         String answer = Fields.string(json, "answer");
-        if (!options.containsKey(answer)) throw new FieldError("answer", "'" + answer + "' is not one of the options " + options.keySet());
+        if (!options.containsKey(answer)) throw new FieldError("answer", "'" + answer + "' is not one of the options "
+                + options.keySet());
         String uid = question + String.join(" ", options.values());
         List<String> keys = new ArrayList<>(new TreeMap<>(options).keySet()); // sorted(options.keys())
         List<String> values = keys.stream().map(options::get).toList();
@@ -164,7 +167,8 @@ public final class MultipleChoiceTask implements AtlasTask {
      * ({@code all_probs}), the copies' results ({@code permutations}) and {@code debiased_accuracy} (0 or 1).
      */
     public record Debiased(AtlasResult original, Map<String, Double> choiceProbs, String generation,
-                           Map<String, List<Double>> allProbs, List<AtlasResult> permutations, double debiasedAccuracy) {}
+                           Map<String, List<Double>> allProbs, List<AtlasResult> permutations,
+                                   double debiasedAccuracy) {}
 
     /**
      * {@code evaluation_postprocessing}: groups the copies by uid (first-seen order), marginalises each group and
@@ -175,14 +179,16 @@ public final class MultipleChoiceTask implements AtlasTask {
     public List<Debiased> debias(List<AtlasResult> results) {
         Map<String, List<AtlasResult>> byUid = new LinkedHashMap<>();
         for (AtlasResult r : results) {
-            if (r.example().choice() == null) throw new IllegalArgumentException("not a multiple-choice result: " + r.example().query());
+            if (r.example().choice() == null) throw new IllegalArgumentException("not a multiple-choice result: "
+                    + r.example().query());
             byUid.computeIfAbsent(r.example().choice().uid(), k -> new ArrayList<>()).add(r);
         }
         List<Debiased> out = new ArrayList<>();
         for (var e : byUid.entrySet()) {
             List<AtlasResult> perms = e.getValue();
             AtlasResult original = perms.stream().filter(r -> r.example().choice().isOriginal()).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no original ordering among the copies of '" + e.getKey() + "'"));
+                    .orElseThrow(() -> new IllegalArgumentException("no original ordering among the copies of '"
+                            + e.getKey() + "'"));
             Map<String, String> textToLetter = new LinkedHashMap<>();
             original.example().choice().options().forEach((l, t) -> textToLetter.put(t, l));
             Map<String, List<Double>> all = new LinkedHashMap<>();
@@ -190,12 +196,14 @@ public final class MultipleChoiceTask implements AtlasTask {
                 double[] probs = softmax(p, letters);
                 for (int i = 0; i < letters.size(); i++) {
                     String text = p.example().choice().options().get(letters.get(i));
-                    if (text == null) throw new IllegalArgumentException("copy of '" + e.getKey() + "' has no option " + letters.get(i));
+                    if (text == null) throw new IllegalArgumentException("copy of '" + e.getKey() + "' has no option "
+                            + letters.get(i));
                     all.computeIfAbsent(text, k -> new ArrayList<>()).add(probs[i]);
                 }
             }
             Map<String, Double> marginal = new LinkedHashMap<>();
-            all.forEach((t, ps) -> marginal.put(textToLetter.get(t), ps.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+            all.forEach((t, ps) -> marginal.put(textToLetter.get(t), ps.stream().mapToDouble(Double::doubleValue)
+                    .average().orElse(0)));
             String best = null;
             double bestP = Double.NEGATIVE_INFINITY;
             for (var m : marginal.entrySet()) if (m.getValue() > bestP) { // Python max keeps the first of equal values
@@ -213,7 +221,8 @@ public final class MultipleChoiceTask implements AtlasTask {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < x.length; i++) {
             Double v = r.choiceLogits() == null ? null : r.choiceLogits().get(letters.get(i));
-            if (v == null) throw new IllegalArgumentException("no choice logit for " + letters.get(i) + " in '" + r.example().query() + "'");
+            if (v == null) throw new IllegalArgumentException("no choice logit for " + letters.get(i) + " in '"
+                    + r.example().query() + "'");
             x[i] = v;
             max = Math.max(max, v);
         }

@@ -14,7 +14,8 @@ public final class Permutations {
     public static final List<String> KINDS = List.of("single", "cyclic", "all");
 
     static void check(String kind, String flag) {
-        if (!KINDS.contains(kind)) throw new IllegalArgumentException(flag + " must be one of " + KINDS + ", got '" + kind + "'");
+        if (!KINDS.contains(kind)) throw new IllegalArgumentException(flag + " must be one of " + KINDS + ", got '"
+                + kind + "'");
     }
 
     public static List<int[]> orderings(int n, String kind) {

@@ -25,7 +25,9 @@ public final class PyFormat {
         return format(encoderFormat, fields);
     }
 
-    /** The retriever's passage string: {@code retriever_format.format(**passage)} (default {@code "{title} {text}"}). */
+    /**
+     * The retriever's passage string: {@code retriever_format.format(**passage)} (default {@code "{title} {text}"}).
+     */
     public static String retrieverInput(String retrieverFormat, Passage p) {
         return format(retrieverFormat, passageFields(p));
     }
@@ -53,10 +55,12 @@ public final class PyFormat {
                 if (end < 0) throw new IllegalArgumentException("format string '" + fmt + "': single '{' without '}'");
                 String name = fmt.substring(i + 1, end);
                 if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                    throw new IllegalArgumentException("format string '" + fmt + "': unsupported field '{" + name + "}' (only {name})");
+                    throw new IllegalArgumentException("format string '" + fmt + "': unsupported field '{" + name
+                            + "}' (only {name})");
                 }
                 if (!fields.containsKey(name)) {
-                    throw new IllegalArgumentException("format string '" + fmt + "': unknown field '{" + name + "}'; known: " + fields.keySet());
+                    throw new IllegalArgumentException("format string '" + fmt + "': unknown field '{" + name
+                            + "}'; known: " + fields.keySet());
                 }
                 out.append(fields.get(name));
                 i = end;

@@ -76,7 +76,8 @@ public final class ResultsWriter {
             pm.put("title", p.title());
             pm.put("text", p.text());
             pm.putAll(p.extra());
-            if (r.scores() != null) pm.put("score", Double.parseDouble(Float.toString(r.scores()[i]))); // float's shortest repr
+            // float's shortest repr
+            if (r.scores() != null) pm.put("score", Double.parseDouble(Float.toString(r.scores()[i])));
             out.add(pm);
         }
         return out;

@@ -16,11 +16,13 @@ final class TaskFields {
     static List<Passage> filePassages(Map<String, Object> json) {
         Object v = json.get("passages");
         if (v == null) return List.of();
-        if (!(v instanceof List<?> list)) throw new FieldError("passages", "expected a list of passage objects, got " + Fields.typeName(v));
+        if (!(v instanceof List<?> list)) throw new FieldError("passages", "expected a list of passage objects, got "
+                + Fields.typeName(v));
         List<Passage> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
             String f = "passages[" + i + "]";
-            if (!(list.get(i) instanceof Map<?, ?> m)) throw new FieldError(f, "expected an object, got " + Fields.typeName(list.get(i)));
+            if (!(list.get(i) instanceof Map<?, ?> m)) throw new FieldError(f, "expected an object, got "
+                    + Fields.typeName(list.get(i)));
             Map<String, Object> p = (Map<String, Object>) m;
             String text;
             try {
@@ -53,7 +55,8 @@ final class TaskFields {
 
     /** Atlas's {@code metadata = {"id": example["id"]}} of lm and section (a KeyError there when id is missing). */
     static Map<String, Object> idMetadata(Map<String, Object> json) {
-        if (!json.containsKey("id")) throw new FieldError("id", "missing (this task filters retrieved passages by the example's id)");
+        if (!json.containsKey("id")) throw new FieldError("id",
+                "missing (this task filters retrieved passages by the example's id)");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", json.get("id"));
         return m;

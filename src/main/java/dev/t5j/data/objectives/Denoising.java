@@ -92,7 +92,8 @@ public final class Denoising {
                             Example e = in.next();
                             if (origin == null) origin = e.origin();
                             int[] t = e.tokens("targets");
-                            if (n + t.length > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + t.length));
+                            if (n + t.length > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n
+                                    + t.length));
                             System.arraycopy(t, 0, buf, n, t.length);
                             n += t.length;
                             k++;
@@ -104,7 +105,9 @@ public final class Denoising {
         };
     }
 
-    /** {@code split_tokens(max_tokens_per_segment)}: consecutive pieces of {@code maxTokens} (the last may be shorter). */
+    /**
+     * {@code split_tokens(max_tokens_per_segment)}: consecutive pieces of {@code maxTokens} (the last may be shorter).
+     */
     public static Preprocessor splitTokens(int maxTokens) {
         if (maxTokens < 1) throw new UserError("split_tokens: segment length must be positive, got " + maxTokens);
         return new Preprocessor.FlatMap() {
@@ -114,7 +117,8 @@ public final class Denoising {
                 int[] t = e.tokens("targets");
                 List<Example> out = new ArrayList<>((t.length + maxTokens - 1) / maxTokens);
                 for (int s = 0; s < t.length; s += maxTokens)
-                    out.add(Example.of(java.util.Map.of("targets", Arrays.copyOfRange(t, s, Math.min(t.length, s + maxTokens))), e.origin()));
+                    out.add(Example.of(java.util.Map.of("targets", Arrays.copyOfRange(t, s, Math.min(t.length, s
+                            + maxTokens))), e.origin()));
                 return out;
             }
         };
@@ -148,7 +152,8 @@ public final class Denoising {
                 int vocabSize = ctx.feature("targets").vocabulary().vocabSize();
                 Feature inF = ctx.outputFeatures().get("inputs");
                 if (inF != null && inF.vocabulary().vocabSize() != vocabSize)
-                    throw new UserError("denoise in task '" + ctx.taskName() + "': inputs and targets must share a vocabulary");
+                    throw new UserError("denoise in task '" + ctx.taskName()
+                            + "': inputs and targets must share a vocabulary");
                 boolean[] mask = maskFn.mask(tokens.length, rng);
                 int[] inputs = inputsFn.apply(tokens, mask, vocabSize);
                 int[] targets = targetsFn == null ? tokens : targetsFn.apply(tokens, mask, vocabSize);
@@ -169,16 +174,20 @@ public final class Denoising {
 
             public ExampleIterator apply(ExampleIterator in, PreprocessContext ctx) {
                 int inputsLength = ctx.sequenceLength("inputs", name());
-                NoiseMasks.SpanLengths sl = NoiseMasks.randomSpansHelper(inputsLength, noiseDensity, meanNoiseSpanLength, 1, 1);
+                NoiseMasks.SpanLengths sl = NoiseMasks.randomSpansHelper(inputsLength, noiseDensity,
+                        meanNoiseSpanLength, 1, 1);
                 Integer tl = ctx.sequenceLengths().get("targets");
                 if (tl != null && tl < sl.targetsLength())
-                    throw new UserError("span_corruption in task '" + ctx.taskName() + "': targets length " + tl + " is shorter than the "
-                            + sl.targetsLength() + " tokens that inputs length " + inputsLength + " needs (random_spans_helper)");
+                    throw new UserError("span_corruption in task '" + ctx.taskName() + "': targets length " + tl
+                            + " is shorter than the "
+                            + sl.targetsLength() + " tokens that inputs length " + inputsLength
+                                    + " needs (random_spans_helper)");
                 List<Preprocessor> steps = new ArrayList<>();
                 steps.add(selectRandomChunk(65536));
                 if (mergeExamples) steps.add(reduceConcatTokens(128));
                 steps.add(splitTokens(sl.tokensLength()));
-                steps.add(denoise((n, rng) -> NoiseMasks.randomSpansNoiseMask(n, noiseDensity, meanNoiseSpanLength, rng),
+                steps.add(denoise((n, rng) -> NoiseMasks.randomSpansNoiseMask(n, noiseDensity, meanNoiseSpanLength,
+                        rng),
                         NOISE_SPAN_TO_UNIQUE_SENTINEL, NONNOISE_SPAN_TO_UNIQUE_SENTINEL));
                 return new Chain(name(), steps).apply(in, ctx);
             }
@@ -192,7 +201,8 @@ public final class Denoising {
             public boolean stochastic() { return true; }
 
             public ExampleIterator apply(ExampleIterator in, PreprocessContext ctx) {
-                return new Chain(name(), List.of(selectRandomChunk(65536), reduceConcatTokens(128), splitTokensToInputsLength(),
+                return new Chain(name(), List.of(selectRandomChunk(65536), reduceConcatTokens(128),
+                        splitTokensToInputsLength(),
                         denoise((n, rng) -> NoiseMasks.iidNoiseMask(n, noiseDensity, rng),
                                 NOISE_SPAN_TO_UNIQUE_SENTINEL, NONNOISE_SPAN_TO_UNIQUE_SENTINEL))).apply(in, ctx);
             }
@@ -207,7 +217,8 @@ public final class Denoising {
 
             public ExampleIterator apply(ExampleIterator in, PreprocessContext ctx) {
                 return new Chain(name(), List.of(selectRandomChunk(65536), splitTokensToInputsLength(),
-                        denoise((n, rng) -> NoiseMasks.randomPrefixNoiseMask(n, noiseDensity, rng), DROP_NONNOISE, DROP_NOISE))).apply(in, ctx);
+                        denoise((n, rng) -> NoiseMasks.randomPrefixNoiseMask(n, noiseDensity, rng), DROP_NONNOISE,
+                                DROP_NOISE))).apply(in, ctx);
             }
         };
     }

@@ -21,7 +21,8 @@ public final class NoiseMasks {
      * {@code random_spans_noise_mask(length, noise_density, seeds, mean_noise_span_length, random_roll=False)}:
      * alternating non-noise / noise spans, always starting with non-noise, {@code num_noise_spans} of each.
      */
-    public static boolean[] randomSpansNoiseMask(int length, double noiseDensity, double meanNoiseSpanLength, RandomGenerator rng) {
+    public static boolean[] randomSpansNoiseMask(int length, double noiseDensity, double meanNoiseSpanLength,
+            RandomGenerator rng) {
         if (noiseDensity == 0.0) return new boolean[length];
         int origLength = length;
         length = Math.max(length, 2);
@@ -78,7 +79,8 @@ public final class NoiseMasks {
 
     /**
      * {@code random_prefix_noise_mask}: the first {@code k} tokens are noise (they become the inputs), with
-     * {@code k ~ Uniform{min_in, …, length−1}} and {@code min_in = min(length−1, max(1, round((1−2·density)(length−1))))}.
+     * {@code k ~ Uniform{min_in, …, length−1}} and
+     * {@code min_in = min(length−1, max(1, round((1−2·density)(length−1))))}.
      */
     public static boolean[] randomPrefixNoiseMask(int length, double noiseDensity, RandomGenerator rng) {
         int maxInput = length - 1;
@@ -141,9 +143,11 @@ public final class NoiseMasks {
     public static SpanLengths randomSpansHelper(int inputsLength, double noiseDensity, double meanNoiseSpanLength,
                                                 int extraTokensPerSpanInputs, int extraTokensPerSpanTargets) {
         int tokensLength = inputsLength - 1;
-        while (lengthsFor(tokensLength + 1, noiseDensity, meanNoiseSpanLength, extraTokensPerSpanInputs, extraTokensPerSpanTargets)[0] <= inputsLength)
+        while (lengthsFor(tokensLength + 1, noiseDensity, meanNoiseSpanLength, extraTokensPerSpanInputs,
+                extraTokensPerSpanTargets)[0] <= inputsLength)
             tokensLength++;
-        int[] it = lengthsFor(tokensLength, noiseDensity, meanNoiseSpanLength, extraTokensPerSpanInputs, extraTokensPerSpanTargets);
+        int[] it = lengthsFor(tokensLength, noiseDensity, meanNoiseSpanLength, extraTokensPerSpanInputs,
+                extraTokensPerSpanTargets);
         int targets = it[1];
         if (noiseDensity == 0.5 && targets > it[0]) {
             tokensLength--;

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * list, and ambiguous "May"/"March" are tagged as they match.
  */
 public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
-    private static final String MONTH = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    private static final String MONTH =
+            "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
             + "|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?";
     private static final String DAY = "(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?";
     private static final String YEAR = "(?:[1-9][0-9]{2,3})";
@@ -38,15 +39,20 @@ public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
             + "|[0-3]?[0-9]/[0-3]?[0-9]/[0-9]{2,4}"                                 // 12/14/1972
             + "|(?:1[0-9]{3}|20[0-9]{2})s?"                                         // 1972, 1990s
             + ")(?![\\p{L}\\p{N}])");
-    private static final Pattern NUMBER = Pattern.compile("(?<![\\p{L}\\p{N}.,])[0-9]{1,3}(?:,[0-9]{3})+(?:\\.[0-9]+)?%?(?![\\p{L}\\p{N}])"
+    private static final Pattern NUMBER =
+            Pattern.compile("(?<![\\p{L}\\p{N}.,])[0-9]{1,3}(?:,[0-9]{3})+(?:\\.[0-9]+)?%?(?![\\p{L}\\p{N}])"
             + "|(?<![\\p{L}\\p{N}.,])[0-9]+(?:\\.[0-9]+)?%?(?![\\p{L}\\p{N}])");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}\\p{M}'’.\\-]*");
-    private static final Set<String> CONNECTORS = Set.of("of", "de", "del", "della", "da", "du", "la", "le", "von", "van",
+    private static final Set<String> CONNECTORS = Set.of("of", "de", "del", "della", "da", "du", "la", "le", "von",
+            "van",
             "der", "den", "y", "and", "the", "for", "on");
-    private static final Set<String> FUNCTION_WORDS = Set.of("The", "A", "An", "In", "On", "At", "To", "Of", "For", "From",
+    private static final Set<String> FUNCTION_WORDS = Set.of("The", "A", "An", "In", "On", "At", "To", "Of", "For",
+            "From",
             "By", "With", "As", "And", "But", "Or", "If", "When", "Where", "What", "Who", "Whom", "Which", "Why", "How",
-            "He", "She", "It", "They", "We", "I", "You", "His", "Her", "Its", "Their", "Our", "My", "Your", "This", "That",
-            "These", "Those", "There", "Here", "After", "Before", "During", "While", "Since", "Although", "Though", "Some",
+            "He", "She", "It", "They", "We", "I", "You", "His", "Her", "Its", "Their", "Our", "My", "Your", "This",
+                    "That",
+            "These", "Those", "There", "Here", "After", "Before", "During", "While", "Since", "Although", "Though",
+                    "Some",
             "Many", "Most", "All", "Each", "Every", "No", "Not", "Both", "Then", "Also", "However", "Thus", "Today");
 
     @Override
@@ -78,7 +84,8 @@ public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
         List<int[]> words = new ArrayList<>();
         while (m.find()) {
             int s = m.start(), e = m.end();
-            while (e > s + 1 && (text.charAt(e - 1) == '.' || text.charAt(e - 1) == '-' || text.charAt(e - 1) == '\'')) {
+            while (e > s + 1 && (text.charAt(e - 1) == '.' || text.charAt(e - 1) == '-' || text.charAt(e - 1) ==
+                    '\'')) {
                 // keep the dot of initials like "D.C." and "J." but not a sentence-final period after a longer word
                 if (text.charAt(e - 1) == '.' && isInitialism(text, s, e)) break;
                 e--;
@@ -105,7 +112,8 @@ public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
                 } else break;
             }
             int first = i;
-            while (first <= j && FUNCTION_WORDS.contains(text.substring(words.get(first)[0], words.get(first)[1]))) first++;
+            while (first <= j && FUNCTION_WORDS.contains(text.substring(words.get(first)[0],
+                    words.get(first)[1]))) first++;
             if (first <= j) {
                 int s = words.get(first)[0], e = words.get(j)[1];
                 if (overlaps(spans, s, e)) addNonOverlapping(text, words, first, j, spans);
@@ -119,7 +127,8 @@ public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
     private static void addNonOverlapping(String text, List<int[]> words, int first, int last, List<Span> spans) {
         int runStart = -1, runEnd = -1;
         for (int k = first; k <= last + 1; k++) {
-            boolean ok = k <= last && capitalized(text, words.get(k)) && !overlaps(spans, words.get(k)[0], words.get(k)[1])
+            boolean ok = k <= last && capitalized(text, words.get(k)) && !overlaps(spans, words.get(k)[0],
+                    words.get(k)[1])
                     && (runStart < 0 || onlySpaces(text, runEnd, words.get(k)[0]));
             if (ok) {
                 if (runStart < 0) runStart = words.get(k)[0];
@@ -128,7 +137,8 @@ public final class RuleBasedSalientSpans implements SalientSpanRecognizer {
                 String w = text.substring(runStart, runEnd);
                 if (!FUNCTION_WORDS.contains(w)) spans.add(new Span(runStart, runEnd, "ENTITY"));
                 runStart = -1;
-                if (k <= last && capitalized(text, words.get(k)) && !overlaps(spans, words.get(k)[0], words.get(k)[1])) {
+                if (k <= last && capitalized(text, words.get(k)) && !overlaps(spans, words.get(k)[0],
+                        words.get(k)[1])) {
                     runStart = words.get(k)[0];
                     runEnd = words.get(k)[1];
                 }

@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  */
 public final class SalientSpanMasking implements Preprocessor.FlatMap {
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?][\"”’')]?\\s+(?=[\\p{Lu}\\p{N}\"“])");
-    private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of("Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr",
-            "Sr", "vs", "etc", "No", "Vol", "Gen", "Col", "Lt", "Sgt", "Capt", "Mt", "Ft", "Inc", "Ltd", "Co", "Corp", "approx",
+    private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of("Mr", "Mrs", "Ms", "Dr", "Prof", "St",
+            "Jr",
+            "Sr", "vs", "etc", "No", "Vol", "Gen", "Col", "Lt", "Sgt", "Capt", "Mt", "Ft", "Inc", "Ltd", "Co", "Corp",
+                    "approx",
             "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "e.g", "i.e");
 
     private final SalientSpanRecognizer recognizer;
@@ -28,7 +30,8 @@ public final class SalientSpanMasking implements Preprocessor.FlatMap {
     private final String mask;
     private final boolean splitSentences;
 
-    public SalientSpanMasking(SalientSpanRecognizer recognizer, String field, String prefix, String mask, boolean splitSentences) {
+    public SalientSpanMasking(SalientSpanRecognizer recognizer, String field, String prefix, String mask,
+            boolean splitSentences) {
         this.recognizer = recognizer == null ? new RuleBasedSalientSpans() : recognizer;
         this.field = field == null ? "text" : field;
         this.prefix = prefix == null ? "nem: " : prefix;
@@ -65,7 +68,8 @@ public final class SalientSpanMasking implements Preprocessor.FlatMap {
             int w = dot;
             while (w > 0 && !Character.isWhitespace(text.charAt(w - 1))) w--;
             String word = text.substring(w, dot);
-            if (text.charAt(dot) == '.' && (ABBREVIATIONS.contains(word) || word.matches("\\p{Lu}") || word.matches("(?:\\p{L}\\.)+\\p{L}")))
+            if (text.charAt(dot) == '.' && (ABBREVIATIONS.contains(word) || word.matches("\\p{Lu}")
+                    || word.matches("(?:\\p{L}\\.)+\\p{L}")))
                 continue;
             int end = m.end();
             String s = text.substring(start, end).strip();

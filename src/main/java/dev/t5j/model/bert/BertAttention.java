@@ -50,7 +50,8 @@ final class BertAttention {
         Tensor k = split(key.forward(hidden));
         Tensor v = split(value.forward(hidden));
         // dropout_p must be 0 outside training: sdpa applies it whenever it is positive.
-        Tensor ctx = torch.scaled_dot_product_attention(q, k, v, bias == null ? new TensorOptional() : new TensorOptional(bias),
+        Tensor ctx = torch.scaled_dot_product_attention(q, k, v, bias == null ? new TensorOptional()
+                : new TensorOptional(bias),
                 train ? attentionDropout : 0.0, false, new DoubleOptional(), false);
         Tensor merged = ctx.transpose(1, 2).reshape(b, t, (long) heads * headDim);
         Tensor out = torch.dropout(outputDense.forward(merged), hiddenDropout, train);

@@ -46,10 +46,14 @@ public final class BertCheckpoint {
         return model;
     }
 
-    /** Copies every parameter from {@code src}; a missing tensor or a shape mismatch is a {@link UserError} naming file and key. */
+    /**
+     * Copies every parameter from {@code src}; a missing tensor or a shape mismatch is a {@link UserError} naming file
+     * and key.
+     */
     public static void loadInto(BertModel model, TensorSource src) {
         ParameterLoader.load(model.params(), src, name -> resolve(src, name),
-                name -> " (also looked for " + String.join(", ", candidates(name).subList(1, candidates(name).size())) + ")",
+                name -> " (also looked for " + String.join(", ", candidates(name).subList(1, candidates(name).size()))
+                        + ")",
                 BertCheckpoint::ignored, "the BERT encoder");
     }
 
@@ -77,7 +81,9 @@ public final class BertCheckpoint {
         return k.startsWith("pooler.") || n.startsWith("cls.") || k.equals("embeddings.position_ids");
     }
 
-    /** Saves {@code config.json} and {@code model.safetensors} (fp32, HF names) into {@code dir}; each file atomically. */
+    /**
+     * Saves {@code config.json} and {@code model.safetensors} (fp32, HF names) into {@code dir}; each file atomically.
+     */
     public static void save(BertModel model, Path dir) throws IOException {
         save(model, dir, DType.F32);
     }
@@ -87,7 +93,8 @@ public final class BertCheckpoint {
         List<RawTensor> raws = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
             try (PointerScope s = new PointerScope()) {
-                raws.add(RawTensor.ofFloats(e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue()), dtype));
+                raws.add(RawTensor.ofFloats(e.getKey(), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue()),
+                        dtype));
             }
         }
         CheckpointFiles.write(dir, raws);

@@ -40,12 +40,15 @@ public record BertConfig(
             throw new UserError("BERT config: sizes must be positive (vocab_size, hidden_size, num_hidden_layers, "
                     + "num_attention_heads, intermediate_size, max_position_embeddings, type_vocab_size)");
         if (hiddenSize % numAttentionHeads != 0)
-            throw new UserError("BERT config: hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numAttentionHeads);
+            throw new UserError("BERT config: hidden_size " + hiddenSize + " is not a multiple of num_attention_heads "
+                    + numAttentionHeads);
         if (!List.of("gelu", "gelu_new", "relu").contains(hiddenAct))
-            throw new UserError("BERT config: field 'hidden_act': unsupported activation '" + hiddenAct + "' (use gelu, gelu_new or relu)");
+            throw new UserError("BERT config: field 'hidden_act': unsupported activation '" + hiddenAct
+                    + "' (use gelu, gelu_new or relu)");
         checkProb("hidden_dropout_prob", hiddenDropoutProb);
         checkProb("attention_probs_dropout_prob", attentionProbsDropoutProb);
-        if (!(layerNormEps > 0)) throw new UserError("BERT config: field 'layer_norm_eps' must be positive, got " + layerNormEps);
+        if (!(layerNormEps > 0)) throw new UserError("BERT config: field 'layer_norm_eps' must be positive, got "
+                + layerNormEps);
         if (padTokenId < 0 || padTokenId >= vocabSize)
             throw new UserError("BERT config: field 'pad_token_id' " + padTokenId + " is outside [0, vocab_size)");
         if (pooling == null) pooling = Pooling.AVERAGE;
@@ -61,7 +64,8 @@ public record BertConfig(
 
     public BertConfig withDropout(double hidden, double attention) {
         return new BertConfig(vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
-                maxPositionEmbeddings, typeVocabSize, layerNormEps, hidden, attention, initializerRange, padTokenId, pooling);
+                maxPositionEmbeddings, typeVocabSize, layerNormEps, hidden, attention, initializerRange, padTokenId,
+                        pooling);
     }
 
     public BertConfig withPooling(Pooling p) {
@@ -110,7 +114,8 @@ public record BertConfig(
                 doubleField(n, "attention_probs_dropout_prob", 0.1),
                 doubleField(n, "initializer_range", 0.02),
                 intField(n, "pad_token_id", 0),
-                n.has("pooling") && !n.get("pooling").isNull() ? Pooling.parse(n.get("pooling").asText(), "pooling") : Pooling.AVERAGE);
+                n.has("pooling") && !n.get("pooling").isNull() ? Pooling.parse(n.get("pooling").asText(), "pooling")
+                        : Pooling.AVERAGE);
     }
 
     private static int intField(JsonNode n, String name, int dflt) {
@@ -156,11 +161,15 @@ public record BertConfig(
 
     // ---------------------------------------------------------------- presets
 
-    /** Built-in architectures: {@code bert-base-uncased}, {@code contriever} (same shape), and {@code tiny} for tests. */
+    /**
+     * Built-in architectures: {@code bert-base-uncased}, {@code contriever} (same shape), and {@code tiny} for tests.
+     */
     public static BertConfig preset(String name) {
-        String n = name.startsWith("facebook/") || name.startsWith("google-bert/") ? name.substring(name.indexOf('/') + 1) : name;
+        String n = name.startsWith("facebook/") || name.startsWith("google-bert/") ? name.substring(name.indexOf('/')
+                + 1) : name;
         BertConfig c = PRESETS.get(n);
-        if (c == null) throw new UserError("unknown BERT preset '" + name + "'; known presets: " + String.join(", ", PRESETS.keySet()));
+        if (c == null) throw new UserError("unknown BERT preset '" + name + "'; known presets: " + String.join(", ",
+                PRESETS.keySet()));
         return c;
     }
 
@@ -171,11 +180,13 @@ public record BertConfig(
     private static final Map<String, BertConfig> PRESETS = new LinkedHashMap<>();
 
     static {
-        BertConfig base = new BertConfig(30522, 768, 12, 12, 3072, "gelu", 512, 2, 1e-12, 0.1, 0.1, 0.02, 0, Pooling.AVERAGE);
+        BertConfig base = new BertConfig(30522, 768, 12, 12, 3072, "gelu", 512, 2, 1e-12, 0.1, 0.1, 0.02, 0,
+                Pooling.AVERAGE);
         PRESETS.put("bert-base-uncased", base);
         PRESETS.put("contriever", base);
         PRESETS.put("contriever-msmarco", base);
         // Tests: the real vocabulary size is kept so that the BERT vocab.txt works with it; the embedding is cheap.
-        PRESETS.put("tiny", new BertConfig(30522, 32, 2, 4, 64, "gelu", 512, 2, 1e-12, 0.0, 0.0, 0.02, 0, Pooling.AVERAGE));
+        PRESETS.put("tiny", new BertConfig(30522, 32, 2, 4, 64, "gelu", 512, 2, 1e-12, 0.0, 0.0, 0.02, 0,
+                Pooling.AVERAGE));
     }
 }

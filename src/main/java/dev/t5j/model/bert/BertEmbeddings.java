@@ -18,9 +18,12 @@ final class BertEmbeddings {
     private final int maxPositions;
 
     BertEmbeddings(Params p, BertConfig c) {
-        wordEmbeddings = p.normal("embeddings.word_embeddings.weight", c.initializerRange(), c.vocabSize(), c.hiddenSize());
-        positionEmbeddings = p.normal("embeddings.position_embeddings.weight", c.initializerRange(), c.maxPositionEmbeddings(), c.hiddenSize());
-        tokenTypeEmbeddings = p.normal("embeddings.token_type_embeddings.weight", c.initializerRange(), c.typeVocabSize(), c.hiddenSize());
+        wordEmbeddings = p.normal("embeddings.word_embeddings.weight", c.initializerRange(), c.vocabSize(),
+                c.hiddenSize());
+        positionEmbeddings = p.normal("embeddings.position_embeddings.weight", c.initializerRange(),
+                c.maxPositionEmbeddings(), c.hiddenSize());
+        tokenTypeEmbeddings = p.normal("embeddings.token_type_embeddings.weight", c.initializerRange(),
+                c.typeVocabSize(), c.hiddenSize());
         // nn.Embedding(padding_idx=pad_token_id): HF's _init_weights zeroes that row.
         try (NoGradGuard ng = new NoGradGuard(); var s = new org.bytedeco.javacpp.PointerScope()) {
             wordEmbeddings.select(0, c.padTokenId()).zero_();
@@ -37,7 +40,8 @@ final class BertEmbeddings {
     Tensor forward(Tensor inputIds, Tensor tokenTypeIds, boolean train) {
         long t = inputIds.size(1);
         if (t > maxPositions)
-            throw new IllegalArgumentException("sequence length " + t + " exceeds max_position_embeddings " + maxPositions);
+            throw new IllegalArgumentException("sequence length " + t + " exceeds max_position_embeddings "
+                    + maxPositions);
         Tensor x = torch.embedding(wordEmbeddings, inputIds);
         Tensor pos = positionEmbeddings.narrow(0, 0, t).unsqueeze(0); // [1, T, d], broadcast over the batch
         x = x.add(pos);

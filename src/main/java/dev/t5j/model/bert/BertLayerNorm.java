@@ -5,7 +5,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
-/** BERT's LayerNorm (mean-centred, with bias; eps 1e-12), parameters {@code <prefix>.weight} = 1 and {@code .bias} = 0. */
+/**
+ * BERT's LayerNorm (mean-centred, with bias; eps 1e-12), parameters {@code <prefix>.weight} = 1 and {@code .bias} = 0.
+ */
 final class BertLayerNorm {
     final Tensor weight;
     final Tensor bias;

@@ -4,7 +4,10 @@ import dev.t5j.model.Params;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** An {@code nn.Linear} with bias under {@code <prefix>.weight} [out, in] / {@code <prefix>.bias}, HF BERT init (N(0, range), bias 0). */
+/**
+ * An {@code nn.Linear} with bias under {@code <prefix>.weight} [out, in] / {@code <prefix>.bias}, HF BERT init (N(0,
+ * range), bias 0).
+ */
 final class BertLinear {
     final Tensor weight;
     final Tensor bias;

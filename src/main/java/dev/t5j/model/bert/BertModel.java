@@ -28,7 +28,10 @@ public final class BertModel implements AutoCloseable {
     final BertLayer[] layers;
     private boolean training;
 
-    /** A freshly initialised model (HF {@code BertPreTrainedModel._init_weights}) drawn from libtorch's generator seeded with {@code seed}. */
+    /**
+     * A freshly initialised model (HF {@code BertPreTrainedModel._init_weights}) drawn from libtorch's generator seeded
+     * with {@code seed}.
+     */
     public static BertModel init(BertConfig config, long seed) {
         Torch.seed(seed);
         return new BertModel(config);
@@ -79,7 +82,10 @@ public final class BertModel implements AutoCloseable {
         for (Tensor t : params.all().values()) t.set_requires_grad(on);
     }
 
-    /** An independent model with the same config and equal parameter values (a true copy: later updates of one leave the other unchanged). */
+    /**
+     * An independent model with the same config and equal parameter values (a true copy: later updates of one leave the
+     * other unchanged).
+     */
     public BertModel copy() {
         BertModel m = new BertModel(config);
         try {
@@ -106,7 +112,10 @@ public final class BertModel implements AutoCloseable {
         return x;
     }
 
-    /** HF {@code get_extended_attention_mask}: [B, T] 1/0 → [B, 1, 1, T] additive, 0 where attended, finfo.min where padded. */
+    /**
+     * HF {@code get_extended_attention_mask}: [B, T] 1/0 → [B, 1, 1, T] additive, 0 where attended, finfo.min where
+     * padded.
+     */
     static Tensor extendedMask(Tensor mask, ScalarType dtype) {
         Tensor m = mask.to(dtype).unsqueeze(1).unsqueeze(1);
         return m.neg().add(Tensors.scalar(1.0)).mul(Tensors.scalar(MASK_MIN));

@@ -8,7 +8,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * How Contriever turns the last hidden states into one vector (Atlas {@code src/retrievers.py}, {@code config.pooling}).
+ * How Contriever turns the last hidden states into one vector (Atlas {@code src/retrievers.py},
+ * {@code config.pooling}).
  * All three see [CLS] and [SEP] as ordinary tokens (their mask is 1). No L2 normalisation follows.
  */
 public enum Pooling {
@@ -42,8 +43,10 @@ public enum Pooling {
     public Tensor pool(Tensor lastHidden, Tensor attentionMask) {
         if (this == CLS) return lastHidden.select(1, 0);
         Tensor keep = attentionMask.to(ScalarType.Bool).unsqueeze(2);
-        Tensor summed = lastHidden.masked_fill(keep.logical_not(), Tensors.scalar(0.0)).sum(new long[]{1}, false, new ScalarTypeOptional());
-        Tensor count = attentionMask.to(lastHidden.scalar_type()).sum(new long[]{1}, false, new ScalarTypeOptional()).unsqueeze(1);
+        Tensor summed = lastHidden.masked_fill(keep.logical_not(), Tensors.scalar(0.0)).sum(new long[]{1}, false,
+                new ScalarTypeOptional());
+        Tensor count = attentionMask.to(lastHidden.scalar_type()).sum(new long[]{1}, false,
+                new ScalarTypeOptional()).unsqueeze(1);
         return this == AVERAGE ? summed.div(count) : summed.div(torch.sqrt(count));
     }
 }

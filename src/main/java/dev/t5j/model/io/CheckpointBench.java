@@ -40,7 +40,8 @@ public final class CheckpointBench {
         long done = 0;
         for (int block = 0; done < totalBytes; block++) {
             long[][] shapes = {{1024, 4096}, {4096, 1024}, {1024}};
-            String[] names = {".layer.1.DenseReluDense.wi.weight", ".layer.1.DenseReluDense.wo.weight", ".layer.1.layer_norm.weight"};
+            String[] names = {".layer.1.DenseReluDense.wi.weight", ".layer.1.DenseReluDense.wo.weight",
+                    ".layer.1.layer_norm.weight"};
             for (int i = 0; i < shapes.length && done < totalBytes; i++) {
                 int n = (int) RawTensor.numel(shapes[i]);
                 float[] v = new float[n];
@@ -101,7 +102,8 @@ public final class CheckpointBench {
     }
 
     /** Runs the whole benchmark and prints a table; returns the best (fastest) result of each mode. */
-    public static List<Result> run(Path dir, long totalBytes, DType dtype, int repeats, PrintStream out) throws IOException {
+    public static List<Result> run(Path dir, long totalBytes, DType dtype, int repeats,
+            PrintStream out) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("bench.safetensors");
         List<Result> best = new ArrayList<>();

@@ -154,7 +154,8 @@ public final class PyTorchBinReader implements TensorSource {
         boolean hasTensor = m.values().stream().anyMatch(v -> v instanceof TensorRef);
         if (!hasTensor) {
             for (String k : List.of("state_dict", "model")) {
-                if (m.get(k) instanceof Map<?, ?> inner && inner.values().stream().anyMatch(v -> v instanceof TensorRef)) {
+                if (m.get(k) instanceof Map<?, ?> inner && inner.values().stream().anyMatch(v
+                        -> v instanceof TensorRef)) {
                     return inner;
                 }
             }
@@ -182,7 +183,8 @@ public final class PyTorchBinReader implements TensorSource {
         c.put("torch._utils._rebuild_parameter_with_state", args -> parameterData(args));
         c.put("_codecs.encode", args -> {
             // Protocol 2 pickles bytes as _codecs.encode(str, 'latin1').
-            if (args.size() < 1 || !(args.get(0) instanceof String s)) throw new IllegalArgumentException("bad _codecs.encode");
+            if (args.size() < 1
+                    || !(args.get(0) instanceof String s)) throw new IllegalArgumentException("bad _codecs.encode");
             String enc = args.size() > 1 ? String.valueOf(args.get(1)) : "utf-8";
             return s.getBytes(enc.equalsIgnoreCase("latin1") || enc.equalsIgnoreCase("latin-1")
                     ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
@@ -215,13 +217,16 @@ public final class PyTorchBinReader implements TensorSource {
     }
 
     private static TensorRef rebuildTensor(PyTuple args, int minArgs) {
-        if (args.size() < minArgs) throw new IllegalArgumentException("tensor rebuild needs " + minArgs + " arguments, got " + args.size());
-        if (!(args.get(0) instanceof StorageRef storage)) throw new IllegalArgumentException("tensor without a storage");
+        if (args.size() < minArgs) throw new IllegalArgumentException("tensor rebuild needs " + minArgs
+                + " arguments, got " + args.size());
+        if (!(args.get(0) instanceof StorageRef storage)) throw new
+                IllegalArgumentException("tensor without a storage");
         long offset = asLong(args.get(1), "storage_offset");
         long[] size = longs(args.get(2), "size");
         long[] stride = longs(args.get(3), "stride");
         if (size.length != stride.length) {
-            throw new IllegalArgumentException("size " + Arrays.toString(size) + " and stride " + Arrays.toString(stride)
+            throw new IllegalArgumentException("size " + Arrays.toString(size) + " and stride "
+                    + Arrays.toString(stride)
                     + " differ in rank");
         }
         return new TensorRef(storage, offset, size, stride);
@@ -259,7 +264,8 @@ public final class PyTorchBinReader implements TensorSource {
                     + String.join(", ", STORAGE_TYPES.keySet().stream().sorted().toList()) + ")");
         }
         ZipEntry ze = zip.getEntry(prefix + "data/" + s.key());
-        if (ze == null) throw new UserError(where + "storage entry '" + prefix + "data/" + s.key() + "' missing from the archive");
+        if (ze == null) throw new UserError(where + "storage entry '" + prefix + "data/" + s.key()
+                + "' missing from the archive");
         long storageBytes = Math.multiplyExact(s.numel(), s.dtype().size());
         if (ze.getSize() >= 0 && ze.getSize() < storageBytes) {
             throw new UserError(where + "storage '" + ze.getName() + "' has " + ze.getSize() + " bytes, pickle says "
@@ -279,7 +285,8 @@ public final class PyTorchBinReader implements TensorSource {
     }
 
     private static byte[] readAll(Path file, ZipFile zip, ZipEntry e, long max) {
-        if (e.getSize() > max) throw new UserError(file + ": entry '" + e.getName() + "' is too large (" + e.getSize() + " bytes)");
+        if (e.getSize() > max) throw new UserError(file + ": entry '" + e.getName() + "' is too large (" + e.getSize()
+                + " bytes)");
         try (InputStream in = zip.getInputStream(e)) {
             return in.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
         } catch (IOException ex) {
@@ -319,14 +326,16 @@ public final class PyTorchBinReader implements TensorSource {
         long numel = RawTensor.numel(ref.size());
         long outBytes = numel * es;
         if (outBytes > Integer.MAX_VALUE - 8) {
-            throw new UserError(file + ": tensor '" + name + "' has " + outBytes + " bytes; over 2 GiB is not supported");
+            throw new UserError(file + ": tensor '" + name + "' has " + outBytes
+                    + " bytes; over 2 GiB is not supported");
         }
         if (numel == 0) return new RawTensor(name, dt, ref.size(), ByteBuffer.allocate(0));
         long last = ref.offset();
         for (int i = 0; i < ref.size().length; i++) last += (ref.size()[i] - 1) * ref.stride()[i];
         long spanBytes = (last - ref.offset() + 1) * es;
         if (spanBytes > Integer.MAX_VALUE - 8) {
-            throw new UserError(file + ": tensor '" + name + "' spans " + spanBytes + " bytes of its storage; over 2 GiB is not supported");
+            throw new UserError(file + ": tensor '" + name + "' spans " + spanBytes
+                    + " bytes of its storage; over 2 GiB is not supported");
         }
         byte[] span;
         try (InputStream in = zip.getInputStream(e.zipEntry())) {

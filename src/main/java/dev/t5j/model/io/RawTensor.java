@@ -84,7 +84,8 @@ public record RawTensor(String name, DType dtype, long[] shape, ByteBuffer data)
             throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape) + " has "
                     + numel(shape) + " elements, got " + values.length + " values");
         }
-        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length, dtype.size())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length,
+                dtype.size())).order(ByteOrder.LITTLE_ENDIAN);
         switch (dtype) {
             case F32 -> b.asFloatBuffer().put(values);
             case F64 -> {
@@ -103,7 +104,8 @@ public record RawTensor(String name, DType dtype, long[] shape, ByteBuffer data)
 
     /** An I64 tensor (e.g. position ids) over a copy of {@code values}. */
     public static RawTensor ofLongs(String name, long[] shape, long[] values) {
-        if (numel(shape) != values.length) throw new IllegalArgumentException("tensor '" + name + "': shape/values mismatch");
+        if (numel(shape) != values.length) throw new IllegalArgumentException("tensor '" + name
+                + "': shape/values mismatch");
         ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(values.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(values);
         return new RawTensor(name, DType.I64, shape, b);
@@ -116,7 +118,8 @@ public record RawTensor(String name, DType dtype, long[] shape, ByteBuffer data)
     public float[] toFloatArray() {
         long n = numel();
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("tensor '" + name + "' has " + n + " elements, too many for one Java array");
+            throw new IllegalStateException("tensor '" + name + "' has " + n
+                    + " elements, too many for one Java array");
         }
         float[] out = new float[(int) n];
         ByteBuffer b = data();
@@ -164,7 +167,8 @@ public record RawTensor(String name, DType dtype, long[] shape, ByteBuffer data)
 
     /** The values as longs, for integral and BOOL tensors. */
     public long[] toLongArray() {
-        if (!dtype.isIntegral()) throw new IllegalStateException("tensor '" + name + "' is " + dtype + ", not integral");
+        if (!dtype.isIntegral()) throw new IllegalStateException("tensor '" + name + "' is " + dtype
+                + ", not integral");
         long n = numel();
         if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("tensor '" + name + "' too large for one array");
         long[] out = new long[(int) n];

@@ -83,7 +83,8 @@ public final class SafetensorsReader implements TensorSource {
         try {
             long size = ch.size();
             if (size < 8) {
-                throw UserError.atByte(file, 0, "truncated safetensors file: " + size + " bytes, less than the 8-byte header length");
+                throw UserError.atByte(file, 0, "truncated safetensors file: " + size
+                        + " bytes, less than the 8-byte header length");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0);
@@ -149,7 +150,8 @@ public final class SafetensorsReader implements TensorSource {
                 for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
                     var kv = m.next();
                     if (!kv.getValue().isTextual()) {
-                        throw UserError.atByte(file, 8, "'__metadata__' value of '" + kv.getKey() + "' is not a string");
+                        throw UserError.atByte(file, 8, "'__metadata__' value of '" + kv.getKey()
+                                + "' is not a string");
                     }
                     meta.put(kv.getKey(), kv.getValue().textValue());
                 }

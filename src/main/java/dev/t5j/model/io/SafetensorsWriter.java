@@ -38,7 +38,8 @@ public final class SafetensorsWriter {
     }
 
     /** Writes {@code tensors} (names must be unique) with the given metadata (null or empty: no __metadata__). */
-    public static void write(Path file, Collection<RawTensor> tensors, Map<String, String> metadata) throws IOException {
+    public static void write(Path file, Collection<RawTensor> tensors, Map<String,
+            String> metadata) throws IOException {
         List<RawTensor> ordered = order(tensors);
         byte[] header = header(ordered, metadata);
         AtomicFiles.write(file, os -> {
@@ -68,7 +69,8 @@ public final class SafetensorsWriter {
         ObjectNode root = Json.MAPPER.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = root.putObject("__metadata__");
-            metadata.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> m.put(e.getKey(), e.getValue()));
+            metadata.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> m.put(e.getKey(),
+                    e.getValue()));
         }
         long offset = 0;
         for (RawTensor t : ordered) {

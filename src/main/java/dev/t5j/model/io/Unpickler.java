@@ -305,7 +305,8 @@ public final class Unpickler {
     // ---- byte reading ----
 
     private void need(long n) {
-        if (n > in.length - pos) throw error("truncated pickle: needs " + n + " more bytes, " + (in.length - pos) + " left");
+        if (n > in.length - pos) throw error("truncated pickle: needs " + n + " more bytes, " + (in.length - pos)
+                + " left");
     }
 
     private int u8() {

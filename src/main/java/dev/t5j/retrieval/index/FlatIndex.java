@@ -25,7 +25,8 @@ import java.util.List;
  * ({@code block @ queries^T}, fp32 accumulation; fp16 rows are widened block by block, or for up to
  * {@value #HALF_GEMV_MAX_BATCH} queries scored by fp16 gemv and re-scored exactly), keeps each shard's top-k with a
  * deterministic order (score, then row) and merges the shard candidates into the final top-k exactly as Atlas's second
- * {@code topk} does. Why libtorch rather than Java loops: BENCHMARKS.md, "Passage index" (BLAS is several times faster per batch).
+ * {@code topk} does. Why libtorch rather than Java loops: BENCHMARKS.md, "Passage index" (BLAS is several times faster
+ * per batch).
  *
  * <p>Embeddings live in native memory, not on the Java heap; {@link #close()} frees them. Searches are thread-safe.
  */
@@ -67,14 +68,16 @@ public final class FlatIndex implements PassageIndex {
         List<Shard> shards = new ArrayList<>();
         for (int s = 0; s + 1 < bounds.length; s++) {
             int rows = bounds[s + 1] - bounds[s];
-            Tensor t = Tensors.keep(torch.empty(new long[] {rows, dim}, new TensorOptions(scalarType(dtype)), new MemoryFormatOptional()));
+            Tensor t = Tensors.keep(torch.empty(new long[] {rows, dim}, new TensorOptions(scalarType(dtype)),
+                    new MemoryFormatOptional()));
             shards.add(new Shard(bounds[s], rows, t));
         }
         return new FlatIndex(List.copyOf(passages), dim, dtype, fingerprint, shards);
     }
 
     /** An index over given vectors (one row per passage), e.g. re-embedded passages or tests. */
-    public static FlatIndex of(List<Passage> passages, float[][] vectors, IndexDtype dtype, int shardCount, String fingerprint) {
+    public static FlatIndex of(List<Passage> passages, float[][] vectors, IndexDtype dtype, int shardCount,
+            String fingerprint) {
         if (vectors.length != passages.size())
             throw new IllegalArgumentException(vectors.length + " vectors for " + passages.size() + " passages");
         FlatIndex idx = allocate(passages, vectors.length == 0 ? 1 : vectors[0].length, dtype, shardCount, fingerprint);
@@ -103,7 +106,8 @@ public final class FlatIndex implements PassageIndex {
         short[] half = dtype == IndexDtype.FP16 ? new short[dim] : null;
         for (int i = 0; i < rows.length; i++) {
             float[] v = rows[i];
-            if (v.length != dim) throw new IllegalArgumentException("row " + (first + i) + " has " + v.length + " values, the index dim is " + dim);
+            if (v.length != dim) throw new IllegalArgumentException("row " + (first + i) + " has " + v.length
+                    + " values, the index dim is " + dim);
             int r = first + i;
             Shard sh = shardOf(r);
             long off = (long) (r - sh.first) * dim;
@@ -141,7 +145,8 @@ public final class FlatIndex implements PassageIndex {
     }
 
     private Shard shardOf(int row) {
-        if (row < 0 || row >= passages.size()) throw new IndexOutOfBoundsException("row " + row + " of " + passages.size());
+        if (row < 0 || row >= passages.size()) throw new IndexOutOfBoundsException("row " + row + " of "
+                + passages.size());
         int lo = 0;
         int hi = shards.size() - 1;
         while (lo < hi) {
@@ -163,7 +168,8 @@ public final class FlatIndex implements PassageIndex {
         float[] flat = new float[b * dim];
         for (int i = 0; i < b; i++) {
             if (queries[i].length != dim)
-                throw new IllegalArgumentException("query " + i + " has " + queries[i].length + " values, the index dim is " + dim);
+                throw new IllegalArgumentException("query " + i + " has " + queries[i].length
+                        + " values, the index dim is " + dim);
             System.arraycopy(queries[i], 0, flat, i * dim, dim);
         }
         TopK[] merged = new TopK[b];
@@ -176,10 +182,12 @@ public final class FlatIndex implements PassageIndex {
             if (dtype == IndexDtype.FP16) blockRows = Math.max(64, Math.min(blockRows, WIDEN_FLOATS / dim));
             float[] scratch = new float[b * Math.min(blockRows, maxShardRows())];
             try (PointerScope scope = new PointerScope()) {
-                Tensor q = torch.empty(new long[] {b, dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+                Tensor q = torch.empty(new long[] {b, dim}, new TensorOptions(ScalarType.Float),
+                        new MemoryFormatOptional());
                 new FloatPointer(q.data_ptr()).put(flat, 0, flat.length);
                 Tensor widened = dtype == IndexDtype.FP16
-                        ? torch.empty(new long[] {Math.min(blockRows, maxShardRows()), dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional())
+                        ? torch.empty(new long[] {Math.min(blockRows, maxShardRows()), dim},
+                                new TensorOptions(ScalarType.Float), new MemoryFormatOptional())
                         : null;
                 for (Shard sh : shards) {
                     TopK[] local = new TopK[b];
@@ -210,7 +218,8 @@ public final class FlatIndex implements PassageIndex {
             double eNorm = maxRowNorm(si);
             // |approx - exact| <= |e| (|q| (2^-11 query rounding + 2^-11 output rounding + 2 dim 2^-24 summation)
             //                          + sqrt(dim) 2^-25 query subnormals), with 10% to spare
-            double bound = 1.1 * eNorm * (qNorm * (Math.scalb(1.0, -10) + 2.0 * dim * Math.scalb(1.0, -24)) + Math.sqrt(dim) * Math.scalb(1.0, -25));
+            double bound = 1.1 * eNorm * (qNorm * (Math.scalb(1.0, -10) + 2.0 * dim * Math.scalb(1.0, -24))
+                    + Math.sqrt(dim) * Math.scalb(1.0, -25));
             TopK local = null;
             if (eNorm * qNorm < 30000 && Double.isFinite(bound)) local = rescoreCandidates(sh, q, k, bound);
             if (local == null) {
@@ -263,9 +272,11 @@ public final class FlatIndex implements PassageIndex {
     private void widenedScan(Shard sh, float[] q, int k, TopK into) {
         int blockRows = Math.max(64, Math.min(65536, WIDEN_FLOATS / dim));
         try (PointerScope scope = new PointerScope()) {
-            Tensor qt = torch.empty(new long[] {1, dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+            Tensor qt = torch.empty(new long[] {1, dim}, new TensorOptions(ScalarType.Float),
+                    new MemoryFormatOptional());
             new FloatPointer(qt.data_ptr()).put(q, 0, dim);
-            Tensor widened = torch.empty(new long[] {Math.min(blockRows, sh.rows), dim}, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+            Tensor widened = torch.empty(new long[] {Math.min(blockRows, sh.rows), dim},
+                    new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
             scan(sh, qt, 1, blockRows, new float[Math.min(blockRows, sh.rows)], widened, new TopK[] {into});
         }
     }
@@ -412,7 +423,8 @@ public final class FlatIndex implements PassageIndex {
     public static FlatIndex load(Path dir, IndexLoadOptions options) {
         IndexManifest m = IndexManifest.read(dir);
         if (!m.type().equals(IndexManifest.TYPE_FLAT))
-            throw UserError.at(dir.resolve(IndexManifest.FILE), 0, "type", "expected a flat index, got '" + m.type() + "'");
+            throw UserError.at(dir.resolve(IndexManifest.FILE), 0, "type", "expected a flat index, got '" + m.type()
+                    + "'");
         return load(dir, m, options);
     }
 

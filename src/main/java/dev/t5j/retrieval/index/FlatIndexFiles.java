@@ -46,10 +46,13 @@ final class FlatIndexFiles {
         if (parts == null) {
             parts = new ArrayList<>();
             int i = 0;
-            for (FlatIndex.Shard s : idx.shards()) parts.add(new IndexManifest.Part(shardFile(i++), s.first(), s.rows(), null));
+            for (FlatIndex.Shard s : idx.shards()) parts.add(new IndexManifest.Part(shardFile(i++), s.first(), s.rows(),
+                    null));
         }
-        return new IndexManifest(IndexManifest.FORMAT_VERSION, IndexManifest.TYPE_FLAT, idx.size(), idx.dim(), idx.dtype(),
-                IndexFiles.PASSAGES, passagesSha, Passages.checksum(idx.passages()), idx.encoderFingerprint(), IndexFiles.now(),
+        return new IndexManifest(IndexManifest.FORMAT_VERSION, IndexManifest.TYPE_FLAT, idx.size(), idx.dim(),
+                idx.dtype(),
+                IndexFiles.PASSAGES, passagesSha, Passages.checksum(idx.passages()), idx.encoderFingerprint(),
+                        IndexFiles.now(),
                 IndexManifest.currentT5jVersion(), parts, null);
     }
 
@@ -90,7 +93,8 @@ final class FlatIndexFiles {
 
     static ByteBuffer header(IndexDtype dtype, int rows, int dim, int first) {
         ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(MAGIC).putInt(HEADER_VERSION).putInt(dtype == IndexDtype.FP16 ? 1 : 0).putLong(rows).putInt(dim).putInt(0).putLong(first);
+        h.put(MAGIC).putInt(HEADER_VERSION).putInt(dtype == IndexDtype.FP16 ? 1 : 0).putLong(rows).putInt(dim).putInt(0)
+                .putLong(first);
         h.clear();
         return h;
     }
@@ -114,7 +118,8 @@ final class FlatIndexFiles {
         FlatIndex idx = FlatIndex.allocate(passages, m.dim(), m.dtype(), shards, m.encoderFingerprint());
         try {
             long rowBytes = (long) m.dim() * m.dtype().bytes;
-            for (IndexManifest.Part part : m.shards()) readShard(dir.resolve(part.file()), part, m, rowBytes, idx, options.verify());
+            for (IndexManifest.Part part : m.shards()) readShard(dir.resolve(part.file()), part, m, rowBytes, idx,
+                    options.verify());
         } catch (RuntimeException e) {
             idx.close();
             throw e;
@@ -123,31 +128,38 @@ final class FlatIndexFiles {
         return idx;
     }
 
-    private static void readShard(Path file, IndexManifest.Part part, IndexManifest m, long rowBytes, FlatIndex idx, boolean verify) {
+    private static void readShard(Path file, IndexManifest.Part part, IndexManifest m, long rowBytes, FlatIndex idx,
+            boolean verify) {
         long dataBytes = part.rows() * rowBytes;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < HEADER_BYTES) throw UserError.atByte(file, size, "truncated: no complete header; rebuild the index");
+            if (size < HEADER_BYTES) throw UserError.atByte(file, size,
+                    "truncated: no complete header; rebuild the index");
             ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, h, 0, file);
             h.flip();
             byte[] magic = new byte[MAGIC.length];
             h.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw UserError.atByte(file, 0, "not a t5j embeddings file (bad magic)");
+            if (!java.util.Arrays.equals(magic, MAGIC)) throw UserError.atByte(file, 0,
+                    "not a t5j embeddings file (bad magic)");
             int version = h.getInt();
-            if (version != HEADER_VERSION) throw UserError.atByte(file, 8, "unknown embeddings header version " + version);
+            if (version != HEADER_VERSION) throw UserError.atByte(file, 8, "unknown embeddings header version "
+                    + version);
             int dtypeCode = h.getInt();
             long rows = h.getLong();
             int dim = h.getInt();
             h.getInt();
             long first = h.getLong();
             int want = m.dtype() == IndexDtype.FP16 ? 1 : 0;
-            if (dtypeCode != want) throw UserError.atByte(file, 12, "dtype code " + dtypeCode + " but the manifest says " + m.dtype());
+            if (dtypeCode != want) throw UserError.atByte(file, 12, "dtype code " + dtypeCode
+                    + " but the manifest says " + m.dtype());
             if (rows != part.rows() || dim != m.dim() || first != part.first())
-                throw UserError.atByte(file, 16, "header says rows " + rows + ", dim " + dim + ", first " + first + " but the manifest says rows "
+                throw UserError.atByte(file, 16, "header says rows " + rows + ", dim " + dim + ", first " + first
+                        + " but the manifest says rows "
                         + part.rows() + ", dim " + m.dim() + ", first " + part.first());
             if (size != HEADER_BYTES + dataBytes)
-                throw UserError.atByte(file, size, (size < HEADER_BYTES + dataBytes ? "truncated" : "trailing bytes") + ": the file has "
+                throw UserError.atByte(file, size, (size < HEADER_BYTES + dataBytes ? "truncated" : "trailing bytes")
+                        + ": the file has "
                         + size + " bytes, expected " + (HEADER_BYTES + dataBytes) + "; rebuild the index");
             CRC32C crc = new CRC32C();
             int pos = part.first();
@@ -170,10 +182,12 @@ final class FlatIndexFiles {
                 }
             }
             if (verify && (part.crc32c() == null || !Long.toHexString(crc.getValue()).equals(part.crc32c())))
-                throw new UserError(file + ": corrupted (CRC-32C " + Long.toHexString(crc.getValue()) + " differs from the manifest's "
+                throw new UserError(file + ": corrupted (CRC-32C " + Long.toHexString(crc.getValue())
+                        + " differs from the manifest's "
                         + part.crc32c() + "); rebuild the index");
         } catch (NoSuchFileException e) {
-            throw UserError.at(file.resolveSibling(IndexManifest.FILE), 0, "shards", "'" + file.getFileName() + "' is missing from the index");
+            throw UserError.at(file.resolveSibling(IndexManifest.FILE), 0, "shards", "'" + file.getFileName()
+                    + "' is missing from the index");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage(), e);
         }

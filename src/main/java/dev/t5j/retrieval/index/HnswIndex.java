@@ -72,8 +72,10 @@ public final class HnswIndex implements PassageIndex {
     }
 
     static {
-        // Lucene 9 on Java 17 notes once that it runs without SIMD; the figures in BENCHMARKS.md, "Passage index" already say so.
-        java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization").setLevel(java.util.logging.Level.SEVERE);
+        // Lucene 9 on Java 17 notes once that it runs without SIMD; the figures in BENCHMARKS.md, "Passage index"
+        // already say so.
+        java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization")
+                .setLevel(java.util.logging.Level.SEVERE);
     }
 
     /** Builds the graphs from a flat index's vectors (fp16 rows are widened). */
@@ -101,7 +103,8 @@ public final class HnswIndex implements PassageIndex {
         return new HnswIndex(flat.passages(), flat.dim(), flat.encoderFingerprint(), options, parts);
     }
 
-    private static Partition buildPartition(FlatIndex flat, int first, int rows, HnswOptions o, Progress progress) throws IOException {
+    private static Partition buildPartition(FlatIndex flat, int first, int rows, HnswOptions o,
+            Progress progress) throws IOException {
         Directory dir = new ByteBuffersDirectory();
         IndexWriterConfig cfg = new IndexWriterConfig()
                 .setCodec(codec(o))
@@ -148,7 +151,8 @@ public final class HnswIndex implements PassageIndex {
         int kk = Math.min(k, passages.size());
         List<List<Hit>> out = new ArrayList<>(queries.length);
         for (float[] q : queries) {
-            if (q.length != dim) throw new IllegalArgumentException("query has " + q.length + " values, the index dim is " + dim);
+            if (q.length != dim) throw new IllegalArgumentException("query has " + q.length
+                    + " values, the index dim is " + dim);
             TopK top = new TopK(kk);
             if (kk > 0) {
                 for (Partition p : parts) {
@@ -177,7 +181,8 @@ public final class HnswIndex implements PassageIndex {
                 LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
                 NumericDocValues rows = leaf.reader().getNumericDocValues(ROW);
                 int local = sd.doc - leaf.docBase;
-                if (rows == null || !rows.advanceExact(local)) throw new IllegalStateException("document without a row number");
+                if (rows == null
+                        || !rows.advanceExact(local)) throw new IllegalStateException("document without a row number");
                 into.offer(innerProduct(sd.score), (int) rows.longValue());
             }
         } catch (IOException e) {
@@ -225,10 +230,13 @@ public final class HnswIndex implements PassageIndex {
 
     private IndexManifest describe(String passagesSha) {
         List<IndexManifest.Part> ps = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) ps.add(new IndexManifest.Part(partDir(i), parts.get(i).first, parts.get(i).rows, null));
-        return new IndexManifest(IndexManifest.FORMAT_VERSION, IndexManifest.TYPE_HNSW, passages.size(), dim, IndexDtype.FP32,
+        for (int i = 0; i < parts.size(); i++) ps.add(new IndexManifest.Part(partDir(i), parts.get(i).first,
+                parts.get(i).rows, null));
+        return new IndexManifest(IndexManifest.FORMAT_VERSION, IndexManifest.TYPE_HNSW, passages.size(), dim,
+                IndexDtype.FP32,
                 IndexFiles.PASSAGES, passagesSha, Passages.checksum(passages), fingerprint, IndexFiles.now(),
-                IndexManifest.currentT5jVersion(), ps, Map.of("m", options.m(), "beam_width", options.beamWidth(), "ef_search", options.efSearch()));
+                IndexManifest.currentT5jVersion(), ps, Map.of("m", options.m(), "beam_width", options.beamWidth(),
+                        "ef_search", options.efSearch()));
     }
 
     @Override
@@ -247,7 +255,8 @@ public final class HnswIndex implements PassageIndex {
                 Files.createDirectories(sub);
                 try (FSDirectory dst = FSDirectory.open(sub)) {
                     Directory src = parts.get(i).dir;
-                    for (String f : src.listAll()) if (!f.equals("write.lock")) dst.copyFrom(src, f, f, IOContext.DEFAULT);
+                    for (String f : src.listAll()) if (!f.equals("write.lock")) dst.copyFrom(src, f, f,
+                            IOContext.DEFAULT);
                     dst.sync(java.util.Arrays.asList(dst.listAll()));
                 }
             }
@@ -267,24 +276,28 @@ public final class HnswIndex implements PassageIndex {
         try {
             for (IndexManifest.Part p : m.shards()) {
                 Path sub = dir.resolve(p.file());
-                if (!Files.isDirectory(sub)) throw UserError.at(dir.resolve(IndexManifest.FILE), 0, "shards", "'" + p.file() + "' is missing from the index");
+                if (!Files.isDirectory(sub)) throw UserError.at(dir.resolve(IndexManifest.FILE), 0, "shards", "'"
+                        + p.file() + "' is missing from the index");
                 Partition part;
                 try {
                     part = open(p.first(), p.rows(), FSDirectory.open(sub));
                     if (options.verify()) for (LeafReaderContext l : part.reader.leaves()) l.reader().checkIntegrity();
                 } catch (IOException e) {
-                    throw new UserError(sub + ": corrupted or unreadable Lucene index (" + e.getMessage() + "); rebuild the index", e);
+                    throw new UserError(sub + ": corrupted or unreadable Lucene index (" + e.getMessage()
+                            + "); rebuild the index", e);
                 }
                 parts.add(part);
                 if (part.reader.maxDoc() != p.rows())
-                    throw new UserError(sub + ": holds " + part.reader.maxDoc() + " vectors but the manifest says " + p.rows() + "; rebuild the index");
+                    throw new UserError(sub + ": holds " + part.reader.maxDoc() + " vectors but the manifest says "
+                            + p.rows() + "; rebuild the index");
             }
         } catch (RuntimeException e) {
             for (Partition p : parts) closeQuietly(p);
             throw e;
         }
         Map<String, Object> ps = m.params();
-        HnswOptions o = new HnswOptions(intParam(ps, "m", 16), intParam(ps, "beam_width", 100), intParam(ps, "ef_search", 100), parts.size(), 1);
+        HnswOptions o = new HnswOptions(intParam(ps, "m", 16), intParam(ps, "beam_width", 100), intParam(ps,
+                "ef_search", 100), parts.size(), 1);
         HnswIndex idx = new HnswIndex(passages, m.dim(), m.encoderFingerprint(), o, parts);
         idx.manifest = m;
         return idx;

@@ -28,7 +28,8 @@ public final class IndexBench {
      * @param hnsw       HNSW settings
      * @param annQueries queries for recall and q/s of the ANN
      */
-    public record Config(int passages, int dim, int queries1, int batches64, boolean reference, boolean ann, HnswOptions hnsw,
+    public record Config(int passages, int dim, int queries1, int batches64, boolean reference, boolean ann,
+            HnswOptions hnsw,
                          int annQueries, long seed) {}
 
     public record Row(String what, String figure, String note) {}
@@ -60,17 +61,22 @@ public final class IndexBench {
                 f32.copyRows(0, c.passages(), matrix);
                 int nq = Math.max(1, Math.min(c.queries1(), 5));
                 long t0 = System.nanoTime();
-                for (int i = 0; i < nq; i++) BruteForce.search(matrix, c.passages(), c.dim(), new float[][] {q1[i]}, 10);
+                for (int i = 0; i < nq; i++) BruteForce.search(matrix, c.passages(), c.dim(), new float[][] {q1[i]},
+                        10);
                 double s = (System.nanoTime() - t0) / 1e9;
-                add(rows, out, "plain Java loop, 1 thread, batch 1", nq / s, String.format(Locale.ROOT, "%.1f ms/query", 1e3 * s / nq));
+                add(rows, out, "plain Java loop, 1 thread, batch 1", nq / s, String.format(Locale.ROOT, "%.1f ms/query",
+                        1e3 * s / nq));
                 int threads = Torch.threads();
                 t0 = System.nanoTime();
                 BruteForce.Result[] parts = new BruteForce.Result[64];
-                IntStream.range(0, 64).parallel().forEach(i -> parts[i] = BruteForce.search(matrix, c.passages(), c.dim(), new float[][] {q64[i]}, 10));
+                IntStream.range(0, 64).parallel().forEach(i -> parts[i] = BruteForce.search(matrix, c.passages(),
+                        c.dim(), new float[][] {q64[i]}, 10));
                 s = (System.nanoTime() - t0) / 1e9;
                 int same = 0;
-                for (int i = 0; i < 64; i++) if (java.util.Arrays.equals(parts[i].rows()[0], rowsOf(exact64.get(i)))) same++;
-                add(rows, out, "plain Java loop, " + Math.min(threads, Runtime.getRuntime().availableProcessors()) + " threads (parallel over queries), batch 64", 64 / s,
+                for (int i = 0; i < 64; i++) if (java.util.Arrays.equals(parts[i].rows()[0],
+                        rowsOf(exact64.get(i)))) same++;
+                add(rows, out, "plain Java loop, " + Math.min(threads, Runtime.getRuntime().availableProcessors())
+                        + " threads (parallel over queries), batch 64", 64 / s,
                         same + "/64 queries give the same top-10 as libtorch");
             }
 
@@ -84,9 +90,12 @@ public final class IndexBench {
                     for (int i = 0; i < n; i++) System.arraycopy(flat, i * c.dim(), rowsN[i], 0, c.dim());
                     f16.setRows(start, rowsN);
                 }
-                time(rows, out, "flat fp16 storage, batch 1 (fp16 gemv + exact fp32 re-scoring)", f16, q1, 1, c.queries1());
-                time(rows, out, "flat fp16 storage, batch 64 (rows widened to fp32 per block)", f16, q64, 64, c.batches64());
-                add(rows, out, "fp16 storage: recall@10 vs fp32 storage", Recall.atK(f16.search(q64, 10), exact64, 10), "the difference is fp16 rounding of the rows only");
+                time(rows, out, "flat fp16 storage, batch 1 (fp16 gemv + exact fp32 re-scoring)", f16, q1, 1,
+                        c.queries1());
+                time(rows, out, "flat fp16 storage, batch 64 (rows widened to fp32 per block)", f16, q64, 64,
+                        c.batches64());
+                add(rows, out, "fp16 storage: recall@10 vs fp32 storage", Recall.atK(f16.search(q64, 10), exact64, 10),
+                        "the difference is fp16 rounding of the rows only");
             }
 
             if (c.ann()) {
@@ -96,8 +105,10 @@ public final class IndexBench {
                     hnsw = HnswIndex.build(f32, c.hnsw(), p);
                 }
                 double build = (System.nanoTime() - t0) / 1e9;
-                add(rows, out, String.format(Locale.ROOT, "HNSW build (m %d, beam %d, %d partitions, %d threads)", c.hnsw().m(), c.hnsw().beamWidth(),
-                        c.hnsw().partitions(), c.hnsw().threads()), build, String.format(Locale.ROOT, "seconds, %.0f vectors/s", c.passages() / build));
+                add(rows, out, String.format(Locale.ROOT, "HNSW build (m %d, beam %d, %d partitions, %d threads)",
+                        c.hnsw().m(), c.hnsw().beamWidth(),
+                        c.hnsw().partitions(), c.hnsw().threads()), build, String.format(Locale.ROOT,
+                                "seconds, %.0f vectors/s", c.passages() / build));
                 try (hnsw) {
                     float[][] qa = mixture(new SplittableRandom(c.seed() + 4), centres, c.annQueries(), 0.5f);
                     List<List<Hit>> exact = f32.search(qa, 10);
@@ -108,7 +119,8 @@ public final class IndexBench {
                         List<List<Hit>> approx = h.search(qa, 10);
                         double s = (System.nanoTime() - s0) / 1e9;
                         add(rows, out, "HNSW efSearch " + ef + ", one query at a time", qa.length / s,
-                                String.format(Locale.ROOT, "q/s, recall@10 vs flat %.3f", Recall.atK(approx, exact, 10)));
+                                String.format(Locale.ROOT, "q/s, recall@10 vs flat %.3f", Recall.atK(approx, exact,
+                                        10)));
                     }
                 }
             }
@@ -120,7 +132,8 @@ public final class IndexBench {
         return hits.stream().mapToInt(Hit::index).toArray();
     }
 
-    private static void time(List<Row> rows, PrintWriter out, String what, FlatIndex idx, float[][] queries, int batch, int reps) {
+    private static void time(List<Row> rows, PrintWriter out, String what, FlatIndex idx, float[][] queries, int batch,
+            int reps) {
         // warm-up (first touch of the pages, BLAS thread start)
         idx.search(batch == 1 ? new float[][] {queries[0]} : queries, 10);
         long t0 = System.nanoTime();
@@ -135,7 +148,8 @@ public final class IndexBench {
     }
 
     private static void add(List<Row> rows, PrintWriter out, String what, double v, String note) {
-        String fig = v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.3f", v);
+        String fig = v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
+                : String.format(Locale.ROOT, "%.3f", v);
         rows.add(new Row(what, fig, note));
         out.printf(Locale.ROOT, "%-70s %10s  %s%n", what, fig, note);
         out.flush();
@@ -165,9 +179,11 @@ public final class IndexBench {
 
     public static String markdown(Config c, List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%d passages x %d dims, k = 10, %d libtorch threads%n%n", c.passages(), c.dim(), Torch.threads()));
+        sb.append(String.format(Locale.ROOT, "%d passages x %d dims, k = 10, %d libtorch threads%n%n", c.passages(),
+                c.dim(), Torch.threads()));
         sb.append("| measurement | figure | unit / note |\n|---|---:|---|\n");
-        for (Row r : rows) sb.append("| ").append(r.what()).append(" | ").append(r.figure()).append(" | ").append(r.note()).append(" |\n");
+        for (Row r : rows) sb.append("| ").append(r.what()).append(" | ").append(r.figure()).append(" | ")
+                .append(r.note()).append(" |\n");
         return sb.toString();
     }
 }

@@ -25,8 +25,12 @@ public final class IndexBuilder {
         return build(passages, Passage::retrieverText, embedder, options, progress);
     }
 
-    /** As above, embedding {@code text.apply(passage)} (e.g. Atlas's {@code --retriever_format}) instead of {@code "{title} {text}"}. */
-    public static FlatIndex build(List<Passage> passages, java.util.function.Function<Passage, String> text, Embedder embedder,
+    /**
+     * As above, embedding {@code text.apply(passage)} (e.g. Atlas's {@code --retriever_format}) instead of
+     * {@code "{title} {text}"}.
+     */
+    public static FlatIndex build(List<Passage> passages, java.util.function.Function<Passage, String> text,
+            Embedder embedder,
                                   IndexOptions options, Progress progress) {
         if (passages.isEmpty()) throw new UserError("cannot build an index from an empty passage list");
         int dim = embedder.dim();
@@ -51,13 +55,16 @@ public final class IndexBuilder {
     /** An embedder that breaks its contract is a bug, not a user error: fail loudly with where it happened. */
     private static void check(float[][] vectors, int expected, int dim, int start) {
         if (vectors == null || vectors.length != expected)
-            throw new IllegalStateException("embedder returned " + (vectors == null ? "null" : vectors.length + " vectors") + " for "
+            throw new IllegalStateException("embedder returned " + (vectors == null ? "null" : vectors.length
+                    + " vectors") + " for "
                     + expected + " passages (batch at row " + start + ")");
         for (int i = 0; i < vectors.length; i++) {
             if (vectors[i].length != dim)
-                throw new IllegalStateException("embedder returned a vector of " + vectors[i].length + " values for row " + (start + i) + ", dim() is " + dim);
+                throw new IllegalStateException("embedder returned a vector of " + vectors[i].length
+                        + " values for row " + (start + i) + ", dim() is " + dim);
             for (float v : vectors[i])
-                if (!Float.isFinite(v)) throw new IllegalStateException("embedder returned a non-finite value for row " + (start + i));
+                if (!Float.isFinite(v)) throw new IllegalStateException("embedder returned a non-finite value for row "
+                        + (start + i));
         }
     }
 }

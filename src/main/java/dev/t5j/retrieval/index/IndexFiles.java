@@ -26,28 +26,36 @@ final class IndexFiles {
     /** Writes {@code dir/passages.jsonl} and returns the SHA-256 (hex) of its bytes. */
     static String writePassages(Path dir, List<Passage> passages) throws IOException {
         MessageDigest md = sha256();
-        try (var os = new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(dir.resolve(PASSAGES)), 1 << 16), md);
+        try (var os =
+                new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(dir.resolve(PASSAGES)),
+                1 << 16), md);
              var w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
             Passages.write(w, passages);
         }
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** Reads the passages of a saved index and checks them against the manifest (count; with {@code verify}, hashes). */
+    /**
+     * Reads the passages of a saved index and checks them against the manifest (count; with {@code verify}, hashes).
+     */
     static List<Passage> readPassages(Path dir, IndexManifest m, boolean verify) {
         Path file = dir.resolve(m.passagesFile());
         Path manifest = dir.resolve(IndexManifest.FILE);
-        if (!Files.isRegularFile(file)) throw UserError.at(manifest, 0, "passages.file", "'" + m.passagesFile() + "' is missing from the index");
+        if (!Files.isRegularFile(file)) throw UserError.at(manifest, 0, "passages.file", "'" + m.passagesFile()
+                + "' is missing from the index");
         if (verify) {
             String sha = sha256(file);
             if (!sha.equals(m.passagesSha256()))
-                throw new UserError(file + ": corrupted (SHA-256 " + sha + " differs from the manifest's " + m.passagesSha256() + "); rebuild the index");
+                throw new UserError(file + ": corrupted (SHA-256 " + sha + " differs from the manifest's "
+                        + m.passagesSha256() + "); rebuild the index");
         }
         List<Passage> passages = Passages.load(List.of(file));
         if (passages.size() != m.count())
-            throw new UserError(file + ": holds " + passages.size() + " passages but the manifest says " + m.count() + "; rebuild the index");
+            throw new UserError(file + ": holds " + passages.size() + " passages but the manifest says " + m.count()
+                    + "; rebuild the index");
         if (verify && !Passages.checksum(passages).equals(m.corpusChecksum()))
-            throw UserError.at(manifest, 0, "corpus_checksum", "does not match the passages in " + file + "; rebuild the index");
+            throw UserError.at(manifest, 0, "corpus_checksum", "does not match the passages in " + file
+                    + "; rebuild the index");
         return passages;
     }
 

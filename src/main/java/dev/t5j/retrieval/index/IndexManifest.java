@@ -45,7 +45,8 @@ public record IndexManifest(int formatVersion, String type, int count, int dim, 
     /**
      * One saved part: rows {@code [first, first + rows)}.
      *
-     * @param crc32c CRC-32C (hex) of an embedding file's data section; null for HNSW parts (Lucene checks its own files)
+     * @param crc32c CRC-32C (hex) of an embedding file's data section; null for HNSW parts (Lucene checks its own
+     * files)
      */
     public record Part(String file, int first, int rows, String crc32c) {}
 
@@ -89,10 +90,12 @@ public record IndexManifest(int formatVersion, String type, int count, int dim, 
         JsonNode o = Json.read(file);
         if (!o.isObject()) throw UserError.at(file, 0, null, "expected a JSON object");
         String format = text(file, o, "format");
-        if (!FORMAT.equals(format)) throw UserError.at(file, 0, "format", "expected '" + FORMAT + "', got '" + format + "'");
+        if (!FORMAT.equals(format)) throw UserError.at(file, 0, "format", "expected '" + FORMAT + "', got '" + format
+                + "'");
         int version = integer(file, o, "format_version");
         if (version < 1 || version > FORMAT_VERSION)
-            throw UserError.at(file, 0, "format_version", "unknown index format version " + version + " (this t5j reads version "
+            throw UserError.at(file, 0, "format_version", "unknown index format version " + version
+                    + " (this t5j reads version "
                     + FORMAT_VERSION + "); rebuild the index with this t5j or use a newer t5j");
         String type = text(file, o, "type");
         if (!type.equals(TYPE_FLAT) && !type.equals(TYPE_HNSW))
@@ -119,7 +122,8 @@ public record IndexManifest(int formatVersion, String type, int count, int dim, 
             if (!e.isObject()) throw UserError.at(file, 0, f, "expected an object");
             Part part = new Part(text(file, e, f + ".file", "file"), integer(file, e, f + ".first", "first"),
                     integer(file, e, f + ".rows", "rows"), e.hasNonNull("crc32c") ? e.get("crc32c").asText() : null);
-            if (part.first() != next) throw UserError.at(file, 0, f + ".first", "expected " + next + " (shards must cover the rows in order), got " + part.first());
+            if (part.first() != next) throw UserError.at(file, 0, f + ".first", "expected " + next
+                    + " (shards must cover the rows in order), got " + part.first());
             if (part.rows() < 0) throw UserError.at(file, 0, f + ".rows", "negative");
             if (part.file().contains("/") || part.file().contains("\\") || part.file().startsWith("."))
                 throw UserError.at(file, 0, f + ".file", "must be a plain file name inside the index directory");
@@ -130,7 +134,8 @@ public record IndexManifest(int formatVersion, String type, int count, int dim, 
         Map<String, Object> params = o.has("params") ? Json.MAPPER.convertValue(o.get("params"), Map.class) : Map.of();
         @SuppressWarnings("unchecked") Map<String, Object> typed = params;
         return new IndexManifest(version, type, count, dim, dtype, text(file, p, "passages.file", "file"),
-                text(file, p, "passages.sha256", "sha256"), text(file, o, "corpus_checksum"), text(file, o, "encoder_fingerprint"),
+                text(file, p, "passages.sha256", "sha256"), text(file, o, "corpus_checksum"), text(file, o,
+                        "encoder_fingerprint"),
                 o.path("created").asText(""), o.path("t5j_version").asText("unknown"), parts, typed);
     }
 
@@ -141,8 +146,10 @@ public record IndexManifest(int formatVersion, String type, int count, int dim, 
     public void checkFingerprint(Path dir, IndexLoadOptions options) {
         String want = options.expectedFingerprint();
         if (want == null || want.equals(encoderFingerprint) || options.force()) return;
-        throw UserError.at(dir.resolve(FILE), 0, "encoder_fingerprint", "the index was built with encoder " + encoderFingerprint
-                + " but the retriever is " + want + " (stale or foreign index); rebuild it with `t5j index build` or load it with --force");
+        throw UserError.at(dir.resolve(FILE), 0, "encoder_fingerprint", "the index was built with encoder "
+                + encoderFingerprint
+                + " but the retriever is " + want
+                        + " (stale or foreign index); rebuild it with `t5j index build` or load it with --force");
     }
 
     private static String text(Path file, JsonNode o, String field) {

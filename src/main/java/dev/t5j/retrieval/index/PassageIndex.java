@@ -33,14 +33,16 @@ public interface PassageIndex extends AutoCloseable {
     }
 
     /**
-     * For each query row the {@code min(k, size())} passages of highest inner product, best first (ties: lower row first).
+     * For each query row the {@code min(k, size())} passages of highest inner product, best first (ties: lower row
+     * first).
      */
     List<List<Hit>> search(float[][] queries, int k);
 
     /** {@link #search(float[][], int)} for a [batch, dim] tensor of any float dtype and device. */
     default List<List<Hit>> search(Tensor queries, int k) {
         if (queries.dim() != 2 || queries.size(1) != dim())
-            throw new IllegalArgumentException("queries must be [batch, " + dim() + "], got " + java.util.Arrays.toString(Tensors.shape(queries)));
+            throw new IllegalArgumentException("queries must be [batch, " + dim() + "], got "
+                    + java.util.Arrays.toString(Tensors.shape(queries)));
         int b = (int) queries.size(0);
         float[] flat = Tensors.toFloats(queries);
         float[][] q = new float[b][];
@@ -48,7 +50,10 @@ public interface PassageIndex extends AutoCloseable {
         return search(q, k);
     }
 
-    /** Writes the index to {@code dir} atomically (an existing index there is replaced only when the new one is complete). */
+    /**
+     * Writes the index to {@code dir} atomically (an existing index there is replaced only when the new one is
+     * complete).
+     */
     void save(Path dir) throws IOException;
 
     /** The manifest this index was loaded from or would be saved with. */

@@ -10,7 +10,8 @@ public final class Recall {
 
     /** Mean over queries of |approx top-k ∩ exact top-k| / |exact top-k|. */
     public static double atK(List<List<Hit>> approx, List<List<Hit>> exact, int k) {
-        if (approx.size() != exact.size()) throw new IllegalArgumentException(approx.size() + " vs " + exact.size() + " queries");
+        if (approx.size() != exact.size()) throw new IllegalArgumentException(approx.size() + " vs " + exact.size()
+                + " queries");
         if (exact.isEmpty()) return Double.NaN;
         double sum = 0;
         for (int q = 0; q < exact.size(); q++) {

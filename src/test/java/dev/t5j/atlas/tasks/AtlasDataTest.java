@@ -73,7 +73,8 @@ class AtlasDataTest {
 
         Path wrongType = file("type.jsonl", "{\"question\": \"q\", \"answers\": \"Paris\"}");
         e = assertThrows(UserError.class, () -> AtlasData.loadEval(qaTask, List.of(wrongType), 0, 1, new Random(0)));
-        assertEquals(wrongType + ":1: field 'answers': expected a list of strings, got a string (task qa)", e.getMessage());
+        assertEquals(wrongType + ":1: field 'answers': expected a list of strings, got a string (task qa)",
+                e.getMessage());
 
         e = assertThrows(UserError.class, () -> AtlasData.readShard(List.of(dir.resolve("nope.jsonl")), 0, 1, false));
         assertTrue(e.getMessage().endsWith("nope.jsonl: file not found"), e.getMessage());
@@ -81,13 +82,17 @@ class AtlasDataTest {
 
     @Test
     void evalExpandsPermutationsAndSkips() throws IOException {
-        Path f = file("mc.jsonl", "{\"question\": \"q\", \"options\": {\"A\": \"x\", \"B\": \"y\", \"C\": \"z\", \"D\": \"w\"}, \"answer\": \"C\"}");
+        Path f = file("mc.jsonl",
+                "{\"question\": \"q\", \"options\": {\"A\": \"x\", \"B\": \"y\", \"C\": \"z\", \"D\": \"w\"}, " +
+                "\"answer\": \"C\"}");
         AtlasTask mc = AtlasTasks.byName("multiple_choice",
-                AtlasTaskOptions.defaults().withVocabulary(AtlasTestData.t5()).withMultipleChoice(4, "single", "cyclic"));
+                AtlasTaskOptions.defaults().withVocabulary(AtlasTestData.t5()).withMultipleChoice(4, "single",
+                        "cyclic"));
         assertEquals(4, AtlasData.loadEval(mc, List.of(f), 0, 1, new Random(0)).size());
         Path s = file("section.jsonl", "{\"id\": \"1\", \"title\": \"T\", \"section\": \"\", \"text\": \"x\"}",
                 "{\"id\": \"2\", \"title\": \"T\", \"section\": \"S\", \"text\": \"x\"}");
-        List<AtlasExample> exs = AtlasData.loadEval(AtlasTasks.byName("section", AtlasTaskOptions.defaults()), List.of(s), 0, 1, new Random(0));
+        List<AtlasExample> exs = AtlasData.loadEval(AtlasTasks.byName("section", AtlasTaskOptions.defaults()),
+                List.of(s), 0, 1, new Random(0));
         assertEquals(1, exs.size());
         assertEquals("2", exs.get(0).filterId());
     }

@@ -41,7 +41,8 @@ class LookupQuestionsTest {
             String phrase = q.question().substring(q.question().indexOf('"') + 1, q.question().lastIndexOf('"'));
             for (String t : trainPhrases) {
                 String tp = t.substring(t.indexOf('"') + 1, t.lastIndexOf('"'));
-                for (String w : phrase.split(" ")) assertFalse(tp.contains(w), "eval word " + w + " also in a training phrase");
+                for (String w : phrase.split(" ")) assertFalse(tp.contains(w), "eval word " + w
+                        + " also in a training phrase");
             }
         }
         assertEquals(s.train(), LookupQuestions.build(ps, 6, 2, 4, 3).train(), "deterministic for a seed");

@@ -15,8 +15,10 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 class MlmNoiseTest {
-    private static final String TEXT = "The Eiffel Tower is a wrought-iron lattice tower on the Champ de Mars in Paris, France. "
-            + "It is named after the engineer Gustave Eiffel, whose company designed and built the tower from 1887 to 1889.";
+    private static final String TEXT =
+            "The Eiffel Tower is a wrought-iron lattice tower on the Champ de Mars in Paris, France. "
+            + "It is named after the engineer Gustave Eiffel, whose company designed and built the tower from 1887 " +
+                    "to 1889.";
 
     @Test
     void spanLengthsSumToItemsWithTheRequestedCount() {
@@ -94,7 +96,8 @@ class MlmNoiseTest {
     void stringsAreTheDecodedIdsWithSentinelsWritten() {
         SentencePieceVocabulary v = AtlasTestData.t5();
         MlmNoise.Result r = MlmNoise.apply(v, TEXT, 0.15, 3, 200, new Random(11));
-        assertTrue(r.input().contains("<extra_id_0>") && r.output().startsWith("<extra_id_0>"), r.input() + " | " + r.output());
+        assertTrue(r.input().contains("<extra_id_0>") && r.output().startsWith("<extra_id_0>"), r.input() + " | "
+                + r.output());
         // every sentinel is written out, in order, on both sides
         int n = sentinels(v, r.inputIds()).size();
         assertEquals(n, r.input().split("<extra_id_", -1).length - 1);
@@ -113,7 +116,8 @@ class MlmNoiseTest {
 
     @Test
     void mlmTaskProcess() {
-        AtlasTask task = AtlasTasks.byName("mlm", AtlasTaskOptions.defaults().withVocabulary(AtlasTestData.t5()).withMinWords(10));
+        AtlasTask task = AtlasTasks.byName("mlm", AtlasTaskOptions.defaults().withVocabulary(AtlasTestData.t5())
+                .withMinWords(10));
         Map<String, Object> line = AtlasTestData.obj("id", "17", "text", TEXT, "title", "Eiffel Tower");
         AtlasExample ex = task.process(line, new Random(5)).orElseThrow();
         MlmNoise.Result r = MlmNoise.apply(AtlasTestData.t5(), TEXT, 0.15, 3, 200, new Random(5));
@@ -125,9 +129,12 @@ class MlmNoiseTest {
         assertNull(ex.id());
         assertTrue(task.filterById());
         assertEquals(Optional.empty(), task.process(AtlasTestData.obj("id", "1", "text", "  \n "), new Random(1)));
-        assertEquals(Optional.empty(), task.process(AtlasTestData.obj("id", "1", "text", "only nine words are in this short text here"), new Random(1)));
-        assertTrue(task.process(AtlasTestData.obj("id", "1", "text", "exactly ten words are in this short text right here"), new Random(1)).isPresent());
-        FieldError e = assertThrows(FieldError.class, () -> task.process(AtlasTestData.obj("id", "1", "text", 5), new Random(1)));
+        assertEquals(Optional.empty(), task.process(AtlasTestData.obj("id", "1", "text",
+                "only nine words are in this short text here"), new Random(1)));
+        assertTrue(task.process(AtlasTestData.obj("id", "1", "text",
+                "exactly ten words are in this short text right here"), new Random(1)).isPresent());
+        FieldError e = assertThrows(FieldError.class, () -> task.process(AtlasTestData.obj("id", "1", "text", 5),
+                new Random(1)));
         assertEquals("text", e.field());
     }
 

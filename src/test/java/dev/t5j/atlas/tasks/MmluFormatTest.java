@@ -22,10 +22,13 @@ class MmluFormatTest {
         List<Map<String, Object>> lines = MmluFormat.read(AtlasTestData.resource("atlas/abstract_algebra_dev.csv"));
         assertEquals(5, lines.size());
         assertEquals(Map.of("question", "Find all c in Z_3 such that Z_3[x]/(x^2 + c) is a field.",
-                "options", Map.of("A", "0", "B", "1", "C", "2", "D", "3"), "answer", "B", "dataset", "abstract_algebra_dev"), lines.get(0));
+                "options", Map.of("A", "0", "B", "1", "C", "2", "D", "3"), "answer", "B", "dataset",
+                        "abstract_algebra_dev"), lines.get(0));
         // quoted fields with commas
-        assertEquals(Map.of("A", "True, True", "B", "False, False", "C", "True, False", "D", "False, True"), lines.get(1).get("options"));
-        assertTrue(((String) lines.get(1).get("question")).startsWith("Statement 1 | If aH is an element of a factor group, then |aH|"));
+        assertEquals(Map.of("A", "True, True", "B", "False, False", "C", "True, False", "D", "False, True"),
+                lines.get(1).get("options"));
+        assertTrue(((String) lines.get(1).get("question"))
+                .startsWith("Statement 1 | If aH is an element of a factor group, then |aH|"));
         assertEquals(List.of("B", "B", "C", "A", "A"), lines.stream().map(l -> l.get("answer")).toList());
     }
 
@@ -41,7 +44,8 @@ class MmluFormatTest {
         AtlasData.writeJsonl(out, MmluFormat.readAll(dir));
         List<String> json = Files.readAllLines(out);
         assertEquals(2, json.size());
-        assertEquals("{\"question\":\"plain\",\"options\":{\"A\":\"1\",\"B\":\"2\",\"C\":\"3\",\"D\":\"4\"},\"answer\":\"A\",\"dataset\":\"astronomy_test\"}", json.get(1));
+        assertEquals("{\"question\":\"plain\",\"options\":{\"A\":\"1\",\"B\":\"2\",\"C\":\"3\",\"D\":\"4\"},"
+                + "\"answer\":\"A\",\"dataset\":\"astronomy_test\"}", json.get(1));
     }
 
     @Test

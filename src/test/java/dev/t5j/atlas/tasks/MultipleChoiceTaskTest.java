@@ -19,12 +19,14 @@ class MultipleChoiceTaskTest {
     }
 
     private static Map<String, Object> question() {
-        return obj("question", " What is 2+2? ", "options", obj("A", "3", "B", "4", "C", "5", "D", "22"), "answer", "B");
+        return obj("question", " What is 2+2? ", "options", obj("A", "3", "B", "4", "C", "5", "D", "22"), "answer",
+                "B");
     }
 
     @Test
     void orderings() {
-        assertEquals("[[0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1], [1, 2, 3, 0]]", str(Permutations.orderings(4, "cyclic")));
+        assertEquals("[[0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1], [1, 2, 3, 0]]", str(Permutations.orderings(4,
+                "cyclic")));
         assertEquals("[[0, 1, 2, 3]]", str(Permutations.orderings(4, "single")));
         List<int[]> all = Permutations.orderings(4, "all");
         assertEquals(24, all.size());
@@ -49,9 +51,11 @@ class MultipleChoiceTaskTest {
         assertEquals("D", copies.get(2).get("answer")); // [2,3,0,1]: A=5 B=22 C=3 D=4
         assertEquals("A", copies.get(3).get("answer")); // [1,2,3,0]: A=4
         for (Map<String, Object> c : copies) assertEquals(" What is 2+2? 3 4 5 22", c.get("uid"));
-        assertEquals(24, MultipleChoiceTask.permutations(question(), "all").stream().filter(c -> c.get("is_original").equals(false)).count() + 1);
+        assertEquals(24, MultipleChoiceTask.permutations(question(), "all").stream().filter(c
+                -> c.get("is_original").equals(false)).count() + 1);
         assertEquals("answer", assertThrows(FieldError.class,
-                () -> MultipleChoiceTask.permutations(obj("question", "q", "options", obj("A", "x"), "answer", "E"), "single")).field());
+                () -> MultipleChoiceTask.permutations(obj("question", "q", "options", obj("A", "x"), "answer", "E"),
+                        "single")).field());
     }
 
     @Test
@@ -77,7 +81,8 @@ class MultipleChoiceTaskTest {
     void choiceTokenIdsAreTheLettersFirstPiece() {
         MultipleChoiceTask mc = task(4, "single", "single");
         SentencePieceVocabulary v = AtlasTestData.t5();
-        assertEquals(Map.of("A", v.pieceToId("▁A"), "B", v.pieceToId("▁B"), "C", v.pieceToId("▁C"), "D", v.pieceToId("▁D")), mc.choiceTokenIds());
+        assertEquals(Map.of("A", v.pieceToId("▁A"), "B", v.pieceToId("▁B"), "C", v.pieceToId("▁C"), "D",
+                v.pieceToId("▁D")), mc.choiceTokenIds());
         float[] logits = new float[v.vocabSize()];
         logits[v.pieceToId("▁B")] = 2.5f;
         assertEquals(Map.of("A", 0.0, "B", 2.5, "C", 0.0, "D", 0.0), mc.choiceLogits(logits));
@@ -110,10 +115,13 @@ class MultipleChoiceTaskTest {
     void debiasingMarginalisesOverPermutations() {
         MultipleChoiceTask mc = task(2, "single", "cyclic");
         Map<String, Object> line = obj("question", "Is it y?", "options", obj("A", "x", "B", "y"), "answer", "B");
-        List<AtlasExample> copies = mc.expand(line, true).stream().map(c -> mc.process(c, new Random(0)).orElseThrow()).toList();
+        List<AtlasExample> copies = mc.expand(line, true).stream().map(c -> mc.process(c, new Random(0)).orElseThrow())
+                .toList();
         // copy 0: A=x B=y; copy 1: A=y B=x. Logits are log-probabilities, so the softmax gives them back exactly.
-        AtlasResult r0 = new AtlasResult(copies.get(0), "A", List.of(), null, Map.of("A", Math.log(0.6), "B", Math.log(0.4)));
-        AtlasResult r1 = new AtlasResult(copies.get(1), "A", List.of(), null, Map.of("A", Math.log(0.9), "B", Math.log(0.1)));
+        AtlasResult r0 = new AtlasResult(copies.get(0), "A", List.of(), null, Map.of("A", Math.log(0.6), "B",
+                Math.log(0.4)));
+        AtlasResult r1 = new AtlasResult(copies.get(1), "A", List.of(), null, Map.of("A", Math.log(0.9), "B",
+                Math.log(0.1)));
         assertEquals(0.0, mc.evaluate("A", copies.get(0)).get("accuracy")); // raw: copy 0 answered x, wrong
         assertEquals(1.0, mc.evaluate("A", copies.get(1)).get("accuracy"));
         List<MultipleChoiceTask.Debiased> d = mc.debias(List.of(r1, r0));
@@ -134,7 +142,8 @@ class MultipleChoiceTaskTest {
     @Test
     void pureLetterBiasCancelsAndTiesGoToTheFirst() {
         MultipleChoiceTask mc = task(4, "single", "cyclic");
-        List<AtlasExample> copies = mc.expand(question(), true).stream().map(c -> mc.process(c, new Random(0)).orElseThrow()).toList();
+        List<AtlasExample> copies = mc.expand(question(), true).stream().map(c -> mc.process(c,
+                new Random(0)).orElseThrow()).toList();
         // the model always gives A .4, B .3, C .2, D .1 whatever the options: every text averages .25
         Map<String, Double> biased = Map.of("A", Math.log(.4), "B", Math.log(.3), "C", Math.log(.2), "D", Math.log(.1));
         List<AtlasResult> rs = copies.stream().map(c -> new AtlasResult(c, "A", List.of(), null, biased)).toList();
@@ -149,7 +158,8 @@ class MultipleChoiceTaskTest {
     void debiasNeedsTheOriginalAndEveryLogit() {
         MultipleChoiceTask mc = task(2, "single", "cyclic");
         Map<String, Object> line = obj("question", "q", "options", obj("A", "x", "B", "y"), "answer", "A");
-        List<AtlasExample> copies = mc.expand(line, true).stream().map(c -> mc.process(c, new Random(0)).orElseThrow()).toList();
+        List<AtlasExample> copies = mc.expand(line, true).stream().map(c -> mc.process(c, new Random(0)).orElseThrow())
+                .toList();
         AtlasResult onlyPermuted = new AtlasResult(copies.get(1), "A", List.of(), null, Map.of("A", 0.0, "B", 0.0));
         assertThrows(IllegalArgumentException.class, () -> mc.debias(List.of(onlyPermuted)));
         AtlasResult missing = new AtlasResult(copies.get(0), "A", List.of(), null, Map.of("A", 0.0));
@@ -160,9 +170,11 @@ class MultipleChoiceTaskTest {
     void realMmluThroughTheTask() {
         MultipleChoiceTask mc = task(4, "all", "cyclic");
         List<Map<String, Object>> lines = MmluFormat.read(AtlasTestData.resource("atlas/abstract_algebra_dev.csv"));
-        List<AtlasExample> exs = lines.stream().flatMap(l -> mc.expand(l, true).stream()).map(c -> mc.process(c, new Random(0)).orElseThrow()).toList();
+        List<AtlasExample> exs = lines.stream().flatMap(l -> mc.expand(l, true).stream()).map(c -> mc.process(c,
+                new Random(0)).orElseThrow()).toList();
         assertEquals(20, exs.size());
-        assertEquals("question: Find all c in Z_3 such that Z_3[x]/(x^2 + c) is a field. options: (A) 0 (B) 1 (C) 2 (D) 3 answer: <extra_id_0>",
+        assertEquals("question: Find all c in Z_3 such that Z_3[x]/(x^2 + c) is a field. options: (A) 0 (B) 1 (C) 2 " +
+                "(D) 3 answer: <extra_id_0>",
                 exs.get(0).query());
         assertEquals("<extra_id_0> B", exs.get(0).target());
         assertEquals(5, exs.stream().filter(e -> e.choice().isOriginal()).count());
@@ -170,7 +182,8 @@ class MultipleChoiceTaskTest {
         // answers always point at the same option text
         for (AtlasExample e : exs) {
             String text = e.choice().options().get(e.choice().answer());
-            AtlasExample orig = exs.stream().filter(o -> o.choice().uid().equals(e.choice().uid()) && o.choice().isOriginal()).findFirst().orElseThrow();
+            AtlasExample orig = exs.stream().filter(o -> o.choice().uid().equals(e.choice().uid())
+                    && o.choice().isOriginal()).findFirst().orElseThrow();
             assertEquals(orig.choice().options().get(orig.choice().answer()), text);
         }
         assertEquals(24 * 5, lines.stream().mapToInt(l -> mc.expand(l, false).size()).sum());

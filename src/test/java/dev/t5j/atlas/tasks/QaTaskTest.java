@@ -19,7 +19,8 @@ class QaTaskTest {
 
     @Test
     void promptAndTargetFieldAsAtlas() {
-        AtlasExample ex = qa.process(obj("question", "who wrote hamlet", "answers", List.of("Shakespeare", "William Shakespeare"),
+        AtlasExample ex = qa.process(obj("question", "who wrote hamlet", "answers", List.of("Shakespeare",
+                "William Shakespeare"),
                 "target", "William Shakespeare"), new Random(0)).orElseThrow();
         assertEquals("question: who wrote hamlet answer: <extra_id_0>", ex.query());
         assertEquals("<extra_id_0> William Shakespeare", ex.target());
@@ -51,18 +52,22 @@ class QaTaskTest {
 
     @Test
     void customPromptFormatAndFilePassages() {
-        AtlasTask custom = AtlasTasks.byName("qa", AtlasTaskOptions.defaults().withQaPromptFormat("Q: {question}? {{A}}: <extra_id_0>"));
+        AtlasTask custom = AtlasTasks.byName("qa",
+                AtlasTaskOptions.defaults().withQaPromptFormat("Q: {question}? {{A}}: <extra_id_0>"));
         AtlasExample ex = custom.process(obj("question", "why", "answers", List.of("because"),
-                "passages", List.of(obj("id", "p1", "title", "T", "text", "body", "section", "S"), obj("text", "no id"))), new Random(0)).orElseThrow();
+                "passages", List.of(obj("id", "p1", "title", "T", "text", "body", "section", "S"), obj("text",
+                        "no id"))), new Random(0)).orElseThrow();
         assertEquals("Q: why? {A}: <extra_id_0>", ex.query());
-        assertEquals(List.of(new Passage("p1", "T", "body", Map.of("section", "S")), new Passage(null, "", "no id", Map.of())), ex.passages());
+        assertEquals(List.of(new Passage("p1", "T", "body", Map.of("section", "S")), new Passage(null, "", "no id",
+                Map.of())), ex.passages());
         assertThrows(UserError.class,
                 () -> AtlasTasks.byName("qa", AtlasTaskOptions.defaults().withQaPromptFormat("question: {q}")));
     }
 
     @Test
     void fieldErrors() {
-        assertEquals("question", assertThrows(FieldError.class, () -> qa.process(obj("answers", List.of("a")), new Random(0))).field());
+        assertEquals("question", assertThrows(FieldError.class, () -> qa.process(obj("answers", List.of("a")),
+                new Random(0))).field());
         assertEquals("answers[1]", assertThrows(FieldError.class,
                 () -> qa.process(obj("question", "q", "answers", List.of("a", 3)), new Random(0))).field());
         assertEquals("answers", assertThrows(FieldError.class,
@@ -73,7 +78,8 @@ class QaTaskTest {
 
     @Test
     void metricsNormalisedMaxOverAnswers() {
-        AtlasExample ex = qa.process(obj("question", "q", "answers", List.of("The Eiffel Tower", "Paris, France")), new Random(0)).orElseThrow();
+        AtlasExample ex = qa.process(obj("question", "q", "answers", List.of("The Eiffel Tower", "Paris, France")),
+                new Random(0)).orElseThrow();
         assertEquals(Map.of("exact_match", 1.0, "f1", 1.0), qa.evaluate("eiffel tower!", ex));
         Map<String, Double> m = qa.evaluate("in paris", ex); // vs "paris france": P=1/2, R=1/2
         assertEquals(0.0, m.get("exact_match"));
@@ -83,13 +89,15 @@ class QaTaskTest {
 
     @Test
     void realNqOpenLines() {
-        List<AtlasData.Line> lines = AtlasData.readShard(List.of(AtlasTestData.resource("atlas/nq-open-dev-20.jsonl")), 0, 1, false);
+        List<AtlasData.Line> lines = AtlasData.readShard(List.of(AtlasTestData.resource("atlas/nq-open-dev-20.jsonl")),
+                0, 1, false);
         assertEquals(20, lines.size());
         AtlasExample first = qa.process(NqOpenFormat.toAtlas(lines.get(0).json()), new Random(0)).orElseThrow();
         assertEquals("question: when was the last time anyone was on the moon answer: <extra_id_0>", first.query());
         assertEquals(List.of("14 December 1972 UTC", "December 1972"), first.answers());
         assertTrue(Set.of("<extra_id_0> 14 December 1972 UTC", "<extra_id_0> December 1972").contains(first.target()));
         assertEquals(1.0, qa.evaluate("December 1972", first).get("exact_match"));
-        for (AtlasData.Line l : lines) assertTrue(qa.process(NqOpenFormat.toAtlas(l.json()), new Random(0)).isPresent());
+        for (AtlasData.Line l : lines) assertTrue(qa.process(NqOpenFormat.toAtlas(l.json()),
+                new Random(0)).isPresent());
     }
 }

@@ -89,8 +89,10 @@ class NoiseMasksTest {
         int[] tokens = {10, 11, 12, 13, 14, 15, 16, 17};
         boolean[] mask = {false, true, true, false, false, true, false, true};
         int v = 32100;
-        assertArrayEquals(new int[] {10, 32099, 13, 14, 32098, 16, 32097}, NoiseMasks.noiseSpanToUniqueSentinel(tokens, mask, v));
-        assertArrayEquals(new int[] {32099, 11, 12, 32098, 15, 32097, 17}, NoiseMasks.nonnoiseSpanToUniqueSentinel(tokens, mask, v));
+        assertArrayEquals(new int[] {10, 32099, 13, 14, 32098, 16, 32097}, NoiseMasks.noiseSpanToUniqueSentinel(tokens,
+                mask, v));
+        assertArrayEquals(new int[] {32099, 11, 12, 32098, 15, 32097, 17},
+                NoiseMasks.nonnoiseSpanToUniqueSentinel(tokens, mask, v));
     }
 
     @Test
@@ -103,8 +105,10 @@ class NoiseMasksTest {
         mask[2] = mask[3] = mask[8] = true;
         int[] in = NoiseMasks.noiseSpanToUniqueSentinel(ids, mask, 1000);
         int[] tg = NoiseMasks.nonnoiseSpanToUniqueSentinel(ids, mask, 1000);
-        assertArrayEquals(new int[] {100, 101, 999, 104, 105, 106, 107, 998, 109, 110}, in); // Thank you <X> me to your party <Y> week .
-        assertArrayEquals(new int[] {999, 102, 103, 998, 108, 997}, tg);                     // <X> for inviting <Y> last <Z>
+        // Thank you <X> me to your party <Y> week .
+        assertArrayEquals(new int[] {100, 101, 999, 104, 105, 106, 107, 998, 109, 110}, in);
+        // <X> for inviting <Y> last <Z>
+        assertArrayEquals(new int[] {999, 102, 103, 998, 108, 997}, tg);
     }
 
     @Test

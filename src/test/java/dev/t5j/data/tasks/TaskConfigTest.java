@@ -114,7 +114,8 @@ class TaskConfigTest {
                 + ", \"preprocessors\": [{\"name\": \"template\", \"field\": \"inputs\", \"templat\": \"x\"}]}]}");
         assertTrue(e.getMessage().contains("unknown parameter [templat]")
                 && e.getMessage().contains("allowed: field, template"), e.getMessage());
-        e = loadError("{\"tasks\": [{\"name\": \"t\", \"source\": {\"type\": \"csv\", \"splits\": {\"train\": \"x\"}}}]}");
+        e = loadError("{\"tasks\": [{\"name\": \"t\", \"source\": {\"type\": \"csv\", \"splits\": {\"train\": " +
+                "\"x\"}}}]}");
         assertTrue(e.getMessage().contains("tasks[0].source.type")
                 && e.getMessage().contains("unknown source type 'csv'"), e.getMessage());
         e = loadError("{\"tasks\": [{\"name\": \"t\", " + src + ", \"postprocesor\": \"qa\"}]}");
@@ -125,7 +126,8 @@ class TaskConfigTest {
                 && e.getMessage().contains(">= 0"), e.getMessage());
         e = loadError("{\"tasks\": [ {\"name\": \"t\"");
         assertTrue(e.getMessage().contains("bad.json") && e.getMessage().contains("invalid JSON"), e.getMessage());
-        e = loadError("{\"tasks\": [{\"name\": \"t\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": \"${data_dir}/x.jsonl\"}}}]}");
+        e = loadError("{\"tasks\": [{\"name\": \"t\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": " +
+                "\"${data_dir}/x.jsonl\"}}}]}");
         assertTrue(e.getMessage().contains("${data_dir}"), e.getMessage());
     }
 
@@ -133,7 +135,8 @@ class TaskConfigTest {
     void dataFilesAreCheckedBeforeWork() throws IOException {
         Path f = tmp.resolve("t.json");
         Files.writeString(f,
-                "{\"tasks\": [{\"name\": \"t\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": \"${data_dir}/missing.jsonl\"}}}]}");
+                "{\"tasks\": [{\"name\": \"t\", \"source\": {\"type\": \"jsonl\", \"splits\": {\"train\": " +
+                        "\"${data_dir}/missing.jsonl\"}}}]}");
         DataCatalog c = new DataCatalog();
         TaskConfig.load(f, c, V, tmp, PreprocessorRegistry.standard());
         var e = assertThrows(UserError.class, () -> c.task("t").check(ReadOptions.split("train")));

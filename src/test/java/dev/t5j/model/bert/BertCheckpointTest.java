@@ -34,7 +34,8 @@ class BertCheckpointTest {
     static List<RawTensor> raws(BertModel m, java.util.function.UnaryOperator<String> rename) {
         List<RawTensor> out = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : m.parameters().entrySet())
-            out.add(RawTensor.ofFloats(rename.apply(e.getKey()), Tensors.shape(e.getValue()), Tensors.toFloats(e.getValue())));
+            out.add(RawTensor.ofFloats(rename.apply(e.getKey()), Tensors.shape(e.getValue()),
+                    Tensors.toFloats(e.getValue())));
         return out;
     }
 
@@ -68,8 +69,10 @@ class BertCheckpointTest {
     @Test
     void acceptsBertPrefixGammaBetaAndIgnoresPoolerHeadsAndPositionIds(@TempDir Path tmp) throws Exception {
         try (BertModel m = model(23)) {
-            // As an old BertForPreTraining checkpoint: "bert." prefix, LayerNorm.gamma/beta, pooler, cls head, position_ids.
-            List<RawTensor> r = raws(m, n -> "bert." + n.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta"));
+            // As an old BertForPreTraining checkpoint: "bert." prefix, LayerNorm.gamma/beta, pooler, cls head,
+            // position_ids.
+            List<RawTensor> r = raws(m, n -> "bert." + n.replace("LayerNorm.weight",
+                    "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta"));
             r.add(RawTensor.ofFloats("bert.pooler.dense.weight", new long[]{32, 32}, new float[32 * 32]));
             r.add(RawTensor.ofFloats("bert.pooler.dense.bias", new long[]{32}, new float[32]));
             r.add(RawTensor.ofFloats("cls.predictions.bias", new long[]{100}, new float[100]));
@@ -126,7 +129,9 @@ class BertCheckpointTest {
             SafetensorsWriter.write(b.resolve("model.safetensors"), r2);
             m.config().write(b.resolve("config.json"));
             e = assertThrows(UserError.class, () -> BertCheckpoint.load(b));
-            assertTrue(e.getMessage().contains("model.safetensors: tensor 'embeddings.position_embeddings.weight' has shape [32, 32]"), e.getMessage());
+            assertTrue(e.getMessage()
+                    .contains("model.safetensors: tensor 'embeddings.position_embeddings.weight' has shape [32, 32]"),
+                    e.getMessage());
             assertTrue(e.getMessage().contains("[64, 32]"), e.getMessage());
 
             UserError noCfg = assertThrows(UserError.class, () -> BertCheckpoint.load(tmp.resolve("nowhere")));
@@ -139,10 +144,13 @@ class BertCheckpointTest {
         Path f = tmp.resolve("config.json");
         // A real bert-base-uncased config.json (fields as on the hub), no pooling: Contriever's default "average".
         Files.writeString(f, """
-                {"architectures": ["BertForMaskedLM"], "attention_probs_dropout_prob": 0.1, "gradient_checkpointing": false,
+                {"architectures": ["BertForMaskedLM"], "attention_probs_dropout_prob": 0.1,
+                 "gradient_checkpointing": false,
                  "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": 768, "initializer_range": 0.02,
-                 "intermediate_size": 3072, "layer_norm_eps": 1e-12, "max_position_embeddings": 512, "model_type": "bert",
-                 "num_attention_heads": 12, "num_hidden_layers": 12, "pad_token_id": 0, "position_embedding_type": "absolute",
+                 "intermediate_size": 3072, "layer_norm_eps": 1e-12, "max_position_embeddings": 512,
+                 "model_type": "bert",
+                 "num_attention_heads": 12, "num_hidden_layers": 12, "pad_token_id": 0,
+                 "position_embedding_type": "absolute",
                  "transformers_version": "4.6.0.dev0", "type_vocab_size": 2, "use_cache": true, "vocab_size": 30522}
                 """);
         BertConfig c = BertConfig.read(f);
@@ -170,7 +178,8 @@ class BertCheckpointTest {
         e = assertThrows(UserError.class, () -> BertConfig.read(f));
         assertTrue(e.getMessage().contains("invalid JSON"), e.getMessage());
         assertThrows(UserError.class, () -> BertConfig.preset("roberta"));
-        assertEquals(Set.of("bert-base-uncased", "contriever", "contriever-msmarco", "tiny"), Set.copyOf(BertConfig.presetNames()));
+        assertEquals(Set.of("bert-base-uncased", "contriever", "contriever-msmarco", "tiny"),
+                Set.copyOf(BertConfig.presetNames()));
     }
 
     @Test

@@ -46,7 +46,8 @@ class BertModelTest {
                 for (int r = 0; r < 2; r++) {
                     double[][] want = ref.forward(IDS[r], TYPES[r], MASK[r]);
                     for (int i = 0; i < t; i++) {
-                        if (MASK[r][i] == 0) continue; // pad positions' states are unused (and differ by design: HF masks keys only)
+                        // pad positions' states are unused (and differ by design: HF masks keys only)
+                        if (MASK[r][i] == 0) continue;
                         for (int e = 0; e < d; e++) {
                             maxErr = Math.max(maxErr, Math.abs(got[(r * t + i) * d + e] - want[i][e]));
                             compared++;
@@ -97,9 +98,11 @@ class BertModelTest {
         try (BertModel m = BertModel.init(c, 14)) {
             List<String> names = new ArrayList<>(m.parameters().keySet());
             assertEquals(List.of("embeddings.word_embeddings.weight", "embeddings.position_embeddings.weight",
-                    "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight", "embeddings.LayerNorm.bias"),
+                    "embeddings.token_type_embeddings.weight", "embeddings.LayerNorm.weight",
+                            "embeddings.LayerNorm.bias"),
                     names.subList(0, 5));
-            String[] layerKeys = {"attention.self.query.weight", "attention.self.query.bias", "attention.self.key.weight",
+            String[] layerKeys = {"attention.self.query.weight", "attention.self.query.bias",
+                    "attention.self.key.weight",
                     "attention.self.key.bias", "attention.self.value.weight", "attention.self.value.bias",
                     "attention.output.dense.weight", "attention.output.dense.bias", "attention.output.LayerNorm.weight",
                     "attention.output.LayerNorm.bias", "intermediate.dense.weight", "intermediate.dense.bias",
@@ -108,17 +111,21 @@ class BertModelTest {
                 for (int k = 0; k < layerKeys.length; k++)
                     assertEquals("encoder.layer." + l + "." + layerKeys[k], names.get(5 + l * layerKeys.length + k));
             assertEquals(5 + 2 * layerKeys.length, names.size());
-            // HF init: N(0, initializer_range) weights, zero biases, LayerNorm 1/0, padding row of the word embedding zero.
+            // HF init: N(0, initializer_range) weights, zero biases, LayerNorm 1/0, padding row of the word embedding
+            // zero.
             float[] we = Tensors.toFloats(m.parameters().get("embeddings.word_embeddings.weight"));
             for (int e = 0; e < 32; e++) assertEquals(0f, we[e]);
             float[] q = Tensors.toFloats(m.parameters().get("encoder.layer.0.intermediate.dense.weight"));
             double ss = 0;
             for (float v : q) ss += v * v;
             assertEquals(0.4, Math.sqrt(ss / q.length), 0.04);
-            for (float v : Tensors.toFloats(m.parameters().get("encoder.layer.1.output.dense.bias"))) assertEquals(0f, v);
-            for (float v : Tensors.toFloats(m.parameters().get("encoder.layer.1.output.LayerNorm.weight"))) assertEquals(1f, v);
+            for (float v : Tensors.toFloats(m.parameters().get("encoder.layer.1.output.dense.bias"))) assertEquals(0f,
+                    v);
+            for (float v : Tensors.toFloats(m.parameters()
+                    .get("encoder.layer.1.output.LayerNorm.weight"))) assertEquals(1f, v);
             for (float v : Tensors.toFloats(m.parameters().get("embeddings.LayerNorm.bias"))) assertEquals(0f, v);
-            assertEquals(100L * 32 + 64 * 32 + 2 * 32 + 64 + 2 * (4 * (32 * 32 + 32) + 64 + 2 * 48 * 32 + 48 + 32 + 64), m.parameterCount());
+            assertEquals(100L * 32 + 64 * 32 + 2 * 32 + 64 + 2 * (4 * (32 * 32 + 32) + 64 + 2 * 48 * 32 + 48 + 32 + 64),
+                    m.parameterCount());
         }
     }
 

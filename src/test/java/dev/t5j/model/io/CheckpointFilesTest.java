@@ -72,7 +72,8 @@ class CheckpointFilesTest {
         assertEquals("model-00001-of-00005.safetensors", index.get("weight_map").get("shared.weight").textValue());
         assertEquals("model-00005-of-00005.safetensors", index.get("weight_map").get("lm_head.weight").textValue());
         String text = Files.readString(dir.resolve("model.safetensors.index.json"));
-        assertTrue(text.startsWith("{\n  \"metadata\": {\n    \"total_size\": 4000\n  },\n  \"weight_map\": {\n    \"decoder.final_layer_norm.weight\": "), text);
+        assertTrue(text.startsWith("{\n  \"metadata\": {\n    \"total_size\": 4000\n  },\n  \"weight_map\": {\n    " +
+                "\"decoder.final_layer_norm.weight\": "), text);
         assertTrue(text.endsWith("\"\n  }\n}\n"), text);
         try (TensorSource src = CheckpointFiles.open(dir)) {
             assertInstanceOf(ShardedTensorSource.class, src);
@@ -95,10 +96,12 @@ class CheckpointFilesTest {
         try (TensorSource src = CheckpointFiles.open(dir)) {
             assertEquals(100, src.getChecked("lm_head.weight", 10, 10).numel());
             UserError e = assertThrows(UserError.class, () -> src.getChecked("lm_head.weight", 32128, 512));
-            assertTrue(e.getMessage().contains("model-00005-of-00005.safetensors") && e.getMessage().contains("'lm_head.weight'")
+            assertTrue(e.getMessage().contains("model-00005-of-00005.safetensors")
+                    && e.getMessage().contains("'lm_head.weight'")
                     && e.getMessage().contains("[10, 10]") && e.getMessage().contains("[32128, 512]"), e.getMessage());
             UserError m = assertThrows(UserError.class, () -> src.getChecked("encoder.block.9.x", 1));
-            assertTrue(m.getMessage().contains("model.safetensors.index.json") && m.getMessage().contains("encoder.block.9.x"));
+            assertTrue(m.getMessage().contains("model.safetensors.index.json")
+                    && m.getMessage().contains("encoder.block.9.x"));
         }
     }
 
@@ -148,9 +151,11 @@ class CheckpointFilesTest {
         CheckpointFiles.write(dir, model(), 1000);
         Path index = dir.resolve("model.safetensors.index.json");
         Files.writeString(index, Files.readString(index).replace(
-                "\"lm_head.weight\": \"model-00005-of-00005.safetensors\"", "\"lm_head.weight\": \"model-00001-of-00005.safetensors\""));
+                "\"lm_head.weight\": \"model-00005-of-00005.safetensors\"",
+                        "\"lm_head.weight\": \"model-00001-of-00005.safetensors\""));
         UserError e = assertThrows(UserError.class, () -> CheckpointFiles.open(dir));
-        assertTrue(e.getMessage().contains("lm_head.weight") && e.getMessage().contains("model-00001-of-00005.safetensors")
+        assertTrue(e.getMessage().contains("lm_head.weight")
+                && e.getMessage().contains("model-00001-of-00005.safetensors")
                 && e.getMessage().contains("does not contain"), e.getMessage());
     }
 
@@ -163,7 +168,8 @@ class CheckpointFilesTest {
         Files.writeString(index, "{\"metadata\": {}}");
         assertTrue(assertThrows(UserError.class, () -> CheckpointFiles.open(dir)).getMessage().contains("weight_map"));
         Files.writeString(index, "{\"weight_map\": {");
-        assertTrue(assertThrows(UserError.class, () -> CheckpointFiles.open(dir)).getMessage().contains("invalid JSON"));
+        assertTrue(assertThrows(UserError.class, () -> CheckpointFiles.open(dir)).getMessage()
+                .contains("invalid JSON"));
     }
 
     @Test
@@ -181,8 +187,10 @@ class CheckpointFilesTest {
     void findsPytorchBinAndItsShardedIndex() throws IOException {
         // pytorch_model.bin alone
         Path one = Files.createDirectory(dir.resolve("one"));
-        TorchZip.StateDict sd = new TorchZip.StateDict().add("w", "FloatStorage", "0", 2, 0, new long[]{2}, new long[]{1});
-        TorchZip.standard("archive", sd.pickle(), Map.of("0", PyTorchBinReaderTest.f32(3, 4))).write(one.resolve("pytorch_model.bin"));
+        TorchZip.StateDict sd = new TorchZip.StateDict().add("w", "FloatStorage", "0", 2, 0, new long[]{2},
+                new long[]{1});
+        TorchZip.standard("archive", sd.pickle(), Map.of("0", PyTorchBinReaderTest.f32(3,
+                4))).write(one.resolve("pytorch_model.bin"));
         try (TensorSource src = CheckpointFiles.open(one)) {
             assertInstanceOf(PyTorchBinReader.class, src);
             assertEquals(List.of("w"), src.names());
@@ -194,13 +202,16 @@ class CheckpointFilesTest {
         }
         // sharded pytorch_model-0000i-of-00002.bin + pytorch_model.bin.index.json
         Path two = Files.createDirectory(dir.resolve("two"));
-        TorchZip.StateDict s1 = new TorchZip.StateDict().add("a", "FloatStorage", "0", 1, 0, new long[]{1}, new long[]{1});
-        TorchZip.StateDict s2 = new TorchZip.StateDict().add("b", "BFloat16Storage", "0", 2, 0, new long[]{2}, new long[]{1});
+        TorchZip.StateDict s1 = new TorchZip.StateDict().add("a", "FloatStorage", "0", 1, 0, new long[]{1},
+                new long[]{1});
+        TorchZip.StateDict s2 = new TorchZip.StateDict().add("b", "BFloat16Storage", "0", 2, 0, new long[]{2},
+                new long[]{1});
         TorchZip.standard("pytorch_model-00001-of-00002", s1.pickle(), Map.of("0", PyTorchBinReaderTest.f32(5)))
                 .write(two.resolve("pytorch_model-00001-of-00002.bin"));
         TorchZip.standard("pytorch_model-00002-of-00002", s2.pickle(), Map.of("0", PyTorchBinReaderTest.bf16(1, 2)))
                 .write(two.resolve("pytorch_model-00002-of-00002.bin"));
-        Files.writeString(two.resolve("pytorch_model.bin.index.json"), "{\"metadata\": {\"total_size\": 8}, \"weight_map\": "
+        Files.writeString(two.resolve("pytorch_model.bin.index.json"),
+                "{\"metadata\": {\"total_size\": 8}, \"weight_map\": "
                 + "{\"b\": \"pytorch_model-00002-of-00002.bin\", \"a\": \"pytorch_model-00001-of-00002.bin\"}}");
         try (TensorSource src = CheckpointFiles.open(two)) {
             assertEquals(List.of("a", "b"), src.names());
@@ -213,9 +224,11 @@ class CheckpointFilesTest {
     void emptyOrMissingFolders() throws IOException {
         UserError e = assertThrows(UserError.class, () -> CheckpointFiles.open(dir));
         assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("model.safetensors"));
-        assertTrue(assertThrows(UserError.class, () -> CheckpointFiles.open(dir.resolve("nope"))).getMessage().contains("nope"));
+        assertTrue(assertThrows(UserError.class, () -> CheckpointFiles.open(dir.resolve("nope"))).getMessage()
+                .contains("nope"));
         Path txt = Files.writeString(dir.resolve("weights.txt"), "x");
-        assertTrue(assertThrows(UserError.class, () -> CheckpointFiles.open(txt)).getMessage().contains("unknown checkpoint file type"));
+        assertTrue(assertThrows(UserError.class, () -> CheckpointFiles.open(txt)).getMessage()
+                .contains("unknown checkpoint file type"));
         assertFalse(Files.exists(dir.resolve("model.safetensors")));
     }
 }

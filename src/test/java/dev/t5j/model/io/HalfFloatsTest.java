@@ -42,7 +42,8 @@ class HalfFloatsTest {
                 assertTrue(Float.isNaN(got));
             } else {
                 assertEquals(expected, got, 0.0, "0x" + Integer.toHexString(h));
-                assertEquals(sign == 1, (Float.floatToRawIntBits(got) >>> 31) == 1, "sign of 0x" + Integer.toHexString(h));
+                assertEquals(sign == 1, (Float.floatToRawIntBits(got) >>> 31) == 1, "sign of 0x"
+                        + Integer.toHexString(h));
             }
         }
     }

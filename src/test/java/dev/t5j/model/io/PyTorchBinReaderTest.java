@@ -255,7 +255,8 @@ class PyTorchBinReaderTest {
         for (int i = 0; i < 2; i++)
             for (int j = 0; j < 3; j++)
                 for (int l = 0; l < 4; l++) {
-                    assertEquals(storage[offset + i + 2 * j + 6 * l], g.getFloat(4 * k++), "at " + i + "," + j + "," + l);
+                    assertEquals(storage[offset + i + 2 * j + 6 * l], g.getFloat(4 * k++), "at " + i + "," + j + ","
+                            + l);
                 }
         assertTrue(PyTorchBinReader.isContiguous(new long[]{2, 1, 3}, new long[]{3, 99, 1}), "size-1 strides ignored");
         assertTrue(PyTorchBinReader.isContiguous(new long[]{}, new long[]{}));
@@ -288,7 +289,8 @@ class PyTorchBinReaderTest {
     @Test
     void refusesGlobalsOutsideTheAllowList() throws IOException {
         // The classic exploit: os.system('echo pwned') via GLOBAL + REDUCE.
-        PickleBytes p = new PickleBytes().proto(2).global("os", "system").put().str("echo pwned").tuple1().reduce().stop();
+        PickleBytes p = new PickleBytes().proto(2).global("os", "system").put().str("echo pwned").tuple1().reduce()
+                .stop();
         UserError e = fails(save("evil.bin", "archive", p.bytes(), Map.of()));
         assertTrue(e.getMessage().contains("os.system") && e.getMessage().contains("refusing"), e.getMessage());
         assertTrue(e.getMessage().contains("archive/data.pkl"), e.getMessage());
@@ -302,26 +304,31 @@ class PyTorchBinReaderTest {
         Map<String, byte[]> missing = storages();
         missing.remove("2");
         UserError e1 = fails(save("missing.bin", "archive", handWrittenPickle(), missing));
-        assertTrue(e1.getMessage().contains("tensor 'c.param'") && e1.getMessage().contains("archive/data/2"), e1.getMessage());
+        assertTrue(e1.getMessage().contains("tensor 'c.param'") && e1.getMessage().contains("archive/data/2"),
+                e1.getMessage());
 
         Map<String, byte[]> shortened = storages();
         shortened.put("0", f32(0, 1, 2, 3, 4));
         UserError e2 = fails(save("short.bin", "archive", handWrittenPickle(), shortened));
-        assertTrue(e2.getMessage().contains("tensor 'a.weight'") && e2.getMessage().contains("truncated"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("tensor 'a.weight'") && e2.getMessage().contains("truncated"),
+                e2.getMessage());
     }
 
     @Test
     void viewsReachingPastTheirStorageAreRejected() throws IOException {
-        TorchZip.StateDict sd = new TorchZip.StateDict().add("w", "FloatStorage", "0", 4, 2, new long[]{3}, new long[]{1});
+        TorchZip.StateDict sd = new TorchZip.StateDict().add("w", "FloatStorage", "0", 4, 2, new long[]{3},
+                new long[]{1});
         UserError e = fails(save("reach.bin", "a", sd.pickle(), Map.of("0", f32(1, 2, 3, 4))));
         assertTrue(e.getMessage().contains("tensor 'w'") && e.getMessage().contains("reach element 4"), e.getMessage());
     }
 
     @Test
     void unsupportedStorageTypeNamesTheTensor() throws IOException {
-        TorchZip.StateDict sd = new TorchZip.StateDict().add("z", "ComplexFloatStorage", "0", 1, 0, new long[]{1}, new long[]{1});
+        TorchZip.StateDict sd = new TorchZip.StateDict().add("z", "ComplexFloatStorage", "0", 1, 0, new long[]{1},
+                new long[]{1});
         UserError e = fails(save("complex.bin", "a", sd.pickle(), Map.of("0", new byte[8])));
-        assertTrue(e.getMessage().contains("tensor 'z'") && e.getMessage().contains("ComplexFloatStorage"), e.getMessage());
+        assertTrue(e.getMessage().contains("tensor 'z'") && e.getMessage().contains("ComplexFloatStorage"),
+                e.getMessage());
     }
 
     @Test
@@ -331,7 +338,8 @@ class PyTorchBinReaderTest {
         assertTrue(fails(legacy).getMessage().contains("not a zip"));
 
         Path big = dir.resolve("big-endian.bin");
-        new TorchZip().add("archive/data.pkl", handWrittenPickle()).add("archive/byteorder", "big".getBytes()).write(big);
+        new TorchZip().add("archive/data.pkl", handWrittenPickle()).add("archive/byteorder",
+                "big".getBytes()).write(big);
         assertTrue(fails(big).getMessage().contains("little-endian"));
 
         byte[] pk = handWrittenPickle();

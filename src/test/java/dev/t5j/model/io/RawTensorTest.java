@@ -68,7 +68,8 @@ class RawTensorTest {
         RawTensor i64 = RawTensor.ofLongs("ids", new long[]{3}, new long[]{-5, 1L << 40, 7});
         assertArrayEquals(new long[]{-5, 1L << 40, 7}, i64.toLongArray());
         assertArrayEquals(new float[]{-5, 1L << 40, 7}, i64.toFloatArray());
-        assertThrows(IllegalStateException.class, () -> RawTensor.ofFloats("f", new long[]{1}, new float[]{1}).toLongArray());
+        assertThrows(IllegalStateException.class, () -> RawTensor.ofFloats("f", new long[]{1},
+                new float[]{1}).toLongArray());
     }
 
     @Test
@@ -90,7 +91,8 @@ class RawTensorTest {
                 () -> new RawTensor("w", DType.F32, new long[]{2, 2}, ByteBuffer.allocate(12)));
         assertTrue(e.getMessage().contains("'w'"));
         assertThrows(IllegalArgumentException.class, () -> RawTensor.ofFloats("w", new long[]{4}, VALUES));
-        assertThrows(IllegalArgumentException.class, () -> new RawTensor("w", DType.F32, new long[]{-1}, ByteBuffer.allocate(0)));
+        assertThrows(IllegalArgumentException.class, () -> new RawTensor("w", DType.F32, new long[]{-1},
+                ByteBuffer.allocate(0)));
     }
 
     @Test

@@ -110,7 +110,8 @@ class SafetensorsTest {
         assertEquals(0, n % 8);
         String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
         assertTrue(header.startsWith("{\"__metadata__\":{\"format\":\"pt\"},\"c.i64\":"), header);
-        assertTrue(header.indexOf("\"a.f32\"") < header.indexOf("\"b.f32\"") && header.indexOf("\"b.f32\"") < header.indexOf("\"z.f16\""));
+        assertTrue(header.indexOf("\"a.f32\"") < header.indexOf("\"b.f32\"")
+                && header.indexOf("\"b.f32\"") < header.indexOf("\"z.f16\""));
         try (SafetensorsReader r = SafetensorsReader.open(p)) {
             assertEquals(List.of("c.i64", "a.f32", "b.f32", "z.f16"), r.names());
             for (RawTensor t : ts) assertEquals(t, r.get(t.name()));
@@ -171,7 +172,8 @@ class SafetensorsTest {
             assertEquals(1, s.count(), "no temporary files left behind");
         }
         assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(p, List.of(
-                RawTensor.ofFloats("x", new long[]{1}, new float[]{1}), RawTensor.ofFloats("x", new long[]{1}, new float[]{1}))));
+                RawTensor.ofFloats("x", new long[]{1}, new float[]{1}), RawTensor.ofFloats("x", new long[]{1},
+                        new float[]{1}))));
     }
 
     // ---- strict validation: every message names the file, and the tensor where there is one ----
@@ -209,7 +211,8 @@ class SafetensorsTest {
 
     @Test
     void invalidJsonAndBadStructure() throws IOException {
-        assertTrue(fails("json.safetensors", file("{\"a\":{\"dtype\":", new byte[0])).getMessage().contains("invalid JSON"));
+        assertTrue(fails("json.safetensors", file("{\"a\":{\"dtype\":",
+                new byte[0])).getMessage().contains("invalid JSON"));
         assertTrue(fails("tail.safetensors", file("{} x", new byte[0])).getMessage().contains("invalid JSON"));
         assertTrue(fails("arr.safetensors", file("[1,2]   ", new byte[0])).getMessage().contains("not a JSON object"));
         String dup = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
@@ -221,14 +224,16 @@ class SafetensorsTest {
         UserError e = fails("neg.safetensors", file(neg, f32le(1)));
         assertTrue(e.getMessage().contains("tensor 'a'") && e.getMessage().contains("shape"), e.getMessage());
         String noOffsets = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1]}}";
-        assertTrue(fails("noofs.safetensors", file(noOffsets, f32le(1))).getMessage().contains("tensor 'a': field 'data_offsets'"));
+        assertTrue(fails("noofs.safetensors", file(noOffsets,
+                f32le(1))).getMessage().contains("tensor 'a': field 'data_offsets'"));
     }
 
     @Test
     void unknownDtypeNamesTensorAndDtype() throws IOException {
         String h = "{\"q\":{\"dtype\":\"F8_E4M3\",\"shape\":[4],\"data_offsets\":[0,4]}}";
         UserError e = fails("dtype.safetensors", file(h, new byte[4]));
-        assertTrue(e.getMessage().contains("tensor 'q'") && e.getMessage().contains("unknown dtype 'F8_E4M3'"), e.getMessage());
+        assertTrue(e.getMessage().contains("tensor 'q'") && e.getMessage().contains("unknown dtype 'F8_E4M3'"),
+                e.getMessage());
     }
 
     @Test
@@ -241,7 +246,8 @@ class SafetensorsTest {
         String overlap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
         UserError e2 = fails("overlap.safetensors", file(overlap, f32le(1, 2, 3)));
-        assertTrue(e2.getMessage().contains("tensor 'b'") && e2.getMessage().contains("overlap tensor 'a'"), e2.getMessage());
+        assertTrue(e2.getMessage().contains("tensor 'b'") && e2.getMessage().contains("overlap tensor 'a'"),
+                e2.getMessage());
         // gap
         String gap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}";
         UserError e3 = fails("gap.safetensors", file(gap, f32le(1, 2)));

@@ -40,7 +40,8 @@ final class TorchZip {
     }
 
     void write(Path file) throws IOException {
-        try (Counting count = new Counting(Files.newOutputStream(file)); ZipOutputStream zip = new ZipOutputStream(count)) {
+        try (Counting count = new Counting(Files.newOutputStream(file)); ZipOutputStream zip =
+                new ZipOutputStream(count)) {
             for (var e : records.entrySet()) {
                 byte[] data = e.getValue();
                 ZipEntry ze = new ZipEntry(e.getKey());
@@ -92,11 +93,13 @@ final class TorchZip {
      * written once and fetched with BINGET afterwards.
      */
     static final class StateDict {
-        record T(String name, String storageType, String key, long storageNumel, long offset, long[] size, long[] stride) {}
+        record T(String name, String storageType, String key, long storageNumel, long offset, long[] size,
+                long[] stride) {}
 
         final List<T> tensors = new ArrayList<>();
 
-        StateDict add(String name, String storageType, String key, long storageNumel, long offset, long[] size, long[] stride) {
+        StateDict add(String name, String storageType, String key, long storageNumel, long offset, long[] size,
+                long[] stride) {
             tensors.add(new T(name, storageType, key, storageNumel, offset, size, stride));
             return this;
         }

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UnpicklerTest {
     static Object load(byte[] b) {
-        return new Unpickler(b, Path.of("f.bin"), "data.pkl", Map.of("collections.OrderedDict", a -> new java.util.LinkedHashMap<>()),
+        return new Unpickler(b, Path.of("f.bin"), "data.pkl", Map.of("collections.OrderedDict", a
+                -> new java.util.LinkedHashMap<>()),
                 Set.of(), pid -> pid).load();
     }
 
@@ -26,9 +27,11 @@ class UnpicklerTest {
     void protocolTwoScalarsAndContainers() {
         // {'i': [1, 300, -2, 2**40, -(2**63)], 'f': 0.5, 'b': (True, False, None), 's': 'é'}
         PickleBytes p = new PickleBytes().proto(2).emptyDict().put().mark();
-        p.str("i").put().op(']').put().mark().integer(1).integer(300).integer(-2).integer(1L << 40).integer(Long.MIN_VALUE).op('e');
+        p.str("i").put().op(']').put().mark().integer(1).integer(300).integer(-2).integer(1L <<
+                40).integer(Long.MIN_VALUE).op('e');
         // BINFLOAT is big-endian: 0.5 = 3f e0 00 00 00 00 00 00
-        p.str("f").put().op('G').raw((byte) 0x3f, (byte) 0xe0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0);
+        p.str("f").put().op('G').raw((byte) 0x3f, (byte) 0xe0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0,
+                (byte) 0);
         p.str("b").put().op(0x88).op(0x89).op('N').tuple3().put();
         p.str("s").put().str("é").put();
         p.setitems().stop();
@@ -68,14 +71,17 @@ class UnpicklerTest {
     @Test
     void malformedPicklesFailWithPosition() {
         UserError a = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).op('t').bytes()));
-        assertTrue(a.getMessage().contains("f.bin") && a.getMessage().contains("data.pkl (byte 2)") && a.getMessage().contains("MARK"), a.getMessage());
+        assertTrue(a.getMessage().contains("f.bin") && a.getMessage().contains("data.pkl (byte 2)")
+                && a.getMessage().contains("MARK"), a.getMessage());
         UserError b = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).op(0xff).bytes()));
         assertTrue(b.getMessage().contains("opcode 0xff"), b.getMessage());
         UserError c = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).get(9).stop().bytes()));
         assertTrue(c.getMessage().contains("memo"), c.getMessage());
-        UserError d = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).integer(1).integer(2).stop().bytes()));
+        UserError d = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).integer(1).integer(2).stop()
+                .bytes()));
         assertTrue(d.getMessage().contains("2 objects"), d.getMessage());
-        UserError e = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).global("builtins", "eval").stop().bytes()));
+        UserError e = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).global("builtins",
+                "eval").stop().bytes()));
         assertTrue(e.getMessage().contains("builtins.eval"), e.getMessage());
         UserError f = assertThrows(UserError.class, () -> load(new PickleBytes().proto(2).str("x").bytes()));
         assertTrue(f.getMessage().contains("truncated"), f.getMessage());

@@ -44,7 +44,8 @@ class FilteringTest {
             assertEquals(List.of("p1", "p2"), ids(r.get(0)));
             assertEquals(List.of("p0", "p1"), ids(r.get(1)));
             // ratio 1 retrieves only k: the example's passage is dropped and then appended back
-            assertEquals(List.of("p1", "p0"), ids(Filtering.searchFilteredById(idx, new float[][] {{1, 0}}, List.of("p0"), 2, 1).get(0)));
+            assertEquals(List.of("p1", "p0"), ids(Filtering.searchFilteredById(idx, new float[][] {{1, 0}},
+                    List.of("p0"), 2, 1).get(0)));
         }
     }
 }

@@ -24,7 +24,8 @@ class FlatIndexFilesTest {
 
     static List<Passage> passagesWithExtras(int n) {
         List<Passage> ps = new ArrayList<>();
-        for (int i = 0; i < n; i++) ps.add(new Passage("id-" + i, i % 2 == 0 ? "T" + i + ": sec" : "", "text " + i, i % 3 == 0 ? Map.of("url", "u" + i) : Map.of()));
+        for (int i = 0; i < n; i++) ps.add(new Passage("id-" + i, i % 2 == 0 ? "T" + i + ": sec" : "", "text " + i,
+                i % 3 == 0 ? Map.of("url", "u" + i) : Map.of()));
         return ps;
     }
 
@@ -70,7 +71,8 @@ class FlatIndexFilesTest {
 
     private Path saved(String name) throws IOException {
         Path dir = tmp.resolve(name);
-        try (FlatIndex idx = FlatIndex.of(Vectors.passages(300), Vectors.gaussian(300, 8, 1), IndexDtype.FP32, 2, "enc-A")) {
+        try (FlatIndex idx = FlatIndex.of(Vectors.passages(300), Vectors.gaussian(300, 8, 1), IndexDtype.FP32, 2,
+                "enc-A")) {
             idx.save(dir);
         }
         return dir;
@@ -98,7 +100,8 @@ class FlatIndexFilesTest {
     @Test
     void saveReplacesAnExistingIndex() throws IOException {
         Path dir = saved("idx");
-        try (FlatIndex idx = FlatIndex.of(Vectors.passages(5), Vectors.gaussian(5, 4, 3), IndexDtype.FP16, 1, "enc-C")) {
+        try (FlatIndex idx = FlatIndex.of(Vectors.passages(5), Vectors.gaussian(5, 4, 3), IndexDtype.FP16, 1,
+                "enc-C")) {
             idx.save(dir);
         }
         try (FlatIndex back = FlatIndex.load(dir, IndexLoadOptions.defaults())) {
@@ -114,7 +117,8 @@ class FlatIndexFilesTest {
     void staleFingerprintIsRefusedUnlessForced() throws IOException {
         Path dir = saved("idx");
         UserError e = assertThrows(UserError.class, () -> FlatIndex.load(dir, IndexLoadOptions.expecting("enc-NEW")));
-        assertTrue(e.getMessage().contains("field 'encoder_fingerprint'") && e.getMessage().contains("enc-A") && e.getMessage().contains("enc-NEW")
+        assertTrue(e.getMessage().contains("field 'encoder_fingerprint'") && e.getMessage().contains("enc-A")
+                && e.getMessage().contains("enc-NEW")
                 && e.getMessage().contains("--force"), e.getMessage());
         try (FlatIndex idx = FlatIndex.load(dir, IndexLoadOptions.expecting("enc-NEW").withForce(true))) {
             assertEquals("enc-A", idx.encoderFingerprint());
@@ -146,7 +150,8 @@ class FlatIndexFilesTest {
             ch.truncate(size - 4);
         }
         UserError e = assertThrows(UserError.class, () -> FlatIndex.load(dir, IndexLoadOptions.defaults()));
-        assertTrue(e.getMessage().contains(shard.toString()) && e.getMessage().contains("truncated") && e.getMessage().contains("expected " + size), e.getMessage());
+        assertTrue(e.getMessage().contains(shard.toString()) && e.getMessage().contains("truncated")
+                && e.getMessage().contains("expected " + size), e.getMessage());
         Files.delete(shard);
         e = assertThrows(UserError.class, () -> FlatIndex.load(dir, IndexLoadOptions.defaults()));
         assertTrue(e.getMessage().contains("'embeddings.00000.bin' is missing"), e.getMessage());
@@ -168,7 +173,9 @@ class FlatIndexFilesTest {
         String json = Files.readString(m);
         Files.writeString(m, json.replace("\"format_version\" : 1", "\"format_version\" : 2"));
         UserError e = assertThrows(UserError.class, () -> FlatIndex.load(dir, IndexLoadOptions.defaults()));
-        assertEquals(m + ": field 'format_version': unknown index format version 2 (this t5j reads version 1); rebuild the index with this t5j or use a newer t5j",
+        assertEquals(m
+                + ": field 'format_version': unknown index format version 2 (this t5j reads version 1); rebuild the " +
+                "index with this t5j or use a newer t5j",
                 e.getMessage());
         Files.writeString(m, json.replace("\"count\" : 300", "\"count\" : 301"));
         e = assertThrows(UserError.class, () -> FlatIndex.load(dir, IndexLoadOptions.defaults()));

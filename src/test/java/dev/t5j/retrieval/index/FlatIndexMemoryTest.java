@@ -12,7 +12,8 @@ class FlatIndexMemoryTest {
         int n = 10000, dim = 64;
         float[][] q = Vectors.gaussian(16, dim, 2);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), Vectors.gaussian(n, dim, 1), IndexDtype.FP16, 2, "fp")) {
-            // a batch search allocates ~0.6 MB of scores and ~1.3 MB of widened fp16 rows, a single query (fp16 gemv path)
+            // a batch search allocates ~0.6 MB of scores and ~1.3 MB of widened fp16 rows, a single query (fp16 gemv
+            // path)
             // ~30 KB of scores per shard: 200 leaked rounds would be > 350 MB
             float[][] one = {q[0]};
             for (int i = 0; i < 20; i++) {

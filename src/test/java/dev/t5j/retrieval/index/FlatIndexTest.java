@@ -48,7 +48,8 @@ class FlatIndexTest {
         int n = 1500, dim = 40;
         float[][] v = Vectors.gaussian(n, dim, 3);
         float[][] rounded = new float[n][dim];
-        for (int i = 0; i < n; i++) for (int j = 0; j < dim; j++) rounded[i][j] = HalfFloats.f16ToFloat(HalfFloats.floatToF16(v[i][j]));
+        for (int i = 0; i < n; i++) for (int j = 0; j < dim; j++) rounded[i][j] =
+                HalfFloats.f16ToFloat(HalfFloats.floatToF16(v[i][j]));
         float[][] q = Vectors.gaussian(6, dim, 4);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP16, 2, "fp")) {
             assertArrayEquals(rounded[77], idx.row(77));
@@ -68,7 +69,8 @@ class FlatIndexTest {
         int n = 5000, dim = 96;
         float[][] v = Vectors.clustered(n, dim, 20, 0.2f, 21); // clustered: many close scores near the k-th
         float[][] rounded = new float[n][dim];
-        for (int i = 0; i < n; i++) for (int j = 0; j < dim; j++) rounded[i][j] = HalfFloats.f16ToFloat(HalfFloats.floatToF16(v[i][j]));
+        for (int i = 0; i < n; i++) for (int j = 0; j < dim; j++) rounded[i][j] =
+                HalfFloats.f16ToFloat(HalfFloats.floatToF16(v[i][j]));
         float[][] q = Vectors.clustered(12, dim, 20, 0.2f, 22);
         BruteForce.Result want = BruteForce.search(Vectors.flatten(rounded), n, dim, q, 20);
         try (FlatIndex idx = FlatIndex.of(Vectors.passages(n), v, IndexDtype.FP16, 3, "fp")) {

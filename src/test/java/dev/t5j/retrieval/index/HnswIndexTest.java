@@ -26,7 +26,8 @@ class HnswIndexTest {
             assertTrue(recall >= 0.9, "recall@10 " + recall);
             // scores are inner products again (Lucene's MIP scaling undone)
             Hit top = hnsw.search(q, 1).get(0).get(0);
-            assertEquals(FlatIndexTest.dot(q[0], v[top.index()]), top.score(), 1e-3f * Math.max(1, Math.abs(top.score())));
+            assertEquals(FlatIndexTest.dot(q[0], v[top.index()]), top.score(), 1e-3f * Math.max(1,
+                    Math.abs(top.score())));
             // a tiny efSearch costs recall: the knob is wired
             assertTrue(Recall.atK(hnsw.withEfSearch(1), flat, q, 10) <= recall);
 

@@ -59,7 +59,8 @@ class IndexBuilderTest {
                 return new float[texts.size()][7];
             }
         };
-        var e = assertThrows(IllegalStateException.class, () -> IndexBuilder.build(corpus(), bad, IndexOptions.defaults(), null));
+        var e = assertThrows(IllegalStateException.class, () -> IndexBuilder.build(corpus(), bad,
+                IndexOptions.defaults(), null));
         assertTrue(e.getMessage().contains("vector of 7 values for row 0"), e.getMessage());
         assertThrows(UserError.class, () -> IndexBuilder.build(List.of(), bad, IndexOptions.defaults(), null));
     }
