@@ -1,6 +1,7 @@
 package dev.t5j.train;
 
 import dev.t5j.adapters.AdapterTraining;
+import dev.t5j.common.UserError;
 import dev.t5j.data.MultitaskSampler;
 import dev.t5j.data.Task;
 import dev.t5j.data.tasks.DataSetup;
@@ -19,6 +20,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -79,8 +81,20 @@ class TrainerMultitaskAdaptersTest {
                 if (!Arrays.equals(a.get(n).toFloatArray(), b.get(n).toFloatArray())) moved.add(n);
         }
         for (String task : List.of("rte", "cola"))
-            assertTrue(moved.stream().anyMatch(n -> n.contains(".adapters." + task + ".")), task + "'s adapter trained");
+            assertTrue(moved.stream().anyMatch(n -> n.contains(".adapters." + task + ".")),
+                    task + "'s adapter trained");
         assertFalse(moved.isEmpty());
+    }
+
+    @Test
+    void aMixtureTaskWithoutAnAdapterIsAUserError(@TempDir Path tmp) throws Exception {
+        Path init = TrainerAdaptersTest.initModel(tmp);
+        List<String> c = config(tmp, tmp.resolve("run"), init);
+        c.add("adapters.tasks=[rte]");
+        UserError e = assertThrows(UserError.class, () -> new Trainer(TrainConfig.load(null, c), TrainerTest.QUIET)
+                .run(false));
+        assertTrue(e.getMessage().contains("adapters.tasks: task 'cola' of mixture 'rte_cola' has no adapter"),
+                e.getMessage());
     }
 
     @Test
