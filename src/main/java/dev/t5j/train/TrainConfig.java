@@ -43,10 +43,12 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
      *                    {@code N / max(inputs_length, targets_length)} (rounded down); null = {@code batchSize} rows
      * @param useCached   seqio {@code use_cached}: read the tasks from {@code cacheDir} (written by
      *                    {@code t5j data cache}); a task without a complete cache there is an error
+     * @param taskSampling per-task adapters on a mixture: the temperature of HyperFormer's one-task-per-batch sampler
      */
     public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength,
                        int targetsLength, boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength,
-                       Integer synthPool, Integer tokensPerBatch, boolean useCached, String cacheDir) {
+                       Integer synthPool, Integer tokensPerBatch, boolean useCached, String cacheDir,
+                       TaskSampling taskSampling) {
         public static final int DEFAULT_BATCH_SIZE = 32;
 
         /** What the catalog and vocabulary are built from. */
@@ -73,6 +75,9 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
      * {@code name}: adafactor (t5x defaults) or adamw; {@code beta1} null = the optimizer's default (Adafactor 0, i.e.
      * no momentum as in t5x; AdamW 0.9), resolved when the config is loaded.
      */
+    /** {@code temperature}: T of HyperFormer's task sampler, p_i ∝ n_i^(1/T) (its configs: 10). */
+    public record TaskSampling(double temperature) {}
+
     public record OptimizerCfg(OptimizerName name, double weightDecay, Double beta1, double beta2, double eps,
                                double clipGradNorm) {}
 
@@ -96,7 +101,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                            init_scheme: null, init_stats_from: null, pre_attn_ln_value: null}
                     data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64,
                            targets_length: 64, pack: false, batch_size: 32, shuffle: true, synth_length: null,
-                           synth_pool: null, tokens_per_batch: null, use_cached: false, cache_dir: null}
+                           synth_pool: null, tokens_per_batch: null, use_cached: false, cache_dir: null,
+                           task_sampling: {temperature: 10.0}}
                     optimizer: {name: adamw, weight_decay: 0.01, beta1: null, beta2: 0.999, eps: 1.0e-8,
                                 clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
@@ -167,6 +173,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         else if (data.tokensPerBatch() != null && data.rows() < 1)
             errs.add("data.tokens_per_batch (" + data.tokensPerBatch() + ") must be at least max(inputs_length, "
                     + "targets_length) (" + Math.max(data.inputsLength(), data.targetsLength()) + ") for one row");
+        if (data.taskSampling() == null || !(data.taskSampling().temperature() > 0))
+            errs.add("data.task_sampling.temperature must be > 0");
         if (data.useCached() && (data.cacheDir() == null || data.cacheDir().isBlank()))
             errs.add("data.use_cached: needs data.cache_dir (the directory t5j data cache --out wrote)");
         if (data.synthLength() != null && (data.synthLength().size() != 2 || data.synthLength().get(0) < 1

@@ -1,5 +1,7 @@
 package dev.t5j.train;
 
+import dev.t5j.adapters.AdapterConfig;
+import dev.t5j.adapters.AdapterMethod;
 import dev.t5j.adapters.AdapterTraining;
 import dev.t5j.data.TrainingBatches;
 import dev.t5j.model.InitSchemes;
@@ -74,6 +76,8 @@ public final class Trainer implements RunTask {
     private Vocabulary modelVocab; // carried by every model folder the run writes
     private Path modelVocabFile;
     private AdapterTraining adapters;
+    private MultitaskBatches multitask; // [adapters] per-task adapters on a mixture: one sampled task per batch
+    private final List<String> stepTasks = new ArrayList<>(); // the task of every micro-batch trained, in order
 
     public Trainer(TrainConfig cfg, PrintStream log) {
         this.cfg = cfg;
@@ -118,8 +122,10 @@ public final class Trainer implements RunTask {
         }
         model = buildModel(from == null ? null : from.dir(), taskVocab);
         // [adapters] frozen base + adapter hooks; the optimizer and clipping see only the trained parameters
+        List<Task> sampled = sampledTasks(train);
         adapters = AdapterTraining.setUp(model, cfg.adapters(), "config", from == null ? null : from.dir(),
-                provider instanceof Task ? provider.name() : null, cfg.train().seed());
+                provider instanceof Task ? provider.name() : sampled != null ? sampled.get(0).name() : null,
+                cfg.train().seed());
         log.println("t5j: " + adapters.describe());
         opt = buildOptimizer(adapters.trainable());
         Schedule schedule = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(),
@@ -127,7 +133,44 @@ public final class Trainer implements RunTask {
         training = new Training(opt, schedule, adapters.trainable().values());
         EncDecFeatureConverter conv = new EncDecFeatureConverter(cfg.data().inputsLength(), cfg.data().targetsLength(),
                 cfg.data().pack());
-        batches = TrainingBatches.open(provider, train, conv, cfg.data().rows(), false, 1, 0, position);
+        if (sampled != null) // [adapters]
+            multitask = MultitaskBatches.open(sampled, train, conv, cfg.data().rows(),
+                    cfg.data().taskSampling().temperature(), cfg.train().seed(), from == null ? null : from.state());
+        else batches = TrainingBatches.open(provider, train, conv, cfg.data().rows(), false, 1, 0, position);
+    }
+
+    /**
+     * [adapters] The mixture's tasks when each has its own adapter or task embedding (they then train in one run with
+     * HyperFormer's one-task-per-batch sampler); null otherwise (a single task, a shared adapter, or none).
+     */
+    private List<Task> sampledTasks(ReadOptions train) {
+        List<String> names = cfg.adapters().adapterNames();
+        AdapterMethod method = AdapterMethod.parse("config: adapters.method", cfg.adapters().method());
+        if (provider instanceof Task || method == AdapterMethod.NONE
+                || names.equals(List.of(AdapterConfig.SHARED))) return null;
+        List<Task> tasks = Evaluator.tasksOf(provider, train);
+        for (Task t : tasks) if (!names.contains(t.name()))
+            throw new UserError("config: adapters.tasks: task '" + t.name() + "' of mixture '" + provider.name()
+                    + "' has no adapter (tasks: " + String.join(", ", names) + ")");
+        return tasks;
+    }
+
+    /**
+     * [adapters] Every step of a multitask run starts with undefined gradients, as PyTorch's
+     * {@code zero_grad(set_to_none=True)} (HF Trainer's): the optimizer skips the adapters of tasks this step did not
+     * draw (no momentum or decay step). The optimizers zero gradients instead, which would move those adapters in an
+     * uninterrupted run but not in a resumed one (no gradient yet), so resume would not be exact.
+     */
+    private void clearGradients() {
+        for (Tensor p : adapters.trainable().values()) {
+            Tensor g = p.mutable_grad();
+            if (g.defined()) g.reset();
+        }
+    }
+
+    /** Test hook: the task of every micro-batch trained so far (multitask adapter runs). */
+    List<String> stepTasks() {
+        return stepTasks;
     }
 
     /**
@@ -187,18 +230,30 @@ public final class Trainer implements RunTask {
         long t0 = System.nanoTime();
         model.train(true);
         List<Batch> micro = new ArrayList<>();
-        for (int m = 0; m < cfg.train().gradAccum(); m++) {
+        List<String> microTasks = new ArrayList<>();
+        if (multitask != null) clearGradients(); // [adapters]
+        for (int m = 0; m < cfg.train().gradAccum() && multitask != null; m++) { // [adapters]
+            MultitaskBatches.Drawn d = multitask.next(step);
+            micro.add(d.batch());
+            microTasks.add(d.task());
+        }
+        for (int m = 0; m < cfg.train().gradAccum() && multitask == null; m++) {
             if (!batches.hasNext()) throw new UserError(provider.name() + ": the training data ran out at step "
                     + step);
             micro.add(batches.next());
         }
-        position = batches.position();
+        if (multitask == null) position = batches.position();
         double dataSeconds = (System.nanoTime() - t0) / 1e9; // time the step waited for its input pipeline
         double weightTotal = 0, loss = 0;
         long tokens = 0;
         for (Batch b : micro) weightTotal += sum(b.decoderLossWeights());
         double divisor = cfg.loss().normalize().divisor(weightTotal);
-        for (Batch b : micro) {
+        for (int i = 0; i < micro.size(); i++) {
+            Batch b = micro.get(i);
+            if (multitask != null) { // [adapters] this micro-batch's task selects its adapter
+                adapters.selectTask(microTasks.get(i));
+                stepTasks.add(microTasks.get(i));
+            }
             try (PointerScope s = new PointerScope()) {
                 Tensor lossSum = lossSum(model, b);
                 lossSum.div(Tensors.scalar(divisor)).backward();
@@ -231,6 +286,7 @@ public final class Trainer implements RunTask {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("data_examples", position.examples());
         f.put("data_rows_into_window", position.rowsIntoWindow());
+        if (multitask != null) f.putAll(multitask.fields()); // [adapters]
         return f;
     }
 
@@ -244,6 +300,7 @@ public final class Trainer implements RunTask {
     @Override
     public void close() {
         if (batches != null) batches.close();
+        if (multitask != null) multitask.close();
         if (adapters != null) adapters.close();
         if (opt != null) opt.close();
         if (model != null) model.close();
