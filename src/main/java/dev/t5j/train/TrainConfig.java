@@ -43,10 +43,13 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
      *                    {@code N / max(inputs_length, targets_length)} (rounded down); null = {@code batchSize} rows
      * @param useCached   seqio {@code use_cached}: read the tasks from {@code cacheDir} (written by
      *                    {@code t5j data cache}); a task without a complete cache there is an error
+     * @param allowMissing a mixture whose members' data is not all on disk (e.g. {@code t0_train}) trains on the
+     *                    members present, after a note naming the others; false = an error naming them, before step 1
      */
     public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength,
                        int targetsLength, boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength,
-                       Integer synthPool, Integer tokensPerBatch, boolean useCached, String cacheDir) {
+                       Integer synthPool, Integer tokensPerBatch, boolean useCached, String cacheDir,
+                       boolean allowMissing) {
         public static final int DEFAULT_BATCH_SIZE = 32;
 
         /** What the catalog and vocabulary are built from. */
@@ -96,7 +99,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                            init_scheme: null, init_stats_from: null, pre_attn_ln_value: null}
                     data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64,
                            targets_length: 64, pack: false, batch_size: 32, shuffle: true, synth_length: null,
-                           synth_pool: null, tokens_per_batch: null, use_cached: false, cache_dir: null}
+                           synth_pool: null, tokens_per_batch: null, use_cached: false, cache_dir: null,
+                           allow_missing: false}
                     optimizer: {name: adamw, weight_decay: 0.01, beta1: null, beta2: 0.999, eps: 1.0e-8,
                                 clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
