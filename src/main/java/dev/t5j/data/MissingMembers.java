@@ -25,12 +25,25 @@ public final class MissingMembers {
      */
     public static Set<String> report(DatasetProvider p, List<Mixture.WeightedTask> tasks, ReadOptions o,
                                      boolean allowMissing, String allowedBy, Consumer<String> note) {
+        return report(p, tasks, o, allowMissing, allowedBy, note, false);
+    }
+
+    /** {@code withoutSplit}: members without {@code o}'s split count as missing (training needs every member). */
+    private static Set<String> report(DatasetProvider p, List<Mixture.WeightedTask> tasks, ReadOptions o,
+                                      boolean allowMissing, String allowedBy, Consumer<String> note,
+                                      boolean withoutSplit) {
         Set<String> missing = new LinkedHashSet<>();
         if (!(p instanceof Mixture)) return missing;
         Map<String, Integer> byDataset = new LinkedHashMap<>();
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
-            if (!t.splits().contains(o.split())) continue; // reported by the caller as "no split"
+            if (!t.splits().contains(o.split())) {
+                if (withoutSplit) {
+                    missing.add(t.name());
+                    byDataset.merge(t.source().describe() + ", no split '" + o.split() + "'", 1, Integer::sum);
+                }
+                continue; // else reported by the caller as "no split"
+            }
             try {
                 t.check(o);
             } catch (UserError e) {
@@ -58,7 +71,7 @@ public final class MissingMembers {
     public static DatasetProvider present(DatasetProvider p, ReadOptions o, boolean allowMissing, String allowedBy,
                                           Consumer<String> note) {
         if (!(p instanceof Mixture m)) return p;
-        Set<String> missing = report(p, m.weightedTasks(o), o, allowMissing, allowedBy, note);
+        Set<String> missing = report(p, m.weightedTasks(o), o, allowMissing, allowedBy, note, true);
         if (missing.isEmpty()) return p;
         Mixture kept = m.without(missing);
         if (kept == null) throw new UserError("mixture '" + p.name() + "': no member can be read for split '"
