@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 
 /** {@code t5j eval}: generation metrics and loss of a model on a task or mixture. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description =
-        "Evaluate a model on a task or mixture (decode, postprocess, metrics).")
+        "Evaluate a model on a task or mixture (decode, postprocess, metrics); _score_eval tasks and mixtures of them"
+                + " by rank classification (T0).")
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
@@ -41,7 +42,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--num-beams", defaultValue = "1",
             description = "Beam size; 1 is greedy decoding (default ${DEFAULT-VALUE})")
     int beams;
-    @Option(names = "--json", description = "Print one JSON object of metrics")
+    @Option(names = "--json", description = "Print one JSON object of metrics (_score_eval tasks: JSON lines per "
+            + "prompt and per dataset, as t5j rank --task --json)")
     boolean json;
     @Option(names = "--config", description =
             "An Atlas run config: evaluate --model (an Atlas model dir) on its task.eval_data")

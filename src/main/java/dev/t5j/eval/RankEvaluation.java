@@ -68,8 +68,8 @@ public final class RankEvaluation {
     }
 
     /**
-     * Whether {@code p} is a {@code _score_eval} task or a mixture of only such tasks (e.g. {@code t0_eval_score_eval}):
-     * evaluated by rank classification rather than generation.
+     * Whether {@code p} is a {@code _score_eval} task or a mixture of only such tasks (e.g.
+     * {@code t0_eval_score_eval}): evaluated by rank classification rather than generation.
      */
     public static boolean isScoreEval(DatasetProvider p, String split) {
         List<Task> tasks = tasksOf(p, split);
