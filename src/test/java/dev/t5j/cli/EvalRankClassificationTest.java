@@ -2,16 +2,15 @@ package dev.t5j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
+import dev.t5j.data.prompted.PromptedTestData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -28,22 +27,8 @@ class EvalRankClassificationTest {
     @BeforeAll
     static void setUp() throws IOException {
         data = tmp.resolve("data");
-        Path src = Path.of("src/test/resources/dev/t5j/prompts/templates");
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                Path to = data.resolve("promptsource/templates").resolve(src.relativize(p).toString());
-                Files.createDirectories(to.getParent());
-                Files.copy(p, to);
-            }
-        }
-        Files.createDirectories(data.resolve("superglue/RTE"));
-        String rows = "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", "
-                + "\"label\": \"entailment\", \"idx\": 0}\n"
-                + "{\"premise\": \"It rained.\", \"hypothesis\": \"It was dry.\", "
-                + "\"label\": \"not_entailment\", \"idx\": 1}\n"
-                + "{\"premise\": \"He ran.\", \"hypothesis\": \"He moved.\", \"label\": \"entailment\", \"idx\": 2}\n";
-        Files.writeString(data.resolve("superglue/RTE/val.jsonl"), rows);
-        Files.writeString(data.resolve("superglue/RTE/train.jsonl"), rows);
+        PromptedTestData.copyTemplates(data);
+        PromptedTestData.writeRte(data, 3);
         model = tmp.resolve("m");
         assertEquals(0, CliTest.run("model", "init", "--preset", "tiny", "--seed", "3", "--out", model.toString())
                 .code());

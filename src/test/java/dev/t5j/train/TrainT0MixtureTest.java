@@ -6,6 +6,7 @@ import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.MissingMembers;
 import dev.t5j.data.Mixture;
 import dev.t5j.data.ReadOptions;
+import dev.t5j.data.prompted.PromptedTestData;
 import dev.t5j.data.tasks.DataSetup;
 import dev.t5j.data.tasks.DataSpec;
 import dev.t5j.run.MetricsLog;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -38,14 +38,7 @@ class TrainT0MixtureTest {
     @BeforeAll
     static void setUp() throws IOException {
         data = tmp.resolve("data");
-        Path src = Path.of("src/test/resources/dev/t5j/prompts/templates");
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                Path to = data.resolve("promptsource/templates").resolve(src.relativize(p).toString());
-                Files.createDirectories(to.getParent());
-                Files.copy(p, to);
-            }
-        }
+        PromptedTestData.copyTemplates(data);
         Files.createDirectories(data.resolve("rotten_tomatoes"));
         StringBuilder pos = new StringBuilder(), neg = new StringBuilder();
         for (int i = 0; i < 10; i++) {
