@@ -3,6 +3,7 @@ package dev.t5j.cli;
 import dev.t5j.common.Json;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.ExampleInspector;
+import dev.t5j.data.MissingMembers;
 import dev.t5j.data.Mixture;
 import dev.t5j.data.ReadOptions;
 import dev.t5j.data.Task;
@@ -39,7 +40,8 @@ public final class DataShowCommand implements Runnable {
         DatasetProvider p = data.provider();
         ReadOptions o = reading.readOptions(data);
         List<Mixture.WeightedTask> tasks = p.weightedTasks(o);
-        Set<String> missing = MissingMembers.report(p, tasks, o, data.allowMissing, spec.commandLine().getErr());
+        Set<String> missing = MissingMembers.report(p, tasks, o, data.allowMissing, "pass --allow-missing",
+                spec.commandLine().getErr()::println);
         for (Mixture.WeightedTask wt : tasks) {
             Task t = wt.task();
             if (missing.contains(t.name())) continue;

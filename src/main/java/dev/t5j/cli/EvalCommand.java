@@ -4,9 +4,12 @@ import dev.t5j.atlas.AtlasConfig;
 import dev.t5j.atlas.AtlasTrainer;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
+import dev.t5j.data.DatasetProvider;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.eval.Evaluator;
+import dev.t5j.eval.RankEvaluation;
 import dev.t5j.model.T5ForConditionalGeneration;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +24,8 @@ import java.util.concurrent.Callable;
 
 /** {@code t5j eval}: generation metrics and loss of a model on a task or mixture. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description =
-        "Evaluate a model on a task or mixture (decode, postprocess, metrics).")
+        "Evaluate a model on a task or mixture (decode, postprocess, metrics); _score_eval tasks and mixtures of them"
+                + " by rank classification (T0).")
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
@@ -38,22 +42,27 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--num-beams", defaultValue = "1",
             description = "Beam size; 1 is greedy decoding (default ${DEFAULT-VALUE})")
     int beams;
-    @Option(names = "--json", description = "Print one JSON object of metrics")
+    @Option(names = "--json", description = "Print one JSON object of metrics (_score_eval tasks: JSON lines per "
+            + "prompt and per dataset, as t5j rank --task --json)")
     boolean json;
     @Option(names = "--config", description =
             "An Atlas run config: evaluate --model (an Atlas model dir) on its task.eval_data")
     java.nio.file.Path atlasConfig;
     @Option(names = "--set", description = "Override a key of the --config (repeatable)")
     List<String> overrides = new ArrayList<>();
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws java.io.IOException {
         if (atlasConfig != null) return atlas();
         if (!data.selected())
             throw new UserError("give --task (a task or mixture name), or --config with an Atlas run config");
+        DatasetProvider p = data.provider();
+        if (RankEvaluation.isScoreEval(p, split)) return rank(p);
         model.apply();
         try (T5ForConditionalGeneration m = model.load(data.task)) {
-            List<Evaluator.TaskResult> r = new Evaluator(m).beforeTask(model::selectTask).evaluate(data.provider(),
+            List<Evaluator.TaskResult> r = new Evaluator(m).beforeTask(model::selectTask).evaluate(p,
                     options(data, split, examples, maxNew, beams));
             if (json) {
                 Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -65,6 +74,23 @@ public final class EvalCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /**
+     * T0's zero-shot evaluation of _score_eval tasks: rank classification (summed log-probs of each choice, argmax),
+     * accuracy per prompt, median and mean per dataset, printed as {@code t5j rank --task} does.
+     */
+    private int rank(DatasetProvider p) {
+        model.apply();
+        RankEvaluation.Report rep;
+        try (T5ForConditionalGeneration m = model.load(data.task)) {
+            rep = RankEvaluation.evaluate(m, p, split, RANK_BATCH, examples, data.allowMissing);
+        }
+        RankCommand.print(rep, json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+    }
+
+    /** Examples encoded together in rank classification ({@code t5j rank --batch}'s default). */
+    private static final int RANK_BATCH = 8;
 
     private int atlas() throws java.io.IOException {
         if (!AtlasConfig.isAtlasConfig(atlasConfig))

@@ -123,11 +123,20 @@ public final class RankCommand implements Callable<Integer> {
         try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
             rep = RankEvaluation.evaluate(m, p, split, batch, limit, allowMissing);
         }
-        if (!rep.missing().isEmpty())
-            spec.commandLine().getErr().println("t5j: note: skipped " + rep.missing().size()
-                    + " tasks whose data is not on disk: "
+        print(rep, json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return 0;
+    }
+
+    /**
+     * Accuracy per prompt (task), then median and mean per dataset: a line each, or JSON lines; the skipped tasks as a
+     * note on {@code err}. Shared by {@code t5j rank --task/--mixture} and {@code t5j eval} on _score_eval tasks.
+     */
+    static void print(RankEvaluation.Report rep, boolean json, PrintWriter out, PrintWriter err) {
+        if (!rep.missing().isEmpty()) {
+            err.println("t5j: note: skipped " + rep.missing().size() + " tasks whose data is not on disk: "
                     + rep.missing());
-        PrintWriter out = spec.commandLine().getOut();
+            err.flush();
+        }
         for (RankEvaluation.PromptResult r : rep.prompts()) {
             if (json) out.println(Json.write(Map.of("task", r.task(), "accuracy", r.accuracy(), "examples", r
                     .examples())));
@@ -140,6 +149,5 @@ public final class RankCommand implements Callable<Integer> {
                     ), d.mean(), d.prompts());
         }
         out.flush();
-        return 0;
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -66,6 +67,15 @@ public final class Mixture implements DatasetProvider {
             l.add(new Entry(q, e.rate()));
         }
         return changed ? new Mixture(name, l) : this;
+    }
+
+    /**
+     * This mixture without the tasks named in {@code tasks} (at any depth; sub-mixtures left empty are dropped), or
+     * null when nothing is left. The remaining rates are renormalised by {@link #weightedTasks}.
+     */
+    public Mixture without(Set<String> tasks) {
+        List<Entry> l = MissingMembers.keep(entries, tasks);
+        return l.isEmpty() ? null : l.size() == entries.size() && l.equals(entries) ? this : new Mixture(name, l);
     }
 
     @Override

@@ -1,13 +1,13 @@
 package dev.t5j.eval;
 
 import dev.t5j.common.UserError;
-import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.Example;
 import dev.t5j.data.ExampleIterator;
 import dev.t5j.data.Mixture;
 import dev.t5j.data.ReadOptions;
 import dev.t5j.data.Task;
+import dev.t5j.data.prompted.PromptedTasks;
 import dev.t5j.decoding.RankScorer;
 import dev.t5j.model.T5ForConditionalGeneration;
 
@@ -39,8 +39,7 @@ public final class RankEvaluation {
     public static Report evaluate(T5ForConditionalGeneration model, DatasetProvider p, String split, int batch,
                                   int limit, boolean allowMissing) {
         List<PromptResult> prompts = new ArrayList<>();
-        List<Task> tasks = p instanceof Mixture m ? m.weightedTasks(ReadOptions.split(split)).stream()
-                .map(Mixture.WeightedTask::task).toList() : List.of((Task) p);
+        List<Task> tasks = tasksOf(p, split);
         RankScorer scorer = new RankScorer(model, batch);
         List<String> missing = new ArrayList<>();
         for (Task t : tasks) {
@@ -66,6 +65,20 @@ public final class RankEvaluation {
                     r.length));
         }
         return new Report(prompts, summarize(prompts), missing);
+    }
+
+    /**
+     * Whether {@code p} is a {@code _score_eval} task or a mixture of only such tasks (e.g.
+     * {@code t0_eval_score_eval}): evaluated by rank classification rather than generation.
+     */
+    public static boolean isScoreEval(DatasetProvider p, String split) {
+        List<Task> tasks = tasksOf(p, split);
+        return !tasks.isEmpty() && tasks.stream().allMatch(t -> t.name().endsWith(PromptedTasks.SCORE_EVAL));
+    }
+
+    private static List<Task> tasksOf(DatasetProvider p, String split) {
+        return p instanceof Mixture m ? m.weightedTasks(ReadOptions.split(split)).stream()
+                .map(Mixture.WeightedTask::task).toList() : List.of((Task) p);
     }
 
     /** Regroups a score_eval task's rows into examples (rows of one example are consecutive, same idx). */

@@ -44,11 +44,13 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
      * @param useCached   seqio {@code use_cached}: read the tasks from {@code cacheDir} (written by
      *                    {@code t5j data cache}); a task without a complete cache there is an error
      * @param taskSampling per-task adapters on a mixture: the temperature of HyperFormer's one-task-per-batch sampler
+     * @param allowMissing a mixture whose members' data is not all on disk (e.g. {@code t0_train}) trains on the
+     *                    members present, after a note naming the others; false = an error naming them, before step 1
      */
     public record Data(String task, String vocab, String dataDir, List<String> taskFiles, int inputsLength,
                        int targetsLength, boolean pack, int batchSize, boolean shuffle, List<Integer> synthLength,
                        Integer synthPool, Integer tokensPerBatch, boolean useCached, String cacheDir,
-                       TaskSampling taskSampling) {
+                       TaskSampling taskSampling, boolean allowMissing) {
         public static final int DEFAULT_BATCH_SIZE = 32;
 
         /** What the catalog and vocabulary are built from. */
@@ -102,7 +104,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                     data: {task: synth_reverse, vocab: null, data_dir: null, task_files: [], inputs_length: 64,
                            targets_length: 64, pack: false, batch_size: 32, shuffle: true, synth_length: null,
                            synth_pool: null, tokens_per_batch: null, use_cached: false, cache_dir: null,
-                           task_sampling: {temperature: 10.0}}
+                           task_sampling: {temperature: 10.0}, allow_missing: false}
                     optimizer: {name: adamw, weight_decay: 0.01, beta1: null, beta2: 0.999, eps: 1.0e-8,
                                 clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}

@@ -22,6 +22,7 @@ import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.EncDecFeatureConverter;
 import dev.t5j.data.Feature;
 import dev.t5j.data.Packing;
+import dev.t5j.data.MissingMembers;
 import dev.t5j.data.ReadOptions;
 import dev.t5j.data.Task;
 import dev.t5j.decoding.GenerationConfig;
@@ -109,6 +110,8 @@ public final class Trainer implements RunTask {
         DataSetup data = DataSetup.of(cfg.data().spec());
         provider = data.provider("data.task", cfg.data().task());
         ReadOptions train = cfg.data().trainOptions(cfg.train().seed());
+        provider = MissingMembers.present(provider, train, cfg.data().allowMissing(), "set data.allow_missing: true",
+                log::println);
         if (cfg.data().useCached()) DataSetup.requireCached(provider, train);
         provider.check(train);
         int taskVocab = taskVocabSize(provider, train);

@@ -3,6 +3,7 @@ package dev.t5j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.data.ByteVocabulary;
+import dev.t5j.data.prompted.PromptedTestData;
 import dev.t5j.decoding.RankScorer;
 import dev.t5j.eval.RankFile;
 import dev.t5j.model.Checkpoint;
@@ -96,14 +97,7 @@ class RankCommandTest {
         Files.createDirectories(t);
         Files.copy(Path.of("src/test/resources/dev/t5j/prompts/templates/super_glue/rte/templates.yaml"), t.resolve(
                 "templates.yaml"));
-        Files.createDirectories(data.resolve("superglue/RTE"));
-        String rows = "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", "
-                + "\"label\": \"entailment\", \"idx\": 0}\n"
-                + "{\"premise\": \"It rained.\", \"hypothesis\": \"It was dry.\", "
-                + "\"label\": \"not_entailment\", \"idx\": 1}\n"
-                + "{\"premise\": \"He ran.\", \"hypothesis\": \"He moved.\", \"label\": \"entailment\", \"idx\": 2}\n";
-        Files.writeString(data.resolve("superglue/RTE/val.jsonl"), rows);
-        Files.writeString(data.resolve("superglue/RTE/train.jsonl"), rows);
+        PromptedTestData.writeRte(data, 3);
         CliTest.Run r = CliTest.run("rank", "--model", model.toString(), "--vocab", "byte", "--data-dir", data
                 .toString(),
                 "--task", "super_glue_rte_GPT_3_style_score_eval", "--json");

@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
 public final class PromptedTasks {
     /** t-zero MAX_EXAMPLES_PER_DATASET. */
     public static final int MAX_EXAMPLES_PER_DATASET = 500_000;
+    /** Suffix of the rank-classification twin of a prompted task (t-zero's {@code _score_eval} tasks). */
+    public static final String SCORE_EVAL = "_score_eval";
     /** t-zero TASK_BLACKLIST (prompts too long or broken). */
     static final Set<String> TASK_BLACKLIST = Set.of("hotpot_qa_distractor_Generate_Explanations",
             "hotpot_qa_fullwiki_Generate_Explanations", "hotpot_qa_distractor_Generate_Answer_and_Explanations",
@@ -111,7 +113,7 @@ public final class PromptedTasks {
                 String name = taskName(tf.dataset(), tf.subset(), t.name());
                 if (catalog.contains(name)) continue;
                 catalog.add(task(name, src, f, t, vocab, false));
-                if (t.answerChoices() != null) catalog.add(task(name + "_score_eval", src, f, t, vocab, true));
+                if (t.answerChoices() != null) catalog.add(task(name + SCORE_EVAL, src, f, t, vocab, true));
                 names.add(name);
                 if (t.originalTask()) og.add(name);
             }
@@ -128,8 +130,8 @@ public final class PromptedTasks {
         for (DatasetRow r : csv)
             if (r.doEval().equals("BASE"))
                 for (String t : ogTasksOf.getOrDefault(r.key(), List.of()))
-                    if (catalog.contains(t + "_score_eval") && !eval.contains(t + "_score_eval"))
-                        eval.add(t + "_score_eval");
+                    if (catalog.contains(t + SCORE_EVAL) && !eval.contains(t + SCORE_EVAL))
+                        eval.add(t + SCORE_EVAL);
         // t-zero mixes these by number of examples (max 500,000); rates do not matter for evaluation, so 1 each
         if (!eval.isEmpty()) catalog.add(Mixture.of("t0_eval_score_eval", Rate.fixed(1),
                 eval.stream().map(catalog::get).toList()));

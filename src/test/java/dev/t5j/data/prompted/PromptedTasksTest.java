@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,21 +29,8 @@ class PromptedTasksTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        Path src = Path.of("src/test/resources/dev/t5j/prompts/templates");
-        try (Stream<Path> s = Files.walk(src)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                Path to = data.resolve("promptsource/templates").resolve(src.relativize(p).toString());
-                Files.createDirectories(to.getParent());
-                Files.copy(p, to);
-            }
-        }
-        Files.createDirectories(data.resolve("superglue/RTE"));
-        String rows = "{\"premise\": \"A cat sat.\", \"hypothesis\": \"An animal sat.\", "
-                + "\"label\": \"entailment\", \"idx\": 0}\n"
-                + "{\"premise\": \"It rained.\", \"hypothesis\": \"It was dry.\", "
-                + "\"label\": \"not_entailment\", \"idx\": 1}\n";
-        Files.writeString(data.resolve("superglue/RTE/val.jsonl"), rows);
-        Files.writeString(data.resolve("superglue/RTE/train.jsonl"), rows);
+        PromptedTestData.copyTemplates(data);
+        PromptedTestData.writeRte(data, 2);
         // a dataset over the cap: gigaword (train_size 3,803,957) with 4 templates here
         Path giga = data.resolve("promptsource/templates/gigaword");
         Files.createDirectories(giga);
