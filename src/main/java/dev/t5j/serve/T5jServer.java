@@ -39,6 +39,10 @@ public final class T5jServer implements AutoCloseable {
     static final Set<String> ENDPOINTS = Set.of("/", "/healthz", "/metrics", "/v1/models", "/v1/generate",
             "/v1/score", "/v1/embed", "/v1/retrieve", "/v1/answer");
     private static final String T0 = "t5j.t0";
+    /** How often a waiting non-streaming request checks that its client is still connected. */
+    private static final long POLL_MS = 100;
+    /** Status recorded (metrics) for a request whose client hung up; nginx's "client closed request". */
+    private static final int CLIENT_GONE = 499;
 
     private final T5j t5;
     private final AtlasPipeline atlas;
@@ -219,12 +223,17 @@ public final class T5jServer implements AutoCloseable {
             stream(ctx, reqs, events);
             return;
         }
+        ClientConnection client = new ClientConnection(ctx);
         List<String> outputs = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<Integer> tokens = new ArrayList<>();
         try {
             for (ContinuousBatcher.Request r : reqs) {
-                ContinuousBatcher.Output o = await(r, deadline);
+                ContinuousBatcher.Output o = await(r, deadline, client);
+                if (o == null) { // the client hung up: its sequences leave the batch (finally), nobody reads a reply
+                    ctx.status(CLIENT_GONE);
+                    return;
+                }
                 if (o.finish() == ContinuousBatcher.Finish.DEADLINE) throw deadlineExceeded(g.timeoutMs());
                 outputs.add(t5.decode(o.ids()));
                 reasons.add(o.finish().name().toLowerCase(Locale.ROOT));
@@ -245,10 +254,22 @@ public final class T5jServer implements AutoCloseable {
                 + " ms");
     }
 
-    private ContinuousBatcher.Output await(ContinuousBatcher.Request r, long deadline) throws InterruptedException {
+    /** The request's output, or null as soon as the client is found gone (checked every {@link #POLL_MS} ms). */
+    private ContinuousBatcher.Output await(ContinuousBatcher.Request r, long deadline, ClientConnection client)
+            throws InterruptedException {
         long waitNs = Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5);
+        long until = System.nanoTime() + waitNs;
         try {
-            return r.result().get(waitNs, TimeUnit.NANOSECONDS);
+            while (true) {
+                long left = until - System.nanoTime();
+                if (left <= 0) throw new TimeoutException();
+                try {
+                    return r.result().get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MS)),
+                            TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (client.gone()) return null;
+                }
+            }
         } catch (TimeoutException e) {
             r.cancel();
             throw deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(waitNs));
