@@ -166,6 +166,8 @@ public final class T5jServer implements AutoCloseable {
         m.put("tokenizer", t5.vocabulary().getClass().getSimpleName());
         m.put("max_input_tokens", cfg.maxInputTokens());
         m.put("max_new_tokens", cfg.maxNewTokens());
+        if (atlas != null) m.put("atlas", Map.of("passages", atlas.indexSize(), "n_context",
+                atlas.config().atlas().nContext()));
         return Map.of("object", "list", "data", List.of(m));
     }
 

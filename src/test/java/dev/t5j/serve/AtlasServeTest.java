@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,7 @@ class AtlasServeTest {
         assertEquals(hits.subList(0, 2), atlas.answer("where does the heron live?").passages());
         assertEquals(corpus.size(), atlas.indexSize());
         assertThrows(UserError.class, () -> atlas.retrieve("q", 0));
+        assertNotNull(atlas.reader().generate("question: where? answer: <extra_id_0>")); // the reader alone
     }
 
     @Test
@@ -141,6 +143,8 @@ class AtlasServeTest {
             assertEquals(400, e.status(), bad + " -> " + e.body());
             assertEquals("invalid_request", e.json().get("error").get("type").asText());
         }
+        JsonNode model = T5jServerTest.get(server, "/v1/models").json().get("data").get(0);
+        assertEquals(corpus.size(), model.get("atlas").get("passages").asInt(), model.toString());
         // the reader alone still serves the text endpoints
         assertEquals(200, T5jServerTest.post(server, "/v1/generate",
                 "{\"inputs\": \"question: x answer: <extra_id_0>\", \"max_new_tokens\": 2}").status());
