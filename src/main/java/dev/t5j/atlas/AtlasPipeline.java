@@ -27,10 +27,11 @@ import java.util.Map;
  * {@code atlas.json}) with its passage index, for Java users and {@code t5j serve}: {@link #retrieve} and
  * {@link #answer}, as {@code t5j eval} retrieves and reads (Atlas's evaluate.py).
  *
- * <p>The run's {@code config.yaml} (beside the model folder, or two folders up for a checkpoint's {@code model/})
+ * <p>The run's {@code config.yaml} (in the run directory above {@code model/} or {@code checkpoints/step_N/model/})
  * gives the formats, {@code n_context} and lengths. The index is the first of: {@code index/} beside the model
- * folder (a checkpoint's), {@code index.save}, {@code index.load} of that config, else built from
- * {@code index.passages} with the model's retriever. Calls are serialised on the instance.
+ * folder (a checkpoint's), {@code index.save}, {@code index.load} of that config, each checked against the
+ * retriever's fingerprint; else (none, or the first found is stale) it is built from {@code index.passages} with the
+ * model's retriever. Calls are serialised on the instance.
  */
 public final class AtlasPipeline implements AutoCloseable {
     private final AtlasModel model;
@@ -97,16 +98,28 @@ public final class AtlasPipeline implements AutoCloseable {
         if (parent != null) candidates.add(parent.resolve(AtlasTrainer.INDEX));
         if (cfg.index().save() != null) candidates.add(Path.of(cfg.index().save()));
         if (cfg.index().load() != null) candidates.add(Path.of(cfg.index().load()));
-        for (Path c : candidates) if (Files.isDirectory(c)) return FlatIndex.load(c, opts);
+        UserError unusable = null;
+        for (Path c : candidates) {
+            if (!Files.isDirectory(c)) continue;
+            try {
+                return FlatIndex.load(c, opts);
+            } catch (UserError e) { // e.g. stale: embedded by an earlier retriever; rebuilt below if passages allow
+                unusable = e;
+                break;
+            }
+        }
         AtlasRetrieval r = new AtlasRetrieval(cfg, new PrintStream(new ByteArrayOutputStream()), false);
         List<Passage> passages;
         try {
             passages = r.loadPassages();
         } catch (UserError e) {
-            throw new UserError(dir + ": no saved index (looked at " + candidates + ") and the passages to build one"
-                    + " cannot be read: " + e.getMessage());
+            passages = List.of();
         }
-        if (passages.isEmpty()) throw new UserError(dir + ": no saved index (looked at " + candidates + ")");
+        if (passages.isEmpty()) {
+            if (unusable != null) throw unusable;
+            throw new UserError(dir + ": no saved index (looked at " + candidates + ") and no index.passages to"
+                    + " build one from");
+        }
         return r.buildIndex(m, passages, "index");
     }
 

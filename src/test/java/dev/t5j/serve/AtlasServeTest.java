@@ -63,15 +63,23 @@ class AtlasServeTest {
         List<String> o = List.of("reader.preset=tiny",
                 "reader.vocab=" + AtlasTestData.resource("tokenizer/t5/spiece.model"), "retriever.preset=tiny",
                 "retriever.vocab=" + AtlasTestData.resource("tokenizer/bert/vocab.txt"), "retriever.max_length=32",
-                "index.passages=[" + passages + "]", "index.refresh=1", "task.train_data=[" + train + "]",
+                "index.passages=[" + passages + "]", "index.refresh=1", "index.save=" + dir.resolve("index"),
+                "task.train_data=[" + train + "]",
                 "task.eval_data=[" + eval + "]", "atlas.n_context=2", "atlas.retriever_n_context=3",
                 "atlas.text_maxlength=32", "atlas.target_maxlength=8", "optimizer.lr=1.0e-3",
                 "optimizer.lr_retriever=1.0e-3", "optimizer.scheduler=fixed", "train.steps=2", "train.batch_size=2",
-                "train.threads=1", "eval.batch_size=4", "eval.max_new_tokens=4", "eval.recall_at=[1,3]",
+                "train.threads=1", "train.checkpoint_every=1", "eval.batch_size=4", "eval.max_new_tokens=4",
+                "eval.recall_at=[1,3]",
                 "out=" + dir.resolve("run"));
         run = new AtlasTrainer(AtlasConfig.load(null, o), new PrintStream(new ByteArrayOutputStream()))
                 .withProgress(false).run();
-        atlas = AtlasPipeline.load(run.modelDir());
+        // the final evaluation's index is saved to index.save: loaded as is, with no corpus at hand to rebuild it
+        Path moved = Files.move(passages, dir.resolve("passages.away"));
+        try {
+            atlas = AtlasPipeline.load(run.modelDir());
+        } finally {
+            Files.move(moved, passages);
+        }
         server = T5jServer.start(atlas, ServeConfig.local().withLimits(4096, 64, 64, 8, 64, 60_000));
     }
 
@@ -111,6 +119,34 @@ class AtlasServeTest {
         assertEquals(corpus.size(), atlas.indexSize());
         assertThrows(UserError.class, () -> atlas.retrieve("q", 0));
         assertNotNull(atlas.reader().generate("question: where? answer: <extra_id_0>")); // the reader alone
+    }
+
+    /** A checkpoint's model folder: the run's config above it, its index beside it (or rebuilt when stale). */
+    @Test
+    void aCheckpointFolderLoadsWithItsRunConfig() throws Exception {
+        Path ckpt;
+        try (var s = Files.list(run.runDir().resolve("checkpoints"))) {
+            ckpt = s.filter(p -> Files.isDirectory(p.resolve("model"))).findFirst().orElseThrow();
+        }
+        assertTrue(Files.isDirectory(ckpt.resolve("index")), "the checkpoint holds its index");
+        try (AtlasPipeline c = AtlasPipeline.load(ckpt.resolve("model"))) { // step 1's weights: other scores
+            String q = questions.get(2);
+            assertEquals(corpus.size(), c.indexSize());
+            List<AtlasPipeline.Hit> hits = c.retrieve(q, 3);
+            assertEquals(3, hits.stream().map(AtlasPipeline.Hit::id).distinct().count());
+            for (AtlasPipeline.Hit h : hits) assertEquals(corpus.get(h.id())[1], h.text());
+            assertEquals(hits.subList(0, 2), c.answer(q).passages());
+        }
+        // a checkpoint's index predates the step's retriever update (stale): without the corpus it is refused
+        Path moved = Files.move(dir.resolve("passages.jsonl"), dir.resolve("passages.away"));
+        try {
+            UserError e = assertThrows(UserError.class, () -> AtlasPipeline.load(ckpt.resolve("model")));
+            assertTrue(e.getMessage().contains("encoder_fingerprint"), e.getMessage());
+        } finally {
+            Files.move(moved, dir.resolve("passages.jsonl"));
+        }
+        Path bare = Files.createDirectories(dir.resolve("bare"));
+        assertThrows(UserError.class, () -> AtlasPipeline.load(bare));
     }
 
     @Test
