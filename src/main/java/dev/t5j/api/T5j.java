@@ -39,8 +39,10 @@ public final class T5j implements AutoCloseable {
     private final Path dir;
     private final T5ForConditionalGeneration model;
     private final Vocabulary vocab;
+    private final boolean owner;
 
-    private T5j(Path dir, T5ForConditionalGeneration model, Vocabulary vocab) {
+    private T5j(Path dir, T5ForConditionalGeneration model, Vocabulary vocab, boolean owner) {
+        this.owner = owner;
         this.dir = dir;
         this.model = model;
         this.vocab = vocab;
@@ -61,11 +63,19 @@ public final class T5j implements AutoCloseable {
         Vocabulary v = ModelVocabulary.resolve(dir, vocab);
         T5ForConditionalGeneration m = Checkpoint.load(dir);
         try {
-            return new T5j(dir, m, v);
+            return new T5j(dir, m, v, true);
         } catch (RuntimeException e) {
             m.close();
             throw e;
         }
+    }
+
+    /**
+     * A text view of a model owned elsewhere (e.g. an Atlas reader): closing the view closes nothing, the owner
+     * closes the model.
+     */
+    public static T5j view(Path dir, T5ForConditionalGeneration model, Vocabulary vocab) {
+        return new T5j(dir, model, vocab, false);
     }
 
     public Path dir() {
@@ -170,6 +180,6 @@ public final class T5j implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        model.close();
+        if (owner) model.close();
     }
 }

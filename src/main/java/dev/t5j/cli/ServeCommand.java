@@ -1,6 +1,7 @@
 package dev.t5j.cli;
 
 import dev.t5j.api.T5j;
+import dev.t5j.atlas.AtlasPipeline;
 import dev.t5j.common.UserError;
 import dev.t5j.serve.ServeConfig;
 import dev.t5j.serve.T5jServer;
@@ -55,16 +56,29 @@ public final class ServeCommand implements Callable<Integer> {
         ServeConfig cfg = new ServeConfig(host, port, apiKey(apiKeyFile), maxBody, maxInput, maxNew, maxBatch, queue,
                 timeoutMs);
         model.apply();
+        if (AtlasPipeline.isAtlasModel(model.model)) {
+            if (vocabOption.vocab != null) throw new UserError("--vocab: an Atlas model uses its reader's vocabulary");
+            try (AtlasPipeline atlas = AtlasPipeline.load(model.model);
+                 T5jServer server = T5jServer.start(atlas, cfg)) {
+                System.err.println("t5j: Atlas model, " + atlas.indexSize() + " passages indexed");
+                await(server);
+            }
+            return 0;
+        }
         try (T5j t5 = T5j.load(model.model, vocabOption.vocab); T5jServer server = T5jServer.start(t5, cfg)) {
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stop.countDown();
-            }));
-            System.err.println("t5j: serving " + model.model + " on " + server.url() + " (Ctrl-C stops)");
-            stop.await();
+            await(server);
         }
         return 0;
+    }
+
+    private void await(T5jServer server) throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }));
+        System.err.println("t5j: serving " + model.model + " on " + server.url() + " (Ctrl-C stops)");
+        stop.await();
     }
 
     /** The token in {@code file} (surrounding whitespace dropped), or null without a file. */

@@ -77,6 +77,19 @@ final class Requests {
         return new Score(in.asText(), choices);
     }
 
+    /** {@code /v1/retrieve} and {@code /v1/answer}: the question and how many passages (null: the model's own). */
+    record Retrieve(String query, Integer k, Integer maxNewTokens) {}
+
+    static Retrieve retrieve(JsonNode n, boolean answer, ServeConfig cfg) {
+        known(n, answer ? Set.of("query", "k", "max_new_tokens") : Set.of("query", "k"));
+        JsonNode q = n.get("query");
+        if (q == null) throw ApiError.invalid("'query' is missing");
+        if (!q.isTextual() || q.asText().isBlank()) throw ApiError.invalid("'query' must be a non-empty string");
+        Integer k = n.has("k") ? integer(n, "k", 0, 1, 100) : null;
+        Integer maxNew = n.has("max_new_tokens") ? integer(n, "max_new_tokens", 0, 1, cfg.maxNewTokens()) : null;
+        return new Retrieve(q.asText(), k, maxNew);
+    }
+
     static List<String> embed(JsonNode n) {
         known(n, Set.of("inputs"));
         return texts(n, "inputs");

@@ -1,6 +1,7 @@
 package dev.t5j.serve;
 
 import dev.t5j.api.T5j;
+import dev.t5j.atlas.AtlasPipeline;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.ContinuousBatcher;
@@ -30,22 +31,30 @@ import java.util.concurrent.TimeoutException;
  * {@code t5j serve}: an HTTP API over a {@link T5j} model, generation through the {@link ContinuousBatcher}.
  * Endpoints (docs/serve.md): {@code POST /v1/generate} (optionally server-sent events per token),
  * {@code POST /v1/score}, {@code POST /v1/embed}, {@code GET /v1/models}, {@code GET /healthz},
- * {@code GET /metrics} (Prometheus), and the playground page at {@code /}.
+ * {@code GET /metrics} (Prometheus), and the playground page at {@code /}; for an Atlas model also
+ * {@code POST /v1/retrieve} and {@code POST /v1/answer} (through {@link AtlasPipeline}; the other endpoints serve its
+ * reader alone).
  */
 public final class T5jServer implements AutoCloseable {
     static final Set<String> ENDPOINTS = Set.of("/", "/healthz", "/metrics", "/v1/models", "/v1/generate",
-            "/v1/score", "/v1/embed");
+            "/v1/score", "/v1/embed", "/v1/retrieve", "/v1/answer");
     private static final String T0 = "t5j.t0";
+    /** How often a waiting non-streaming request checks that its client is still connected. */
+    private static final long POLL_MS = 100;
+    /** Status recorded (metrics) for a request whose client hung up; nginx's "client closed request". */
+    private static final int CLIENT_GONE = 499;
 
     private final T5j t5;
+    private final AtlasPipeline atlas;
     private final ServeConfig cfg;
     private final ContinuousBatcher batcher;
     private final ServeMetrics metrics;
     private final Javalin app;
     private final String modelId;
 
-    private T5jServer(T5j t5, ServeConfig cfg) {
+    private T5jServer(T5j t5, AtlasPipeline atlas, ServeConfig cfg) {
         this.t5 = t5;
+        this.atlas = atlas;
         this.cfg = cfg;
         this.modelId = t5.dir().toAbsolutePath().normalize().getFileName().toString();
         ServeMetrics[] m = new ServeMetrics[1];
@@ -69,6 +78,8 @@ public final class T5jServer implements AutoCloseable {
             c.routes.post("/v1/generate", this::generate);
             c.routes.post("/v1/score", this::score);
             c.routes.post("/v1/embed", this::embed);
+            c.routes.post("/v1/retrieve", ctx -> atlas(ctx, false));
+            c.routes.post("/v1/answer", ctx -> atlas(ctx, true));
             c.routes.exception(ApiError.class, (e, ctx) -> json(ctx, e.status, ApiError.body(e.type, e.getMessage())));
             c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500,
                     ApiError.body("internal_error", e.getClass().getSimpleName() + ": " + e.getMessage())));
@@ -83,7 +94,16 @@ public final class T5jServer implements AutoCloseable {
 
     /** Starts serving {@code t5} as {@code cfg} says; the caller keeps ownership of {@code t5}. */
     public static T5jServer start(T5j t5, ServeConfig cfg) {
-        T5jServer s = new T5jServer(t5, cfg);
+        return start(t5, null, cfg);
+    }
+
+    /** Starts serving an Atlas model (its reader on the text endpoints); the caller keeps ownership of it. */
+    public static T5jServer start(AtlasPipeline atlas, ServeConfig cfg) {
+        return start(atlas.reader(), atlas, cfg);
+    }
+
+    private static T5jServer start(T5j t5, AtlasPipeline atlas, ServeConfig cfg) {
+        T5jServer s = new T5jServer(t5, atlas, cfg);
         try {
             s.app.start(cfg.host(), cfg.port());
         } catch (RuntimeException e) {
@@ -146,6 +166,8 @@ public final class T5jServer implements AutoCloseable {
         m.put("tokenizer", t5.vocabulary().getClass().getSimpleName());
         m.put("max_input_tokens", cfg.maxInputTokens());
         m.put("max_new_tokens", cfg.maxNewTokens());
+        if (atlas != null) m.put("atlas", Map.of("passages", atlas.indexSize(), "n_context",
+                atlas.config().atlas().nContext()));
         return Map.of("object", "list", "data", List.of(m));
     }
 
@@ -203,12 +225,17 @@ public final class T5jServer implements AutoCloseable {
             stream(ctx, reqs, events);
             return;
         }
+        ClientConnection client = new ClientConnection(ctx);
         List<String> outputs = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         List<Integer> tokens = new ArrayList<>();
         try {
             for (ContinuousBatcher.Request r : reqs) {
-                ContinuousBatcher.Output o = await(r, deadline);
+                ContinuousBatcher.Output o = await(r, deadline, client);
+                if (o == null) { // the client hung up: its sequences leave the batch (finally), nobody reads a reply
+                    ctx.status(CLIENT_GONE);
+                    return;
+                }
                 if (o.finish() == ContinuousBatcher.Finish.DEADLINE) throw deadlineExceeded(g.timeoutMs());
                 outputs.add(t5.decode(o.ids()));
                 reasons.add(o.finish().name().toLowerCase(Locale.ROOT));
@@ -229,10 +256,22 @@ public final class T5jServer implements AutoCloseable {
                 + " ms");
     }
 
-    private ContinuousBatcher.Output await(ContinuousBatcher.Request r, long deadline) throws InterruptedException {
+    /** The request's output, or null as soon as the client is found gone (checked every {@link #POLL_MS} ms). */
+    private ContinuousBatcher.Output await(ContinuousBatcher.Request r, long deadline, ClientConnection client)
+            throws InterruptedException {
         long waitNs = Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(5);
+        long until = System.nanoTime() + waitNs;
         try {
-            return r.result().get(waitNs, TimeUnit.NANOSECONDS);
+            while (true) {
+                long left = until - System.nanoTime();
+                if (left <= 0) throw new TimeoutException();
+                try {
+                    return r.result().get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MS)),
+                            TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (client.gone()) return null;
+                }
+            }
         } catch (TimeoutException e) {
             r.cancel();
             throw deadlineExceeded(TimeUnit.NANOSECONDS.toMillis(waitNs));
@@ -317,6 +356,44 @@ public final class T5jServer implements AutoCloseable {
         out.put("embeddings", e);
         out.put("dim", e.length == 0 ? 0 : e[0].length);
         json(ctx, 200, out);
+    }
+
+    /** {@code /v1/retrieve} (passages with scores) or {@code /v1/answer} (passages, then the reader's answer). */
+    private void atlas(Context ctx, boolean answer) throws Exception {
+        if (atlas == null) throw new ApiError(404, "not_found", ctx.path() + " needs an Atlas model; "
+                + modelId + " is a plain T5");
+        Requests.Retrieve r = Requests.retrieve(Requests.object(body(ctx)), answer, cfg);
+        encode(List.of(atlas.query(r.query())), "query");
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<AtlasPipeline.Hit> hits;
+        try {
+            if (answer) {
+                AtlasPipeline.Answer a = atlas.answer(r.query(), r.k() == null ? atlas.config().atlas().nContext()
+                        : r.k(), r.maxNewTokens() == null ? atlas.config().eval().maxNewTokens() : r.maxNewTokens());
+                hits = a.passages();
+                out.put("passages", passages(hits));
+                out.put("answer", a.answer());
+            } else {
+                hits = atlas.retrieve(r.query(), r.k() == null ? 5 : r.k());
+                out.put("passages", passages(hits));
+            }
+        } catch (UserError e) {
+            throw ApiError.invalid(e.getMessage());
+        }
+        json(ctx, 200, out);
+    }
+
+    private static List<Map<String, Object>> passages(List<AtlasPipeline.Hit> hits) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AtlasPipeline.Hit h : hits) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", h.id());
+            m.put("title", h.title());
+            m.put("text", h.text());
+            m.put("score", h.score());
+            out.add(m);
+        }
+        return out;
     }
 
     private static String playground() throws IOException {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -234,18 +235,22 @@ class T5jServerTest {
         throw new AssertionError("no metric " + name);
     }
 
+    /** Writes a {@code POST /v1/generate} with {@code body} on a raw socket (so that the test can hang up). */
+    static void sendGenerate(Socket s, String body) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
     @Test
     void clientsThatHangUpMidStreamAreCancelled() throws Exception {
         long before = metric(server, "t5j_generated_tokens_total");
         for (int k = 0; k < 3; k++) {
             try (Socket s = new Socket("127.0.0.1", server.port())) {
-                String body = "{\"inputs\": \"long " + k
-                        + "\", \"max_new_tokens\": 4000, \"min_new_tokens\": 4000, \"stream\": true}";
-                OutputStream out = s.getOutputStream();
-                out.write(("POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                        .getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                sendGenerate(s, "{\"inputs\": \"long " + k
+                        + "\", \"max_new_tokens\": 4000, \"min_new_tokens\": 4000, \"stream\": true}");
                 BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
                         StandardCharsets.UTF_8));
                 String line;
@@ -261,6 +266,28 @@ class T5jServerTest {
         long produced = metric(server, "t5j_generated_tokens_total") - before;
         assertTrue(produced < 3 * 4000, "they stopped before their 4000 tokens: " + produced);
         assertEquals(200, post(server, "/v1/generate", "{\"inputs\": \"after\", \"max_new_tokens\": 2}").status());
+    }
+
+    /**
+     * A non-streaming client hangs up while its request decodes: the server notices the closed connection and its
+     * sequences leave the batch instead of running to their length or deadline.
+     */
+    @Test
+    void nonStreamingClientsThatHangUpAreCancelled() throws Exception {
+        try (T5jServer own = T5jServer.start(t5, ServeConfig.local().withLimits(4096, 64, 4096, 8, 64, 120_000))) {
+            long before = metric(own, "t5j_generated_tokens_total");
+            try (Socket s = new Socket("127.0.0.1", own.port())) {
+                sendGenerate(s, "{\"inputs\": [\"gone 1\", \"gone 2\"], \"max_new_tokens\": 4000, "
+                        + "\"min_new_tokens\": 4000}");
+                waitFor(own, "t5j_running_sequences 2\n");
+            }
+            waitFor(own, "t5j_running_sequences 0\n");
+            long produced = metric(own, "t5j_generated_tokens_total") - before;
+            assertTrue(produced < 2 * 4000, "they stopped before their 4000 tokens: " + produced);
+            String m = get(own, "/metrics").body();
+            assertTrue(m.contains("t5j_requests_total{endpoint=\"/v1/generate\",status=\"499\"} 1"), m);
+            assertEquals(200, post(own, "/v1/generate", "{\"inputs\": \"after\", \"max_new_tokens\": 2}").status());
+        }
     }
 
     @Test
