@@ -71,7 +71,8 @@ public final class JinjaEnvironment {
     public String render(String source, Map<String, Object> vars, PyRandom random) {
         Map<String, Object> ctx = new HashMap<>(vars);
         ctx.put(PromptFilters.RANDOM, random);
-        Node node = parsed(source);
+        Parsed p = parsed(source);
+        Node node = p.node;
         JinjavaInterpreter in = new JinjavaInterpreter(jinjava, new Context(jinjava.getGlobalContext(), ctx), jinjava
                 .getGlobalConfig());
         String output;
@@ -90,23 +91,45 @@ public final class JinjaEnvironment {
         }
         if (!r.getErrors().isEmpty()) throw new RenderError(describe(r.getErrors().get(0)));
         if (r.getContext() != null) {
-            Set<String> local = DECLARED.computeIfAbsent(source, JinjaEnvironment::declaredNames);
             for (String name : r.getContext().getResolvedValues()) {
-                if (!ctx.containsKey(name) && !local.contains(name) && name.matches("[A-Za-z]\\w*")
-                        && readsAsVariable(source, name))
+                if (!ctx.containsKey(name) && p.readsUndeclared(name))
                     throw new RenderError("'" + name + "' is undefined (the example has no field '" + name + "')");
             }
         }
         return r.getOutput();
     }
 
-    private static final Map<String, Set<String>> DECLARED = new ConcurrentHashMap<>();
-    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Parsed> nodes = new ConcurrentHashMap<>();
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z]\\w*");
+
+    /** A template parsed once, with what the undefined-name check needs (it runs on every render). */
+    private static final class Parsed {
+        final String source;
+        final Node node;
+        final Set<String> declared;
+        final Map<String, Boolean> undeclared = new ConcurrentHashMap<>();
+
+        Parsed(String source, Node node) {
+            this.source = source;
+            this.node = node;
+            this.declared = declaredNames(source);
+        }
+
+        /** Whether a resolved {@code name} that is no field of the example reads as an undefined variable. */
+        boolean readsUndeclared(String name) {
+            Boolean b = undeclared.get(name);
+            if (b != null) return b;
+            b = !declared.contains(name) && IDENTIFIER.matcher(name).matches() && readsAsVariable(source, name);
+            if (undeclared.size() < 1_000) undeclared.put(name, b);
+            return b;
+        }
+    }
 
     /** The parse tree of {@code source}, parsed once (Jinjava's own render re-parses on every call). */
-    private Node parsed(String source) {
-        Node n = nodes.get(source);
-        if (n != null) return n;
+    private Parsed parsed(String source) {
+        Parsed cached = nodes.get(source);
+        if (cached != null) return cached;
+        Node n;
         JinjavaInterpreter in = jinjava.newInterpreter();
         JinjavaInterpreter.pushCurrent(in);
         try {
@@ -119,8 +142,9 @@ public final class JinjaEnvironment {
         for (TemplateError e : in.getErrorsCopy())
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) throw new RenderError("template does not parse: "
                     + describe(e));
-        if (nodes.size() < 10_000) nodes.put(source, n);
-        return n;
+        Parsed p = new Parsed(source, n);
+        if (nodes.size() < 10_000) nodes.put(source, p);
+        return p;
     }
     private static final Pattern FOR = Pattern.compile("\\{%-?\\s*for\\s+([\\w\\s,()]+?)\\s+in\\b");
     private static final Pattern SET = Pattern.compile("\\{%-?\\s*set\\s+(\\w+)");

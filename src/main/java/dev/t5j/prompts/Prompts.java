@@ -61,7 +61,11 @@ public final class Prompts {
     static List<String> apply(PromptTemplate t, Map<String, Object> example, PyRandom random) {
         if (example.containsKey("answer_choices"))
             throw new JinjaEnvironment.RenderError("Example contains the restricted key 'answer_choices'.");
-        String jinja = t.jinja().replace("}}", " | string | truncate(" + TEXT_VAR_LENGTH + ") }}");
+        String jinja = TRUNCATING.get(t.jinja());
+        if (jinja == null) {
+            jinja = t.jinja().replace("}}", " | string | truncate(" + TEXT_VAR_LENGTH + ") }}");
+            if (TRUNCATING.size() < 100_000) TRUNCATING.put(t.jinja(), jinja);
+        }
         Map<String, Object> vars = escapePipe(example);
         vars.put("answer_choices", answerChoices(t, example, random));
         String out = JinjaEnvironment.get().render(jinja, vars, random);
@@ -81,7 +85,8 @@ public final class Prompts {
             if (FIXED.size() < 100_000) FIXED.put(t.answerChoices(), fixed);
         }
         if (fixed.isPresent()) return fixed.get();
-        String out = JinjaEnvironment.get().render(printAsPython(t.answerChoices()), escapePipe(example), random);
+        String source = PRINTING.computeIfAbsent(t.answerChoices(), Prompts::printAsPython);
+        String out = JinjaEnvironment.get().render(source, escapePipe(example), random);
         List<String> choices = new ArrayList<>();
         for (String c : PyValues.split(out, "|||")) choices.add(PyValues.strip(c).replace(PIPE_PROTECTOR, "|||"));
         return choices;
@@ -98,6 +103,10 @@ public final class Prompts {
     }
 
     private static final Map<String, Optional<List<String>>> FIXED = new ConcurrentHashMap<>();
+    /** The rewritten sources, made once per template: the same String instance then makes the parse-cache lookup
+     * cheap (hash cached, equals by identity) instead of rewriting and rehashing the template on every render. */
+    private static final Map<String, String> TRUNCATING = new ConcurrentHashMap<>();
+    private static final Map<String, String> PRINTING = new ConcurrentHashMap<>();
 
     private static List<String> renderFixed(PromptTemplate t) {
         try {

@@ -11,14 +11,20 @@ import java.util.List;
 public final class PyRandom {
     private static final int N = 624;
     private static final int M = 397;
-    private final int[] mt = new int[N];
+    private final long seed;
+    private int[] mt; // seeded on first draw: most renders draw nothing, and seeding costs as much as a render
     private int index = N + 1;
 
     public PyRandom(long seed) {
+        this.seed = seed;
+    }
+
+    private void seed() {
         BigInteger n = BigInteger.valueOf(seed).abs();
         int words = Math.max(1, (n.bitLength() + 31) / 32);
         int[] key = new int[words];
         for (int i = 0; i < words; i++) key[i] = n.shiftRight(32 * i).intValue();
+        mt = new int[N];
         initByArray(key);
     }
 
@@ -54,6 +60,7 @@ public final class PyRandom {
 
     /** genrand_uint32, as an unsigned value in a long. */
     long nextUint32() {
+        if (mt == null) seed();
         if (index >= N) {
             for (int k = 0; k < N; k++) {
                 int y = (mt[k] & 0x80000000) | (mt[(k + 1) % N] & 0x7fffffff);
