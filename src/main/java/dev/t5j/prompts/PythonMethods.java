@@ -1,6 +1,9 @@
 package dev.t5j.prompts;
 
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.filter.Filter;
 import jinjava.javax.el.ELContext;
+import jinjava.javax.el.ELException;
 import jinjava.javax.el.ELResolver;
 
 import java.beans.FeatureDescriptor;
@@ -23,6 +26,21 @@ final class PythonMethods extends ELResolver {
         Object[] p = params == null ? new Object[0] : params;
         String m = method.toString();
         Object out;
+        if (base instanceof Filter f) {
+            // Jinjava calls a filter as filter:NAME.filter(value, interpreter, args, kwargs) through its bean
+            // resolver, which looks the method up by reflection on every call; the same call made directly
+            // (exceptions wrapped as that resolver wraps them)
+            if (!m.equals("filter") || p.length != 4 || !(p[1] instanceof JinjavaInterpreter in)
+                    || !(p[2] instanceof Object[] args) || !(p[3] instanceof Map<?, ?> kw)) return null;
+            @SuppressWarnings("unchecked") Map<String, Object> kwargs = (Map<String, Object>) kw;
+            try {
+                out = f.filter(p[0], in, args, kwargs);
+            } catch (RuntimeException e) {
+                throw new ELException(e);
+            }
+            context.setPropertyResolved(true);
+            return out;
+        }
         if (base instanceof CharSequence cs) out = stringMethod(cs.toString(), m, p);
         else if (base instanceof List<?> l) out = listMethod(l, m, p);
         else if (base instanceof Map<?, ?> map) out = mapMethod(map, m, p);
