@@ -70,9 +70,14 @@ public final class RankBench {
         return items;
     }
 
-    /** Renders {@code template} on {@code rows} (cycled) for about {@code seconds}; examples per second, one thread. */
+    /**
+     * Renders {@code template} on {@code rows} (cycled) for about {@code seconds} after a warm-up of half as long
+     * (the JIT needs a few thousand renders; a count-based warm-up left the first templates measured cold);
+     * examples per second, one thread.
+     */
     public static double renderRate(PromptTemplate template, List<Map<String, Object>> rows, double seconds) {
-        for (int i = 0; i < 200; i++) Prompts.render(template, rows.get(i % rows.size()), i); // warm-up
+        long warm = System.nanoTime() + (long) (seconds * 0.5e9);
+        for (int i = 0; System.nanoTime() < warm; i++) Prompts.render(template, rows.get(i % rows.size()), i);
         long n = 0, start = System.nanoTime(), end = start + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
             for (int i = 0; i < 100; i++, n++) Prompts.render(template, rows.get((int) (n % rows.size())), n);
