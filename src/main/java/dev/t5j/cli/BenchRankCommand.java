@@ -68,7 +68,9 @@ public final class BenchRankCommand implements Runnable {
         if (templates != null && rows != null) {
             List<Map<String, Object>> rs = new ArrayList<>();
             for (var e : PromptFileRenderer.readRows(rows)) rs.add(e.getValue());
-            for (PromptTemplate t : TemplateFile.load(templates).templates())
+            List<PromptTemplate> ts = TemplateFile.load(templates).templates();
+            for (PromptTemplate t : ts) RankBench.renderRate(t, rs, 0.3); // JIT warm-up over every template
+            for (PromptTemplate t : ts)
                 out.printf(Locale.ROOT, "render %-40s %,.0f examples/s (1 thread)%n", t.name(), RankBench.renderRate(
                         t, rs, 1.0));
         }
