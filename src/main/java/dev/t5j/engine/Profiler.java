@@ -13,8 +13,9 @@ import java.util.Map;
  *
  * <p>Times are exclusive: a timed region nested in another (the layer norm inside self-attention) is counted only in
  * its own kind. Off unless {@code T5J_PROFILE=1} or {@link #enable()}; when off, {@link #start()} and
- * {@link #stop} are a single static flag check and no timer state exists. Timers are for one thread at a time (the
- * benchmark or training loop); the serving threads leave profiling off.
+ * {@link #stop} are a single static flag check and no timer state exists. Only the thread that opened the first
+ * region after a reset (the benchmark, training or decoding loop) is timed; regions opened on other threads are
+ * ignored, which keeps the nesting stack consistent.
  */
 public final class Profiler {
     /** What a timed region is. Position bias and masks count with self-attention. */
@@ -39,6 +40,8 @@ public final class Profiler {
     /** Nanoseconds of timed children per open region (a stack, depth = {@link #depth}). */
     private static long[] childNanos;
     private static int depth;
+    /** The thread being timed; null until the first region after a reset. */
+    private static Thread owner;
 
     private Profiler() {}
 
@@ -58,6 +61,7 @@ public final class Profiler {
         totals = null;
         childNanos = null;
         depth = 0;
+        owner = null;
     }
 
     /** Clears the accumulated times (e.g. after a warm-up step); a no-op while off. */
@@ -66,12 +70,15 @@ public final class Profiler {
         totals = new long[Kind.values().length];
         childNanos = new long[64];
         depth = 0;
+        owner = null;
     }
 
     /** Opens a region; returns its start time, or 0 when profiling is off. Pair with {@link #stop}. */
     public static long start() {
         if (!on) return 0;
         if (totals == null) reset();
+        if (owner == null) owner = Thread.currentThread();
+        else if (owner != Thread.currentThread()) return 0;
         if (depth < childNanos.length) childNanos[depth] = 0;
         depth++;
         return System.nanoTime();
@@ -79,7 +86,7 @@ public final class Profiler {
 
     /** Closes the region opened by {@code start}, adding its time less its timed children to {@code kind}. */
     public static void stop(Kind kind, long start) {
-        if (!on || start == 0 || totals == null || depth == 0) return;
+        if (!on || start == 0 || totals == null || depth == 0 || owner != Thread.currentThread()) return;
         long elapsed = System.nanoTime() - start;
         depth--;
         long children = depth < childNanos.length ? childNanos[depth] : 0;

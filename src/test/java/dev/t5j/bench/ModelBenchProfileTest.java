@@ -76,6 +76,19 @@ class ModelBenchProfileTest {
     }
 
     @Test
+    void regionsOnAnotherThreadAreIgnored() throws InterruptedException {
+        Profiler.enable();
+        long t0 = Profiler.start();
+        Thread other = new Thread(() -> Profiler.stop(Profiler.Kind.FEED_FORWARD, Profiler.start()));
+        other.start();
+        other.join();
+        Profiler.stop(Profiler.Kind.DATA, t0);
+        Map<Profiler.Kind, Double> ms = Profiler.millis();
+        assertTrue(ms.containsKey(Profiler.Kind.DATA), ms.toString());
+        assertFalse(ms.containsKey(Profiler.Kind.FEED_FORWARD), ms.toString());
+    }
+
+    @Test
     void offMeansNoTableAndNoTimerState() {
         Profiler.disable();
         try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(T5Config.preset("tiny"), 1);
