@@ -3,6 +3,7 @@ package dev.t5j.bench;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
 import dev.t5j.decoding.NoCacheDecoding;
+import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -13,6 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -88,16 +90,11 @@ public final class ModelBench {
             int[][] tg = randomIds(rng, c.batch(), c.targetLen(), (int) v);
             m.train(true);
             double best = Double.MAX_VALUE;
+            List<Profiler.Row> bestProfile = null;
             for (int step = 0; step < c.steps() + 1; step++) {
-                long t0 = System.nanoTime();
-                try (PointerScope s = new PointerScope()) {
-                    Tensor labels = Tensors.longs(tg, 0);
-                    Tensor loss = T5ForConditionalGeneration.loss(m.forward(Tensors.longs(in, 0), null,
-                            m.shiftRight(labels)), labels);
-                    loss.backward();
-                }
-                opt.step(1e-4);
-                double sec = (System.nanoTime() - t0) / 1e9;
+                Profiler.reset();
+                double sec = trainStep(m, opt, in, tg);
+                if (step > 0 && sec < best) bestProfile = Profiler.rows(sec * 1e3);
                 if (step > 0) best = Math.min(best, sec); // step 0 warms up allocators and thread pools
                 out.printf(Locale.ROOT, "  train step %d: %.3f s%n", step, sec);
             }
@@ -108,6 +105,7 @@ public final class ModelBench {
                             "GFLOP/s = %.0f%% of sgemm peak%n",
                     c.preset(), c.batch(), c.inputLen(), c.targetLen(), best, tokens / best, gflops,
                             100 * gflops / peak);
+            if (bestProfile != null) Profiler.print(out, "best training step", best * 1e3, bestProfile);
             m.train(false);
             int[] batches = {1, 32};
             double[] withCache = new double[2];
@@ -116,9 +114,12 @@ public final class ModelBench {
                 int[][] gi = randomIds(rng, batches[i], Math.min(c.inputLen(), 64), (int) v);
                 GenerationConfig g = GenerationConfig.greedy(c.genTokens()).withMinNewTokens(c.genTokens());
                 new Generator(m).generate(gi, GenerationConfig.greedy(4));
+                Profiler.reset();
                 long t0 = System.nanoTime();
                 new Generator(m).generate(gi, g);
-                withCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
+                long genNanos = System.nanoTime() - t0;
+                List<Profiler.Row> genProfile = Profiler.rows(genNanos / 1e6);
+                withCache[i] = (double) batches[i] * c.genTokens() / (genNanos / 1e9);
                 t0 = System.nanoTime();
                 NoCacheDecoding.greedy(m, gi, c.genTokens());
                 noCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
@@ -126,9 +127,33 @@ public final class ModelBench {
                         "generate greedy batch %d, %d input / %d new tokens: %.1f tokens/s with cache, %.1f without " +
                                 "(%.1fx)%n",
                         batches[i], gi[0].length, c.genTokens(), withCache[i], noCache[i], withCache[i] / noCache[i]);
+                if (genProfile != null) Profiler.print(out, "greedy decoding with cache, batch " + batches[i],
+                        genNanos / 1e6, genProfile);
             }
             return new Result(peak, tokens / best, gflops, best, op, withCache, noCache);
         }
+    }
+
+    /**
+     * One training step as the benchmark times it: batch to tensors (data), forward, loss, backward, AdamW update.
+     * With {@link Profiler} on, each part lands in its kind. Returns the step's wall time in seconds.
+     */
+    public static double trainStep(T5ForConditionalGeneration m, AdamW opt, int[][] in, int[][] tg) {
+        long t0 = System.nanoTime();
+        try (PointerScope s = new PointerScope()) {
+            long d0 = Profiler.start();
+            Tensor labels = Tensors.longs(tg, 0);
+            Tensor inputs = Tensors.longs(in, 0);
+            Profiler.stop(Profiler.Kind.DATA, d0);
+            Tensor loss = T5ForConditionalGeneration.loss(m.forward(inputs, null, m.shiftRight(labels)), labels);
+            long b0 = Profiler.start();
+            loss.backward();
+            Profiler.stop(Profiler.Kind.BACKWARD, b0);
+        }
+        long o0 = Profiler.start();
+        opt.step(1e-4);
+        Profiler.stop(Profiler.Kind.OPTIMIZER, o0);
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     static int[][] randomIds(SplittableRandom rng, int rows, int len, int vocab) {

@@ -1,6 +1,7 @@
 package dev.t5j.cli;
 
 import dev.t5j.bench.ModelBench;
+import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,11 +33,16 @@ public final class BenchModelCommand implements Callable<Integer> {
     int genTokens;
     @Option(names = "--threads", description = "libtorch threads (default: all cores)")
     Integer threads;
+    @Option(names = "--profile", description = "Also print time per module kind (embedding, attention, "
+            + "feed-forward, layer norm, lm head + loss, backward, optimizer, data) for the best training step and "
+            + "for greedy decoding; T5J_PROFILE=1 does the same")
+    boolean profile;
 
     @Override
     public Integer call() {
         if (threads != null) Torch.init(threads);
         else Torch.init();
+        if (profile) Profiler.enable();
         ModelBench.run(new ModelBench.Config(preset, batch, inputLen, targetLen, steps, genTokens), System.out);
         return 0;
     }

@@ -5,6 +5,7 @@ import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
+import dev.t5j.engine.Profiler;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +78,9 @@ public final class GenerateCommand implements Callable<Integer> {
             + "(with texts: {\"output\":\"...\",\"output_ids\":[...]})")
     boolean json;
 
+    /** Wall time inside the decoder, the total a T5J_PROFILE=1 profile's shares refer to. */
+    private long decodeNanos;
+
     @Override
     public Integer call() {
         if (batchSize < 1) throw new UserError("--batch-size must be >= 1");
@@ -99,13 +103,16 @@ public final class GenerateCommand implements Callable<Integer> {
             Generator gen = new Generator(m);
             for (int start = 0; start < inputs.size(); start += batchSize) {
                 int[][] batch = inputs.subList(start, Math.min(inputs.size(), start + batchSize)).toArray(new int[0][]);
+                long t0 = System.nanoTime();
                 Generator.Result r = gen.generate(batch, cfg);
+                decodeNanos += System.nanoTime() - t0;
                 for (int[] seq : r.sequences()) {
                     if (json) System.out.println(Json.write(Map.of("output_ids", seq)));
                     else System.out.println(String.join(" ", Arrays.stream(seq).mapToObj(Integer::toString).toList()));
                 }
             }
         }
+        Profiler.print(System.err, "generate, T5J_PROFILE=1", decodeNanos / 1e6);
         return 0;
     }
 
@@ -123,7 +130,10 @@ public final class GenerateCommand implements Callable<Integer> {
             for (int i = 0; i < ids.length; i++) ids[i] = t5.encode(inputs.get(i));
             for (int start = 0; start < ids.length; start += batchSize) {
                 int[][] batch = Arrays.copyOfRange(ids, start, Math.min(ids.length, start + batchSize));
-                for (int[] seq : t5.generateIds(batch, cfg).sequences()) {
+                long t0 = System.nanoTime();
+                int[][] out = t5.generateIds(batch, cfg).sequences();
+                decodeNanos += System.nanoTime() - t0;
+                for (int[] seq : out) {
                     String text = t5.decode(seq);
                     if (json) {
                         Map<String, Object> o = new LinkedHashMap<>();
@@ -136,6 +146,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 }
             }
         }
+        Profiler.print(System.err, "generate, T5J_PROFILE=1", decodeNanos / 1e6);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
 import org.bytedeco.pytorch.ScalarTypeOptional;
@@ -103,9 +104,12 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
 
     /** LM head: v1.0 models rescale by d_model^-0.5 ({@code scale_decoder_outputs}) before projecting. */
     public Tensor logits(Tensor decoderHidden) {
+        long t0 = Profiler.start();
         Tensor h = config.scaleDecoderOutputs()
                 ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
-        return torch.linear(h, lmHead);
+        Tensor logits = torch.linear(h, lmHead);
+        Profiler.stop(Profiler.Kind.LM_HEAD_LOSS, t0);
+        return logits;
     }
 
     /** Full teacher-forced forward: logits [B, T, V]. */
@@ -155,9 +159,12 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
 
     /** Mean token cross-entropy over labels != -100 (HF's loss). */
     public static Tensor loss(Tensor logits, Tensor labels) {
+        long t0 = Profiler.start();
         long v = logits.size(-1);
         Tensor lp = torch.log_softmax(logits.reshape(-1, v).to(torch.ScalarType.Float), -1, new ScalarTypeOptional());
-        return torch.nll_loss(lp, labels.reshape(-1), new TensorOptional(), 1 /* mean */, IGNORE_INDEX);
+        Tensor loss = torch.nll_loss(lp, labels.reshape(-1), new TensorOptional(), 1 /* mean */, IGNORE_INDEX);
+        Profiler.stop(Profiler.Kind.LM_HEAD_LOSS, t0);
+        return loss;
     }
 
     /** Per-token log-probabilities [B, T] of {@code targets} under {@code logits} [B, T, V] (fp32). */

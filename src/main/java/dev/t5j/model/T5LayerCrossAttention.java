@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import dev.t5j.engine.Profiler;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -24,6 +25,14 @@ final class T5LayerCrossAttention {
     }
 
     Tensor forward(Tensor x, Tensor encoderHidden, Tensor crossBias, boolean train, DecoderCache.Layer cache) {
+        long t0 = Profiler.start();
+        Tensor y = timedForward(x, encoderHidden, crossBias, train, cache);
+        Profiler.stop(Profiler.Kind.CROSS_ATTENTION, t0);
+        return y;
+    }
+
+    private Tensor timedForward(Tensor x, Tensor encoderHidden, Tensor crossBias, boolean train,
+            DecoderCache.Layer cache) {
         Tensor normed = layerNorm.forward(x);
         Tensor keys;
         Tensor values;

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import dev.t5j.engine.Profiler;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -21,8 +22,11 @@ final class T5LayerFF {
     }
 
     Tensor forward(Tensor x, boolean train) {
+        long t0 = Profiler.start();
         Tensor h = denseReluDense.forward(layerNorm.forward(x), train);
         if (hooks != null) h = hooks.afterSubLayer(site, h);
-        return x.add(torch.dropout(h, dropout, train));
+        Tensor y = x.add(torch.dropout(h, dropout, train));
+        Profiler.stop(Profiler.Kind.FEED_FORWARD, t0);
+        return y;
     }
 }

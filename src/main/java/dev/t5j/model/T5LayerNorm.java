@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import dev.t5j.engine.Profiler;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -16,6 +17,13 @@ final class T5LayerNorm {
     }
 
     Tensor forward(Tensor x) {
+        long t0 = Profiler.start();
+        Tensor h = norm(x);
+        Profiler.stop(Profiler.Kind.LAYER_NORM, t0);
+        return h;
+    }
+
+    private Tensor norm(Tensor x) {
         Tensor variance = x.to(ScalarType.Float).pow(new org.bytedeco.pytorch.Scalar(2.0))
                 .mean(new long[]{-1}, true, new ScalarTypeOptional());
         Tensor h = x.mul(torch.rsqrt(variance.add(new org.bytedeco.pytorch.Scalar(eps))));

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import dev.t5j.engine.Profiler;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -19,6 +20,13 @@ final class T5LayerSelfAttention {
     }
 
     Tensor forward(Tensor x, Tensor bias, boolean train, DecoderCache.Layer cache) {
+        long t0 = Profiler.start();
+        Tensor y = timedForward(x, bias, train, cache);
+        Profiler.stop(Profiler.Kind.SELF_ATTENTION, t0);
+        return y;
+    }
+
+    private Tensor timedForward(Tensor x, Tensor bias, boolean train, DecoderCache.Layer cache) {
         Tensor normed = layerNorm.forward(x);
         Tensor keys = selfAttention.shape(normed, selfAttention.k);
         Tensor values = selfAttention.shape(normed, selfAttention.v);

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -40,7 +41,10 @@ final class T5Stack {
      */
     Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor encoderHidden, Tensor encoderMask, DecoderCache cache,
             boolean train) {
+        long t0 = Profiler.start();
         Tensor x = torch.dropout(torch.embedding(embedTokens, inputIds), dropout, train);
+        Profiler.stop(Profiler.Kind.EMBEDDING, t0);
+        t0 = Profiler.start(); // position bias and masks: counted with self-attention
         int t = (int) inputIds.size(1);
         int past = cache == null ? 0 : cache.length();
         int kLen = past + t;
@@ -52,6 +56,7 @@ final class T5Stack {
             if (isDecoder && t > 1) selfBias = selfBias.clamp_min(new org.bytedeco.pytorch.Scalar(MASK_MIN));
         }
         Tensor crossBias = encoderMask == null ? null : extendedMask(encoderMask);
+        Profiler.stop(Profiler.Kind.SELF_ATTENTION, t0);
         for (int i = 0; i < block.length; i++) {
             x = block[i].forward(x, selfBias, encoderHidden, crossBias, train, cache == null ? null : cache.layers[i]);
         }

@@ -4,6 +4,7 @@ import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.DirectoryLock;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
+import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
 import dev.t5j.optim.GradientClipping;
 import dev.t5j.optim.Optimizer;
@@ -153,6 +154,7 @@ public final class RunLoop {
     private Result loop(RunTask task, RunCheckpoints ckpts, MetricsLog metrics, long step) throws IOException {
         Window window = new Window();
         double lastLoss = Double.NaN;
+        long loopStart = System.nanoTime(); // the total a T5J_PROFILE=1 profile's shares refer to
         try (Progress bar = new Progress("train", o.steps(), "steps", System.err,
                 o.progress() && o.steps() > 0 && !Boolean.getBoolean("t5j.quiet"))) {
             bar.resumeAt(step);
@@ -169,7 +171,9 @@ public final class RunLoop {
                 double loss = out.loss();
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) throw nonFinite(ckpts, step, loss, norm);
                 double lr = training.schedule().at(step);
+                long o0 = Profiler.start();
                 training.optimizer().step(lr);
+                Profiler.stop(Profiler.Kind.OPTIMIZER, o0);
                 step++;
                 lastLoss = loss;
                 double sec = (System.nanoTime() - t0) / 1e9;
@@ -196,6 +200,8 @@ public final class RunLoop {
                 if (stopAfterStep > 0 && step >= stopAfterStep) return new Result(o.runDir(), step, lastLoss, Map.of());
             }
         }
+        Profiler.print(log, "training loop (steps, in-loop eval, checkpoints), T5J_PROFILE=1",
+                (System.nanoTime() - loopStart) / 1e6);
         Map<String, Double> fin = task.evaluate(step, true);
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put("step", step);

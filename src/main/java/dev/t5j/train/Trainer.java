@@ -4,6 +4,7 @@ import dev.t5j.adapters.AdapterConfig;
 import dev.t5j.adapters.AdapterMethod;
 import dev.t5j.adapters.AdapterTraining;
 import dev.t5j.data.TrainingBatches;
+import dev.t5j.engine.Profiler;
 import dev.t5j.model.InitSchemes;
 import dev.t5j.model.Losses;
 import dev.t5j.optim.Adafactor;
@@ -231,6 +232,7 @@ public final class Trainer implements RunTask {
     @Override
     public StepOutput forwardBackward(long step) {
         long t0 = System.nanoTime();
+        long p0 = Profiler.start();
         model.train(true);
         List<Batch> micro = new ArrayList<>();
         List<String> microTasks = new ArrayList<>();
@@ -247,6 +249,7 @@ public final class Trainer implements RunTask {
         }
         if (multitask == null) position = batches.position();
         double dataSeconds = (System.nanoTime() - t0) / 1e9; // time the step waited for its input pipeline
+        Profiler.stop(Profiler.Kind.DATA, p0);
         double weightTotal = 0, loss = 0;
         long tokens = 0;
         for (Batch b : micro) weightTotal += sum(b.decoderLossWeights());
@@ -259,7 +262,9 @@ public final class Trainer implements RunTask {
             }
             try (PointerScope s = new PointerScope()) {
                 Tensor lossSum = lossSum(model, b);
+                long b0 = Profiler.start();
                 lossSum.div(Tensors.scalar(divisor)).backward();
+                Profiler.stop(Profiler.Kind.BACKWARD, b0);
                 loss += lossSum.item_float();
             }
             tokens += nonPad(b.encoderInputTokens()) + nonPad(b.decoderTargetTokens());
