@@ -12,6 +12,7 @@ import dev.t5j.tokenizer.WordPieceVocabulary;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,10 +46,11 @@ public final class ModelVocabulary {
     public static Vocabulary resolve(Path dir, String override) {
         if (override != null && !override.isBlank()) return DataVocabularies.resolve(override);
         Vocabulary v = load(dir);
+        if (v == null && !Files.isRegularFile(dir.resolve("config.json")))
+            throw new UserError(dir + ": not a model folder (no config.json)");
         if (v == null)
-            throw new UserError(dir + ": the model folder carries no tokenizer (" + String.join(", ",
-                    TokenizerFiles.NAMES)
-                    + "); pass --vocab FILE, or use the id-level options");
+            throw new UserError(dir + ": the model folder carries no tokenizer ("
+                    + String.join(", ", TokenizerFiles.NAMES) + "); pass --vocab FILE, or use the id-level options");
         return v;
     }
 
