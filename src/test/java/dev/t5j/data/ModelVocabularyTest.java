@@ -52,6 +52,9 @@ class ModelVocabularyTest {
     @Test
     void overrideWinsAndAMissingTokenizerIsAUserError(@TempDir Path tmp) throws Exception {
         assertNull(ModelVocabulary.load(tmp));
+        UserError notModel = assertThrows(UserError.class, () -> ModelVocabulary.resolve(tmp, null));
+        assertTrue(notModel.getMessage().contains("not a model folder"), notModel.getMessage());
+        Files.writeString(tmp.resolve("config.json"), "{}"); // a model folder without a tokenizer
         UserError e = assertThrows(UserError.class, () -> ModelVocabulary.resolve(tmp, null));
         assertTrue(e.getMessage().contains("--vocab") && e.getMessage().contains(tmp.toString()), e.getMessage());
         assertInstanceOf(ByteVocabulary.class, ModelVocabulary.resolve(tmp, "byte"));
