@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code t5j adapters ...}: parameter-efficient fine-tuning tools (see docs/adapters.md). */
 @Command(name = "adapters", mixinStandardHelpOptions = true,
         description = "Adapters, hypernetwork adapters and LoRA on a frozen T5 (docs/adapters.md).",
-        subcommands = {AdaptersCommand.Merge.class, AdaptersTaskEmbeddingsCommand.class})
+        subcommands = {AdaptersCommand.Merge.class, AdaptersTaskEmbeddingsCommand.class,
+                AdaptersDemoCommand.class})
 public final class AdaptersCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import dev.t5j.model.io.TokenizerFiles;
 import dev.t5j.tokenizer.Vocabularies;
 import dev.t5j.common.UserError;
 import dev.t5j.tokenizer.Vocabulary;
@@ -11,7 +12,7 @@ import java.nio.file.Path;
  * THE single place where a task vocabulary is loaded (data specs, Atlas readers, synthetic data, Atlas task tools):
  * a missing {@code --vocab} or {@code byte} gives {@link ByteVocabulary} (100 extra ids); a file is loaded by
  * {@link Vocabularies#load} with T5's 100 sentinels (SentencePiece {@code .model}, HF {@code tokenizer.json}, BERT
- * {@code vocab.txt}).
+ * {@code vocab.txt}), or a model folder's {@code t5j_vocab.json}.
  */
 public final class DataVocabularies {
     /** T5's {@code extra_ids}: the sentinels appended to the SentencePiece vocabulary. */
@@ -28,8 +29,12 @@ public final class DataVocabularies {
         return load(p);
     }
 
-    /** A vocabulary file with T5's 100 sentinels ({@code <extra_id_0>} .. {@code <extra_id_99>}). */
+    /**
+     * A vocabulary file with T5's 100 sentinels ({@code <extra_id_0>} .. {@code <extra_id_99>}), or a model folder's
+     * {@code t5j_vocab.json} (the built-in vocabularies as {@link ModelVocabulary} writes them).
+     */
     public static Vocabulary load(Path file) {
+        if (file.getFileName().toString().equals(TokenizerFiles.T5J_VOCAB)) return ModelVocabulary.readT5j(file);
         return Vocabularies.load(file, T5_EXTRA_IDS);
     }
 }

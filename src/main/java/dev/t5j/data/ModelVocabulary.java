@@ -104,7 +104,7 @@ public final class ModelVocabulary {
         TokenizerFiles.write(dir, TokenizerFiles.T5J_VOCAB, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Vocabulary readT5j(Path p) {
+    static Vocabulary readT5j(Path p) {
         JsonNode root = Json.read(p);
         if (!FORMAT.equals(root.path("format").asText()))
             throw UserError.at(p, 0, "format", "expected \"" + FORMAT + "\"");

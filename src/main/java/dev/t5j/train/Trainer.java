@@ -95,13 +95,22 @@ public final class Trainer implements RunTask {
      * Runs the config in the shared {@link RunLoop}: from scratch, or from the newest checkpoint with {@code resume}.
      */
     public Result run(boolean resume) throws IOException {
-        RunLoop.Options o = RunLoop.Options.of(cfg.outDir(), cfg.toYaml(), cfg.train().steps())
+        RunLoop.Result r = new RunLoop(loopOptions(), log).stopAfterStep(stopAfterStep).run(this, resume);
+        return new Result(r.runDir(), r.steps(), r.finalLoss(), r.finalMetrics().isEmpty() ? List.of() : lastEval);
+    }
+
+    /** The run loop's options for this config (a caller that wraps this task in its own loop uses them). */
+    public RunLoop.Options loopOptions() {
+        return RunLoop.Options.of(cfg.outDir(), cfg.toYaml(), cfg.train().steps())
                 .withSeed(cfg.train().seed())
                 .withEvalEvery(cfg.eval().every())
                 .withCheckpoints(cfg.checkpoint().every(), cfg.checkpoint().keep(), cfg.checkpoint().bestMetric(), true)
                 .withClipGradNorm(cfg.optimizer().clipGradNorm());
-        RunLoop.Result r = new RunLoop(o, log).stopAfterStep(stopAfterStep).run(this, resume);
-        return new Result(r.runDir(), r.steps(), r.finalLoss(), r.finalMetrics().isEmpty() ? List.of() : lastEval);
+    }
+
+    /** [adapters] What this run trains, between {@link #open} and {@link #close} (counts for reports). */
+    public AdapterTraining adapterTraining() {
+        return adapters;
     }
 
     @Override
@@ -144,14 +153,15 @@ public final class Trainer implements RunTask {
     }
 
     /**
-     * [adapters] The mixture's tasks when each has its own adapter or task embedding (they then train in one run with
-     * HyperFormer's one-task-per-batch sampler); null otherwise (a single task, a shared adapter, or none).
+     * [adapters] The mixture's tasks when {@code adapters.tasks} lists them (they then train in one run with
+     * HyperFormer's one-task-per-batch sampler, each batch selecting its task's adapter or task embedding; with
+     * method none or lora every task shares the trained weights, as HyperFormer's full multitask fine-tuning); null
+     * otherwise (a single task, or no tasks listed).
      */
     private List<Task> sampledTasks(ReadOptions train) {
         List<String> names = cfg.adapters().adapterNames();
-        AdapterMethod method = AdapterMethod.parse("config: adapters.method", cfg.adapters().method());
-        if (provider instanceof Task || method == AdapterMethod.NONE
-                || names.equals(List.of(AdapterConfig.SHARED))) return null;
+        AdapterMethod.parse("config: adapters.method", cfg.adapters().method());
+        if (provider instanceof Task || names.equals(List.of(AdapterConfig.SHARED))) return null;
         List<Task> tasks = Evaluator.tasksOf(provider, train);
         for (Task t : tasks) if (!names.contains(t.name()))
             throw new UserError("config: adapters.tasks: task '" + t.name() + "' of mixture '" + provider.name()
