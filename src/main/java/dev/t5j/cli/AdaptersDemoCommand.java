@@ -20,7 +20,7 @@ public final class AdaptersDemoCommand implements Callable<Integer> {
     @Option(names = "--pretrain-steps", defaultValue = "1000", description =
             "Pretraining steps on synthetic_easy (default ${DEFAULT-VALUE})")
     long pretrainSteps;
-    @Option(names = "--steps", defaultValue = "600", description =
+    @Option(names = "--steps", defaultValue = "500", description =
             "Fine-tuning steps of each method (default ${DEFAULT-VALUE})")
     long steps;
     @Option(names = "--batch-size", defaultValue = "32", description = "Rows per batch (default ${DEFAULT-VALUE})")
