@@ -182,7 +182,8 @@ public final class AdapterDemo {
                     && !s.startsWith("data.inputs_length=") && !s.startsWith("data.targets_length=")) ov.add(s);
         // rows are padded to the lengths: 16/12 hold every example of lengths 4-10 (prefix, marker and EOS included)
         // at a third of the quickstart's 40/32 cost per step
-        ov.addAll(List.of("data.vocab=" + vocab, "data.inputs_length=16", "data.targets_length=12", "train.steps=" + o.pretrainSteps(),
+        ov.addAll(List.of("data.vocab=" + vocab, "data.inputs_length=16", "data.targets_length=12",
+                "train.steps=" + o.pretrainSteps(),
                 "schedule.warmup=" + Math.min(200, o.pretrainSteps() / 10), "train.threads=" + o.threads(),
                 "train.seed=" + o.seed(), "eval.every=0", "eval.examples=" + Math.min(100, o.testExamples()),
                 "eval.max_new_tokens=12", "checkpoint.every=0", "checkpoint.keep=1", "train.log_every=50"));
@@ -292,8 +293,9 @@ public final class AdapterDemo {
     private String report(String table, Map<String, Double> pre, double wall, double cpu) {
         return "# t5j adapters demo\n\n"
                 + String.format(Locale.ROOT, "Base: T5 (quickstart preset) pretrained %d steps on synthetic_easy "
-                        + "(held-out exact match, %%: %s). Fine-tuning: %d steps, batch %d, AdamW, linear schedule, lr %s, "
-                        + "seed %d, HyperFormer's task sampler (T = 10) on %s; scores on %d test examples per task.%n%n",
+                        + "(held-out exact match, %%: %s). Fine-tuning: %d steps, batch %d, AdamW, linear schedule, "
+                        + "lr %s, seed %d, HyperFormer's task sampler (T = 10) on %s; scores on %d test examples per "
+                        + "task.%n%n",
                 o.pretrainSteps(), percentages(pre), o.steps(), o.batchSize(), o.lr(), o.seed(),
                 String.join(", ", GlueShapedTasks.NAMES), o.testExamples())
                 + table

@@ -121,7 +121,8 @@ public final class GlueShapedTasks {
      * mixture {@link #MIXTURE}; returns the task file.
      */
     public static Path write(Path dir, Sizes sizes, int pool, long seed) throws IOException {
-        StringBuilder yaml = new StringBuilder("# written by t5j adapters demo (dev.t5j.demo.GlueShapedTasks)\ntasks:\n");
+        StringBuilder yaml = new StringBuilder("# written by t5j adapters demo (dev.t5j.demo.GlueShapedTasks)\n");
+        yaml.append("tasks:\n");
         for (String task : NAMES) {
             Map<String, Integer> counts = new LinkedHashMap<>();
             counts.put("train", sizes.train().get(task));
