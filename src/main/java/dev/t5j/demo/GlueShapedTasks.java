@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
 public final class GlueShapedTasks {
     /** Task names, in table order. */
     public static final List<String> NAMES = List.of("ordered", "majority", "same_set", "overlap");
-    /** HyperFormer's metrics of the GLUE task each one imitates (names resolved by {@code dev.t5j.eval.Metrics}). */
+    /** HyperFormer's metrics of the GLUE task each one imitates (metric names as task files give them). */
     public static final Map<String, List<String>> METRICS = Map.of(
             "ordered", List.of("mcc"),
             "majority", List.of("accuracy"),
@@ -121,7 +121,7 @@ public final class GlueShapedTasks {
      * mixture {@link #MIXTURE}; returns the task file.
      */
     public static Path write(Path dir, Sizes sizes, int pool, long seed) throws IOException {
-        StringBuilder yaml = new StringBuilder("# written by t5j adapters demo (dev.t5j.demo.GlueShapedTasks)\n");
+        StringBuilder yaml = new StringBuilder("# written by t5j adapters demo (GlueShapedTasks)\n");
         yaml.append("tasks:\n");
         for (String task : NAMES) {
             Map<String, Integer> counts = new LinkedHashMap<>();
