@@ -37,6 +37,15 @@ class ModelVocabularyTest {
     }
 
     @Test
+    void aT5jVocabJsonIsADataVocabulary(@TempDir Path tmp) throws Exception {
+        SimpleVocabulary simple = new SimpleVocabulary();
+        ModelVocabulary.save(tmp, simple, null);
+        // data.vocab / --vocab may name it (t5j adapters demo tokenizes its task files with the synthetic tasks' ids)
+        assertSameEncoding(simple, DataVocabularies.resolve(tmp.resolve(TokenizerFiles.T5J_VOCAB).toString()),
+                "majority sentence t3 t40 t67");
+    }
+
+    @Test
     void sentencePieceIsCopiedOrSerialisedAsSpieceModelAndReplacesOtherFiles(@TempDir Path tmp) throws Exception {
         SentencePieceVocabulary sp = SentencePieceVocabulary.t5(SPIECE);
         ModelVocabulary.save(tmp, new ByteVocabulary(), null);
