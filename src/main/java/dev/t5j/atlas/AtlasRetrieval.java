@@ -11,6 +11,10 @@ import dev.t5j.retrieval.index.IndexBuilder;
 import dev.t5j.retrieval.index.IndexDtype;
 import dev.t5j.retrieval.index.IndexLoadOptions;
 import dev.t5j.retrieval.index.IndexOptions;
+import dev.t5j.retrieval.index.PassageIndex;
+import dev.t5j.retrieval.index.ShardedIndex;
+import dev.t5j.run.Replicas;
+import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -99,7 +103,32 @@ public final class AtlasRetrieval {
     }
 
     /** Saves the index to {@code index.save} when configured. */
-    public void saveIndex(FlatIndex index) throws IOException {
+    public void saveIndex(PassageIndex index) throws IOException {
         if (cfg.index().save() != null) index.save(Path.of(cfg.index().save()));
+    }
+
+    /** The collectives of {@code replicas}, as a {@link ShardedIndex} needs them. */
+    public static ShardedIndex.Group indexGroup(Replicas replicas) {
+        return new ShardedIndex.Group() {
+            @Override
+            public int rank() {
+                return replicas.rank();
+            }
+
+            @Override
+            public int world() {
+                return replicas.world();
+            }
+
+            @Override
+            public List<Tensor> allGather(Tensor t) {
+                return replicas.allGather(t);
+            }
+
+            @Override
+            public void barrier() {
+                replicas.barrier();
+            }
+        };
     }
 }
