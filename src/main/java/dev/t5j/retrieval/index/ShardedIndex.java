@@ -66,6 +66,15 @@ public final class ShardedIndex implements PassageIndex {
         return per * world;
     }
 
+    /** Rows rank {@code rank} of {@code world} holds when {@code n} rows are split for {@code requestedShards}. */
+    public static int heldRows(int n, int requestedShards, int rank, int world) {
+        int s = globalShards(requestedShards, world);
+        int per = s / world;
+        int[] b = FlatIndex.split(n, s);
+        int from = Math.min(rank * per, b.length - 1), to = Math.min((rank + 1) * per, b.length - 1);
+        return b[to] - b[from];
+    }
+
     /** Embeds this rank's shards (all ranks in parallel: index build and refresh). */
     public static ShardedIndex build(Group group, List<Passage> passages, Function<Passage, String> text,
             Embedder embedder, IndexOptions options, Progress progress) {
