@@ -145,6 +145,7 @@ public final class AtlasTrainer implements RunTask {
         int threads = cfg.train().threads() == null ? 1 : cfg.train().threads();
         Torch.init(threads);
         Torch.setThreads(threads);
+        Torch.setDevice(cfg.train().device(), "train.device");
         Torch.seed(cfg.train().seed());
         if (!AtlasTasks.NAMES.contains(cfg.task().name()))
             throw new UserError("task.name: '" + cfg.task().name() + "' is not an Atlas task ("
@@ -261,7 +262,7 @@ public final class AtlasTrainer implements RunTask {
         return new AtlasEvaluator(cfg, retrieval);
     }
 
-    /** Several ranks: every rank saves its shards of the index (a collective) for the writer to put in the checkpoint. */
+    /** Several ranks: every rank saves its shards of the index (a collective) for the writer's checkpoint. */
     @Override
     public void beforeCheckpoint(long step) throws IOException {
         if (!(index instanceof ShardedIndex s)) return;
@@ -278,7 +279,7 @@ public final class AtlasTrainer implements RunTask {
         else if (index != null) index.save(dir.resolve(INDEX));
     }
 
-    /** The index every rank saved in {@link #beforeCheckpoint}: hard links where the file system allows, else copies. */
+    /** The index every rank saved in {@link #beforeCheckpoint}: hard-linked where possible, else copied. */
     private void copyStagedIndex(Path to) throws IOException {
         if (stagedIndex == null) throw new IllegalStateException("beforeCheckpoint did not stage the index");
         Files.createDirectories(to);
@@ -324,6 +325,7 @@ public final class AtlasTrainer implements RunTask {
         int threads = cfg.train().threads() == null ? 1 : cfg.train().threads();
         Torch.init(threads);
         Torch.setThreads(threads);
+        Torch.setDevice(cfg.train().device(), "train.device");
         List<Path> files = AtlasConfig.paths(cfg.task().evalData());
         if (files.isEmpty()) throw new UserError("task.eval_data: no evaluation files");
         for (Path p : files) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
