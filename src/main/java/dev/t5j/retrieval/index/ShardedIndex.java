@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  * <p>Differences from Atlas: the candidates go to every rank (an all-gather, not a gather to the owner), and every
  * rank keeps all passage texts (the collectives move tensors only); only the embeddings are sharded.
  *
+ * <p>The tensors exchanged are CPU tensors whatever the device: the index lives in CPU memory.
+ *
  * <p>Every method that talks to the group ({@link #search}, {@link #build}, {@link #load}, {@link #save}) must be
  * called by every rank, in the same order, with the same {@code k}.
  */
@@ -140,7 +142,7 @@ public final class ShardedIndex implements PassageIndex {
         int w = group.world();
         try (PointerScope scope = new PointerScope()) {
             // every rank's query count, so that batches of different sizes (a last partial batch) can be gathered
-            List<Tensor> counts = group.allGather(Tensors.longs(new long[] {queries.length}, 1));
+            List<Tensor> counts = group.allGather(Tensors.cpuLongs(new long[] {queries.length}, 1));
             int[] n = new int[w];
             int total = 0, mine = 0, maxN = 0;
             for (int r = 0; r < w; r++) {
@@ -176,8 +178,8 @@ public final class ShardedIndex implements PassageIndex {
                     rows[q * kk + j] = h.get(j).index();
                 }
             }
-            List<Tensor> gs = group.allGather(Tensors.floats(scores, all.length, kk));
-            List<Tensor> gr = group.allGather(Tensors.longs(rows, all.length, kk));
+            List<Tensor> gs = group.allGather(Tensors.cpuFloats(scores, all.length, kk));
+            List<Tensor> gr = group.allGather(Tensors.cpuLongs(rows, all.length, kk));
             float[][] rs = new float[w][];
             long[][] rr = new long[w][];
             for (int r = 0; r < w; r++) {
@@ -213,7 +215,7 @@ public final class ShardedIndex implements PassageIndex {
                     + queries[i].length + " values, the index dim is " + d);
             System.arraycopy(queries[i], 0, flat, i * d, d);
         }
-        List<Tensor> g = group.allGather(Tensors.floats(flat, maxN, d));
+        List<Tensor> g = group.allGather(Tensors.cpuFloats(flat, maxN, d));
         float[][] all = new float[total][];
         int at = 0;
         for (int r = 0; r < n.length; r++) {
@@ -244,7 +246,7 @@ public final class ShardedIndex implements PassageIndex {
         long[] padded = java.util.Arrays.copyOf(mine, per); // a rank may hold fewer shards than rows allow
         long[][] crcs = new long[group.world()][];
         try (PointerScope scope = new PointerScope()) {
-            List<Tensor> g = group.allGather(Tensors.longs(padded, per));
+            List<Tensor> g = group.allGather(Tensors.cpuLongs(padded, per));
             for (int r = 0; r < crcs.length; r++) crcs[r] = Tensors.toLongs(g.get(r));
         }
         if (group.rank() == 0) {
