@@ -71,7 +71,7 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
 
     /** {@code checkpointKeep}: step checkpoints kept (the newest). */
     public record Train(long steps, int batchSize, long seed, int logEvery, Integer threads, long evalEvery,
-                        long checkpointEvery, int checkpointKeep) {}
+                        long checkpointEvery, int checkpointKeep, String device) {}
 
     /**
      * {@code examples} 0 = all; {@code recallAt}: k values of the retrieval recall reported when gold passage ids are
@@ -119,7 +119,7 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
                 optimizer: {lr: 1.0e-4, lr_retriever: 1.0e-5, weight_decay: 0.01, beta1: 0.9, beta2: 0.999, eps: 1.0e-6,
                             clip: 1.0,
                             scheduler: linear, warmup: 0}
-                train: {steps: 100, batch_size: 4, seed: 0, log_every: 10, threads: null, eval_every: 0,
+                train: {steps: 100, batch_size: 4, seed: 0, log_every: 10, threads: null, device: cpu, eval_every: 0,
                         checkpoint_every: 0,
                        checkpoint_keep: 2}
                 eval: {examples: 0, batch_size: 8, max_new_tokens: 32, num_beams: 1, write_results: true,
@@ -142,7 +142,7 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
 
     /** Keys a resumed run may change: length, cadences, threads (everything else would make it another run). */
     public static final Set<String> RESUMABLE_KEYS = new LinkedHashSet<>(List.of("train.steps", "train.threads",
-            "train.log_every", "train.eval_every", "train.checkpoint_every", "train.checkpoint_keep"));
+            "train.device", "train.log_every", "train.eval_every", "train.checkpoint_every", "train.checkpoint_keep"));
 
     /** The config of a run being resumed: its own {@code config.yaml}; see {@code ConfigTree.loadForResume}. */
     public static AtlasConfig loadForResume(Path runConfig, Path file, List<String> overrides, PrintStream log) {

@@ -11,6 +11,10 @@ import dev.t5j.retrieval.index.IndexBuilder;
 import dev.t5j.retrieval.index.IndexDtype;
 import dev.t5j.retrieval.index.IndexLoadOptions;
 import dev.t5j.retrieval.index.IndexOptions;
+import dev.t5j.retrieval.index.PassageIndex;
+import dev.t5j.retrieval.index.ShardedIndex;
+import dev.t5j.run.Replicas;
+import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,10 +32,21 @@ public final class AtlasRetrieval {
     private final PrintStream log;
     private final boolean progress;
 
+    private Replicas replicas = Replicas.SINGLE;
+
     public AtlasRetrieval(AtlasConfig cfg, PrintStream log, boolean progress) {
         this.cfg = cfg;
         this.log = log;
         this.progress = progress;
+    }
+
+    /**
+     * The ranks of a data-parallel run: with more than one, the index is a {@link ShardedIndex} (each rank embeds,
+     * holds, searches and saves its shards) and every index method here is a collective that every rank calls.
+     */
+    public AtlasRetrieval withReplicas(Replicas r) {
+        this.replicas = r;
+        return this;
     }
 
     /** Retrieved (or the file's, or none for closed-book) passages for each example of a batch. */
@@ -71,26 +86,54 @@ public final class AtlasRetrieval {
     }
 
     /** The index a run starts with: {@code index.load}, or built from {@code passages} with the model's retriever. */
-    public FlatIndex initialIndex(AtlasModel model, List<Passage> passages) throws IOException {
+    public PassageIndex initialIndex(AtlasModel model, List<Passage> passages) throws IOException {
         AtlasConfig.Index ic = cfg.index();
         if (ic.load() != null) {
-            FlatIndex loaded = FlatIndex.load(Path.of(ic.load()),
+            PassageIndex loaded = load(Path.of(ic.load()),
                     IndexLoadOptions.expecting(model.retriever().fingerprint()).withShards(ic.shards())
                             .withForce(ic.force()));
             log.println("t5j: loaded index " + ic.load() + " (" + loaded.size() + " passages)");
             return loaded;
         }
-        FlatIndex built = buildIndex(model, passages, "build index");
+        PassageIndex built = index(model, passages, "build index");
         saveIndex(built);
         return built;
+    }
+
+    /** A saved index: flat on one process, this rank's shards of it on several. */
+    public PassageIndex load(Path dir, IndexLoadOptions options) {
+        return replicas.world() == 1 ? FlatIndex.load(dir, options)
+                : ShardedIndex.load(indexGroup(replicas), dir, options);
+    }
+
+    /**
+     * Embeds the passages with the model's current retriever (build and refresh): on one process every passage, on
+     * several only this rank's shards, all ranks in parallel.
+     */
+    public PassageIndex index(AtlasModel model, List<Passage> passages, String label) {
+        if (replicas.world() == 1) return buildIndex(model, passages, label);
+        checkEnoughPassages(passages);
+        AtlasConfig.Index ic = cfg.index();
+        int held = ShardedIndex.heldRows(passages.size(), ic.shards(), replicas.rank(), replicas.world());
+        try (Progress p = new Progress(label + " (rank " + replicas.rank() + ")", held, "passage", System.err,
+                progress && replicas.writes())) {
+            return ShardedIndex.build(indexGroup(replicas), passages,
+                    ps -> ReaderInputs.retrieverText(cfg.atlas().retrieverFormat(), ps),
+                    model.retriever().passageEmbedder(ic.embedBatchSize()).withProgress(false),
+                    new IndexOptions(ic.shards(), IndexDtype.parse(ic.dtype()), ic.embedBatchSize()), p);
+        }
+    }
+
+    private void checkEnoughPassages(List<Passage> passages) {
+        if (passages.size() < cfg.atlas().retrieverNContext())
+            throw new UserError("index: " + passages.size() + " passages, fewer than atlas.retriever_n_context ("
+                    + cfg.atlas().retrieverNContext() + ")");
     }
 
     /** Embeds every passage with the model's current retriever. */
     public FlatIndex buildIndex(AtlasModel model, List<Passage> passages, String label) {
         AtlasConfig.Index ic = cfg.index();
-        if (passages.size() < cfg.atlas().retrieverNContext())
-            throw new UserError("index: " + passages.size() + " passages, fewer than atlas.retriever_n_context ("
-                    + cfg.atlas().retrieverNContext() + ")");
+        checkEnoughPassages(passages);
         try (Progress p = new Progress(label, passages.size(), "passage", System.err, progress)) {
             return IndexBuilder.build(passages, ps -> ReaderInputs.retrieverText(cfg.atlas().retrieverFormat(), ps),
                     model.retriever().passageEmbedder(ic.embedBatchSize()).withProgress(false),
@@ -99,7 +142,32 @@ public final class AtlasRetrieval {
     }
 
     /** Saves the index to {@code index.save} when configured. */
-    public void saveIndex(FlatIndex index) throws IOException {
+    public void saveIndex(PassageIndex index) throws IOException {
         if (cfg.index().save() != null) index.save(Path.of(cfg.index().save()));
+    }
+
+    /** The collectives of {@code replicas}, as a {@link ShardedIndex} needs them. */
+    public static ShardedIndex.Group indexGroup(Replicas replicas) {
+        return new ShardedIndex.Group() {
+            @Override
+            public int rank() {
+                return replicas.rank();
+            }
+
+            @Override
+            public int world() {
+                return replicas.world();
+            }
+
+            @Override
+            public List<Tensor> allGather(Tensor t) {
+                return replicas.allGather(t);
+            }
+
+            @Override
+            public void barrier() {
+                replicas.barrier();
+            }
+        };
     }
 }

@@ -19,8 +19,10 @@ import dev.t5j.optim.Schedule;
 import dev.t5j.retrieval.Contriever;
 import dev.t5j.retrieval.Passage;
 import dev.t5j.retrieval.Retriever;
-import dev.t5j.retrieval.index.FlatIndex;
 import dev.t5j.retrieval.index.IndexLoadOptions;
+import dev.t5j.retrieval.index.PassageIndex;
+import dev.t5j.retrieval.index.ShardedIndex;
+import dev.t5j.run.Replicas;
 import dev.t5j.run.RunCheckpoints;
 import dev.t5j.run.RunLoop;
 import dev.t5j.run.RunTask;
@@ -39,6 +41,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Atlas's train.py as a {@link RunTask} of the shared {@link RunLoop}: joint training of the fusion-in-decoder reader
@@ -71,7 +74,10 @@ public final class AtlasTrainer implements RunTask {
     private AtlasTask task;
     private List<Path> trainFiles, evalFiles;
     private List<Passage> passages;
-    private FlatIndex index;
+    private PassageIndex index;
+    private Replicas replicas = Replicas.SINGLE;
+    /** Where every rank saved its shards of the index for the next checkpoint (several ranks only). */
+    private Path stagedIndex;
     private IndexRefreshSchedule refresh;
     private AdamW opt;
     private Map<String, Tensor> params;
@@ -86,9 +92,19 @@ public final class AtlasTrainer implements RunTask {
         this.retrieval = new AtlasRetrieval(cfg, log, true);
     }
 
+    /**
+     * Runs as one replica of a data-parallel job: gradients are averaged by the run loop, and the passage index is
+     * sharded across the ranks ({@link ShardedIndex}: each embeds, holds, searches and saves its shards).
+     */
+    public AtlasTrainer withReplicas(Replicas r) {
+        this.replicas = r;
+        this.retrieval = new AtlasRetrieval(cfg, log, progress).withReplicas(r);
+        return this;
+    }
+
     public AtlasTrainer withProgress(boolean on) {
         this.progress = on;
-        this.retrieval = new AtlasRetrieval(cfg, log, on);
+        this.retrieval = new AtlasRetrieval(cfg, log, on).withReplicas(replicas);
         return this;
     }
 
@@ -118,7 +134,8 @@ public final class AtlasTrainer implements RunTask {
                 .withEvalEvery(cfg.train().evalEvery())
                 .withCheckpoints(cfg.train().checkpointEvery(), cfg.train().checkpointKeep(), null, false)
                 .withClipGradNorm(cfg.optimizer().clip())
-                .withProgress(progress);
+                .withProgress(progress)
+                .withReplicas(replicas);
         RunLoop.Result r = new RunLoop(o, log).stopAfterStep(stopAfterStep).run(this, resume);
         return new Result(r.finalMetrics(), runDir, runDir.resolve("model"));
     }
@@ -128,6 +145,7 @@ public final class AtlasTrainer implements RunTask {
         int threads = cfg.train().threads() == null ? 1 : cfg.train().threads();
         Torch.init(threads);
         Torch.setThreads(threads);
+        Torch.setDevice(cfg.train().device(), "train.device");
         Torch.seed(cfg.train().seed());
         if (!AtlasTasks.NAMES.contains(cfg.task().name()))
             throw new UserError("task.name: '" + cfg.task().name() + "' is not an Atlas task ("
@@ -146,7 +164,7 @@ public final class AtlasTrainer implements RunTask {
         refresh = IndexRefreshSchedule.parse(cfg.index().refresh());
         if (cfg.usesRetrieval()) {
             index = from != null && Files.isDirectory(from.dir().resolve(INDEX))
-                    ? FlatIndex.load(from.dir().resolve(INDEX),
+                    ? retrieval.load(from.dir().resolve(INDEX),
                     IndexLoadOptions.defaults().withShards(cfg.index().shards()))
                     : retrieval.initialIndex(model, passages);
             model.setIndex(index);
@@ -196,7 +214,7 @@ public final class AtlasTrainer implements RunTask {
                 || !refresh.isTimeToRefresh(step, cfg.atlas().trainRetriever(), cfg.atlas().freezeRetrieverSteps()))
             return null;
         long t0 = System.nanoTime();
-        replaceIndex(retrieval.buildIndex(model, passages, "refresh index @" + step));
+        replaceIndex(retrieval.index(model, passages, "refresh index @" + step));
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("step", step);
         ev.put("index_refresh", true);
@@ -204,7 +222,7 @@ public final class AtlasTrainer implements RunTask {
         return ev;
     }
 
-    private void replaceIndex(FlatIndex fresh) throws IOException {
+    private void replaceIndex(PassageIndex fresh) throws IOException {
         model.setIndex(fresh);
         index.close();
         index = fresh;
@@ -226,9 +244,16 @@ public final class AtlasTrainer implements RunTask {
     public Map<String, Double> evaluate(long step, boolean last) throws IOException {
         if (evalFiles.isEmpty()) return Map.of();
         if (last && stale) // the final evaluation uses an index of the final retriever, so that it equals `t5j eval`
-            replaceIndex(retrieval.buildIndex(model, passages, "final index"));
-        Map<String, Double> m = evaluator().evaluate(model, task, evalFiles, Path.of(cfg.out()), step,
-                last && cfg.eval().writeResults());
+            replaceIndex(retrieval.index(model, passages, "final index"));
+        // every rank evaluates the whole evaluation set: its queries are the same on every rank
+        if (index instanceof ShardedIndex s) s.setSharedQueries(true);
+        Map<String, Double> m;
+        try {
+            m = evaluator().evaluate(model, task, evalFiles, Path.of(cfg.out()), step,
+                    last && cfg.eval().writeResults() && replicas.writes());
+        } finally {
+            if (index instanceof ShardedIndex s) s.setSharedQueries(false);
+        }
         log.println("t5j: eval @" + step + ": " + m);
         return m;
     }
@@ -237,10 +262,36 @@ public final class AtlasTrainer implements RunTask {
         return new AtlasEvaluator(cfg, retrieval);
     }
 
+    /** Several ranks: every rank saves its shards of the index (a collective) for the writer's checkpoint. */
+    @Override
+    public void beforeCheckpoint(long step) throws IOException {
+        if (!(index instanceof ShardedIndex s)) return;
+        stagedIndex = Path.of(cfg.out()).resolve(STAGED_INDEX);
+        s.save(stagedIndex);
+    }
+
+    static final String STAGED_INDEX = ".index-for-checkpoint";
+
     @Override
     public void writeCheckpoint(Path dir) throws IOException {
         model.save(dir.resolve(MODEL));
-        if (index != null) index.save(dir.resolve(INDEX));
+        if (index instanceof ShardedIndex) copyStagedIndex(dir.resolve(INDEX));
+        else if (index != null) index.save(dir.resolve(INDEX));
+    }
+
+    /** The index every rank saved in {@link #beforeCheckpoint}: hard-linked where possible, else copied. */
+    private void copyStagedIndex(Path to) throws IOException {
+        if (stagedIndex == null) throw new IllegalStateException("beforeCheckpoint did not stage the index");
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(stagedIndex)) {
+            for (Path f : files.toList()) {
+                try {
+                    Files.createLink(to.resolve(f.getFileName()), f);
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
     }
 
     @Override
@@ -274,6 +325,7 @@ public final class AtlasTrainer implements RunTask {
         int threads = cfg.train().threads() == null ? 1 : cfg.train().threads();
         Torch.init(threads);
         Torch.setThreads(threads);
+        Torch.setDevice(cfg.train().device(), "train.device");
         List<Path> files = AtlasConfig.paths(cfg.task().evalData());
         if (files.isEmpty()) throw new UserError("task.eval_data: no evaluation files");
         for (Path p : files) if (!Files.isRegularFile(p)) throw new UserError(p + ": task data file not found");
@@ -282,12 +334,13 @@ public final class AtlasTrainer implements RunTask {
             if (cfg.usesRetrieval() && m.retriever() == null)
                 throw new UserError(modelDir + ": a closed-book model has no retriever; set atlas.closed_book: true");
             AtlasTask t = task(cfg, m.vocab());
-            FlatIndex idx = cfg.usesRetrieval() ? retrieval.initialIndex(m, retrieval.loadPassages()) : null;
+            PassageIndex idx = cfg.usesRetrieval() ? retrieval.initialIndex(m, retrieval.loadPassages()) : null;
+            if (idx instanceof ShardedIndex s) s.setSharedQueries(true);
             try {
                 m.setIndex(idx);
                 Path outDir = Path.of(cfg.out()).resolve("eval");
                 Files.createDirectories(outDir);
-                return evaluator().evaluate(m, t, files, outDir, 0, cfg.eval().writeResults());
+                return evaluator().evaluate(m, t, files, outDir, 0, cfg.eval().writeResults() && replicas.writes());
             } finally {
                 if (idx != null) idx.close();
             }

@@ -96,6 +96,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!AtlasConfig.isAtlasConfig(atlasConfig))
             throw new UserError(atlasConfig
                     + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");
+        if (model.device != null) overrides.add("train.device=" + model.device);
         AtlasConfig cfg = AtlasConfig.load(atlasConfig, overrides);
         Map<String, Double> m = new AtlasTrainer(cfg, System.err).evaluateOnly(model.model);
         if (json) System.out.println(Json.write(m));

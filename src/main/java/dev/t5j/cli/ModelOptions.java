@@ -19,7 +19,7 @@ final class ModelOptions {
     Path model;
     @Option(names = "--threads", description = "libtorch threads (default: T5J_THREADS or all cores)")
     Integer threads;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or auto (default ${DEFAULT-VALUE})")
+    @Option(names = "--device", description = "cpu, cuda, cuda:N or auto (default cpu; a run config's train.device)")
     String device;
 
     @Option(names = "--adapter", description = "An adapter folder (t5j adapters or PEFT LoRA) to run on the model")
@@ -59,7 +59,7 @@ final class ModelOptions {
     void apply() {
         if (threads != null) Torch.init(threads);
         else Torch.init();
-        Torch.setDevice(device);
+        Torch.setDevice(device == null ? "cpu" : device);
     }
 
     /** Parses "13,7,9" (or "13 7 9") into ids; names the option in errors. */

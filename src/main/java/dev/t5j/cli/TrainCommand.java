@@ -29,6 +29,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean resume;
     @Option(names = "--print-config", description = "Print the resolved config and exit")
     boolean printConfig;
+    @Option(names = "--device", description = "cpu, cuda, cuda:N or auto: sets train.device (default cpu)")
+    String device;
 
     private int atlas(Path runConfig) throws Exception {
         AtlasConfig cfg = runConfig != null ? AtlasConfig.loadForResume(runConfig, config, overrides, System.out)
@@ -53,6 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (device != null) overrides.add("train.device=" + device);
         Path runConfig = resume ? runConfig() : null;
         boolean atlas = runConfig != null ? AtlasConfig.isAtlasConfig(runConfig) : config != null
                 && AtlasConfig.isAtlasConfig(config);

@@ -18,10 +18,15 @@ public final class Tensors {
 
     /** A new int64 tensor of the given shape holding {@code data} (row-major). */
     public static Tensor longs(long[] data, long... shape) {
+        return toDevice(cpuLongs(data, shape));
+    }
+
+    /** {@link #longs} on the CPU whatever the device (data that stays on the CPU, e.g. index collectives). */
+    public static Tensor cpuLongs(long[] data, long... shape) {
         Torch.init();
         Tensor cpu = torch.empty(shape, new TensorOptions(ScalarType.Long), new MemoryFormatOptional());
         cpu.data_ptr_long().put(data);
-        return toDevice(cpu);
+        return cpu;
     }
 
     /** A [rows, maxLen] int64 tensor, right-padded with {@code pad}. */
@@ -45,10 +50,15 @@ public final class Tensors {
     }
 
     public static Tensor floats(float[] data, long... shape) {
+        return toDevice(cpuFloats(data, shape));
+    }
+
+    /** {@link #floats} on the CPU whatever the device. */
+    public static Tensor cpuFloats(float[] data, long... shape) {
         Torch.init();
         Tensor cpu = torch.empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
         cpu.data_ptr_float().put(data);
-        return toDevice(cpu);
+        return cpu;
     }
 
     private static Tensor toDevice(Tensor cpu) {

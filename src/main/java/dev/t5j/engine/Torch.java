@@ -107,14 +107,27 @@ public final class Torch {
     }
 
     public static synchronized void setDevice(String name) {
+        setDevice(name, "--device");
+    }
+
+    /**
+     * Sets the device from a setting named {@code source} in errors ({@code --device}, {@code train.device}): cpu,
+     * cuda, cuda:N or auto (cuda when a GPU is visible to a CUDA build of the natives, else cpu).
+     */
+    public static synchronized void setDevice(String name, String source) {
         init();
-        String n = name == null ? "cpu" : name.trim().toLowerCase();
+        String n = name == null ? "cpu" : name.trim().toLowerCase(java.util.Locale.ROOT);
         if (n.equals("auto")) n = cudaAvailable() ? "cuda" : "cpu";
         if (!n.equals("cpu") && !n.matches("cuda(:\\d+)?"))
-            throw new UserError("--device '" + name + "': unknown device (allowed: cpu, cuda, cuda:N, auto)");
+            throw new UserError(source + " '" + name + "': unknown device (allowed: cpu, cuda, cuda:N, auto)");
         if (n.startsWith("cuda") && !cudaAvailable())
-            throw new UserError("--device '" + name + "': CUDA is not available (no CUDA build/GPU on this machine: "
-                    + "these libtorch natives are CPU-only or no GPU is visible); use --device cpu or auto");
+            throw new UserError(source + " '" + name + "': CUDA is not available (no CUDA build/GPU on this machine: "
+                    + "these libtorch natives are CPU-only (build with -Pcuda) or no GPU is visible); use cpu or auto");
+        if (n.startsWith("cuda:")) {
+            long have = torch.cuda_device_count();
+            if (Integer.parseInt(n.substring(5)) >= have)
+                throw new UserError(source + " '" + name + "': this machine has " + have + " CUDA device(s)");
+        }
         device = Tensors.keepPointer(new Device(n));
     }
 }

@@ -230,6 +230,7 @@ public final class RunLoop {
     }
 
     private void checkpoint(RunTask task, RunCheckpoints ckpts, long step, Map<String, Object> rec) throws IOException {
+        task.beforeCheckpoint(step); // every replica
         if (!o.replicas().writes()) return;
         Map<String, Double> m = new LinkedHashMap<>();
         rec.forEach((k, v) -> {

@@ -55,6 +55,13 @@ public interface RunTask extends AutoCloseable {
      */
     Map<String, Double> evaluate(long step, boolean last) throws IOException;
 
+    /**
+     * Called on every replica before a checkpoint after {@code step} steps (only the writer then calls
+     * {@link #writeCheckpoint}): the place for collective work a checkpoint needs, e.g. every rank saving its shards
+     * of a sharded passage index.
+     */
+    default void beforeCheckpoint(long step) throws IOException {}
+
     /** Writes the model (and whatever else the trainer restores from) into a checkpoint directory. */
     void writeCheckpoint(Path dir) throws IOException;
 

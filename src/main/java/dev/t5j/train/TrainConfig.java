@@ -88,7 +88,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
     /** {@code normalize}: "tokens" (mean over real target tokens), "sum", or a number (t5x loss_normalizing_factor). */
     public record Loss(double zLoss, double labelSmoothing, LossNormalization normalize) {}
 
-    public record Train(long steps, int gradAccum, long seed, int logEvery, Integer threads) {}
+    public record Train(long steps, int gradAccum, long seed, int logEvery, Integer threads, String device) {}
 
     /** {@code every} 0 = only at the end. */
     public record Eval(long every, String split, int examples, int maxNewTokens, int numBeams, int batchSize) {}
@@ -109,7 +109,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                                 clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
                     loss: {z_loss: 0.0, label_smoothing: 0.0, normalize: tokens}
-                    train: {steps: 1000, grad_accum: 1, seed: 0, log_every: 10, threads: null}
+                    train: {steps: 1000, grad_accum: 1, seed: 0, log_every: 10, threads: null, device: cpu}
                     eval: {every: 0, split: validation, examples: 200, max_new_tokens: 64, num_beams: 1, batch_size: 64}
                     checkpoint: {every: 0, keep: 2, best_metric: null}
                     out: runs/train
@@ -135,7 +135,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
 
     /** Keys a resumed run may change: length, cadences, threads (everything else would make it another run). */
     public static final Set<String> RESUMABLE_KEYS = new LinkedHashSet<>(List.of("train.steps", "train.threads",
-            "train.log_every", "eval.every", "checkpoint.every", "checkpoint.keep"));
+            "train.device", "train.log_every", "eval.every", "checkpoint.every", "checkpoint.keep"));
 
     /**
      * The config of a run being resumed: its own {@code config.yaml}, with {@code file}/{@code overrides} allowed to

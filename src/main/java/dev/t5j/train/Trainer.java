@@ -117,6 +117,7 @@ public final class Trainer implements RunTask {
     public void open(RunCheckpoints.Saved from) throws IOException {
         if (cfg.train().threads() != null) Torch.init(cfg.train().threads());
         else Torch.init();
+        Torch.setDevice(cfg.train().device(), "train.device");
         DataSetup data = DataSetup.of(cfg.data().spec());
         provider = data.provider("data.task", cfg.data().task());
         ReadOptions train = cfg.data().trainOptions(cfg.train().seed());

@@ -4,7 +4,10 @@ import dev.t5j.engine.Torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,5 +43,23 @@ class DeviceOptionTest {
         assertTrue(r.err().contains("'tpu'") && r.err().contains("cpu, cuda, cuda:N, auto"), r.err());
         assertFalse(r.err().contains("internal error") || r.err().contains("\tat "), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void trainOnCudaWithoutAGpuIsAUserErrorThatWritesNothing() {
+        assumeFalse(Torch.cudaAvailable(), "this machine has CUDA");
+        for (List<String> how : List.of(List.of("--device", "cuda"), List.of("--set", "train.device=cuda:1"))) {
+            Path out = tmp.resolve("run-" + how.get(0).replace("-", ""));
+            List<String> args = new ArrayList<>(List.of("train", "--set", "train.steps=1", "--set", "out=" + out));
+            args.addAll(how);
+            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("train.device 'cuda") && r.err().contains("CUDA is not available"), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+        CliTest.Run r = CliTest.run("train", "--set", "train.device=tpu", "--set", "out=" + tmp.resolve("tpu"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("train.device 'tpu'") && r.err().contains("cpu, cuda, cuda:N, auto"), r.err());
     }
 }

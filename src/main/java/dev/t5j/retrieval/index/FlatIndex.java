@@ -61,12 +61,21 @@ public final class FlatIndex implements PassageIndex {
 
     /** An index with uninitialised rows, to be filled with {@link #setRows}. */
     static FlatIndex allocate(List<Passage> passages, int dim, IndexDtype dtype, int shardCount, String fingerprint) {
+        return allocate(passages, dim, dtype, shardCount, 0, shardCount, fingerprint);
+    }
+
+    /**
+     * An index holding only shards {@code [fromShard, toShard)} of {@code passages} split into {@code shardCount}
+     * (one rank's part of a {@link ShardedIndex}): rows keep their global numbers, the other rows have no embeddings.
+     */
+    static FlatIndex allocate(List<Passage> passages, int dim, IndexDtype dtype, int shardCount, int fromShard,
+            int toShard, String fingerprint) {
         if (passages.isEmpty()) throw new IllegalArgumentException("an index needs at least one passage");
         if (dim < 1) throw new IllegalArgumentException("dim must be >= 1, got " + dim);
         Torch.init();
         int[] bounds = split(passages.size(), shardCount);
         List<Shard> shards = new ArrayList<>();
-        for (int s = 0; s + 1 < bounds.length; s++) {
+        for (int s = Math.min(fromShard, bounds.length - 1); s + 1 < bounds.length && s < toShard; s++) {
             int rows = bounds[s + 1] - bounds[s];
             Tensor t = Tensors.keep(torch.empty(new long[] {rows, dim}, new TensorOptions(scalarType(dtype)),
                     new MemoryFormatOptional()));
@@ -145,8 +154,9 @@ public final class FlatIndex implements PassageIndex {
     }
 
     private Shard shardOf(int row) {
-        if (row < 0 || row >= passages.size()) throw new IndexOutOfBoundsException("row " + row + " of "
-                + passages.size());
+        if (row < firstRow() || row >= firstRow() + heldRows()) throw new IndexOutOfBoundsException("row " + row
+                + " is not held by this index (rows " + firstRow() + ".." + (firstRow() + heldRows()) + " of "
+                + passages.size() + ")");
         int lo = 0;
         int hi = shards.size() - 1;
         while (lo < hi) {
@@ -376,6 +386,18 @@ public final class FlatIndex implements PassageIndex {
 
     public IndexDtype dtype() {
         return dtype;
+    }
+
+    /** First row with an embedding here (0 unless this is one rank's part of a {@link ShardedIndex}). */
+    public int firstRow() {
+        return shards.isEmpty() ? 0 : shards.get(0).first;
+    }
+
+    /** Rows with an embedding here ({@link #size()} unless this is one rank's part of a {@link ShardedIndex}). */
+    public int heldRows() {
+        int n = 0;
+        for (Shard s : shards) n += s.rows;
+        return n;
     }
 
     public int shardCount() {

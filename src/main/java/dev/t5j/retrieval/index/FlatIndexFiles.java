@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -74,6 +75,39 @@ final class FlatIndexFiles {
         return written[0];
     }
 
+    /**
+     * Writes the embeddings files of the shards {@code idx} holds into {@code dir}, numbered from
+     * {@code firstShard} (their global shard numbers); returns their CRC-32C values in order.
+     */
+    static long[] writeHeldShards(FlatIndex idx, Path dir, int firstShard) throws IOException {
+        requireLittleEndian();
+        long[] crcs = new long[idx.shards().size()];
+        for (int i = 0; i < crcs.length; i++)
+            crcs[i] = Long.parseLong(writeShard(dir.resolve(shardFile(firstShard + i)), idx.shards().get(i),
+                    idx.dim(), idx.dtype()), 16);
+        return crcs;
+    }
+
+    /**
+     * Writes {@code passages.jsonl} and the manifest of a sharded index whose {@code crcs.length} embeddings files
+     * (the rows split into that many contiguous shards) are already in {@code dir}; {@code params.world_size} says
+     * how many ranks wrote them.
+     */
+    static IndexManifest writeShardedManifest(FlatIndex idx, Path dir, long[] crcs, int world) throws IOException {
+        String sha = IndexFiles.writePassages(dir, idx.passages());
+        int[] bounds = FlatIndex.split(idx.size(), crcs.length);
+        List<IndexManifest.Part> parts = new ArrayList<>();
+        for (int i = 0; i + 1 < bounds.length; i++)
+            parts.add(new IndexManifest.Part(shardFile(i), bounds[i], bounds[i + 1] - bounds[i],
+                    Long.toHexString(crcs[i])));
+        IndexManifest m = new IndexManifest(IndexManifest.FORMAT_VERSION, IndexManifest.TYPE_FLAT, idx.size(),
+                idx.dim(), idx.dtype(), IndexFiles.PASSAGES, sha, Passages.checksum(idx.passages()),
+                idx.encoderFingerprint(), IndexFiles.now(), IndexManifest.currentT5jVersion(), parts,
+                Map.of(ShardedIndex.WORLD_SIZE, world));
+        IndexFiles.writeManifest(dir, m); // last: a directory with a manifest is complete
+        return m;
+    }
+
     private static String writeShard(Path file, FlatIndex.Shard s, int dim, IndexDtype dtype) throws IOException {
         long bytes = (long) s.rows() * dim * dtype.bytes;
         CRC32C crc = new CRC32C();
@@ -112,14 +146,29 @@ final class FlatIndexFiles {
     }
 
     static FlatIndex load(Path dir, IndexManifest m, IndexLoadOptions options) {
+        int shards = options.shards() == 0 ? m.shards().size() : options.shards();
+        return load(dir, m, options, shards, 0, shards);
+    }
+
+    /**
+     * Loads shards {@code [from, to)} of the rows split into {@code shards} (one rank's part of a
+     * {@link ShardedIndex}; every saved part is re-split as needed). Parts holding none of these rows are not read;
+     * a part only partly held is read in part, so its checksum cannot be checked (the passages file still is).
+     */
+    static FlatIndex load(Path dir, IndexManifest m, IndexLoadOptions options, int shards, int from, int to) {
         requireLittleEndian();
         List<Passage> passages = IndexFiles.readPassages(dir, m, options.verify());
-        int shards = options.shards() == 0 ? m.shards().size() : options.shards();
-        FlatIndex idx = FlatIndex.allocate(passages, m.dim(), m.dtype(), shards, m.encoderFingerprint());
+        FlatIndex idx = FlatIndex.allocate(passages, m.dim(), m.dtype(), shards, from, to, m.encoderFingerprint());
         try {
             long rowBytes = (long) m.dim() * m.dtype().bytes;
-            for (IndexManifest.Part part : m.shards()) readShard(dir.resolve(part.file()), part, m, rowBytes, idx,
-                    options.verify());
+            int lo = idx.firstRow();
+            int hi = lo + idx.heldRows();
+            for (IndexManifest.Part part : m.shards()) {
+                int end = part.first() + part.rows();
+                if (end <= lo || part.first() >= hi) continue;
+                boolean whole = part.first() >= lo && end <= hi;
+                readShard(dir.resolve(part.file()), part, m, rowBytes, idx, options.verify() && whole);
+            }
         } catch (RuntimeException e) {
             idx.close();
             throw e;
@@ -168,6 +217,7 @@ final class FlatIndexFiles {
             for (FlatIndex.Shard dst : idx.shards()) {
                 int dstEnd = dst.first() + dst.rows();
                 if (dstEnd <= pos || dst.first() >= end) continue;
+                pos = Math.max(pos, dst.first()); // a part only partly held: skip the rows before this index's
                 BytePointer mem = new BytePointer(dst.emb().data_ptr()).capacity((long) dst.rows() * rowBytes);
                 while (pos < Math.min(end, dstEnd)) {
                     int n = Math.min(chunkRows, Math.min(end, dstEnd) - pos);

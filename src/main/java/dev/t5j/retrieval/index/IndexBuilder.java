@@ -7,6 +7,7 @@ import dev.t5j.retrieval.Passage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Embeds a corpus into a {@link FlatIndex}, as Atlas's {@code build_index}: passages go to the embedder in batches as
@@ -29,21 +30,34 @@ public final class IndexBuilder {
      * As above, embedding {@code text.apply(passage)} (e.g. Atlas's {@code --retriever_format}) instead of
      * {@code "{title} {text}"}.
      */
-    public static FlatIndex build(List<Passage> passages, java.util.function.Function<Passage, String> text,
-            Embedder embedder,
-                                  IndexOptions options, Progress progress) {
+    public static FlatIndex build(List<Passage> passages, Function<Passage, String> text, Embedder embedder,
+            IndexOptions options, Progress progress) {
+        return build(passages, text, embedder, options, 0, options.shards(), progress);
+    }
+
+    /**
+     * Embeds only shards {@code [fromShard, toShard)} of the {@code options.shards()} contiguous shards: one rank's
+     * part of a {@link ShardedIndex}. Batches start at each shard's first row (never straddle two shards), so every
+     * passage is embedded in the same batch whichever ranks share the work: a sharded build equals a one-process one.
+     */
+    static FlatIndex build(List<Passage> passages, Function<Passage, String> text, Embedder embedder,
+            IndexOptions options, int fromShard, int toShard, Progress progress) {
         if (passages.isEmpty()) throw new UserError("cannot build an index from an empty passage list");
         int dim = embedder.dim();
-        FlatIndex idx = FlatIndex.allocate(passages, dim, options.dtype(), options.shards(), embedder.fingerprint());
+        FlatIndex idx = FlatIndex.allocate(passages, dim, options.dtype(), options.shards(), fromShard, toShard,
+                embedder.fingerprint());
         try {
-            for (int start = 0; start < passages.size(); start += options.batchSize()) {
-                int end = Math.min(passages.size(), start + options.batchSize());
-                List<String> texts = new ArrayList<>(end - start);
-                for (int i = start; i < end; i++) texts.add(text.apply(passages.get(i)));
-                float[][] vectors = embedder.embed(texts);
-                check(vectors, end - start, dim, start);
-                idx.setRows(start, vectors);
-                if (progress != null) progress.step(end - start);
+            for (FlatIndex.Shard sh : idx.shards()) {
+                int shardEnd = sh.first() + sh.rows();
+                for (int start = sh.first(); start < shardEnd; start += options.batchSize()) {
+                    int end = Math.min(shardEnd, start + options.batchSize());
+                    List<String> texts = new ArrayList<>(end - start);
+                    for (int i = start; i < end; i++) texts.add(text.apply(passages.get(i)));
+                    float[][] vectors = embedder.embed(texts);
+                    check(vectors, end - start, dim, start);
+                    idx.setRows(start, vectors);
+                    if (progress != null) progress.step(end - start);
+                }
             }
         } catch (RuntimeException e) {
             idx.close();

@@ -1,0 +1,126 @@
+package dev.t5j.atlas;
+
+import dev.t5j.engine.Tensors;
+import dev.t5j.model.Checkpoint;
+import dev.t5j.model.T5ForConditionalGeneration;
+import dev.t5j.retrieval.index.FlatIndex;
+import dev.t5j.retrieval.index.Hit;
+import dev.t5j.retrieval.index.IndexLoadOptions;
+import dev.t5j.retrieval.index.IndexManifest;
+import dev.t5j.retrieval.index.ShardedIndex;
+import dev.t5j.run.MetricsLog;
+import dev.t5j.run.ThreadReplicas;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * An Atlas run on two replicas (threads standing in for processes, {@link ThreadReplicas}) with the passage index
+ * sharded across them trains, refreshes, checkpoints and evaluates as one process does. Both replicas read the same
+ * batches here (per-rank data shards are the launcher's part), so the averaged gradients equal one process's.
+ * Dropout is off: replicas that are threads share libtorch's one random generator.
+ */
+class AtlasShardedTrainingTest {
+    @TempDir
+    static Path tmp;
+    static Path reader, retriever;
+
+    @BeforeAll
+    static void data() throws Exception {
+        AtlasTrainerTest.dir = tmp;
+        AtlasTrainerTest.data();
+        // fixed starting weights, saved once: fresh inits would draw from the shared generator
+        try (AtlasModel m = new AtlasTrainer(AtlasConfig.load(null, AtlasTrainerTest.base("init")),
+                new PrintStream(new ByteArrayOutputStream())).buildModel()) {
+            reader = tmp.resolve("reader");
+            Checkpoint.save(m.t5(), reader);
+            retriever = tmp.resolve("retriever");
+            m.retriever().save(retriever);
+        }
+        try (Stream<Path> s = Stream.concat(Files.walk(reader), Files.walk(retriever))) {
+            for (Path f : s.filter(p -> p.getFileName().toString().equals("config.json")).toList())
+                Files.writeString(f, Files.readString(f).replaceAll("(\"[a-z_]*dropout[a-z_]*\"\\s*:\\s*)[0-9.eE-]+",
+                        "$10.0"));
+        }
+    }
+
+    static List<String> config(String out) {
+        List<String> o = AtlasTrainerTest.base(out);
+        o.addAll(List.of("reader.init_from=" + reader, "reader.preset=null", "reader.dropout=0.0",
+                "retriever.init_from=" + retriever, "retriever.preset=null", "index.shards=2", "index.refresh=2",
+                "train.steps=4", "train.checkpoint_every=2", "train.checkpoint_keep=5"));
+        return o;
+    }
+
+    static AtlasTrainer trainer(String out) {
+        return new AtlasTrainer(AtlasConfig.load(null, config(out)), new PrintStream(new ByteArrayOutputStream()))
+                .withProgress(false);
+    }
+
+    @Test
+    void twoReplicasWithAShardedIndexTrainAsOneProcess() throws Exception {
+        AtlasTrainer.Result one = trainer("one").run();
+        List<AtlasTrainer.Result> two = ThreadReplicas.run(2, r -> trainer("two").withReplicas(r).run());
+        assertEquals(two.get(0).metrics(), two.get(1).metrics(), "every rank evaluates the same");
+        Map<String, Double> a = one.metrics(), b = two.get(0).metrics();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertEquals(a.get(k), b.get(k), 1e-9, k); // retrieval and answers the same
+        assertTrue(a.containsKey("eval/answer_recall@3"), a.toString());
+
+        List<Map<String, Object>> la = MetricsLog.read(one.runDir().resolve("metrics.jsonl"));
+        List<Map<String, Object>> lb = MetricsLog.read(two.get(0).runDir().resolve("metrics.jsonl"));
+        assertEquals(la.size(), lb.size());
+        int refreshes = 0;
+        for (int i = 0; i < la.size(); i++) {
+            if (la.get(i).containsKey("index_refresh")) refreshes++;
+            assertEquals(la.get(i).containsKey("loss"), lb.get(i).containsKey("loss"));
+            if (la.get(i).containsKey("loss"))
+                assertEquals(((Number) la.get(i).get("loss")).doubleValue(),
+                        ((Number) lb.get(i).get("loss")).doubleValue(), 1e-5, "loss, record " + i);
+        }
+        assertTrue(refreshes >= 1, "the index was refreshed during training (by both ranks, each on its shard)");
+
+        try (T5ForConditionalGeneration x = Checkpoint.load(one.modelDir().resolve(AtlasModel.READER_DIR));
+             T5ForConditionalGeneration y = Checkpoint.load(two.get(0).modelDir().resolve(AtlasModel.READER_DIR))) {
+            for (var e : x.parameters().entrySet()) {
+                float[] p = Tensors.toFloats(e.getValue()), q = Tensors.toFloats(y.parameters().get(e.getKey()));
+                for (int j = 0; j < p.length; j++) assertEquals(p[j], q[j], 1e-5, e.getKey());
+            }
+        }
+
+        // the checkpoint's index: both ranks' shards, saved per shard, loadable by one process as a flat index
+        Path ck1 = checkpointIndex(one.runDir()), ck2 = checkpointIndex(two.get(0).runDir());
+        assertEquals(2, ((Number) IndexManifest.read(ck2).params()
+                .get(ShardedIndex.WORLD_SIZE)).intValue());
+        try (FlatIndex p = FlatIndex.load(ck1, IndexLoadOptions.defaults());
+             FlatIndex q = FlatIndex.load(ck2, IndexLoadOptions.defaults())) {
+            for (int row = 0; row < p.size(); row++) assertArrayEquals(p.row(row), q.row(row), "row " + row);
+            float[][] probe = {p.row(0), p.row(5)};
+            List<List<Hit>> h1 = p.search(probe, 4), h2 = q.search(probe, 4);
+            assertEquals(h1, h2);
+        }
+        assertFalse(Files.exists(two.get(0).runDir().resolve("checkpoints").resolve("..").resolve(
+                ".index-for-checkpoint.sharded-partial")), "no staging left behind");
+    }
+
+    private static Path checkpointIndex(Path runDir) throws IOException {
+        try (Stream<Path> s = Files.list(runDir.resolve("checkpoints"))) {
+            List<Path> c = new ArrayList<>(s.filter(p -> Files.isDirectory(p.resolve(AtlasTrainer.INDEX))).sorted()
+                    .toList());
+            assertFalse(c.isEmpty(), "a checkpoint with an index in " + runDir);
+            return c.get(0).resolve(AtlasTrainer.INDEX);
+        }
+    }
+}
