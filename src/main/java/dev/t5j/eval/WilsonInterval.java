@@ -24,7 +24,9 @@ public record WilsonInterval(double low, double high) {
         double n = trials, p = successes / n, z2 = z * z;
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
         double half = z / (1 + z2 / n) * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-        return new WilsonInterval(Math.max(0, centre - half), Math.min(1, centre + half));
+        // at 0 or n successes one bound is exactly 0 or 1; rounding must not move it past the estimate
+        return new WilsonInterval(successes == 0 ? 0 : Math.max(0, centre - half),
+                successes == trials ? 1 : Math.min(1, centre + half));
     }
 
     public boolean contains(double p) {
