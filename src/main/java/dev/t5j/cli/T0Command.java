@@ -44,12 +44,16 @@ public final class T0Command implements Callable<Integer> {
         List<String> overrides = new ArrayList<>();
         @Option(names = "--overwrite", description = "Replace an earlier demo in --out")
         boolean overwrite;
+        @Option(names = "--resume", description = "Continue an earlier demo in --out: training runs with the same "
+                + "config continue from their last checkpoint (finished ones are reused); the rest reruns")
+        boolean resume;
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(out.resolve("config.yaml"))) {
+            if (overwrite && resume) throw new UserError("give --overwrite or --resume, not both");
+            if (Files.exists(out.resolve("config.yaml")) && !resume) {
                 if (!overwrite) throw new UserError(out + " holds an earlier t0 demo; pass --overwrite to replace "
-                        + "it or --out DIR");
+                        + "it, --resume to continue it, or --out DIR");
                 AtomicFiles.deleteRecursively(out);
             }
             T0Demo.Options d = T0Demo.Options.defaults(out);
@@ -58,7 +62,8 @@ public final class T0Command implements Callable<Integer> {
             if (s < 1) throw new UserError("--steps must be >= 1, got " + s);
             if (n < 2) throw new UserError("--eval-examples must be >= 2 (one of each label), got " + n);
             new T0Demo(new T0Demo.Options(out, d.preset(), s, d.batchSize(), d.inputsLength(), d.targetsLength(),
-                    d.lr(), d.trainRows(), n, d.vocabSize(), threads, seed, d.protocol(), overrides), System.out).run();
+                    d.lr(), d.trainRows(), n, d.vocabSize(), threads, seed, d.protocol(), overrides, resume),
+                    System.out).run();
             return 0;
         }
     }

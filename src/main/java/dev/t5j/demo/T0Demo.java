@@ -1,6 +1,8 @@
 package dev.t5j.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.AtomicFiles;
+import dev.t5j.common.Json;
 import dev.t5j.common.Progress;
 import dev.t5j.data.DataVocabularies;
 import dev.t5j.data.prompted.PromptedTasks;
@@ -73,13 +75,15 @@ public final class T0Demo {
      * @param trainRows    rows of each held-in dataset kept for training (0: all that ship)
      * @param evalExamples label-balanced examples per evaluated template
      * @param vocabSize    SentencePiece pieces trained on the held-in training text (plus T5's 100 sentinels)
+     * @param resume       a training run whose directory holds the same resolved config continues from its last
+     *                     checkpoint (a finished one is reused as it is); otherwise every run starts from scratch
      */
     public record Options(Path out, String preset, long steps, int batchSize, int inputsLength, int targetsLength,
                           double lr, int trainRows, int evalExamples, int vocabSize, int threads, long seed,
-                          Protocol protocol, List<String> overrides) {
+                          Protocol protocol, List<String> overrides, boolean resume) {
         public static Options defaults(Path out) {
             return new Options(out, "quickstart", 1000, 32, 128, 16, 2e-3, 0, 200, 4000, 1, 0, Protocol.defaults(),
-                    List.of());
+                    List.of(), false);
         }
     }
 
@@ -161,16 +165,20 @@ public final class T0Demo {
         String[][] runs = {{"prompted", PROMPTED_MIXTURE}, {"raw", RAW_MIXTURE}};
         for (int i = 0; i < runs.length; i++) {
             Path dir = o.out().resolve(runs[i][0]);
-            AtomicFiles.deleteRecursively(dir); // a rerun of the demo retrains from scratch
             List<String> cfg = new ArrayList<>(common);
             cfg.add("data.task=" + runs[i][1]);
             cfg.add("out=" + dir);
-            log.printf(Locale.ROOT, "t5j: [%d/%d] training on %s (%s), %d steps%n", i + 1, runs.length,
-                    runs[i][1], runs[i][0].equals("raw") ? "raw fields" : "held-in prompts", o.steps());
+            TrainConfig tc = TrainConfig.load(null, cfg);
+            Path saved = dir.resolve("config.yaml");
+            boolean resume = o.resume() && Files.isRegularFile(saved) && Files.readString(saved).equals(tc.toYaml());
+            if (!resume) AtomicFiles.deleteRecursively(dir); // otherwise a rerun of the demo retrains from scratch
+            log.printf(Locale.ROOT, "t5j: [%d/%d] %s on %s (%s), %d steps%n", i + 1, runs.length,
+                    resume ? "resuming training" : "training", runs[i][1],
+                    runs[i][0].equals("raw") ? "raw fields" : "held-in prompts", o.steps());
             t0 = System.nanoTime();
-            Trainer.Result r = new Trainer(TrainConfig.load(null, cfg), log).run(false);
+            Trainer.Result r = new Trainer(tc, log).run(resume);
             report.stage("train_" + runs[i][0], t0);
-            report.training(runs[i][0], runs[i][1], r.finalLoss());
+            report.training(runs[i][0], runs[i][1], Double.isNaN(r.finalLoss()) ? lastLoss(dir) : r.finalLoss());
             models.put(runs[i][0], r.runDir().resolve("model"));
         }
         report.mixtures(trainTemplates);
@@ -194,6 +202,16 @@ public final class T0Demo {
         }
         report.stage("evaluation", t0);
         return report.write(o.out(), log);
+    }
+
+    /** The last training loss in a run's metrics.jsonl (a resumed, finished run trains no step). */
+    static double lastLoss(Path runDir) throws IOException {
+        double loss = Double.NaN;
+        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+            JsonNode n = Json.MAPPER.readTree(line);
+            if (n.has("loss")) loss = n.get("loss").asDouble();
+        }
+        return loss;
     }
 
     /** One evaluated template: its group (held-out dataset, held-out template, seen template) and rendered rows. */

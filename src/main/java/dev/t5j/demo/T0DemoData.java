@@ -158,7 +158,9 @@ final class T0DemoData {
                         "rate", (double) rowsOf.get(e.getKey()) / e.getValue().size()));
             String rawName = rawTaskName(e.getKey());
             tasks.add(Map.of("name", rawName,
-                    "source", Map.of("type", "jsonl", "splits", Map.of("train", rawFiles.get(e.getKey()).toString())),
+                    // relative to the task file, as task files resolve them (so a relative --out works)
+                    "source", Map.of("type", "jsonl", "splits", Map.of("train", file.toAbsolutePath().getParent()
+                            .relativize(rawFiles.get(e.getKey()).toAbsolutePath()).toString())),
                     // as the prompted tasks (t-zero): inputs without EOS, targets with EOS
                     "preprocessors", List.of(Map.of("name", "tokenize", "with_eos", false), "append_eos"),
                     "output_features", Map.of("inputs", Map.of("add_eos", false), "targets", Map.of("add_eos", true)),

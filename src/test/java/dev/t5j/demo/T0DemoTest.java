@@ -34,13 +34,27 @@ class T0DemoTest {
     static JsonNode report;
     static final int EXAMPLES = 6, TRAIN_ROWS = 60;
 
+    static T0Demo.Options tiny(boolean resume) {
+        return new T0Demo.Options(out, "tiny", 2, 4, 64, 16, 1e-3, TRAIN_ROWS, EXAMPLES, 300, 1, 0,
+                T0Demo.Protocol.defaults(), List.of(), resume);
+    }
+
     @BeforeAll
     static void runTinyDemo() throws Exception {
-        T0Demo.Options d = T0Demo.Options.defaults(out);
-        T0Demo.Options o = new T0Demo.Options(out, "tiny", 2, 4, 64, 16, 1e-3, TRAIN_ROWS, EXAMPLES, 300, 1, 0,
-                d.protocol(), List.of());
-        result = new T0Demo(o, new PrintStream(new ByteArrayOutputStream())).run();
+        result = new T0Demo(tiny(false), new PrintStream(new ByteArrayOutputStream())).run();
         report = Json.read(result.report());
+    }
+
+    @Test
+    void resumeReusesTheFinishedTrainingRuns() throws Exception {
+        String before = Files.readString(result.predictions());
+        List<String> metrics = Files.readAllLines(out.resolve("prompted/metrics.jsonl"));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        new T0Demo(tiny(true), new PrintStream(log)).run();
+        assertTrue(log.toString().contains("resuming training on " + T0Demo.PROMPTED_MIXTURE), log.toString());
+        assertTrue(log.toString().contains("resuming training on " + T0Demo.RAW_MIXTURE));
+        assertEquals(metrics, Files.readAllLines(out.resolve("prompted/metrics.jsonl")), "no step trained again");
+        assertEquals(before, Files.readString(result.predictions()), "the same models score the same");
     }
 
     @Test
@@ -111,6 +125,12 @@ class T0DemoTest {
         List<String> inFile = new ArrayList<>();
         file.get("mixtures").get(0).get("tasks").forEach(t -> inFile.add(t.get("name").asText()));
         assertEquals(prompted, inFile);
+        // the raw tasks' files are named relative to the task file (task files resolve them so; --out may be relative)
+        for (JsonNode t : file.get("tasks")) {
+            Path f = Path.of(t.get("source").get("splits").get("train").asText());
+            assertFalse(f.isAbsolute(), f.toString());
+            assertTrue(Files.isRegularFile(out.resolve("data").resolve(f)), f.toString());
+        }
         assertTrue(Files.readString(out.resolve("prompted/config.yaml")).contains(T0Demo.PROMPTED_MIXTURE));
         assertTrue(Files.readString(out.resolve("raw/config.yaml")).contains(T0Demo.RAW_MIXTURE));
         // raw fields: the same rows, label names as targets
