@@ -33,6 +33,7 @@ import java.io.PrintWriter;
                 RetrieveCommand.class,
                 AtlasCommand.class,
                 PromptsCommand.class,
+                T0Command.class,
                 RankCommand.class,
                 AdaptersCommand.class,
         })

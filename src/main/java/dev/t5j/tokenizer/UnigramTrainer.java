@@ -67,6 +67,9 @@ final class UnigramTrainer {
                 if (pieces.size() <= desired) break;
                 int pruned = Math.max(desired, (int) (cfg.shrinkingFactor() * pieces.size()));
                 int[] keep = prune(pool, pieces, scores, pruned);
+                // prune removed nothing (the pieces without an alternative segmentation fill it):
+                // finalizePieces keeps the best scored up to the target; looping on would never end
+                if (keep.length >= pieces.size()) break;
                 List<String> np = new ArrayList<>(keep.length);
                 float[] ns = new float[keep.length];
                 for (int i = 0; i < keep.length; i++) {
