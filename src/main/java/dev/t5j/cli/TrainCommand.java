@@ -137,7 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
                         : TrainConfig.defaults().path("out").asText());
                 System.err.println("t5j: error: " + e.getMessage() + ". " + Launcher.lastCheckpoint(runDir));
                 System.err.flush();
-                return 1;
+                return Launcher.PEER_FAILED;
             }
         }
     }

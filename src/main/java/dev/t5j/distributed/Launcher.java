@@ -46,6 +46,9 @@ public final class Launcher {
         }
     }
 
+    /** Exit status of a worker whose collective failed because of a peer (it names itself, not the peer). */
+    public static final int PEER_FAILED = 3;
+
     /** System property a worker JVM carries its rank in (visible in its command line, for tools and tests). */
     public static final String RANK_PROPERTY = "t5j.rank";
 
@@ -113,20 +116,32 @@ public final class Launcher {
 
     /**
      * Worker {@code first} exited with an error: a moment for the others' errors to surface (a peer of a killed
-     * worker fails too, often first), the worker killed by a signal is the one to name, then the rest are stopped.
+     * worker fails too, often first), then the culprit is named and the rest are stopped. The culprit: a worker killed
+     * by a signal; else, when {@code first} reported a failed collective ({@link #PEER_FAILED}), a worker still running
+     * (it never answered: hung or stopped); else {@code first}.
      */
     private int failed(List<Process> procs, int first) throws InterruptedException {
         Thread.sleep(300);
         int culprit = first;
+        boolean hung = false;
         for (int i = 0; i < procs.size(); i++)
             if (!procs.get(i).isAlive() && procs.get(i).exitValue() > 128) culprit = i;
-        int code = procs.get(culprit).exitValue();
+        if (culprit == first && procs.get(first).exitValue() == PEER_FAILED) {
+            for (int i = 0; i < procs.size() && !hung; i++)
+                if (procs.get(i).isAlive()) {
+                    culprit = i;
+                    hung = true;
+                }
+        }
+        int code = hung ? 0 : procs.get(culprit).exitValue();
+        long pid = procs.get(culprit).pid();
         stopAll(procs);
         int rank = o.nodeRank() * o.nproc() + culprit;
         if (code == 2) return 2; // a user error: the worker printed its one line
-        String what = code > 128 ? "was killed by signal " + (code - 128) : "exited with status " + code;
-        err.println("t5j: error: rank " + rank + " (pid " + procs.get(culprit).pid() + ") " + what
-                + "; stopped the other workers. " + lastCheckpoint(o.runDir()));
+        String what = hung ? "did not answer its peers within " + o.timeout().toSeconds() + " s (hung or stopped)"
+                : code > 128 ? "was killed by signal " + (code - 128) : "exited with status " + code;
+        err.println("t5j: error: rank " + rank + " (pid " + pid + ") " + what + "; stopped the other workers. "
+                + lastCheckpoint(o.runDir()));
         err.flush();
         return 1;
     }
