@@ -71,8 +71,8 @@ public final class DistributedBench {
         int world = g == null ? 1 : g.world(), rank = g == null ? 0 : g.rank();
         T5Config mc = T5Config.preset(c.preset()).withDropout(0.0);
         SplittableRandom rng = new SplittableRandom(1);
-        int[][] in = ids(rng, c.batch(), c.inputLen(), mc.vocabSize());
-        int[][] tg = ids(rng, c.batch(), c.targetLen(), mc.vocabSize());
+        int[][] in = ModelBench.randomIds(rng, c.batch(), c.inputLen(), mc.vocabSize());
+        int[][] tg = ModelBench.randomIds(rng, c.batch(), c.targetLen(), mc.vocabSize());
         int share = c.batch() / world;
         in = Arrays.copyOfRange(in, rank * share, (rank + 1) * share);
         tg = Arrays.copyOfRange(tg, rank * share, (rank + 1) * share);
@@ -106,9 +106,4 @@ public final class DistributedBench {
         return new StepResult(best, bestComm);
     }
 
-    private static int[][] ids(SplittableRandom rng, int rows, int len, int vocab) {
-        int[][] a = new int[rows][len];
-        for (int[] r : a) for (int j = 0; j < len; j++) r[j] = 1 + rng.nextInt(vocab - 1);
-        return a;
-    }
 }

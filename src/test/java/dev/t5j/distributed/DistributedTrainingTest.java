@@ -150,7 +150,8 @@ class DistributedTrainingTest {
         Path out = tmp.resolve("run");
         StringWriter err = new StringWriter();
         assertEquals(2, execute(cli(out, 2, "--nproc", "3"), err));
-        assertTrue(err.toString().contains("data.batch_size: 8 rows is not divisible by the 3 workers"), err.toString());
+        assertTrue(err.toString().contains("data.batch_size: 8 rows is not divisible by the 3 workers"),
+                err.toString());
         try (ServerSocket taken = new ServerSocket(0)) {
             StringWriter e2 = new StringWriter();
             assertEquals(2, execute(cli(out, 2, "--nproc", "2", "--master-port",
