@@ -105,5 +105,4 @@ public final class DistributedBench {
         }
         return new StepResult(best, bestComm);
     }
-
 }
