@@ -32,7 +32,7 @@ class ArchitectureTest {
             Set.of("model", "model.bert", "synth", "optim", "adapters"),
             Set.of("data", "data.objectives", "data.tasks", "decoding", "prompts", "data.prompted"),
             Set.of("eval", "retrieval", "retrieval.index"),
-            Set.of("run", "api"),
+            Set.of("run", "api", "distributed"),
             Set.of("train", "atlas", "atlas.tasks"),
             Set.of("bench", "demo", "serve"),
             Set.of("cli"));

@@ -22,6 +22,7 @@ import dev.t5j.retrieval.Retriever;
 import dev.t5j.retrieval.index.IndexLoadOptions;
 import dev.t5j.retrieval.index.PassageIndex;
 import dev.t5j.retrieval.index.ShardedIndex;
+import dev.t5j.engine.Tensors;
 import dev.t5j.run.Replicas;
 import dev.t5j.run.RunCheckpoints;
 import dev.t5j.run.RunLoop;
@@ -67,7 +68,8 @@ public final class AtlasTrainer implements RunTask {
 
     private final AtlasConfig cfg;
     private final PrintStream log;
-    private boolean progress = true;
+    private Replicas replicas;
+    private boolean progress;
     private long stopAfterStep;
     private AtlasRetrieval retrieval;
     private AtlasModel model;
@@ -75,7 +77,6 @@ public final class AtlasTrainer implements RunTask {
     private List<Path> trainFiles, evalFiles;
     private List<Passage> passages;
     private PassageIndex index;
-    private Replicas replicas = Replicas.SINGLE;
     /** Where every rank saved its shards of the index for the next checkpoint (several ranks only). */
     private Path stagedIndex;
     private IndexRefreshSchedule refresh;
@@ -87,9 +88,20 @@ public final class AtlasTrainer implements RunTask {
     private boolean stale;
 
     public AtlasTrainer(AtlasConfig cfg, PrintStream log) {
+        this(cfg, log, Replicas.SINGLE);
+    }
+
+    /**
+     * A data-parallel worker (issue 15): every rank reads the global batch ({@code train.batch_size}) and trains on
+     * its slice of examples; its mean losses are averaged over the ranks, as Atlas's DDP does. Parameters start from
+     * rank 0's; only rank 0 writes (the run loop) and writes evaluation results.
+     */
+    public AtlasTrainer(AtlasConfig cfg, PrintStream log, Replicas replicas) {
         this.cfg = cfg;
         this.log = log;
-        this.retrieval = new AtlasRetrieval(cfg, log, true);
+        this.replicas = replicas;
+        this.progress = replicas.writes();
+        this.retrieval = new AtlasRetrieval(cfg, log, progress).withReplicas(replicas);
     }
 
     /**
@@ -170,6 +182,10 @@ public final class AtlasTrainer implements RunTask {
             model.setIndex(index);
         }
         params = model.trainableParameters();
+        if (cfg.train().batchSize() % replicas.world() != 0)
+            throw new UserError("train.batch_size: " + cfg.train().batchSize() + " is not divisible by the "
+                    + replicas.world() + " workers (it is the global batch; each worker takes batch_size / N)");
+        for (Tensor p : params.values()) replicas.broadcast(p, 0); // every replica starts from rank 0's weights
         AtlasConfig.Optim oc = cfg.optimizer();
         opt = new AdamW(params, oc.beta1(), oc.beta2(), oc.eps(), oc.weightDecay())
                 .withGroup("retriever.", oc.lrRetriever() / oc.lr());
@@ -226,7 +242,7 @@ public final class AtlasTrainer implements RunTask {
         model.setIndex(fresh);
         index.close();
         index = fresh;
-        retrieval.saveIndex(index);
+        retrieval.saveIndex(index); // a collective on several ranks: each writes its shards
         stale = false;
     }
 
@@ -235,9 +251,28 @@ public final class AtlasTrainer implements RunTask {
         // Atlas increments its step before this test and after the refresh test: step + 1 here, step there
         boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever()
                 && step + 1 > cfg.atlas().freezeRetrieverSteps();
-        Map<String, Double> losses = lossesAndGradients(batches.next(), trainRetriever);
+        List<AtlasExample> batch = batches.next();
+        int share = batch.size() / replicas.world();
+        if (replicas.world() > 1) batch = batch.subList(Math.min(batch.size(), replicas.rank() * share),
+                Math.min(batch.size(), (replicas.rank() + 1) * share));
+        Map<String, Double> losses = lossesAndGradients(batch, trainRetriever);
+        if (replicas.world() > 1) losses = meanOverReplicas(losses);
         stale |= trainRetriever && !cfg.retriever().querySideTraining();
         return new StepOutput(losses, 0, 0);
+    }
+
+    /** Each loss averaged over the replicas (what the logged loss of the whole batch is under DDP averaging). */
+    private Map<String, Double> meanOverReplicas(Map<String, Double> losses) {
+        double[] v = losses.values().stream().mapToDouble(Double::doubleValue).toArray();
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (PointerScope s = new PointerScope()) {
+            Tensor t = Tensors.doubles(v);
+            replicas.allReduceSum(t);
+            double[] sum = Tensors.toDoubles(t);
+            int i = 0;
+            for (String k : losses.keySet()) out.put(k, sum[i++] / replicas.world());
+        }
+        return out;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.t5j.data;
 
 import dev.t5j.common.UserError;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -38,6 +39,22 @@ public record Batch(int rows, int[][] encoderInputTokens, int[][] encoderSegment
                 return b;
             }
         };
+    }
+
+    /**
+     * Rows {@code [from, to)} of this batch: a data-parallel worker's share of the global batch (the arrays are
+     * shared, not copied).
+     */
+    public Batch slice(int from, int to) {
+        if (from < 0 || to > rows || from > to) throw new IllegalArgumentException("rows " + from + ".." + to
+                + " of a batch of " + rows);
+        return new Batch(to - from, cut(encoderInputTokens, from, to), cut(encoderSegmentIds, from, to),
+                cut(encoderPositions, from, to), cut(decoderTargetTokens, from, to), cut(decoderInputTokens, from, to),
+                cut(decoderLossWeights, from, to), cut(decoderSegmentIds, from, to), cut(decoderPositions, from, to));
+    }
+
+    private static int[][] cut(int[][] a, int from, int to) {
+        return a == null ? null : Arrays.copyOfRange(a, from, to);
     }
 
     public static Batch of(List<EncDecFeatureConverter.Row> l) {

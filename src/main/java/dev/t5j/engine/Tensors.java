@@ -67,6 +67,23 @@ public final class Tensors {
     }
 
     /** Copies a tensor's values out as floats (any float dtype, any device, any layout). */
+    /** A 1-D float64 tensor (sums exchanged between data-parallel workers). */
+    public static Tensor doubles(double... data) {
+        Torch.init();
+        Tensor cpu = torch.empty(new long[] {data.length}, new TensorOptions(ScalarType.Double),
+                new MemoryFormatOptional());
+        cpu.data_ptr_double().put(data);
+        return toDevice(cpu);
+    }
+
+    /** The values of a float64 tensor, copied to the CPU. */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = t.cpu().to(ScalarType.Double).contiguous();
+        double[] out = new double[(int) c.numel()];
+        c.data_ptr_double().get(out);
+        return out;
+    }
+
     public static float[] toFloats(Tensor t) {
         Tensor c = t.detach().to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Float).contiguous();
         float[] out = new float[(int) c.numel()];

@@ -162,7 +162,10 @@ public final class RunLoop {
                 long t0 = System.nanoTime();
                 Map<String, Object> pre = task.beforeStep(step);
                 if (pre != null) log(metrics, pre);
-                Torch.seed(StepSeeds.mix(o.seed(), step)); // dropout masks depend on (seed, step) only
+                // dropout masks depend on (seed, step) only; other replicas mix in their rank (their rows are others)
+                long stepSeed = StepSeeds.mix(o.seed(), step);
+                int rank = o.replicas().rank();
+                Torch.seed(rank == 0 ? stepSeed : StepSeeds.mix(stepSeed, rank));
                 RunTask.StepOutput out = task.forwardBackward(step);
                 RunTask.Training training = task.training();
                 Collection<Tensor> params = training.trainableParameters();

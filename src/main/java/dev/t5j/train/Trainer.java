@@ -12,6 +12,7 @@ import dev.t5j.optim.AdamW;
 import dev.t5j.optim.Optimizer;
 import dev.t5j.optim.Schedule;
 import dev.t5j.optim.OptimizerName;
+import dev.t5j.run.Replicas;
 import dev.t5j.run.RunCheckpoints;
 import dev.t5j.run.RunLoop;
 import dev.t5j.run.RunTask;
@@ -57,6 +58,12 @@ import java.util.TreeSet;
  * t5x's masks, padded rows with HF's); its evaluation decodes {@code eval.examples} and scores them with the task's
  * metrics. The run loop does the rest (clipping, optimizer step, logging, checkpoints, resume, report).
  *
+ * <p>Data parallelism ({@link Replicas}, issue 15): {@code data.batch_size} is the global batch. Every worker reads
+ * the same global stream (so packing windows and the multitask sampler's draws are those of one process) and trains
+ * on its slice of rows {@code [rank·B/N, (rank+1)·B/N)}; token counts and loss sums are summed over the workers
+ * before the loss is normalised, so the averaged gradient and the logged loss are those of one process with the
+ * whole batch. Parameters start from rank 0's; only rank 0 evaluates (the others would compute the same numbers).
+ *
  * <p>Exact resume: the data stream restarts at the saved {@link Packing.Position} (trainer_state.json's
  * {@code data_examples}, {@code data_rows_into_window}); dropout and optimizer state are restored by the loop.
  */
@@ -80,10 +87,17 @@ public final class Trainer implements RunTask {
     private AdapterTraining adapters;
     private MultitaskBatches multitask; // [adapters] per-task adapters on a mixture: one sampled task per batch
     private final List<String> stepTasks = new ArrayList<>(); // the task of every micro-batch trained, in order
+    private final Replicas replicas;
 
     public Trainer(TrainConfig cfg, PrintStream log) {
+        this(cfg, log, Replicas.SINGLE);
+    }
+
+    /** A data-parallel worker: {@code replicas} says which one and exchanges gradients, sums and parameters. */
+    public Trainer(TrainConfig cfg, PrintStream log, Replicas replicas) {
         this.cfg = cfg;
         this.log = log;
+        this.replicas = replicas;
     }
 
     /** Test hook: stop after {@code step} as if killed there. */
@@ -105,7 +119,9 @@ public final class Trainer implements RunTask {
                 .withSeed(cfg.train().seed())
                 .withEvalEvery(cfg.eval().every())
                 .withCheckpoints(cfg.checkpoint().every(), cfg.checkpoint().keep(), cfg.checkpoint().bestMetric(), true)
-                .withClipGradNorm(cfg.optimizer().clipGradNorm());
+                .withClipGradNorm(cfg.optimizer().clipGradNorm())
+                .withProgress(replicas.writes())
+                .withReplicas(replicas);
     }
 
     /** [adapters] What this run trains, between {@link #open} and {@link #close} (counts for reports). */
@@ -118,6 +134,9 @@ public final class Trainer implements RunTask {
         if (cfg.train().threads() != null) Torch.init(cfg.train().threads());
         else Torch.init();
         Torch.setDevice(cfg.train().device(), "train.device");
+        if (cfg.data().rows() % replicas.world() != 0)
+            throw new UserError("data.batch_size: " + cfg.data().rows() + " rows is not divisible by the "
+                    + replicas.world() + " workers (it is the global batch; each worker takes batch_size / N)");
         DataSetup data = DataSetup.of(cfg.data().spec());
         provider = data.provider("data.task", cfg.data().task());
         ReadOptions train = cfg.data().trainOptions(cfg.train().seed());
@@ -141,6 +160,9 @@ public final class Trainer implements RunTask {
                 provider instanceof Task ? provider.name() : sampled != null ? sampled.get(0).name() : null,
                 cfg.train().seed());
         log.println("t5j: " + adapters.describe());
+        // every replica starts from rank 0's parameters (as DDP's constructor does)
+        for (Tensor p : model.parameters().values()) replicas.broadcast(p, 0);
+        for (Tensor p : adapters.trainable().values()) replicas.broadcast(p, 0);
         opt = buildOptimizer(adapters.trainable());
         Schedule schedule = new Schedule(cfg.schedule().kind(), cfg.schedule().lr(), cfg.schedule().warmup(),
                 cfg.train().steps(), cfg.schedule().minRatio());
@@ -261,12 +283,19 @@ public final class Trainer implements RunTask {
         if (multitask == null) position = batches.position();
         double dataSeconds = (System.nanoTime() - t0) / 1e9; // time the step waited for its input pipeline
         Profiler.stop(Profiler.Kind.DATA, p0);
-        double weightTotal = 0, loss = 0;
+        int world = replicas.world(), share = cfg.data().rows() / world;
+        if (world > 1) micro.replaceAll(b -> b.slice(Math.min(b.rows(), replicas.rank() * share),
+                Math.min(b.rows(), (replicas.rank() + 1) * share)));
+        double localWeight = 0, loss = 0;
         long tokens = 0;
-        for (Batch b : micro) weightTotal += sum(b.decoderLossWeights());
-        double divisor = cfg.loss().normalize().divisor(weightTotal);
+        for (Batch b : micro) localWeight += sum(b.decoderLossWeights());
+        // the divisor of one process with the whole batch: real target tokens summed over the replicas; the
+        // replicas' gradients are then averaged, so each scales its share by N to make the average their sum
+        double weightTotal = sumOverReplicas(localWeight)[0];
+        double divisor = cfg.loss().normalize().divisor(weightTotal) / world;
         for (int i = 0; i < micro.size(); i++) {
             Batch b = micro.get(i);
+            if (b.rows() == 0) continue;
             if (multitask != null) { // [adapters] this micro-batch's task selects its adapter
                 adapters.selectTask(microTasks.get(i));
                 stepTasks.add(microTasks.get(i));
@@ -280,13 +309,25 @@ public final class Trainer implements RunTask {
             }
             tokens += nonPad(b.encoderInputTokens()) + nonPad(b.decoderTargetTokens());
         }
+        double[] totals = sumOverReplicas(loss, tokens);
         Map<String, Double> losses = new LinkedHashMap<>();
-        losses.put("loss", loss / Math.max(1, weightTotal));
-        return new StepOutput(losses, tokens, dataSeconds);
+        losses.put("loss", totals[0] / Math.max(1, weightTotal));
+        return new StepOutput(losses, (long) totals[1], dataSeconds);
+    }
+
+    /** {@code values} summed over the replicas (themselves for one process), in double precision. */
+    private double[] sumOverReplicas(double... values) {
+        if (replicas.world() == 1) return values;
+        try (PointerScope s = new PointerScope()) {
+            Tensor t = Tensors.doubles(values);
+            replicas.allReduceSum(t);
+            return Tensors.toDoubles(t);
+        }
     }
 
     @Override
     public Map<String, Double> evaluate(long step, boolean last) {
+        if (!replicas.writes()) return Map.of(); // rank 0 evaluates; the other replicas hold the same weights
         lastEval = evaluate();
         Map<String, Double> out = new LinkedHashMap<>();
         for (Evaluator.TaskResult r : lastEval) r.metrics().forEach((k, v) -> out.put("eval/" + r.task() + "/" + k, v));
