@@ -32,6 +32,7 @@ import dev.t5j.data.DataVocabularies;
 import dev.t5j.tokenizer.Vocabulary;
 import dev.t5j.tokenizer.WordPieceVocabulary;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 import java.io.IOException;
@@ -261,7 +262,7 @@ public final class AtlasTrainer implements RunTask {
         return new StepOutput(losses, 0, 0);
     }
 
-    /** Each loss averaged over the replicas (what the logged loss of the whole batch is under DDP averaging). */
+    /** Each loss averaged over the replicas: the whole batch's loss (the reader's part is weighted to be exact). */
     private Map<String, Double> meanOverReplicas(Map<String, Double> losses) {
         double[] v = losses.values().stream().mapToDouble(Double::doubleValue).toArray();
         Map<String, Double> out = new LinkedHashMap<>();
@@ -399,6 +400,7 @@ public final class AtlasTrainer implements RunTask {
                     v, a.textMaxlength());
             Tensor labels = ReaderInputs.labels(targets, v, a.targetMaxlength());
             Tensor readerLoss = model.reader().loss(in.idsTensor(), in.maskTensor(), labels);
+            if (replicas.world() > 1) readerLoss = readerLoss.mul(new Scalar(globalTokenShare(labels)));
             Tensor loss = readerLoss;
             double retrieverLoss = 0;
             if (trainRetriever) {
@@ -432,6 +434,19 @@ public final class AtlasTrainer implements RunTask {
             loss.backward();
             return out;
         }
+    }
+
+    /**
+     * The weight that turns this rank's token-mean reader loss into its part of the whole batch's token mean, times
+     * the ranks (the run loop averages gradients and {@link #meanOverReplicas} losses over the ranks): with T_r target
+     * tokens here and T in all, (S_r / T_r) · (T_r · N / T) averaged over N ranks is S / T, one process's loss.
+     */
+    private double globalTokenShare(Tensor labels) {
+        double local = labels.ne(new Scalar(T5ForConditionalGeneration.IGNORE_INDEX)).sum().item_long();
+        Tensor t = Tensors.doubles(local);
+        replicas.allReduceSum(t);
+        double all = Tensors.toDoubles(t)[0];
+        return all == 0 ? 1 : local * replicas.world() / all;
     }
 
     // ------------------------------------------------------------------ setup

@@ -86,9 +86,11 @@ class AtlasShardedTrainingTest {
         for (int i = 0; i < la.size(); i++) {
             if (la.get(i).containsKey("index_refresh")) refreshes++;
             assertEquals(la.get(i).containsKey("loss"), lb.get(i).containsKey("loss"));
-            if (la.get(i).containsKey("loss"))
-                assertEquals(((Number) la.get(i).get("loss")).doubleValue(),
-                        ((Number) lb.get(i).get("loss")).doubleValue(), 1e-5, "loss, record " + i);
+            if (la.get(i).containsKey("loss")) { // each rank trains on half the batch: fp32 sums differ in order
+                double x = ((Number) la.get(i).get("loss")).doubleValue();
+                assertEquals(x, ((Number) lb.get(i).get("loss")).doubleValue(), 1e-5 * Math.max(1, Math.abs(x)),
+                        "loss, record " + i);
+            }
         }
         assertTrue(refreshes >= 1, "the index was refreshed during training (by both ranks, each on its shard)");
 
