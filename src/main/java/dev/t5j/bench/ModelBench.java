@@ -110,7 +110,7 @@ public final class ModelBench {
             int[] batches = {1, 32};
             double[] withCache = new double[2];
             double[] noCache = new double[2];
-            for (int i = 0; i < batches.length; i++) {
+            for (int i = 0; i < batches.length && c.genTokens() > 0; i++) {
                 int[][] gi = randomIds(rng, batches[i], Math.min(c.inputLen(), 64), (int) v);
                 GenerationConfig g = GenerationConfig.greedy(c.genTokens()).withMinNewTokens(c.genTokens());
                 new Generator(m).generate(gi, GenerationConfig.greedy(4));

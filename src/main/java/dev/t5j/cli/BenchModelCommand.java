@@ -29,7 +29,7 @@ public final class BenchModelCommand implements Callable<Integer> {
             "Timed training steps after one warm-up (best is reported)")
     int steps;
     @Option(names = "--gen-tokens", defaultValue = "32", description =
-            "Tokens generated per sequence in the generation benchmark")
+            "Tokens generated per sequence in the generation benchmark (0: training step only)")
     int genTokens;
     @Option(names = "--threads", description = "libtorch threads (default: all cores)")
     Integer threads;
