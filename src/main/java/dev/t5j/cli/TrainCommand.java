@@ -2,6 +2,8 @@ package dev.t5j.cli;
 
 import dev.t5j.atlas.AtlasConfig;
 import dev.t5j.atlas.AtlasTrainer;
+import dev.t5j.common.UserError;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.train.TrainConfig;
 import dev.t5j.train.Trainer;
 import dev.t5j.run.ConfigTree;
@@ -27,6 +29,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue the run in 'out' from its latest checkpoint, with the run's own "
             + "config.yaml; only train.steps, cadences (eval/checkpoint/log) and threads may be changed")
     boolean resume;
+    @Option(names = "--dtype", converter = DtypeOption.class, description = "fp32 or bf16 (mixed precision: bf16 "
+            + "matrix products, fp32 weights and optimizer); the same as --set train.dtype=...")
+    ComputeDtype dtype;
     @Option(names = "--print-config", description = "Print the resolved config and exit")
     boolean printConfig;
 
@@ -56,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
         Path runConfig = resume ? runConfig() : null;
         boolean atlas = runConfig != null ? AtlasConfig.isAtlasConfig(runConfig) : config != null
                 && AtlasConfig.isAtlasConfig(config);
+        if (dtype != null) {
+            if (atlas) throw new UserError("--dtype: applies to T5 training configs (train.dtype), not to Atlas runs");
+            overrides.add("train.dtype=" + dtype.key());
+        }
         if (atlas) return atlas(runConfig);
         TrainConfig cfg = runConfig != null ? TrainConfig.loadForResume(runConfig, config, overrides, System.out)
                 : TrainConfig.load(config, overrides);
