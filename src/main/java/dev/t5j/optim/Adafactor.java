@@ -86,8 +86,10 @@ public final class Adafactor implements Optimizer {
                 }
                 // Clipping and parameter scale stay on tensors: no host round-trip per parameter (two syncs each
                 // before). max(RMS/threshold, 1) divides by exactly 1 when not clipping, as t5x.
-                if (cfg.clippingThreshold() > 0)
-                    y = y.div(y.square().mean().sqrt().div(new Scalar(cfg.clippingThreshold())).clamp_min(new Scalar(1.0)));
+                if (cfg.clippingThreshold() > 0) {
+                    Tensor rms = y.square().mean().sqrt();
+                    y = y.div(rms.div(new Scalar(cfg.clippingThreshold())).clamp_min(new Scalar(1.0)));
+                }
                 Tensor update = cfg.multiplyByParameterScale()
                         ? y.mul(p.square().mean().sqrt().clamp_min(new Scalar(cfg.epsilon2())).mul(new Scalar(lr)))
                         : y.mul(new Scalar(lr));

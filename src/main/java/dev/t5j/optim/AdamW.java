@@ -93,7 +93,8 @@ public final class AdamW implements Optimizer {
      * One update with learning rate {@code lr} from the gradients currently in the parameters; then clears them (as
      * PyTorch's {@code zero_grad(set_to_none=True)}: the next backward writes fresh gradients instead of adding to
      * zeroed ones, one pass less). Float32 parameters take libtorch's fused AdamW kernel ({@link FusedOps#adamw}), one
-     * call per group of equal learning-rate scale and decay; other dtypes the same update in single-tensor in-place ops.
+     * call per group of equal learning-rate scale and decay; other dtypes the same update in single-tensor in-place
+     * ops.
      */
     @Override
     public void step(double lr) {
