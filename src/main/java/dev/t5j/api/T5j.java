@@ -6,6 +6,8 @@ import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
 import dev.t5j.decoding.Scorer;
 import dev.t5j.engine.Tensors;
+import dev.t5j.engine.ComputeDtype;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import dev.t5j.engine.Torch;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -59,9 +61,18 @@ public final class T5j implements AutoCloseable {
 
     /** Loads {@code dir}; {@code vocab} (a vocabulary file, or "byte") overrides the folder's tokenizer when given. */
     public static T5j load(Path dir, String vocab) {
+        return load(dir, vocab, ComputeDtype.FP32);
+    }
+
+    /**
+     * As {@link #load(Path, String)}; {@code dtype} bf16 holds the weights in bf16 (inference only: matrix products
+     * run on the CPU's bf16 units, softmax and log-probabilities stay fp32). Resolve it for this CPU first
+     * ({@link ComputeDtype#resolve}).
+     */
+    public static T5j load(Path dir, String vocab, ComputeDtype dtype) {
         Torch.init();
         Vocabulary v = ModelVocabulary.resolve(dir, vocab);
-        T5ForConditionalGeneration m = Checkpoint.load(dir);
+        T5ForConditionalGeneration m = Checkpoint.load(dir, dtype == ComputeDtype.BF16 ? ScalarType.BFloat16 : null);
         try {
             return new T5j(dir, m, v, true);
         } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package dev.t5j.bench;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
 import dev.t5j.decoding.NoCacheDecoding;
+import dev.t5j.engine.Autocast;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5Config;
@@ -25,7 +27,13 @@ import java.util.SplittableRandom;
  * excluding the embedding lookup (PaLM/Kaplan "6N" rule applied per stack; attention score FLOPs not counted).
  */
 public final class ModelBench {
-    public record Config(String preset, int batch, int inputLen, int targetLen, int steps, int genTokens) {}
+    /** {@code dtype}: what the training step's forward and generation run in (bf16 = autocast, fp32 weights). */
+    public record Config(String preset, int batch, int inputLen, int targetLen, int steps, int genTokens,
+                         ComputeDtype dtype) {
+        public Config(String preset, int batch, int inputLen, int targetLen, int steps, int genTokens) {
+            this(preset, batch, inputLen, targetLen, steps, genTokens, ComputeDtype.FP32);
+        }
+    }
 
     public record Result(double sgemmGflops, double trainTokensPerSec, double trainGflops, double stepSeconds,
                          double opMicros, double[] genTokPerSecCache, double[] genTokPerSecNoCache) {}
@@ -72,6 +80,9 @@ public final class ModelBench {
         out.printf(Locale.ROOT,
                 "sgemm peak (1024^3 fp32, libtorch, %d threads): %.1f GFLOP/s; per-op overhead %.2f us%n",
                 org.bytedeco.pytorch.global.torch.get_num_threads(), peak, op);
+        if (c.dtype() != ComputeDtype.FP32)
+            out.printf(Locale.ROOT, "dtype %s: matrix products in bf16 (libtorch CPU autocast), fp32 weights and "
+                    + "optimizer%n", c.dtype().key());
         SplittableRandom rng = new SplittableRandom(1);
         try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(mc,
                 1); AdamW opt = new AdamW(m.parameters())) {
@@ -93,7 +104,7 @@ public final class ModelBench {
             List<Profiler.Row> bestProfile = null;
             for (int step = 0; step < c.steps() + 1; step++) {
                 Profiler.reset();
-                double sec = trainStep(m, opt, in, tg);
+                double sec = trainStep(m, opt, in, tg, c.dtype());
                 if (step > 0 && sec < best) bestProfile = Profiler.rows(sec * 1e3);
                 if (step > 0) best = Math.min(best, sec); // step 0 warms up allocators and thread pools
                 out.printf(Locale.ROOT, "  train step %d: %.3f s%n", step, sec);
@@ -110,18 +121,23 @@ public final class ModelBench {
             int[] batches = {1, 32};
             double[] withCache = new double[2];
             double[] noCache = new double[2];
-            for (int i = 0; i < batches.length; i++) {
+            for (int i = 0; i < batches.length && c.genTokens() > 0; i++) {
                 int[][] gi = randomIds(rng, batches[i], Math.min(c.inputLen(), 64), (int) v);
                 GenerationConfig g = GenerationConfig.greedy(c.genTokens()).withMinNewTokens(c.genTokens());
-                new Generator(m).generate(gi, GenerationConfig.greedy(4));
-                Profiler.reset();
-                long t0 = System.nanoTime();
-                new Generator(m).generate(gi, g);
-                long genNanos = System.nanoTime() - t0;
+                long genNanos;
+                try (Autocast a = Autocast.open(c.dtype())) {
+                    new Generator(m).generate(gi, GenerationConfig.greedy(4));
+                    Profiler.reset();
+                    long t0 = System.nanoTime();
+                    new Generator(m).generate(gi, g);
+                    genNanos = System.nanoTime() - t0;
+                }
                 List<Profiler.Row> genProfile = Profiler.rows(genNanos / 1e6);
                 withCache[i] = (double) batches[i] * c.genTokens() / (genNanos / 1e9);
-                t0 = System.nanoTime();
-                NoCacheDecoding.greedy(m, gi, c.genTokens());
+                long t0 = System.nanoTime();
+                try (Autocast a = Autocast.open(c.dtype())) {
+                    NoCacheDecoding.greedy(m, gi, c.genTokens());
+                }
                 noCache[i] = (double) batches[i] * c.genTokens() / ((System.nanoTime() - t0) / 1e9);
                 out.printf(Locale.ROOT,
                         "generate greedy batch %d, %d input / %d new tokens: %.1f tokens/s with cache, %.1f without " +
@@ -139,13 +155,22 @@ public final class ModelBench {
      * With {@link Profiler} on, each part lands in its kind. Returns the step's wall time in seconds.
      */
     public static double trainStep(T5ForConditionalGeneration m, AdamW opt, int[][] in, int[][] tg) {
+        return trainStep(m, opt, in, tg, ComputeDtype.FP32);
+    }
+
+    /** As above with the forward and loss in {@code dtype} (bf16: under {@link Autocast}; backward outside it). */
+    public static double trainStep(T5ForConditionalGeneration m, AdamW opt, int[][] in, int[][] tg,
+            ComputeDtype dtype) {
         long t0 = System.nanoTime();
         try (PointerScope s = new PointerScope()) {
             long d0 = Profiler.start();
             Tensor labels = Tensors.longs(tg, 0);
             Tensor inputs = Tensors.longs(in, 0);
             Profiler.stop(Profiler.Kind.DATA, d0);
-            Tensor loss = T5ForConditionalGeneration.loss(m.forward(inputs, null, m.shiftRight(labels)), labels);
+            Tensor loss;
+            try (Autocast a = Autocast.open(dtype)) {
+                loss = T5ForConditionalGeneration.loss(m.forward(inputs, null, m.shiftRight(labels)), labels);
+            }
             long b0 = Profiler.start();
             loss.backward();
             Profiler.stop(Profiler.Kind.BACKWARD, b0);

@@ -1,6 +1,7 @@
 package dev.t5j.cli;
 
 import dev.t5j.bench.ModelBench;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
 import picocli.CommandLine.Command;
@@ -29,8 +30,12 @@ public final class BenchModelCommand implements Callable<Integer> {
             "Timed training steps after one warm-up (best is reported)")
     int steps;
     @Option(names = "--gen-tokens", defaultValue = "32", description =
-            "Tokens generated per sequence in the generation benchmark")
+            "Tokens generated per sequence in the generation benchmark (0: training step only)")
     int genTokens;
+    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeOption.class,
+            description = "fp32, or bf16: forward matrix products in bf16 (CPU autocast) with fp32 weights and "
+                    + "optimizer; falls back to fp32 with a warning on CPUs without bf16 units")
+    ComputeDtype dtype;
     @Option(names = "--threads", description = "libtorch threads (default: all cores)")
     Integer threads;
     @Option(names = "--profile", description = "Also print time per module kind (embedding, attention, "
@@ -43,7 +48,8 @@ public final class BenchModelCommand implements Callable<Integer> {
         if (threads != null) Torch.init(threads);
         else Torch.init();
         if (profile) Profiler.enable();
-        ModelBench.run(new ModelBench.Config(preset, batch, inputLen, targetLen, steps, genTokens), System.out);
+        ModelBench.run(new ModelBench.Config(preset, batch, inputLen, targetLen, steps, genTokens,
+                dtype.resolve(System.err)), System.out);
         return 0;
     }
 }

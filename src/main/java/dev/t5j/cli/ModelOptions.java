@@ -4,9 +4,11 @@ import dev.t5j.adapters.AdapterConfig;
 import dev.t5j.adapters.AdapterFolder;
 import dev.t5j.adapters.AdapterModule;
 import dev.t5j.common.UserError;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Torch;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -33,7 +35,14 @@ final class ModelOptions {
      * end.
      */
     T5ForConditionalGeneration load(String task) {
-        T5ForConditionalGeneration m = Checkpoint.load(model);
+        return load(task, ComputeDtype.FP32);
+    }
+
+    /** As {@link #load(String)} with the weights in {@code dtype} (bf16: inference on the CPU's bf16 units). */
+    T5ForConditionalGeneration load(String task, ComputeDtype dtype) {
+        if (dtype == ComputeDtype.BF16 && adapter != null)
+            throw new UserError("--dtype bf16 with --adapter: not supported (adapters run in fp32); use --dtype fp32");
+        T5ForConditionalGeneration m = Checkpoint.load(model, dtype == ComputeDtype.BF16 ? ScalarType.BFloat16 : null);
         if (adapter != null) {
             try {
                 adapterModule = AdapterFolder.attach(adapter, m, adapterTask(task));

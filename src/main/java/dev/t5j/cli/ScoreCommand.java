@@ -4,6 +4,7 @@ import dev.t5j.api.T5j;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.Scorer;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +27,10 @@ import java.util.concurrent.Callable;
 public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
+    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeOption.class, description = "fp32, or bf16: "
+            + "weights and matrix products in bf16 on the CPU's bf16 units (falls back to fp32 with a warning "
+            + "without them)")
+    ComputeDtype dtype;
     @Mixin
     AdapterTaskOption adapterTask = new AdapterTaskOption();
     @Option(names = "--input-ids", description = "Comma-separated input ids")
@@ -65,7 +70,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 throw new UserError("give either texts (--text, a text --input-file) or token ids, not both");
             if (logits) throw new UserError("--logits works with token ids only");
             model.apply();
-            try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
+            try (T5j t5 = T5j.load(model.model, vocabOption.vocab, dtype.resolve(System.err))) {
                 print(t5.scoreTexts(inText, tgText));
             }
             return 0;
@@ -84,7 +89,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (in.isEmpty())
             throw new UserError("give --text with --target-text, --input-ids with --target-ids, or --input-file");
         model.apply();
-        try (T5ForConditionalGeneration m = model.load(adapterTask.task)) {
+        try (T5ForConditionalGeneration m = model.load(adapterTask.task, dtype.resolve(System.err))) {
             for (int i = 0; i < in.size(); i++) {
                 ModelOptions.checkRange("input", in.get(i), m.config().vocabSize());
                 ModelOptions.checkRange("target", tg.get(i), m.config().vocabSize());

@@ -7,6 +7,7 @@ import dev.t5j.distributed.GlooReplicas;
 import dev.t5j.distributed.Launcher;
 import dev.t5j.distributed.Rendezvous;
 import dev.t5j.run.Replicas;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.train.TrainConfig;
 import dev.t5j.train.Trainer;
 import dev.t5j.run.ConfigTree;
@@ -35,6 +36,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue the run in 'out' from its latest checkpoint, with the run's own "
             + "config.yaml; only train.steps, cadences (eval/checkpoint/log) and threads may be changed")
     boolean resume;
+    @Option(names = "--dtype", converter = DtypeOption.class, description = "fp32 or bf16 (mixed precision: bf16 "
+            + "matrix products, fp32 weights and optimizer); the same as --set train.dtype=...")
+    ComputeDtype dtype;
     @Option(names = "--print-config", description = "Print the resolved config and exit")
     boolean printConfig;
     @Option(names = "--device", description = "cpu, cuda, cuda:N or auto: sets train.device (default cpu)")
@@ -80,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (device != null) overrides.add("train.device=" + device);
+        if (dtype != null) overrides.add("train.dtype=" + dtype.key());
         if ((nproc != null || nnodes > 1) && !Rendezvous.inEnv(System.getenv()) && !printConfig) return launch();
         if (Rendezvous.inEnv(System.getenv()) && !printConfig) return worker();
         return single();
@@ -152,6 +157,8 @@ public final class TrainCommand implements Callable<Integer> {
     private int run(Path runConfig, Replicas replicas, PrintStream out) throws Exception {
         boolean atlas = runConfig != null ? AtlasConfig.isAtlasConfig(runConfig) : config != null
                 && AtlasConfig.isAtlasConfig(config);
+        if (atlas && dtype != null)
+            throw new UserError("--dtype: applies to T5 training configs (train.dtype), not to Atlas runs");
         if (atlas) return atlas(runConfig, replicas, out);
         TrainConfig cfg = runConfig != null ? TrainConfig.loadForResume(runConfig, config, overrides, out)
                 : TrainConfig.load(config, overrides);

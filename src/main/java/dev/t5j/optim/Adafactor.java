@@ -84,15 +84,15 @@ public final class Adafactor implements Optimizer {
                     v.mul_(new Scalar(decay)).add_(g2, new Scalar(1 - decay));
                     y = g.mul(v.rsqrt());
                 }
+                // Clipping and parameter scale stay on tensors: no host round-trip per parameter (two syncs each
+                // before). max(RMS/threshold, 1) divides by exactly 1 when not clipping, as t5x.
                 if (cfg.clippingThreshold() > 0) {
-                    double rms = Math.sqrt(y.mul(y).mean().item_float());
-                    double denom = Math.max(1.0, rms / cfg.clippingThreshold());
-                    if (denom > 1.0) y = y.div(new Scalar(denom));
+                    Tensor rms = y.square().mean().sqrt();
+                    y = y.div(rms.div(new Scalar(cfg.clippingThreshold())).clamp_min(new Scalar(1.0)));
                 }
-                double scale = lr;
-                if (cfg.multiplyByParameterScale()) scale *= Math.max(Math.sqrt(p.mul(p).mean().item_float()),
-                        cfg.epsilon2());
-                Tensor update = y.mul(new Scalar(scale));
+                Tensor update = cfg.multiplyByParameterScale()
+                        ? y.mul(p.square().mean().sqrt().clamp_min(new Scalar(cfg.epsilon2())).mul(new Scalar(lr)))
+                        : y.mul(new Scalar(lr));
                 if (cfg.beta1() > 0) {
                     Tensor m = stateTensor("m/" + name, torch.zeros_like(update));
                     m.mul_(new Scalar(cfg.beta1())).add_(update, new Scalar(1 - cfg.beta1()));
@@ -100,7 +100,7 @@ public final class Adafactor implements Optimizer {
                 }
                 if (cfg.weightDecayRate() > 0) p.mul_(new Scalar(1 - cfg.weightDecayRate()));
                 p.sub_(update);
-                g.zero_();
+                p.mutable_grad().reset(); // as zero_grad(set_to_none=True): the next backward writes, not adds
             }
         }
         count++;

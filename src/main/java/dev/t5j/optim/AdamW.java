@@ -1,5 +1,6 @@
 package dev.t5j.optim;
 
+import dev.t5j.engine.FusedOps;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -7,7 +8,9 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +30,8 @@ public final class AdamW implements Optimizer {
     /** Parameter groups: the first matching prefix scales the learning rate (e.g. the retriever's own rate). */
     private final Map<String, Double> lrScaleByPrefix = new LinkedHashMap<>();
     private long step;
+    /** t as a 1-element tensor for the fused kernel (it reads the step count from a tensor). */
+    private Tensor stepTensor;
 
     public AdamW(Map<String, Tensor> params, double beta1, double beta2, double eps, double weightDecay) {
         this.params = params;
@@ -84,27 +89,83 @@ public final class AdamW implements Optimizer {
         this.step = stepCount;
     }
 
-    /** One update with learning rate {@code lr} from the gradients currently in the parameters; then zeroes them. */
+    /**
+     * One update with learning rate {@code lr} from the gradients currently in the parameters; then clears them (as
+     * PyTorch's {@code zero_grad(set_to_none=True)}: the next backward writes fresh gradients instead of adding to
+     * zeroed ones, one pass less). Float32 parameters take libtorch's fused AdamW kernel ({@link FusedOps#adamw}), one
+     * call per group of equal learning-rate scale and decay; other dtypes the same update in single-tensor in-place
+     * ops.
+     */
     @Override
     public void step(double lr) {
         step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
         try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Map<String, Group> groups = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 Tensor p = e.getValue();
                 Tensor g = p.grad();
                 if (!g.defined()) continue;
                 Tensor mt = m.computeIfAbsent(e.getKey(), k -> Tensors.keep(torch.zeros_like(p)));
                 Tensor vt = v.computeIfAbsent(e.getKey(), k -> Tensors.keep(torch.zeros_like(p)));
-                mt.mul_(new Scalar(beta1)).add_(g, new Scalar(1 - beta1));
-                vt.mul_(new Scalar(beta2)).add_(g.mul(g), new Scalar(1 - beta2));
-                double plr = lr * lrScale(e.getKey());
-                if (weightDecay > 0 && decays(e.getKey())) p.mul_(new Scalar(1 - plr * weightDecay));
-                Tensor denom = vt.div(new Scalar(bc2)).sqrt().add(new Scalar(eps));
-                p.sub_(mt.div(denom).mul(new Scalar(plr / bc1)));
-                g.zero_();
+                double scale = lrScale(e.getKey());
+                double wd = decays(e.getKey()) ? weightDecay : 0.0;
+                if (!fusable(p, g, mt, vt)) {
+                    singleTensorStep(p, g, mt, vt, lr * scale, wd);
+                    continue;
+                }
+                groups.computeIfAbsent(scale + "/" + wd, k -> new Group(scale, wd)).add(p, g, mt, vt);
             }
+            if (!groups.isEmpty()) {
+                if (stepTensor == null) stepTensor = Tensors.keep(torch.zeros(1));
+                stepTensor.fill_(Tensors.scalar(step));
+                for (Group gr : groups.values())
+                    FusedOps.adamw(gr.params, gr.grads, gr.m, gr.v, stepTensor, lr * gr.scale, beta1, beta2, gr.wd,
+                            eps);
+            }
+            for (Tensor p : params.values()) {
+                Tensor g = p.mutable_grad();
+                if (g.defined()) g.reset();
+            }
+        }
+    }
+
+    /** The fused kernel takes float32 tensors of one device, all contiguous. */
+    private static boolean fusable(Tensor p, Tensor g, Tensor mt, Tensor vt) {
+        for (Tensor t : new Tensor[]{p, g, mt, vt})
+            if (t.scalar_type().intern() != torch.ScalarType.Float || !t.is_contiguous()) return false;
+        return p.device().type().intern() == g.device().type().intern();
+    }
+
+    /** PyTorch's single-tensor AdamW ({@code torch/optim/adamw.py}): in-place ops, one temporary (the denominator). */
+    private void singleTensorStep(Tensor p, Tensor g, Tensor mt, Tensor vt, double plr, double wd) {
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        if (wd > 0) p.mul_(new Scalar(1 - plr * wd));
+        mt.lerp_(g, new Scalar(1 - beta1));
+        vt.mul_(new Scalar(beta2)).addcmul_(g, g, new Scalar(1 - beta2));
+        Tensor denom = vt.sqrt().div_(new Scalar(Math.sqrt(bc2))).add_(new Scalar(eps));
+        p.addcdiv_(mt, denom, new Scalar(-plr / bc1));
+    }
+
+    /** Parameters updated by one fused call: same learning-rate scale and weight decay. */
+    private static final class Group {
+        final double scale;
+        final double wd;
+        final List<Tensor> params = new ArrayList<>();
+        final List<Tensor> grads = new ArrayList<>();
+        final List<Tensor> m = new ArrayList<>();
+        final List<Tensor> v = new ArrayList<>();
+
+        Group(double scale, double wd) {
+            this.scale = scale;
+            this.wd = wd;
+        }
+
+        void add(Tensor p, Tensor g, Tensor mt, Tensor vt) {
+            params.add(p);
+            grads.add(g);
+            m.add(mt);
+            v.add(vt);
         }
     }
 
@@ -112,6 +173,8 @@ public final class AdamW implements Optimizer {
     public void close() {
         m.values().forEach(Tensor::close);
         v.values().forEach(Tensor::close);
+        Tensors.free(stepTensor);
+        stepTensor = null;
         m.clear();
         v.clear();
     }

@@ -1,5 +1,6 @@
 package dev.t5j.train;
 
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.run.ConfigTree;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.adapters.AdapterConfig;
@@ -88,7 +89,13 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
     /** {@code normalize}: "tokens" (mean over real target tokens), "sum", or a number (t5x loss_normalizing_factor). */
     public record Loss(double zLoss, double labelSmoothing, LossNormalization normalize) {}
 
-    public record Train(long steps, int gradAccum, long seed, int logEvery, Integer threads, String device) {}
+    /**
+     * {@code dtype}: fp32, or bf16 mixed precision (bf16 matrix products in the forward, fp32 master weights,
+     * optimizer state and loss; see Autocast); bf16 falls back to fp32 with a warning on a CPU
+     * without bf16 units.
+     */
+    public record Train(long steps, int gradAccum, long seed, int logEvery, Integer threads, String device,
+                        ComputeDtype dtype) {}
 
     /** {@code every} 0 = only at the end. */
     public record Eval(long every, String split, int examples, int maxNewTokens, int numBeams, int batchSize) {}
@@ -109,7 +116,8 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
                                 clip_grad_norm: 1.0}
                     schedule: {kind: constant, lr: 1.0e-3, warmup: 0, min_ratio: 0.0}
                     loss: {z_loss: 0.0, label_smoothing: 0.0, normalize: tokens}
-                    train: {steps: 1000, grad_accum: 1, seed: 0, log_every: 10, threads: null, device: cpu}
+                    train: {steps: 1000, grad_accum: 1, seed: 0, log_every: 10, threads: null, device: cpu,
+                            dtype: fp32}
                     eval: {every: 0, split: validation, examples: 200, max_new_tokens: 64, num_beams: 1, batch_size: 64}
                     checkpoint: {every: 0, keep: 2, best_metric: null}
                     out: runs/train
@@ -201,6 +209,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
         if (train.steps() < 1) errs.add("train.steps must be >= 1");
         if (train.gradAccum() < 1) errs.add("train.grad_accum must be >= 1");
         if (train.logEvery() < 1) errs.add("train.log_every must be >= 1");
+        if (train.dtype() == null) errs.add("train.dtype: required (allowed: fp32, bf16)");
         if (eval.examples() < 0 || eval.maxNewTokens() < 1 || eval.numBeams() < 1
                 || eval.batchSize() < 1) errs.add("eval: examples >= 0, max_new_tokens/num_beams/batch_size >= 1");
         if (eval.maxNewTokens() > MAX_NEW_TOKENS)

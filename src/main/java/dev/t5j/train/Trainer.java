@@ -4,6 +4,8 @@ import dev.t5j.adapters.AdapterConfig;
 import dev.t5j.adapters.AdapterMethod;
 import dev.t5j.adapters.AdapterTraining;
 import dev.t5j.data.TrainingBatches;
+import dev.t5j.engine.Autocast;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.model.InitSchemes;
 import dev.t5j.model.Losses;
@@ -81,6 +83,8 @@ public final class Trainer implements RunTask {
     private TrainingBatches batches;
     private Training training;
     private Packing.Position position = Packing.Position.START;
+    /** train.dtype as this CPU runs it (bf16 falls back to fp32 without bf16 units); evaluation stays fp32. */
+    private ComputeDtype dtype = ComputeDtype.FP32;
     private List<Evaluator.TaskResult> lastEval = List.of();
     private Vocabulary modelVocab; // carried by every model folder the run writes
     private Path modelVocabFile;
@@ -137,6 +141,7 @@ public final class Trainer implements RunTask {
         if (cfg.data().rows() % replicas.world() != 0)
             throw new UserError("data.batch_size: " + cfg.data().rows() + " rows is not divisible by the "
                     + replicas.world() + " workers (it is the global batch; each worker takes batch_size / N)");
+        dtype = cfg.train().dtype().resolve(log);
         DataSetup data = DataSetup.of(cfg.data().spec());
         provider = data.provider("data.task", cfg.data().task());
         ReadOptions train = cfg.data().trainOptions(cfg.train().seed());
@@ -301,7 +306,10 @@ public final class Trainer implements RunTask {
                 stepTasks.add(microTasks.get(i));
             }
             try (PointerScope s = new PointerScope()) {
-                Tensor lossSum = lossSum(model, b);
+                Tensor lossSum;
+                try (Autocast a = Autocast.open(dtype)) { // backward runs outside autocast, as PyTorch prescribes
+                    lossSum = lossSum(model, b);
+                }
                 long b0 = Profiler.start();
                 lossSum.div(Tensors.scalar(divisor)).backward();
                 Profiler.stop(Profiler.Kind.BACKWARD, b0);
