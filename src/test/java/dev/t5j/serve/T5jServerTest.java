@@ -20,6 +20,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -287,6 +288,56 @@ class T5jServerTest {
             String m = get(own, "/metrics").body();
             assertTrue(m.contains("t5j_requests_total{endpoint=\"/v1/generate\",status=\"499\"} 1"), m);
             assertEquals(200, post(own, "/v1/generate", "{\"inputs\": \"after\", \"max_new_tokens\": 2}").status());
+        }
+    }
+
+    /**
+     * A client that stalls half-way through its body and a streaming client that reads nothing for a while: others
+     * are served meanwhile, and both slow clients then get their own complete answers.
+     */
+    @Test
+    void slowClientsDoNotHoldUpOthers() throws Exception {
+        byte[] body = ("{\"inputs\": \"" + prompt(5) + "\", \"max_new_tokens\": 6, \"min_new_tokens\": 6}")
+                .getBytes(StandardCharsets.UTF_8);
+        try (Socket sender = new Socket("127.0.0.1", server.port()); Socket reader = new Socket()) {
+            reader.setReceiveBufferSize(4096); // before connecting, so the server's writes back up sooner
+            reader.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            OutputStream o = sender.getOutputStream();
+            o.write(("POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            o.write(body, 0, body.length / 2);
+            o.flush();
+            sendGenerate(reader, "{\"inputs\": \"slow reader\", \"max_new_tokens\": 1000, "
+                    + "\"min_new_tokens\": 1000, \"stream\": true}");
+            for (int i = 0; i < 3; i++) {
+                Reply r = post(server, "/v1/generate", "{\"inputs\": \"" + prompt(i)
+                        + "\", \"max_new_tokens\": 6, \"min_new_tokens\": 6}");
+                assertEquals(200, r.status(), r.body());
+                assertEquals(alone(prompt(i), 6), r.json().get("outputs").get(0).asText());
+            }
+            o.write(body, body.length / 2, body.length - body.length / 2);
+            o.flush();
+            String reply = new String(sender.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+            String json = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+            assertEquals(alone(prompt(5), 6), Json.readLine(Path.of("reply"), 1, json).get("outputs").get(0)
+                    .asText());
+
+            BufferedReader in = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder text = new StringBuilder();
+            String output = null;
+            for (String line; (line = in.readLine()) != null && !line.equals("data: [DONE]"); ) {
+                if (!line.startsWith("data: {")) continue;
+                JsonNode ev = Json.readLine(Path.of("sse"), 1, line.substring(6));
+                if (ev.has("token")) text.append(ev.get("token").asText());
+                if (ev.has("done")) {
+                    output = ev.get("output").asText();
+                    assertEquals("length", ev.get("finish_reason").asText());
+                }
+            }
+            assertEquals(alone("slow reader", 1000), output);
+            assertTrue(output.startsWith(text.toString()), "the events add up to the output");
         }
     }
 
