@@ -31,6 +31,10 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--text", defaultValue = "reverse <extra_id_0> t1 t2 t3 t4 t5 t6 t7 t8",
             description = "The prompt (default: ${DEFAULT-VALUE})")
     String text;
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Times each level is measured, levels interleaved; tokens/s is the median round's "
+                    + "(default ${DEFAULT-VALUE})")
+    int rounds;
     @Option(names = "--soak", paramLabel = "N",
             description = "Instead of the levels: N requests of mixed traffic (answers checked, bad requests, "
                     + "hang-ups) from the largest --clients, native memory before and after")
@@ -38,7 +42,7 @@ public final class BenchServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServeBench.Config cfg = new ServeBench.Config(clients, requests, tokens, text);
+        ServeBench.Config cfg = new ServeBench.Config(clients, requests, tokens, text, rounds);
         ServeSoak.Config soakCfg = soak == null ? null : new ServeSoak.Config(soak,
                 clients.stream().mapToInt(Integer::intValue).max().orElse(1), tokens);
         model.apply();

@@ -117,6 +117,11 @@ public final class T5jServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The decoding worker's counters (where its time went), for {@code t5j bench serve}. */
+    public ContinuousBatcher.Stats batcherStats() {
+        return batcher.stats();
+    }
+
     /** {@code http://host:port} of the running server. */
     public String url() {
         String h = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();

@@ -376,13 +376,14 @@ class T5jServerTest {
     @Test
     void benchServeReportsEveryLevelAgainstTheAnchor() throws Exception {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        List<ServeBench.Level> levels = ServeBench.run(t5, new ServeBench.Config(List.of(1, 3), 1, 2, "abc"),
+        List<ServeBench.Level> levels = ServeBench.run(t5, new ServeBench.Config(List.of(1, 3), 1, 2, "abc", 2),
                 new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(List.of(1, 3), levels.stream().map(ServeBench.Level::clients).toList());
-        assertEquals(3, levels.get(1).requests());
+        assertEquals(6, levels.get(1).requests(), "3 clients x 1 request x 2 rounds");
         for (ServeBench.Level l : levels) assertTrue(l.tokensPerSecond() > 0 && l.p99Ms() >= l.p50Ms(), l.toString());
         String report = buf.toString(StandardCharsets.UTF_8);
         assertTrue(report.contains("anchor") && report.contains("interleaved pairs"), report);
+        assertTrue(report.contains("2 interleaved rounds") && report.contains("worker: "), report);
         assertEquals(1.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.1));
         assertEquals(3.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.99));
     }
