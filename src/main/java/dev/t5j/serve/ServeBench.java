@@ -60,6 +60,18 @@ public final class ServeBench {
         }
     }
 
+    /**
+     * The level's bound without a server: {@code clients} copies of the input decoded as one static batch by
+     * {@code t5j generate}'s decoder (every sequence starts and ends together, no HTTP, no joins); tokens/s.
+     */
+    static double staticBatch(T5j t5, int[] ids, GenerationConfig g, int clients) {
+        int[][] batch = new int[clients][];
+        Arrays.fill(batch, ids);
+        long t0 = System.nanoTime();
+        t5.generateIds(batch, g);
+        return (double) clients * g.maxNewTokens() / ((System.nanoTime() - t0) / 1e9);
+    }
+
     /** A level's rounds as one: their requests and latencies pooled, tokens/s the median round's. */
     static Level merge(List<Level> rounds) {
         double[] lat = rounds.stream().flatMapToDouble(l -> Arrays.stream(l.latenciesMs())).sorted().toArray();
@@ -127,6 +139,7 @@ public final class ServeBench {
             for (int c : cfg.clients()) level(http, req, c, 1, cfg.tokens(), false); // warm-up round: JIT, thread pools
             int nl = cfg.clients().size();
             List<List<Level>> rounds = new ArrayList<>();
+            double[][] bound = new double[nl][cfg.rounds()];
             ContinuousBatcher.Stats[] work = new ContinuousBatcher.Stats[nl];
             double[] workSec = new double[nl];
             for (int r = 0; r < cfg.rounds(); r++) { // levels interleaved, so load drift hits each level alike
@@ -138,11 +151,12 @@ public final class ServeBench {
                     work[i] = work[i] == null ? d : work[i].plus(d);
                     workSec[i] += l.seconds();
                     round.add(l);
+                    bound[i][r] = staticBatch(t5, ids, g, cfg.clients().get(i));
                 }
                 rounds.add(round);
             }
-            out.printf(Locale.ROOT, "%8s %9s %12s %12s %9s %9s   (%d interleaved rounds; tokens/s per round)%n",
-                    "clients", "requests", "tokens/s", "x level 1", "p50 ms", "p99 ms", cfg.rounds());
+            out.printf(Locale.ROOT, "%8s %9s %12s %12s %9s %9s %14s   (%d interleaved rounds; tokens/s per round)%n",
+                    "clients", "requests", "tokens/s", "x level 1", "p50 ms", "p99 ms", "static batch", cfg.rounds());
             for (int i = 0; i < nl; i++) {
                 int k = i;
                 Level l = merge(rounds.stream().map(r -> r.get(k)).toList());
@@ -150,9 +164,11 @@ public final class ServeBench {
                         / r.get(0).tokensPerSecond()).sorted().toArray();
                 levels.add(l);
                 List<Double> perRound = rounds.stream().map(r -> r.get(k).tokensPerSecond()).toList();
-                out.printf(Locale.ROOT, "%8d %9d %12.1f %11.2fx %9.1f %9.1f   %s%n", l.clients(), l.requests(),
-                        l.tokensPerSecond(), percentile(ratios, 0.5), l.p50Ms(), l.p99Ms(),
-                        perRound.stream().map(t -> String.format(Locale.ROOT, "%.0f", t)).toList());
+                double[] b = bound[i].clone();
+                Arrays.sort(b);
+                out.printf(Locale.ROOT, "%8d %9d %12.1f %11.2fx %9.1f %9.1f %14.1f   %s%n", l.clients(),
+                        l.requests(), l.tokensPerSecond(), percentile(ratios, 0.5), l.p50Ms(), l.p99Ms(),
+                        percentile(b, 0.5), perRound.stream().map(t -> String.format(Locale.ROOT, "%.0f", t)).toList());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("clients", l.clients());
                 m.put("requests", l.requests());
@@ -161,6 +177,7 @@ public final class ServeBench {
                 m.put("p50_ms", l.p50Ms());
                 m.put("p99_ms", l.p99Ms());
                 m.put("tokens_per_s_per_round", perRound);
+                m.put("static_batch_tokens_per_s", percentile(b, 0.5));
                 summary.add(m);
                 out.println("         " + worker(work[i], workSec[i]));
             }

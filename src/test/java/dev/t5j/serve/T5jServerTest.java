@@ -383,7 +383,8 @@ class T5jServerTest {
         for (ServeBench.Level l : levels) assertTrue(l.tokensPerSecond() > 0 && l.p99Ms() >= l.p50Ms(), l.toString());
         String report = buf.toString(StandardCharsets.UTF_8);
         assertTrue(report.contains("anchor") && report.contains("interleaved pairs"), report);
-        assertTrue(report.contains("2 interleaved rounds") && report.contains("worker: "), report);
+        assertTrue(report.contains("2 interleaved rounds") && report.contains("worker: ")
+                && report.contains("static batch"), report);
         assertEquals(1.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.1));
         assertEquals(3.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.99));
     }
