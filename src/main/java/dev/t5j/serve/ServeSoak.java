@@ -56,14 +56,18 @@ public final class ServeSoak {
         }
     }
 
-    /** Native memory at one point: process RSS, JavaCPP's tracked bytes and live pointers. */
-    public record Memory(long rssBytes, long javacppBytes, long livePointers) {
+    /**
+     * Memory at one point: process RSS, JavaCPP's tracked bytes and live pointers, and the Java heap's committed
+     * size (part of RSS: RSS minus it is the native side, metaspace and thread stacks included).
+     */
+    public record Memory(long rssBytes, long javacppBytes, long livePointers, long heapCommittedBytes) {
         static Memory now() throws InterruptedException {
             for (int i = 0; i < 3; i++) { // let JavaCPP's deallocator thread free what the collector found
                 System.gc();
                 Thread.sleep(100);
             }
-            return new Memory(Pointer.physicalBytes(), Pointer.totalBytes(), Pointer.totalCount());
+            return new Memory(Pointer.physicalBytes(), Pointer.totalBytes(), Pointer.totalCount(),
+                    Runtime.getRuntime().totalMemory());
         }
     }
 
@@ -220,6 +224,9 @@ public final class ServeSoak {
                 r.measured() / r.seconds());
         out.printf(Locale.ROOT, "%-28s %14s %14s %14s%n", "", "after warm-up", "at the end", "growth");
         row(out, "RSS (Pointer.physicalBytes)", r.before().rssBytes(), r.after().rssBytes());
+        row(out, "Java heap committed", r.before().heapCommittedBytes(), r.after().heapCommittedBytes());
+        row(out, "RSS - Java heap committed", r.before().rssBytes() - r.before().heapCommittedBytes(),
+                r.after().rssBytes() - r.after().heapCommittedBytes());
         row(out, "JavaCPP Pointer.totalBytes", r.before().javacppBytes(), r.after().javacppBytes());
         out.printf(Locale.ROOT, "%-28s %14d %14d %+14d%n", "live JavaCPP pointers", r.before().livePointers(),
                 r.after().livePointers(), r.after().livePointers() - r.before().livePointers());
