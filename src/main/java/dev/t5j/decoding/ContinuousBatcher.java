@@ -197,8 +197,8 @@ public final class ContinuousBatcher implements AutoCloseable {
                     long t0 = System.nanoTime();
                     List<Request> joining = admit();
                     idleNs += System.nanoTime() - t0;
-                    if (rows.isEmpty() && joining.isEmpty()) continue;
-                    step(joining);
+                    if (!rows.isEmpty() || !joining.isEmpty()) step(joining);
+                    // published after idle polls too, so a reader's interval gets the idle time it contained
                     stats = new Stats(steps, rowSteps, joins, joined, idleNs, joinNs, stepNs, leaveNs);
                 } catch (InterruptedException e) {
                     break;
