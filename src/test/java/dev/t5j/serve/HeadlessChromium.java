@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real headless Chromium driven over the Chrome DevTools Protocol
- * (https://chromedevtools.github.io/devtools-protocol/) with the JDK's own WebSocket client: no browser-automation dependency. Used by {@link PlaygroundBrowserTest}.
+ * (https://chromedevtools.github.io/devtools-protocol/) with the JDK's own WebSocket client: no browser-automation
+ * dependency. Used by {@link PlaygroundBrowserTest}.
  * The binary is {@code $CHROMIUM} or the first of chromium, chromium-browser, google-chrome on the PATH.
  */
 final class HeadlessChromium implements AutoCloseable {
