@@ -2,6 +2,7 @@ package dev.t5j.cli;
 
 import dev.t5j.api.T5j;
 import dev.t5j.serve.ServeBench;
+import dev.t5j.serve.ServeSoak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,13 +31,24 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--text", defaultValue = "reverse <extra_id_0> t1 t2 t3 t4 t5 t6 t7 t8",
             description = "The prompt (default: ${DEFAULT-VALUE})")
     String text;
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Times each level is measured, levels interleaved; tokens/s is the median round's "
+                    + "(default ${DEFAULT-VALUE})")
+    int rounds;
+    @Option(names = "--soak", paramLabel = "N",
+            description = "Instead of the levels: N requests of mixed traffic (answers checked, bad requests, "
+                    + "hang-ups) from the largest --clients, native memory before and after")
+    Integer soak;
 
     @Override
     public Integer call() throws Exception {
-        ServeBench.Config cfg = new ServeBench.Config(clients, requests, tokens, text);
+        ServeBench.Config cfg = new ServeBench.Config(clients, requests, tokens, text, rounds);
+        ServeSoak.Config soakCfg = soak == null ? null : new ServeSoak.Config(soak,
+                clients.stream().mapToInt(Integer::intValue).max().orElse(1), tokens);
         model.apply();
         try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
-            ServeBench.run(t5, cfg, System.out);
+            if (soakCfg != null) ServeSoak.run(t5, soakCfg, System.out);
+            else ServeBench.run(t5, cfg, System.out);
         }
         return 0;
     }

@@ -56,6 +56,25 @@ public final class ContinuousBatcher implements AutoCloseable {
         void onStep(int batchSize, int tokens);
     }
 
+    /**
+     * Where the worker's time went since it started (for {@code t5j bench serve}): {@code steps} decoding steps over
+     * {@code rows} sequence-steps in all, {@code joins} encoder passes for {@code joined} requests; nanoseconds idle
+     * (waiting for a request), joining (encoder pass, cache rows), in the decoder step and removing leavers.
+     */
+    public record Stats(long steps, long rows, long joins, long joined, long idleNs, long joinNs, long stepNs,
+            long leaveNs) {
+        public Stats plus(Stats o) {
+            return new Stats(steps + o.steps, rows + o.rows, joins + o.joins, joined + o.joined, idleNs + o.idleNs,
+                    joinNs + o.joinNs, stepNs + o.stepNs, leaveNs + o.leaveNs);
+        }
+
+        /** This minus an earlier reading. */
+        public Stats minus(Stats o) {
+            return new Stats(steps - o.steps, rows - o.rows, joins - o.joins, joined - o.joined, idleNs - o.idleNs,
+                    joinNs - o.joinNs, stepNs - o.stepNs, leaveNs - o.leaveNs);
+        }
+    }
+
     /** The queue is full: the caller should back off (HTTP 429). */
     public static final class QueueFullException extends RuntimeException {
         QueueFullException(int capacity) {
@@ -120,6 +139,15 @@ public final class ContinuousBatcher implements AutoCloseable {
     private DecoderCache cache;
     private Tensor enc; // [B, Smax, d] of the rows, kept
     private Tensor encMask; // [B, Smax], kept
+    private volatile Stats stats = new Stats(0, 0, 0, 0, 0, 0, 0, 0);
+    private long idleNs;
+    private long joinNs;
+    private long stepNs;
+    private long leaveNs;
+    private long steps;
+    private long rowSteps;
+    private long joins;
+    private long joined;
 
     public ContinuousBatcher(T5ForConditionalGeneration model, Limits limits, StepListener listener) {
         this.model = model;
@@ -157,13 +185,21 @@ public final class ContinuousBatcher implements AutoCloseable {
         return running;
     }
 
+    /** The worker's counters, as of its last step. */
+    public Stats stats() {
+        return stats;
+    }
+
     private void loop() {
         try (NoGradGuard ng = new NoGradGuard()) {
             while (!closed) {
                 try {
+                    long t0 = System.nanoTime();
                     List<Request> joining = admit();
-                    if (rows.isEmpty() && joining.isEmpty()) continue;
-                    step(joining);
+                    idleNs += System.nanoTime() - t0;
+                    if (!rows.isEmpty() || !joining.isEmpty()) step(joining);
+                    // published after idle polls too, so a reader's interval gets the idle time it contained
+                    stats = new Stats(steps, rowSteps, joins, joined, idleNs, joinNs, stepNs, leaveNs);
                 } catch (InterruptedException e) {
                     break;
                 } catch (RuntimeException | Error e) {
@@ -215,13 +251,23 @@ public final class ContinuousBatcher implements AutoCloseable {
 
     /** One decoding step of the batch, after the joining requests were encoded and added. */
     private void step(List<Request> joining) {
-        boolean changed = !joining.isEmpty() && join(joining);
+        long t0 = System.nanoTime();
+        boolean changed = false;
+        if (!joining.isEmpty()) {
+            changed = join(joining);
+            joins++;
+            joined += joining.size();
+        }
+        long t1 = System.nanoTime();
+        joinNs += t1 - t0;
         if (removeLeavers(false)) changed = true;
         if (rows.isEmpty()) {
             reset();
             return;
         }
         if (changed) rebuildEncoderBatch();
+        long t2 = System.nanoTime();
+        leaveNs += t2 - t1;
         int batch = rows.size();
         int past = cache.length();
         float[] logits;
@@ -259,9 +305,14 @@ public final class ContinuousBatcher implements AutoCloseable {
             }
         }
         listener.onStep(batch, batch);
+        steps++;
+        rowSteps += batch;
+        long t3 = System.nanoTime();
+        stepNs += t3 - t2;
         removeLeavers(true);
         if (rows.isEmpty()) {
             reset();
+            leaveNs += System.nanoTime() - t3;
             return;
         }
         int minStart = Integer.MAX_VALUE;
@@ -270,6 +321,7 @@ public final class ContinuousBatcher implements AutoCloseable {
             cache.dropFront(minStart);
             for (Row r : rows) r.start -= minStart;
         }
+        leaveNs += System.nanoTime() - t3;
     }
 
     /**

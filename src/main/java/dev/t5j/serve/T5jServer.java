@@ -43,6 +43,8 @@ public final class T5jServer implements AutoCloseable {
     private static final long POLL_MS = 100;
     /** Status recorded (metrics) for a request whose client hung up; nginx's "client closed request". */
     private static final int CLIENT_GONE = 499;
+    /** A body this much over the limit is still read to its end before the 413 (see {@link #body}). */
+    private static final long DRAIN_BYTES = 1 << 20;
 
     private final T5j t5;
     private final AtlasPipeline atlas;
@@ -117,6 +119,11 @@ public final class T5jServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The decoding worker's counters (where its time went), for {@code t5j bench serve}. */
+    public ContinuousBatcher.Stats batcherStats() {
+        return batcher.stats();
+    }
+
     /** {@code http://host:port} of the running server. */
     public String url() {
         String h = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
@@ -171,19 +178,39 @@ public final class T5jServer implements AutoCloseable {
         return Map.of("object", "list", "data", List.of(m));
     }
 
-    /** The body, refused (413) above the configured size whether or not a Content-Length says so. */
+    /**
+     * The body, refused (413) above the configured size whether or not a Content-Length says so. A refused body of at
+     * most {@link #DRAIN_BYTES} more is read to its end first: the client then reads the 413 instead of a broken
+     * pipe (an HTTP/1.1 server that answers before the body has arrived closes the connection under the writer).
+     */
     private byte[] body(Context ctx) throws IOException {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > cfg.maxBodyBytes()) throw tooLarge();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > cfg.maxBodyBytes()) {
+                if (declared - cfg.maxBodyBytes() <= DRAIN_BYTES) drain(in, declared);
+                throw tooLarge();
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) > 0; ) {
                 out.write(buf, 0, n);
-                if (out.size() > cfg.maxBodyBytes()) throw tooLarge();
+                if (out.size() > cfg.maxBodyBytes()) {
+                    drain(in, DRAIN_BYTES);
+                    throw tooLarge();
+                }
             }
+            return out.toByteArray();
         }
-        return out.toByteArray();
+    }
+
+    /** Reads and drops up to {@code max} bytes (to the end of the body if it comes first). */
+    private static void drain(InputStream in, long max) throws IOException {
+        byte[] buf = new byte[8192];
+        for (long left = max; left > 0; ) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) return;
+            left -= n;
+        }
     }
 
     private ApiError tooLarge() {

@@ -80,6 +80,15 @@ class ContinuousBatcherTest {
             assertTrue(maxBatch.get() > 1, "requests decoded together");
             assertTrue(sharedWithFirst.get() > 1, "later requests joined while the first was decoding");
             assertEquals(0, cb.running());
+            long tokens = f.ids().length;
+            for (ContinuousBatcher.Request r : later) tokens += r.result().get().ids().length;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // published after the step that ended them
+            while (cb.stats().rows() < tokens && System.nanoTime() < until) Thread.sleep(10);
+            ContinuousBatcher.Stats st = cb.stats();
+            assertEquals(tokens, st.rows(), "one sequence-step per generated token: " + st);
+            assertEquals(7, st.joined(), st.toString());
+            assertTrue(st.joins() >= 2 && st.joins() <= 7 && st.steps() >= 64 && st.steps() < tokens, st.toString());
+            assertTrue(st.stepNs() > 0 && st.joinNs() > 0, st.toString());
         }
     }
 

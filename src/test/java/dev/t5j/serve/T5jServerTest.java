@@ -20,6 +20,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -290,6 +291,56 @@ class T5jServerTest {
         }
     }
 
+    /**
+     * A client that stalls half-way through its body and a streaming client that reads nothing for a while: others
+     * are served meanwhile, and both slow clients then get their own complete answers.
+     */
+    @Test
+    void slowClientsDoNotHoldUpOthers() throws Exception {
+        byte[] body = ("{\"inputs\": \"" + prompt(5) + "\", \"max_new_tokens\": 6, \"min_new_tokens\": 6}")
+                .getBytes(StandardCharsets.UTF_8);
+        try (Socket sender = new Socket("127.0.0.1", server.port()); Socket reader = new Socket()) {
+            reader.setReceiveBufferSize(4096); // before connecting, so the server's writes back up sooner
+            reader.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            OutputStream o = sender.getOutputStream();
+            o.write(("POST /v1/generate HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            o.write(body, 0, body.length / 2);
+            o.flush();
+            sendGenerate(reader, "{\"inputs\": \"slow reader\", \"max_new_tokens\": 1000, "
+                    + "\"min_new_tokens\": 1000, \"stream\": true}");
+            for (int i = 0; i < 3; i++) {
+                Reply r = post(server, "/v1/generate", "{\"inputs\": \"" + prompt(i)
+                        + "\", \"max_new_tokens\": 6, \"min_new_tokens\": 6}");
+                assertEquals(200, r.status(), r.body());
+                assertEquals(alone(prompt(i), 6), r.json().get("outputs").get(0).asText());
+            }
+            o.write(body, body.length / 2, body.length - body.length / 2);
+            o.flush();
+            String reply = new String(sender.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+            String json = reply.substring(reply.indexOf("\r\n\r\n") + 4);
+            assertEquals(alone(prompt(5), 6), Json.readLine(Path.of("reply"), 1, json).get("outputs").get(0)
+                    .asText());
+
+            BufferedReader in = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder text = new StringBuilder();
+            String output = null;
+            for (String line; (line = in.readLine()) != null && !line.equals("data: [DONE]"); ) {
+                if (!line.startsWith("data: {")) continue;
+                JsonNode ev = Json.readLine(Path.of("sse"), 1, line.substring(6));
+                if (ev.has("token")) text.append(ev.get("token").asText());
+                if (ev.has("done")) {
+                    output = ev.get("output").asText();
+                    assertEquals("length", ev.get("finish_reason").asText());
+                }
+            }
+            assertEquals(alone("slow reader", 1000), output);
+            assertTrue(output.startsWith(text.toString()), "the events add up to the output");
+        }
+    }
+
     @Test
     void fullQueueGets429AndAMissedDeadline408() throws Exception {
         try (T5jServer small = T5jServer.start(t5, ServeConfig.local().withLimits(4096, 64, 4096, 1, 1, 60_000))) {
@@ -325,13 +376,15 @@ class T5jServerTest {
     @Test
     void benchServeReportsEveryLevelAgainstTheAnchor() throws Exception {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        List<ServeBench.Level> levels = ServeBench.run(t5, new ServeBench.Config(List.of(1, 3), 1, 2, "abc"),
+        List<ServeBench.Level> levels = ServeBench.run(t5, new ServeBench.Config(List.of(1, 3), 1, 2, "abc", 2),
                 new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(List.of(1, 3), levels.stream().map(ServeBench.Level::clients).toList());
-        assertEquals(3, levels.get(1).requests());
+        assertEquals(6, levels.get(1).requests(), "3 clients x 1 request x 2 rounds");
         for (ServeBench.Level l : levels) assertTrue(l.tokensPerSecond() > 0 && l.p99Ms() >= l.p50Ms(), l.toString());
         String report = buf.toString(StandardCharsets.UTF_8);
         assertTrue(report.contains("anchor") && report.contains("interleaved pairs"), report);
+        assertTrue(report.contains("2 interleaved rounds") && report.contains("worker: ")
+                && report.contains("static batch"), report);
         assertEquals(1.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.1));
         assertEquals(3.0, ServeBench.percentile(new double[] {1, 2, 3}, 0.99));
     }
