@@ -14,9 +14,11 @@ import java.util.concurrent.Callable;
         description = "Greedy or beam decoding tokens/s (encoder + all steps, best of --runs after a warm-up), "
                 + "random weights; bench/compare.sh runs it back to back with the PyTorch/HF and ONNX Runtime anchors.")
 public final class BenchDecodeCommand implements Callable<Integer> {
-    @Option(names = "--preset", defaultValue = "t5-small", description = "Model architecture (default ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "t5-small",
+            description = "Model architecture (default ${DEFAULT-VALUE})")
     String preset;
-    @Option(names = "--batch", defaultValue = "1", description = "Sequences decoded together (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", defaultValue = "1",
+            description = "Sequences decoded together (default ${DEFAULT-VALUE})")
     int batch;
     @Option(names = "--input-len", defaultValue = "64", description = "Input tokens (default ${DEFAULT-VALUE})")
     int inputLen;

@@ -93,7 +93,8 @@ public final class Generator {
                         // greedy: argmax and log-softmax in libtorch; only B ids and B scores cross to Java
                         // (32 rows × 32128 Math.exp calls in Java cost more than the decoder step at batch 32)
                         Tensor lg = logits.to(torch.ScalarType.Float);
-                        if (step < cfg.minNewTokens()) lg.select(1, eos).fill_(Tensors.scalar(Double.NEGATIVE_INFINITY));
+                        if (step < cfg.minNewTokens())
+                            lg.select(1, eos).fill_(Tensors.scalar(Double.NEGATIVE_INFINITY));
                         T_TensorTensor_T top = lg.max(1, false);
                         tokLogProb = Tensors.toFloats(top.get0().sub(lg.logsumexp(new long[]{1}, false)));
                         argmax = Tensors.toLongs(top.get1());

@@ -4,9 +4,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * {@code x·Wᵀ} without bias. A single input row (incremental decoding at batch 1) goes through a matrix-vector product:
- * OpenBLAS's sgemm with one row packs the whole weight matrix first and ran 3–17× slower than its sgemv on the same
- * weights (measured on this project's machine: 2048×512 weights 1.9 ms vs 0.13 ms; BENCHMARKS.md, decoding section).
+ * {@code x·Wᵀ} without bias. A single input row (incremental decoding at batch 1) goes through a matrix-vector
+ * product: OpenBLAS's sgemm with one row ran 3–17× slower than its sgemv on the same weights (measured on this
+ * project's machine, 1 thread: 2048×512 weights 1.9 ms vs 0.13 ms; BENCHMARKS.md, decoding section).
  */
 final class Linear {
     private Linear() {}

@@ -112,12 +112,8 @@ final class T5Attention {
      * dropout).
      */
     Tensor attend(Tensor hidden, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
-        return attendQuery(shape(hidden, q), keys, values, bias, train, weightsOut);
-    }
-
-    /** As {@link #attend} with the query already projected and split into heads: [B, h, T, d_kv]. */
-    Tensor attendQuery(Tensor query, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
-        long b = query.size(0);
+        long b = hidden.size(0);
+        Tensor query = shape(hidden, q);
         Tensor scores = query.matmul(keys.transpose(3, 2));
         if (bias != null) scores = scores.add(bias);
         Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1,
@@ -126,6 +122,22 @@ final class T5Attention {
         weights = torch.dropout(weights, dropout, train);
         Tensor out = weights.matmul(values).transpose(1, 2).contiguous().view(b, -1, (long) heads * dKv);
         return linear(out, o);
+    }
+
+    /**
+     * Incremental decoding: {@link #attend} for a query already projected and split into heads ([B, h, T, d_kv]), with
+     * fewer libtorch calls per step (each costs microseconds through the binding, hundreds per step): no dtype
+     * round-trip when already fp32, no dropout call outside training, no copy where the heads merge as a view.
+     */
+    Tensor attendStep(Tensor query, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
+        Tensor scores = query.matmul(keys.transpose(3, 2));
+        if (bias != null) scores = scores.add(bias);
+        ScalarType vt = values.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
+        Tensor weights = vt == ScalarType.Float ? torch.softmax(scores, -1, new ScalarTypeOptional())
+                : torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(vt);
+        if (weightsOut != null) weightsOut[0] = weights;
+        if (train) weights = torch.dropout(weights, dropout, true);
+        return linear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), o);
     }
 
     /**

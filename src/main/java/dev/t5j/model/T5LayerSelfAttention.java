@@ -37,7 +37,7 @@ final class T5LayerSelfAttention {
             // incremental decoding: one stacked q/k/v product, keys/values written into the cache's buffers in place
             Tensor[] qkv = selfAttention.projectQkv(normed);
             cache.appendSelf(qkv[1], qkv[2]);
-            out = selfAttention.attendQuery(qkv[0], cache.selfK, cache.selfV, bias, train, null);
+            out = selfAttention.attendStep(qkv[0], cache.selfK, cache.selfV, bias, train, null);
         }
         if (hooks != null) out = hooks.afterSubLayer(site, out);
         return x.add(torch.dropout(out, dropout, train));
