@@ -161,6 +161,12 @@ final class T5Attention {
                 qkv.select(2, 2).transpose(1, 2)};
     }
 
+    /** Frees the stacked q/k/v copy (the model is closing); the next {@link #projectQkv} would rebuild it. */
+    void freeStacked() {
+        Tensors.free(fusedQkv);
+        fusedQkv = null;
+    }
+
     private Tensor linear(Tensor x, Tensor w) {
         if (hooks == null) return Linear.apply(x, w);
         String name = w == q ? "q" : w == k ? "k" : w == v ? "v" : "o";

@@ -181,6 +181,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
 
     @Override
     public void close() {
+        for (T5Block b : decoder.block) b.selfAttention.selfAttention.freeStacked();
         params.close();
     }
 }
