@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         subcommands = {BenchModelCommand.class, BenchCheckpointCommand.class, BenchSynthCommand.class,
                 BenchDataCommand.class, BenchTokenizerCommand.class,
                 BenchIndexCommand.class, BenchRetrieverCommand.class, BenchServeCommand.class,
-                BenchRankCommand.class, BenchAdaptersCommand.class, BenchDistributedCommand.class})
+                BenchRankCommand.class, BenchAdaptersCommand.class, BenchDistributedCommand.class,
+                BenchDecodeCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

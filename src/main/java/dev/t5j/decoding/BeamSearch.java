@@ -92,7 +92,7 @@ final class BeamSearch {
         Arrays.fill(next, model.config().decoderStartTokenId());
         int k = 2 * beams;
 
-        try (DecoderCache cache = model.newCache()) {
+        try (DecoderCache cache = model.newCache(Math.min(cfg.maxNewTokens(), 512))) {
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
                 int generatedLen = step + 1; // HF: cur_len - decoder_prompt_len
                 float[] topVals;

@@ -6,7 +6,9 @@ import dev.t5j.model.DecoderCache;
 import dev.t5j.model.T5ForConditionalGeneration;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 import java.util.Arrays;
 
@@ -75,15 +77,28 @@ public final class Generator {
         Sampler sampler = cfg.doSample() ? new Sampler(cfg.temperature(), cfg.topK(), cfg.topP(), cfg.seed()) : null;
         long[] next = new long[batch];
         Arrays.fill(next, model.config().decoderStartTokenId());
-        try (DecoderCache cache = model.newCache()) {
+        try (DecoderCache cache = model.newCache(Math.min(cfg.maxNewTokens(), 512))) {
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
-                float[] logp; // raw logits [B, V]
+                float[] logp = null; // sampling: raw logits [B, V]
+                float[] tokLogProb = null; // greedy: log-probability of the argmax token [B]
+                long[] argmax = null;
                 int vocab;
                 try (PointerScope s = new PointerScope()) {
                     Tensor cur = Tensors.longs(next, batch, 1);
                     Tensor logits = model.logits(model.decode(cur, enc, mask, null, cache)).select(1, 0); // [B, V]
                     vocab = (int) logits.size(1);
-                    logp = Tensors.toFloats(logits);
+                    if (sampler != null) {
+                        logp = Tensors.toFloats(logits);
+                    } else {
+                        // greedy: argmax and log-softmax in libtorch; only B ids and B scores cross to Java
+                        // (32 rows × 32128 Math.exp calls in Java cost more than the decoder step at batch 32)
+                        Tensor lg = logits.to(torch.ScalarType.Float);
+                        if (step < cfg.minNewTokens())
+                            lg.select(1, eos).fill_(Tensors.scalar(Double.NEGATIVE_INFINITY));
+                        T_TensorTensor_T top = lg.max(1, false);
+                        tokLogProb = Tensors.toFloats(top.get0().sub(lg.logsumexp(new long[]{1}, false)));
+                        argmax = Tensors.toLongs(top.get1());
+                    }
                 }
                 int remaining = 0;
                 for (int b = 0; b < batch; b++) {
@@ -91,10 +106,16 @@ public final class Generator {
                         next[b] = pad;
                         continue;
                     }
-                    float[] row = Arrays.copyOfRange(logp, b * vocab, (b + 1) * vocab);
-                    if (step < cfg.minNewTokens()) row[eos] = Float.NEGATIVE_INFINITY;
-                    int tok = sampler != null ? sampler.sample(row) : argmax(row);
-                    scores[b] += row[tok] - logSumExp(row);
+                    int tok;
+                    if (sampler != null) {
+                        float[] row = Arrays.copyOfRange(logp, b * vocab, (b + 1) * vocab);
+                        if (step < cfg.minNewTokens()) row[eos] = Float.NEGATIVE_INFINITY;
+                        tok = sampler.sample(row);
+                        scores[b] += row[tok] - logSumExp(row);
+                    } else {
+                        tok = (int) argmax[b];
+                        scores[b] += tokLogProb[b];
+                    }
                     if (len[b] == out[b].length)
                         out[b] = Arrays.copyOf(out[b], (int) Math.min(cfg.maxNewTokens(), 2L * len[b]));
                     out[b][len[b]++] = tok;

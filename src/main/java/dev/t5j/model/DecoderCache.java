@@ -7,17 +7,27 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Key/value cache for incremental decoding: per decoder layer, the self-attention keys/values of all positions so
- * far (grown each step) and the cross-attention keys/values of the encoder output (computed once).
+ * far and the cross-attention keys/values of the encoder output (computed once).
  *
- * <p>Owns its tensors outside any step scope; {@link #close()} frees them.
+ * <p>Self-attention keys/values live in preallocated buffers [B, h, capacity, d_kv] that each step writes in place
+ * (no concatenation, no copy of the past); a buffer that fills up is replaced by one of twice the size. Attention
+ * reads the filled part as a view. Owns its tensors outside any step scope; {@link #close()} frees them.
  */
 public final class DecoderCache implements AutoCloseable {
+    /** Positions a fresh self-attention buffer holds when no capacity was asked for. */
+    static final int DEFAULT_CAPACITY = 32;
+
     final Layer[] layers;
     private int length;
 
     public DecoderCache(int numLayers) {
+        this(numLayers, DEFAULT_CAPACITY);
+    }
+
+    /** A cache whose self-attention buffers first hold {@code capacity} positions (the expected output length). */
+    public DecoderCache(int numLayers, int capacity) {
         layers = new Layer[numLayers];
-        for (int i = 0; i < numLayers; i++) layers[i] = new Layer();
+        for (int i = 0; i < numLayers; i++) layers[i] = new Layer(Math.max(1, capacity));
     }
 
     /** Number of decoder positions already cached. */
@@ -136,7 +146,7 @@ public final class DecoderCache implements AutoCloseable {
      * computed once per example.
      */
     public DecoderCache selectCross(Tensor batchIndex) {
-        DecoderCache c = new DecoderCache(layers.length);
+        DecoderCache c = new DecoderCache(layers.length, layers.length == 0 ? 1 : layers[0].capacity);
         for (int i = 0; i < layers.length; i++)
             if (layers[i].crossK != null)
                 c.layers[i].setCross(layers[i].crossK.index_select(0, batchIndex), layers[i].crossV.index_select(0,
@@ -150,16 +160,81 @@ public final class DecoderCache implements AutoCloseable {
     }
 
     static final class Layer {
+        /** The filled part of the self-attention keys/values [B, h, T, d_kv]: views of the buffers below. */
         Tensor selfK;
         Tensor selfV;
         Tensor crossK;
         Tensor crossV;
+        /** Buffers [B, h, capacity, d_kv] behind selfK/selfV; null until the first append. */
+        private Tensor bufK;
+        private Tensor bufV;
+        private final int capacity;
 
+        Layer(int capacity) {
+            this.capacity = capacity;
+        }
+
+        /** Appends this step's keys/values [B, h, t, d_kv] to the self-attention cache, in place when they fit. */
+        void appendSelf(Tensor k, Tensor v) {
+            long filled = selfK == null ? 0 : selfK.size(2);
+            long t = k.size(2);
+            if (bufK == null || filled + t > bufK.size(2)) grow(k, v, filled + t);
+            bufK.narrow(2, filled, t).copy_(k);
+            bufV.narrow(2, filled, t).copy_(v);
+            setViews(filled + t);
+        }
+
+        /** New buffers for at least {@code need} positions (twice the old size), holding the filled part. */
+        private void grow(Tensor k, Tensor v, long need) {
+            long cap = Math.max(need, Math.max(capacity, bufK == null ? 0 : 2 * bufK.size(2)));
+            Tensor nk = torch.empty(new long[]{k.size(0), k.size(1), cap, k.size(3)}, k.options(),
+                    new org.bytedeco.pytorch.MemoryFormatOptional());
+            Tensor nv = torch.empty(new long[]{v.size(0), v.size(1), cap, v.size(3)}, v.options(),
+                    new org.bytedeco.pytorch.MemoryFormatOptional());
+            if (selfK != null) {
+                nk.narrow(2, 0, selfK.size(2)).copy_(selfK);
+                nv.narrow(2, 0, selfV.size(2)).copy_(selfV);
+            }
+            Tensors.free(bufK);
+            Tensors.free(bufV);
+            bufK = Tensors.keep(nk);
+            bufV = Tensors.keep(nv);
+        }
+
+        private void setViews(long filled) {
+            Tensors.free(selfK);
+            Tensors.free(selfV);
+            selfK = Tensors.keep(bufK.narrow(2, 0, filled));
+            selfV = Tensors.keep(bufV.narrow(2, 0, filled));
+        }
+
+        /**
+         * Replaces the self-attention keys/values by {@code k}, {@code v} (reordered, padded or trimmed by the
+         * caller): they become the filled part of fresh buffers, or of the current ones when the shapes allow.
+         */
         void setSelf(Tensor k, Tensor v) {
+            if (bufK != null && k.size(0) == bufK.size(0) && k.size(2) <= bufK.size(2)) {
+                // same rows (beam reorder, dropped front): into the current buffers; a view of them (dropFront)
+                // overlaps its destination, so it goes through a copy first
+                Tensor tk = k.is_alias_of(bufK) ? k.clone() : k;
+                Tensor tv = v.is_alias_of(bufV) ? v.clone() : v;
+                bufK.narrow(2, 0, k.size(2)).copy_(tk);
+                bufV.narrow(2, 0, v.size(2)).copy_(tv);
+                setViews(k.size(2));
+                return;
+            }
             Tensor oldK = selfK;
             Tensor oldV = selfV;
-            selfK = Tensors.keep(k);
-            selfV = Tensors.keep(v);
+            Tensors.free(bufK);
+            Tensors.free(bufV);
+            bufK = null;
+            bufV = null;
+            selfK = null;
+            selfV = null;
+            grow(k, v, Math.max(k.size(2), capacity));
+            bufK.narrow(2, 0, k.size(2)).copy_(k);
+            bufV.narrow(2, 0, v.size(2)).copy_(v);
+            setViews(k.size(2));
             if (oldK != k) Tensors.free(oldK);
             if (oldV != v) Tensors.free(oldV);
         }
@@ -172,9 +247,11 @@ public final class DecoderCache implements AutoCloseable {
         void close() {
             Tensors.free(selfK);
             Tensors.free(selfV);
+            Tensors.free(bufK);
+            Tensors.free(bufV);
             Tensors.free(crossK);
             Tensors.free(crossV);
-            selfK = selfV = crossK = crossV = null;
+            selfK = selfV = bufK = bufV = crossK = crossV = null;
         }
     }
 }

@@ -1,14 +1,13 @@
 package dev.t5j.model;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /** {@code x·Wᵀ} passed through {@link ModelHooks#afterLinear} when hooks are installed (LoRA), else plain. */
 final class HookedLinear {
     private HookedLinear() {}
 
     static Tensor apply(ModelHooks hooks, String weightName, Tensor x, Tensor w) {
-        Tensor y = torch.linear(x, w);
+        Tensor y = Linear.apply(x, w);
         return hooks == null ? y : hooks.afterLinear(weightName, x, y);
     }
 }

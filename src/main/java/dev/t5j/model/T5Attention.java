@@ -27,6 +27,9 @@ final class T5Attention {
     private final String prefix;
     /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
     ModelHooks hooks;
+    /** q, k, v weights stacked for {@link #projectQkv}; null until first used. */
+    private Tensor fusedQkv;
+    private long fusedVersion = -1;
 
     T5Attention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
         double f = c.initializerFactor();
@@ -121,15 +124,52 @@ final class T5Attention {
         return linear(out, o);
     }
 
-    private Tensor linear(Tensor x, Tensor w) {
-        if (hooks == null) return torch.linear(x, w);
-        String name = w == q ? "q" : w == k ? "k" : w == v ? "v" : "o";
-        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
+    /**
+     * Incremental decoding: {@link #attend} for a query already projected and split into heads ([B, h, T, d_kv]), with
+     * fewer libtorch calls per step (each costs microseconds through the binding, hundreds per step): no dtype
+     * round-trip when already fp32, no dropout call outside training, no copy where the heads merge as a view.
+     */
+    Tensor attendStep(Tensor query, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
+        Tensor scores = query.matmul(keys.transpose(3, 2));
+        if (bias != null) scores = scores.add(bias);
+        ScalarType vt = values.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
+        Tensor weights = vt == ScalarType.Float ? torch.softmax(scores, -1, new ScalarTypeOptional())
+                : torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(vt);
+        if (weightsOut != null) weightsOut[0] = weights;
+        if (train) weights = torch.dropout(weights, dropout, true);
+        return linear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), o);
     }
 
-    /** Concatenates along the time axis (dim 2). */
-    static Tensor catTime(Tensor a, Tensor b) {
-        TensorVector tv = new TensorVector(a, b);
-        return torch.cat(tv, 2);
+    /**
+     * Query, key and value of {@code x} [B, T, d] split into heads ([B, h, T, d_kv] each) through one product with
+     * the q, k and v weights stacked: incremental decoding reads the three matrices in one pass. The stacked copy is
+     * built on first use and rebuilt when any of the three weights changed in place since (their version counters:
+     * training between decodes); checkpoints and training keep the separate q/k/v parameters. With hooks installed
+     * (LoRA on q/k/v) the three projections stay separate.
+     */
+    Tensor[] projectQkv(Tensor x) {
+        if (hooks != null) return new Tensor[]{shape(x, q), shape(x, k), shape(x, v)};
+        long version = q.__dispatch__version() + k.__dispatch__version() + v.__dispatch__version();
+        if (fusedQkv == null || version != fusedVersion) {
+            Tensors.free(fusedQkv);
+            fusedQkv = Tensors.keep(torch.cat(new TensorVector(q, k, v), 0).detach());
+            fusedVersion = version; // counters only grow, so their sum changes whenever one does
+        }
+        long b = x.size(0);
+        Tensor qkv = Linear.apply(x, fusedQkv).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
+        return new Tensor[]{qkv.select(2, 0).transpose(1, 2), qkv.select(2, 1).transpose(1, 2),
+                qkv.select(2, 2).transpose(1, 2)};
+    }
+
+    /** Frees the stacked q/k/v copy (the model is closing); the next {@link #projectQkv} would rebuild it. */
+    void freeStacked() {
+        Tensors.free(fusedQkv);
+        fusedQkv = null;
+    }
+
+    private Tensor linear(Tensor x, Tensor w) {
+        if (hooks == null) return Linear.apply(x, w);
+        String name = w == q ? "q" : w == k ? "k" : w == v ? "v" : "o";
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

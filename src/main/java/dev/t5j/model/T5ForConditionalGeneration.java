@@ -107,7 +107,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         long t0 = Profiler.start();
         Tensor h = config.scaleDecoderOutputs()
                 ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
-        Tensor logits = torch.linear(h, lmHead);
+        Tensor logits = Linear.apply(h, lmHead);
         Profiler.stop(Profiler.Kind.LM_HEAD_LOSS, t0);
         return logits;
     }
@@ -146,6 +146,11 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         return new DecoderCache(config.numDecoderLayers());
     }
 
+    /** A cache whose buffers first hold {@code positions} decoder positions (grown beyond that as needed). */
+    public DecoderCache newCache(int positions) {
+        return new DecoderCache(config.numDecoderLayers(), positions);
+    }
+
     /** HF {@code _shift_right}: prepend the decoder start token, drop the last label, replace -100 by pad. */
     public Tensor shiftRight(Tensor labels) {
         long b = labels.size(0);
@@ -176,6 +181,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
 
     @Override
     public void close() {
+        for (T5Block b : decoder.block) b.selfAttention.selfAttention.freeStacked();
         params.close();
     }
 }

@@ -28,16 +28,17 @@ final class T5LayerSelfAttention {
 
     private Tensor timedForward(Tensor x, Tensor bias, boolean train, DecoderCache.Layer cache) {
         Tensor normed = layerNorm.forward(x);
-        Tensor keys = selfAttention.shape(normed, selfAttention.k);
-        Tensor values = selfAttention.shape(normed, selfAttention.v);
-        if (cache != null) {
-            if (cache.selfK != null) {
-                keys = T5Attention.catTime(cache.selfK, keys);
-                values = T5Attention.catTime(cache.selfV, values);
-            }
-            cache.setSelf(keys, values);
+        Tensor out;
+        if (cache == null) {
+            Tensor keys = selfAttention.shape(normed, selfAttention.k);
+            Tensor values = selfAttention.shape(normed, selfAttention.v);
+            out = selfAttention.attend(normed, keys, values, bias, train);
+        } else {
+            // incremental decoding: one stacked q/k/v product, keys/values written into the cache's buffers in place
+            Tensor[] qkv = selfAttention.projectQkv(normed);
+            cache.appendSelf(qkv[1], qkv[2]);
+            out = selfAttention.attendStep(qkv[0], cache.selfK, cache.selfV, bias, train, null);
         }
-        Tensor out = selfAttention.attend(normed, keys, values, bias, train);
         if (hooks != null) out = hooks.afterSubLayer(site, out);
         return x.add(torch.dropout(out, dropout, train));
     }

@@ -1,0 +1,33 @@
+package dev.t5j.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code t5j bench decode}: the line bench/compare.sh parses, and what its figure means (no timing asserted). */
+class DecodeBenchTest {
+    private static final Pattern LINE = Pattern.compile(
+            "t5j tiny (greedy|beam2) batch=2 in=5 new=3 threads=\\d+: best ([0-9.]+) s, ([0-9.]+) tokens/s, "
+                    + "[0-9.]+ ms/step");
+
+    @Test
+    void greedyAndBeamPrintTheParsedLineWithTokensOverBestTime() {
+        for (int beams : new int[]{1, 2}) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            DecodeBench.Result r = DecodeBench.run(new DecodeBench.Config("tiny", 2, 5, 3, beams, 1),
+                    new PrintStream(buf, true, StandardCharsets.UTF_8));
+            String out = buf.toString(StandardCharsets.UTF_8).trim();
+            Matcher m = LINE.matcher(out);
+            assertTrue(m.matches(), out);
+            assertEquals(beams == 1 ? "greedy" : "beam2", m.group(1));
+            assertEquals(2 * 3 / r.bestSeconds(), r.tokensPerSecond(), 1e-9);
+            assertEquals(r.tokensPerSecond(), Double.parseDouble(m.group(3)), 0.051);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.t5j.model;
+
+import dev.t5j.engine.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The incremental-decoding fast paths against the plain ones they replace: gemv rows, stacked q/k/v, cache buffers. */
+class DecodingPathTest {
+    private static double maxDiff(Tensor a, Tensor b) {
+        assertEquals(java.util.Arrays.toString(Tensors.shape(a)), java.util.Arrays.toString(Tensors.shape(b)));
+        float[] x = Tensors.toFloats(a);
+        float[] y = Tensors.toFloats(b);
+        double d = 0;
+        for (int i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+        return d;
+    }
+
+    @Test
+    void singleRowLinearEqualsMatrixProduct() {
+        try (var s = new PointerScope(); var ng = new NoGradGuard()) {
+            torch.manual_seed(3);
+            Tensor w = torch.randn(96, 40);
+            for (long[] shape : new long[][]{{1, 1, 40}, {1, 40}, {40}, {3, 1, 40}}) {
+                Tensor x = torch.randn(shape);
+                assertTrue(maxDiff(Linear.apply(x, w), torch.linear(x, w)) < 1e-5, java.util.Arrays.toString(shape));
+            }
+        }
+    }
+
+    @Test
+    void stackedQkvEqualsSeparateProjectionsAndFollowsWeightUpdates() {
+        T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
+        try (var m = T5ForConditionalGeneration.init(c, 7); var s = new PointerScope(); var ng = new NoGradGuard()) {
+            T5Attention a = m.decoder.block[1].selfAttention.selfAttention;
+            for (long rows : new long[]{1, 3}) {
+                Tensor x = torch.randn(rows, 1, c.dModel());
+                Tensor[] fused = a.projectQkv(x);
+                assertTrue(maxDiff(fused[0], a.shape(x, a.q)) < 1e-6);
+                assertTrue(maxDiff(fused[1], a.shape(x, a.k)) < 1e-6);
+                assertTrue(maxDiff(fused[2], a.shape(x, a.v)) < 1e-6);
+            }
+            // an in-place update (an optimizer step between two decodes) must reach the stacked copy
+            a.k.mul_(Tensors.scalar(2.0));
+            Tensor x = torch.randn(1, 1, c.dModel());
+            assertTrue(maxDiff(a.projectQkv(x)[1], a.shape(x, a.k)) < 1e-6);
+        }
+    }
+
+    @Test
+    void cacheBuffersEqualConcatenationAcrossGrowthReorderAndDrop() {
+        try (var s = new PointerScope(); var ng = new NoGradGuard(); var cache = new DecoderCache(1, 2)) {
+            DecoderCache.Layer l = cache.layers[0];
+            torch.manual_seed(11);
+            Tensor wantK = null;
+            Tensor wantV = null;
+            for (int step = 0; step < 7; step++) { // capacity 2: grows twice
+                Tensor k = torch.randn(3, 2, 1, 4);
+                Tensor v = torch.randn(3, 2, 1, 4);
+                l.appendSelf(k, v);
+                wantK = wantK == null ? k : torch.cat(new TensorVector(wantK, k), 2);
+                wantV = wantV == null ? v : torch.cat(new TensorVector(wantV, v), 2);
+                assertEquals(0.0, maxDiff(l.selfK, wantK));
+                assertEquals(0.0, maxDiff(l.selfV, wantV));
+            }
+            cache.advance(7);
+            Tensor idx = Tensors.longs(new long[]{2, 0, 0}, 3);
+            cache.reorder(idx);
+            wantK = wantK.index_select(0, idx);
+            assertEquals(0.0, maxDiff(l.selfK, wantK));
+            cache.dropFront(3);
+            wantK = wantK.narrow(2, 3, 4);
+            assertEquals(0.0, maxDiff(l.selfK, wantK));
+            Tensor k = torch.randn(3, 2, 1, 4);
+            l.appendSelf(k, torch.randn(3, 2, 1, 4));
+            assertEquals(0.0, maxDiff(l.selfK, torch.cat(new TensorVector(wantK, k), 2)));
+            cache.padRows(2);
+            assertEquals(5, l.selfK.size(0));
+            assertEquals(0.0, maxDiff(l.selfK.narrow(0, 0, 3), torch.cat(new TensorVector(wantK, k), 2)));
+            assertEquals(0.0, l.selfK.narrow(0, 3, 2).abs().max().item_float());
+        }
+    }
+
+    @Test
+    void batchOneIncrementalDecodingWithGrowingCacheMatchesFullPass() {
+        int[] input = T5ForConditionalGenerationTest.INPUT;
+        int[] dec = T5ForConditionalGenerationTest.DEC;
+        for (String preset : new String[]{"tiny", "tiny-v1_1"}) {
+            T5Config c = T5ForConditionalGenerationTest.small(preset, 2);
+            try (var m = T5ForConditionalGeneration.init(c, 5); var s = new PointerScope();
+                 var ng = new NoGradGuard(); DecoderCache cache = m.newCache(1)) {
+                Tensor ids = Tensors.longs(new int[][]{input}, 0);
+                Tensor decIds = Tensors.longs(new int[][]{dec}, 0);
+                float[] full = Tensors.toFloats(m.forward(ids, null, decIds));
+                Tensor enc = m.encode(ids, null);
+                int v = c.vocabSize();
+                for (int t = 0; t < dec.length; t++) {
+                    float[] step = Tensors.toFloats(m.logits(m.decode(decIds.narrow(1, t, 1), enc, null, null, cache)));
+                    for (int i = 0; i < v; i++)
+                        assertEquals(full[t * v + i], step[i], 2e-5 * Math.max(1, Math.abs(step[i])),
+                                preset + " t=" + t);
+                }
+            }
+        }
+    }
+}
