@@ -76,7 +76,8 @@ class AtlasShardedTrainingTest {
         assertEquals(two.get(0).metrics(), two.get(1).metrics(), "every rank evaluates the same");
         Map<String, Double> a = one.metrics(), b = two.get(0).metrics();
         assertEquals(a.keySet(), b.keySet());
-        for (String k : a.keySet()) assertEquals(a.get(k), b.get(k), 1e-9, k); // retrieval and answers the same
+        for (String k : a.keySet()) // retrieval and answers the same; the loss up to fp32 summation order
+            assertEquals(a.get(k), b.get(k), k.endsWith("loss") ? 1e-5 * Math.max(1, Math.abs(a.get(k))) : 1e-9, k);
         assertTrue(a.containsKey("eval/answer_recall@3"), a.toString());
 
         List<Map<String, Object>> la = MetricsLog.read(one.runDir().resolve("metrics.jsonl"));
