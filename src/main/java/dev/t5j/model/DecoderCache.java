@@ -1,6 +1,7 @@
 package dev.t5j.model;
 
 import dev.t5j.engine.Tensors;
+import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -188,9 +189,9 @@ public final class DecoderCache implements AutoCloseable {
         private void grow(Tensor k, Tensor v, long need) {
             long cap = Math.max(need, Math.max(capacity, bufK == null ? 0 : 2 * bufK.size(2)));
             Tensor nk = torch.empty(new long[]{k.size(0), k.size(1), cap, k.size(3)}, k.options(),
-                    new org.bytedeco.pytorch.MemoryFormatOptional());
+                    new MemoryFormatOptional());
             Tensor nv = torch.empty(new long[]{v.size(0), v.size(1), cap, v.size(3)}, v.options(),
-                    new org.bytedeco.pytorch.MemoryFormatOptional());
+                    new MemoryFormatOptional());
             if (selfK != null) {
                 nk.narrow(2, 0, selfK.size(2)).copy_(selfK);
                 nv.narrow(2, 0, selfV.size(2)).copy_(selfV);

@@ -116,7 +116,8 @@ public final class AdamW implements Optimizer {
                 groups.computeIfAbsent(scale + "/" + wd, k -> new Group(scale, wd)).add(p, g, mt, vt);
             }
             if (!groups.isEmpty()) {
-                if (stepTensor == null) stepTensor = Tensors.keep(torch.zeros(1));
+                if (stepTensor == null) // on the parameters' device, as the fused kernel wants its step count
+                    stepTensor = Tensors.keep(torch.zeros(new long[]{1}, Tensors.options(torch.ScalarType.Float)));
                 stepTensor.fill_(Tensors.scalar(step));
                 for (Group gr : groups.values())
                     FusedOps.adamw(gr.params, gr.grads, gr.m, gr.v, stepTensor, lr * gr.scale, beta1, beta2, gr.wd,
