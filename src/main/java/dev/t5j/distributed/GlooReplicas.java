@@ -232,15 +232,13 @@ public final class GlooReplicas implements Replicas, AutoCloseable {
 
     @Override
     public List<Tensor> allGather(Tensor t) {
+        // one flat output of world × numel (Gloo's allgather_into_tensor), split into per-rank views
+        Tensor in = t.contiguous().reshape(-1);
+        long n = in.numel();
+        Tensor all = in.new_empty(new long[] {rv.world() * n});
+        timed(() -> await(pg._allgather_base(all, in, new AllgatherOptions()), "all-gather"));
         List<Tensor> out = new ArrayList<>();
-        timed(() -> {
-            // one flat output of world × numel (Gloo's allgather_into_tensor), split into per-rank views
-            Tensor in = t.contiguous().reshape(-1);
-            long n = in.numel();
-            Tensor all = in.new_empty(new long[] {rv.world() * n});
-            await(pg._allgather_base(all, in, new AllgatherOptions()), "all-gather");
-            for (int r = 0; r < rv.world(); r++) out.add(all.narrow(0, r * n, n).view(t.sizes()));
-        });
+        for (int r = 0; r < rv.world(); r++) out.add(all.narrow(0, r * n, n).view(t.sizes()));
         return out;
     }
 
@@ -255,9 +253,14 @@ public final class GlooReplicas implements Replicas, AutoCloseable {
         timed(() -> await(pg.barrier(new BarrierOptions()), "barrier"));
     }
 
+    /**
+     * Runs one collective in its own scope: its {@code Work} and arguments are freed as soon as it is done. Left to
+     * the garbage collector, a {@code Work} could be destroyed after its process group, which corrupts the native
+     * heap (seen as glibc aborts in later tests of the same JVM).
+     */
     private void timed(Runnable r) {
         long t0 = System.nanoTime();
-        try {
+        try (PointerScope scope = new PointerScope()) {
             r.run();
         } finally {
             collectiveNanos += System.nanoTime() - t0;

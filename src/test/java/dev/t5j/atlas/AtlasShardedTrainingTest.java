@@ -1,5 +1,6 @@
 package dev.t5j.atlas;
 
+import dev.t5j.cli.T5jCli;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -13,10 +14,13 @@ import dev.t5j.run.ThreadReplicas;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +31,11 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * An Atlas run on two replicas (threads standing in for processes, {@link ThreadReplicas}) with the passage index
- * sharded across them trains, refreshes, checkpoints and evaluates as one process does. Both replicas read the same
- * batches here (per-rank data shards are the launcher's part), so the averaged gradients equal one process's.
- * Dropout is off: replicas that are threads share libtorch's one random generator.
+ * An Atlas run on two replicas with the passage index sharded across them trains, refreshes, checkpoints and
+ * evaluates as one process does: first with threads standing in for processes ({@link ThreadReplicas}: the index
+ * files and staging are checked in detail), then as two real worker processes of a Gloo group
+ * ({@code t5j train --nproc 2}). Each replica trains on its half of every batch. Dropout is off: replicas that are
+ * threads share libtorch's one random generator, and dropout masks of a half batch are not one process's anyway.
  */
 class AtlasShardedTrainingTest {
     @TempDir
@@ -116,6 +121,44 @@ class AtlasShardedTrainingTest {
         }
         assertFalse(Files.exists(two.get(0).runDir().resolve("checkpoints").resolve("..").resolve(
                 ".index-for-checkpoint.sharded-partial")), "no staging left behind");
+    }
+
+    @Test
+    void twoWorkerProcessesWithAShardedIndexTrainAsOneProcess() throws Exception {
+        AtlasTrainer.Result one = trainer("one-p").run();
+        Path config = tmp.resolve("two-p.yaml");
+        Files.writeString(config, AtlasConfig.load(null, config("two-p")).toYaml());
+        StringWriter err = new StringWriter();
+        CommandLine cl = T5jCli.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(0, cl.execute("train", "--config", config.toString(), "--nproc", "2", "--dist-timeout", "60"),
+                err.toString());
+        Path two = AtlasTrainerTest.dir.resolve("two-p");
+        List<Map<String, Object>> la = MetricsLog.read(one.runDir().resolve("metrics.jsonl"));
+        List<Map<String, Object>> lb = MetricsLog.read(two.resolve("metrics.jsonl"));
+        assertEquals(la.stream().filter(r -> r.containsKey("loss")).count(),
+                lb.stream().filter(r -> r.containsKey("loss")).count(), "steps logged");
+        List<Double> wa = lossesOf(la), wb = lossesOf(lb);
+        for (int i = 0; i < wa.size(); i++)
+            assertEquals(wa.get(i), wb.get(i), 1e-5 * Math.max(1, Math.abs(wa.get(i))), "loss of step " + (i + 1));
+        Map<String, Object> ea = lastEval(la), eb = lastEval(lb);
+        assertTrue(ea.containsKey("eval/answer_recall@3"), ea.toString());
+        for (String k : ea.keySet())
+            if (k.startsWith("eval/") && !k.endsWith("loss")) assertEquals(ea.get(k), eb.get(k), k);
+        assertEquals(2, ((Number) IndexManifest.read(checkpointIndex(two)).params()
+                .get(ShardedIndex.WORLD_SIZE)).intValue(), "the checkpoint's index was saved by both ranks");
+    }
+
+    private static List<Double> lossesOf(List<Map<String, Object>> log) {
+        return log.stream().filter(r -> r.containsKey("loss")).map(r -> ((Number) r.get("loss")).doubleValue())
+                .toList();
+    }
+
+    private static Map<String, Object> lastEval(List<Map<String, Object>> log) {
+        Map<String, Object> last = null;
+        for (Map<String, Object> r : log) if (r.keySet().stream().anyMatch(k -> k.startsWith("eval/"))) last = r;
+        assertNotNull(last, "an evaluation in the metrics log");
+        return last;
     }
 
     private static Path checkpointIndex(Path runDir) throws IOException {
