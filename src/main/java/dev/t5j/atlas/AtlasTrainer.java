@@ -279,6 +279,7 @@ public final class AtlasTrainer implements RunTask {
     @Override
     public Map<String, Double> evaluate(long step, boolean last) throws IOException {
         if (evalFiles.isEmpty()) return Map.of();
+        model.reader().t5().weightsChanged(); // the optimizer updated the reader since the last decoding
         if (last && stale) // the final evaluation uses an index of the final retriever, so that it equals `t5j eval`
             replaceIndex(retrieval.index(model, passages, "final index"));
         // every rank evaluates the whole evaluation set: its queries are the same on every rank

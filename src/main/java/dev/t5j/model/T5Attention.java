@@ -150,26 +150,15 @@ final class T5Attention {
     Tensor[] projectQkv(Tensor x) {
         if (hooks != null) return new Tensor[]{shape(x, q), shape(x, k), shape(x, v)};
         long version = q.__dispatch__version() + k.__dispatch__version() + v.__dispatch__version();
-        Tensor fused = fusedQkv;
-        if (fused == null || version != fusedVersion) {
-            // the replaced copy is left to the garbage collector: another thread may still be decoding with it
-            fused = Tensors.keep(torch.cat(new TensorVector(q, k, v), 0).detach());
-            fusedQkv = fused;
+        if (fusedQkv == null || version != fusedVersion) {
+            Tensors.free(fusedQkv);
+            fusedQkv = Tensors.keep(torch.cat(new TensorVector(q, k, v), 0).detach());
             fusedVersion = version; // counters only grow, so their sum changes whenever one does
         }
         long b = x.size(0);
-        Tensor qkv = Linear.apply(x, fused).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
+        Tensor qkv = Linear.apply(x, fusedQkv).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
         return new Tensor[]{qkv.select(2, 0).transpose(1, 2), qkv.select(2, 1).transpose(1, 2),
                 qkv.select(2, 2).transpose(1, 2)};
-    }
-
-    /**
-     * Drops the stacked q/k/v copy so that the next {@link #projectQkv} rebuilds it from the current weights. Version
-     * counters alone miss updates that bypass autograd's in-place tracking (fused optimizer kernels, writes through
-     * {@code data_ptr}), so every new decoder cache starts from a fresh copy.
-     */
-    void dropStacked() {
-        fusedQkv = null;
     }
 
     /** Frees the stacked q/k/v copy (the model is closing); the next {@link #projectQkv} would rebuild it. */

@@ -142,21 +142,23 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         return hooks;
     }
 
-    /** A cache for one decoding run; the decode-time stacked q/k/v weights are rebuilt from the current weights. */
     public DecoderCache newCache() {
-        dropStackedWeights();
         return new DecoderCache(config.numDecoderLayers());
     }
 
     /** A cache whose buffers first hold {@code positions} decoder positions (grown beyond that as needed). */
     public DecoderCache newCache(int positions) {
-        dropStackedWeights();
         return new DecoderCache(config.numDecoderLayers(), positions);
     }
 
-    /** Training may have changed the weights since the last decoding (e.g. evaluation during a run). */
-    private void dropStackedWeights() {
-        for (T5Block b : decoder.block) b.selfAttention.selfAttention.dropStacked();
+    /**
+     * Says that training changed the weights: the decode-time stacked q/k/v copies are freed and rebuilt from the
+     * current weights at the next decoding. Version counters miss updates that bypass autograd's in-place tracking
+     * (the fused AdamW kernel), so a trainer calls this before it decodes (evaluation during a run). Not for use
+     * while another thread decodes with this model.
+     */
+    public void weightsChanged() {
+        for (T5Block b : decoder.block) b.selfAttention.selfAttention.freeStacked();
     }
 
     /** HF {@code _shift_right}: prepend the decoder start token, drop the last label, replace -100 by pad. */

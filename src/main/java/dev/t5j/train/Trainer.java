@@ -336,6 +336,7 @@ public final class Trainer implements RunTask {
     @Override
     public Map<String, Double> evaluate(long step, boolean last) {
         if (!replicas.writes()) return Map.of(); // rank 0 evaluates; the other replicas hold the same weights
+        model.weightsChanged(); // the optimizer updated the weights since the last decoding
         lastEval = evaluate();
         Map<String, Double> out = new LinkedHashMap<>();
         for (Evaluator.TaskResult r : lastEval) r.metrics().forEach((k, v) -> out.put("eval/" + r.task() + "/" + k, v));

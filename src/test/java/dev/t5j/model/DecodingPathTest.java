@@ -51,12 +51,12 @@ class DecodingPathTest {
             Tensor x = torch.randn(1, 1, c.dModel());
             assertTrue(maxDiff(a.projectQkv(x)[1], a.shape(x, a.k)) < 1e-6);
 
-            // a write that bypasses the version counter (the fused AdamW kernel, data_ptr writes): a new decoder
-            // cache (the next generation, e.g. the evaluation after training) starts from the current weights
+            // a write that bypasses the version counter (the fused AdamW kernel, data_ptr writes): after the
+            // trainer's weightsChanged() the next decoding starts from the current weights
             float[] v = Tensors.toFloats(a.v);
             for (int i = 0; i < v.length; i++) v[i] = -v[i] + 0.5f;
             a.v.data_ptr_float().put(v);
-            m.newCache().close();
+            m.weightsChanged();
             assertTrue(maxDiff(a.projectQkv(x)[2], a.shape(x, a.v)) < 1e-6, "stale stacked q/k/v after an update");
         }
     }
