@@ -1,5 +1,8 @@
 package dev.t5j.atlas;
 
+import java.util.AbstractMap;
+import java.util.Map;
+import java.util.Set;
 import dev.t5j.atlas.tasks.PyFormat;
 import dev.t5j.optim.Schedule;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,7 +84,7 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
             List<Integer> recallAt) {}
 
     /** A field map that has every name (checking a format string's syntax without knowing the passages). */
-    private static final java.util.Map<String, Object> ANY_FIELD = new java.util.AbstractMap<>() {
+    private static final Map<String, Object> ANY_FIELD = new AbstractMap<>() {
         @Override
         public boolean containsKey(Object key) {
             return true;
@@ -93,8 +96,8 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
         }
 
         @Override
-        public java.util.Set<Entry<String, Object>> entrySet() {
-            return java.util.Set.of();
+        public Set<Entry<String, Object>> entrySet() {
+            return Set.of();
         }
     };
 

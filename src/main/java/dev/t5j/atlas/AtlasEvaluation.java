@@ -1,5 +1,7 @@
 package dev.t5j.atlas;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import dev.t5j.atlas.tasks.AtlasMetrics;
 import dev.t5j.atlas.tasks.AtlasResult;
 import dev.t5j.atlas.tasks.AtlasTask;
@@ -26,7 +28,7 @@ public final class AtlasEvaluation {
     public record Report(Map<String, Double> metrics, List<AtlasResult> results,
             List<MultipleChoiceTask.Debiased> debiased) {
         public Report {
-            metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+            metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
             results = List.copyOf(results);
             debiased = List.copyOf(debiased);
         }

@@ -1,5 +1,9 @@
 package dev.t5j.atlas;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import dev.t5j.retrieval.Passage;
 import dev.t5j.retrieval.Retriever;
 
@@ -69,7 +73,7 @@ public final class ContrastivePretraining {
             for (int step = 0; step < o.steps(); step++) {
                 List<String> q = new ArrayList<>(o.batchSize()), k = new ArrayList<>(o.batchSize());
                 // distinct passages per batch: a passage drawn twice would make two "negatives" positives
-                java.util.Set<Integer> drawn = new java.util.HashSet<>();
+                Set<Integer> drawn = new HashSet<>();
                 while (drawn.size() < o.batchSize()) drawn.add(rng.nextInt(passages.size()));
                 for (int idx : drawn) {
                     Passage p = passages.get(idx);
@@ -97,13 +101,13 @@ public final class ContrastivePretraining {
                 if (step < tenth) first += loss / tenth;
                 if (step >= o.steps() - tenth) last += loss / tenth;
                 bar.step(1);
-                bar.setExtra(String.format(java.util.Locale.ROOT, "loss %.3f", loss));
+                bar.setExtra(String.format(Locale.ROOT, "loss %.3f", loss));
             }
         } finally {
             retriever.train(false);
             opt.close();
         }
-        if (log != null) log.printf(java.util.Locale.ROOT, "t5j: contrastive pretraining %d steps: loss %.3f -> %.3f%n",
+        if (log != null) log.printf(Locale.ROOT, "t5j: contrastive pretraining %d steps: loss %.3f -> %.3f%n",
                 o.steps(), first, last);
         return new Result(first, last, o.steps());
     }
@@ -119,6 +123,6 @@ public final class ContrastivePretraining {
         double ratio = o.ratioMin() + rng.nextDouble() * (o.ratioMax() - o.ratioMin());
         int len = Math.max(1, (int) Math.round(ratio * words.length));
         int start = rng.nextInt(words.length - len + 1);
-        return String.join(" ", java.util.Arrays.copyOfRange(words, start, start + len));
+        return String.join(" ", Arrays.copyOfRange(words, start, start + len));
     }
 }

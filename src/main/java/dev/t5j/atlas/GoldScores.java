@@ -1,5 +1,7 @@
 package dev.t5j.atlas;
 
+import java.util.function.Supplier;
+import org.bytedeco.pytorch.LongOptional;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.FusionInDecoder;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -133,15 +135,15 @@ public final class GoldScores {
 
     /** Each row repeated {@code k} times in place (row b becomes rows b·k .. b·k+k-1). */
     static Tensor rep(Tensor x, long k) {
-        return x.repeat_interleave(k, new org.bytedeco.pytorch.LongOptional(0),
-                new org.bytedeco.pytorch.LongOptional());
+        return x.repeat_interleave(k, new LongOptional(0),
+                new LongOptional());
     }
 
     private static ScalarTypeOptional floatType() {
         return new ScalarTypeOptional(torch.ScalarType.Float);
     }
 
-    private static Tensor eval(FusionInDecoder reader, java.util.function.Supplier<Tensor> body) {
+    private static Tensor eval(FusionInDecoder reader, Supplier<Tensor> body) {
         T5ForConditionalGeneration t5 = reader.t5();
         boolean was = t5.isTraining();
         t5.train(false);

@@ -1,5 +1,8 @@
 package dev.t5j.bench;
 
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import dev.t5j.data.BadLines;
 import dev.t5j.data.DataSource;
 import dev.t5j.data.EncDecFeatureConverter;
@@ -114,7 +117,7 @@ public final class DataBench {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IOException(e.getCause());
         } finally {
@@ -145,7 +148,7 @@ public final class DataBench {
         return best;
     }
 
-    public static List<Figure> run(Config c, java.io.PrintWriter log) throws IOException {
+    public static List<Figure> run(Config c, PrintWriter log) throws IOException {
         List<String> texts = loadCorpus(c.corpus());
         Map<String, Integer> lengths = new LinkedHashMap<>();
         lengths.put("inputs", c.inputsLength());
@@ -176,9 +179,9 @@ public final class DataBench {
         return out;
     }
 
-    private static Figure log(java.io.PrintWriter log, Figure f) {
+    private static Figure log(PrintWriter log, Figure f) {
         if (log != null) {
-            log.printf(java.util.Locale.ROOT, "%-55s threads=%-2d examples=%-8d rows=%-8d %8.2f s  %10.0f examples/s%n",
+            log.printf(Locale.ROOT, "%-55s threads=%-2d examples=%-8d rows=%-8d %8.2f s  %10.0f examples/s%n",
                     f.what(), f.threads(), f.examples(), f.rows(), f.seconds(), f.examplesPerSecond());
             log.flush();
         }
@@ -191,7 +194,7 @@ public final class DataBench {
                 new StringBuilder("| what | threads | examples | packed rows | seconds | examples/s " +
                 "|\n|---|---|---|---|---|---|\n");
         for (Figure f : figs)
-            sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.0f |%n", f.what(),
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.2f | %.0f |%n", f.what(),
                     f.threads(), f.examples(), f.rows(), f.seconds(), f.examplesPerSecond()));
         return sb.toString();
     }

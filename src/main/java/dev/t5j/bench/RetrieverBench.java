@@ -1,5 +1,6 @@
 package dev.t5j.bench;
 
+import org.bytedeco.pytorch.NoGradGuard;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.bert.BertConfig;
 import dev.t5j.retrieval.Contriever;
@@ -108,7 +109,7 @@ public final class RetrieverBench {
     private static void fileOrder(Contriever model, List<String> texts, Config c) {
         model.train(false);
         for (int b = 0; b < texts.size(); b += c.batch()) {
-            try (PointerScope s = new PointerScope(); var ng = new org.bytedeco.pytorch.NoGradGuard()) {
+            try (PointerScope s = new PointerScope(); var ng = new NoGradGuard()) {
                 Tensors.toFloats(model.embed(texts.subList(b, Math.min(texts.size(), b + c.batch())), c.textMaxLength(),
                         Contriever.Padding.LONGEST));
             }

@@ -1,5 +1,6 @@
 package dev.t5j.bench;
 
+import java.nio.file.Files;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.InputFiles;
 import dev.t5j.common.Json;
@@ -80,7 +81,7 @@ public final class TokenizerBench {
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
                 try (var s = Files.list(p)) {
-                    for (Path f : s.filter(java.nio.file.Files::isRegularFile).sorted()
+                    for (Path f : s.filter(Files::isRegularFile).sorted()
                             .toList()) out.addAll(readSentences(f));
                 }
             } else {

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.util.ArrayList;
 import dev.t5j.bench.DistributedBench;
 import dev.t5j.common.UserError;
 import dev.t5j.distributed.GlooReplicas;
@@ -65,7 +66,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "1 worker (%d thread), %d rows: step %.3f s%n", threads, batch,
                 one.stepSeconds());
         System.out.flush();
-        List<String> args = new java.util.ArrayList<>(List.of("bench", "distributed", "--worker", "--nproc",
+        List<String> args = new ArrayList<>(List.of("bench", "distributed", "--worker", "--nproc",
                 Integer.toString(nproc), "--preset", preset, "--batch", Integer.toString(batch), "--input-len",
                 Integer.toString(inputLen), "--target-len", Integer.toString(targetLen), "--steps",
                 Integer.toString(steps), "--threads", Integer.toString(threads)));

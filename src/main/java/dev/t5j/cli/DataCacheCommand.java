@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.io.PrintWriter;
 import dev.t5j.common.UserError;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.Mixture;
@@ -51,7 +52,7 @@ public final class DataCacheCommand implements Runnable {
 
     @Override
     public void run() {
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
         ReadOptions o = reading.readOptions(data);
         if (shards < 1) throw new UserError("--shards must be >= 1, got " + shards);

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.io.PrintWriter;
 import dev.t5j.data.DataCatalog;
 import dev.t5j.data.Mixture;
 import dev.t5j.data.Task;
@@ -17,7 +18,7 @@ public final class DataListCommand implements Runnable {
 
     @Override
     public void run() {
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         DataCatalog c = data.catalog();
         out.println("tasks:");
         for (String n : c.taskNames()) {

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.io.PrintWriter;
 import dev.t5j.common.Json;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.data.ExampleInspector;
@@ -36,7 +37,7 @@ public final class DataShowCommand implements Runnable {
 
     @Override
     public void run() {
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
         ReadOptions o = reading.readOptions(data);
         List<Mixture.WeightedTask> tasks = p.weightedTasks(o);

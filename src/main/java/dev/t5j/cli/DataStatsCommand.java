@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.io.PrintWriter;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.data.CacheStats;
@@ -43,7 +44,7 @@ public final class DataStatsCommand implements Runnable {
 
     @Override
     public void run() {
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         DatasetProvider p = data.provider();
         ReadOptions o = reading.readOptions(data);
         Map<String, Object> result = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 import dev.t5j.tokenizer.SentencePieceVocabulary;
 import dev.t5j.tokenizer.Utf8LineReader;
@@ -53,7 +54,7 @@ public final class DetokenizeCommand implements Callable<Integer> {
                 int[] ids = new int[toks.length];
                 // a line is ids when every token is an integer, otherwise pieces (BERT has pieces like "50"); a
                 // negative integer makes it an id line too, so that "5 -1 7" is refused instead of printed as pieces
-                boolean allIds = java.util.Arrays.stream(toks).allMatch(t -> t.matches("-?[0-9]+"));
+                boolean allIds = Arrays.stream(toks).allMatch(t -> t.matches("-?[0-9]+"));
                 for (int i = 0; i < toks.length; i++) ids[i] = toId(v, toks[i], allIds, name, lines.lineNumber());
                 String text;
                 if (v instanceof SentencePieceVocabulary sp && keepSpecial) text = sp.decode(ids, true);

@@ -1,5 +1,8 @@
 package dev.t5j.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import dev.t5j.atlas.AtlasConfig;
 import dev.t5j.atlas.AtlasTrainer;
 import dev.t5j.common.Json;
@@ -47,14 +50,14 @@ public final class EvalCommand implements Callable<Integer> {
     boolean json;
     @Option(names = "--config", description =
             "An Atlas run config: evaluate --model (an Atlas model dir) on its task.eval_data")
-    java.nio.file.Path atlasConfig;
+    Path atlasConfig;
     @Option(names = "--set", description = "Override a key of the --config (repeatable)")
     List<String> overrides = new ArrayList<>();
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
         if (atlasConfig != null) return atlas();
         if (!data.selected())
             throw new UserError("give --task (a task or mixture name), or --config with an Atlas run config");
@@ -65,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
             List<Evaluator.TaskResult> r = new Evaluator(m).beforeTask(model::selectTask).evaluate(p,
                     options(data, split, examples, maxNew, beams));
             if (json) {
-                Map<String, Object> out = new java.util.LinkedHashMap<>();
+                Map<String, Object> out = new LinkedHashMap<>();
                 for (Evaluator.TaskResult t : r) out.put(t.task(), t.metrics());
                 System.out.println(Json.write(out));
             } else {
@@ -92,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
     /** Examples encoded together in rank classification ({@code t5j rank --batch}'s default). */
     private static final int RANK_BATCH = 8;
 
-    private int atlas() throws java.io.IOException {
+    private int atlas() throws IOException {
         if (!AtlasConfig.isAtlasConfig(atlasConfig))
             throw new UserError(atlasConfig
                     + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.nio.charset.MalformedInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
@@ -35,7 +36,7 @@ final class IdsFile {
             }
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": file not found");
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             throw new UserError(file + ": not valid UTF-8");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage());

@@ -1,5 +1,7 @@
 package dev.t5j.cli;
 
+import java.util.Arrays;
+import java.util.Iterator;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.data.DataVocabularies;
@@ -48,7 +50,7 @@ public final class ModelCommand implements Runnable {
 
     static final class Presets implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return T5Config.presetNames().iterator();
         }
     }
@@ -166,7 +168,7 @@ public final class ModelCommand implements Runnable {
                     }
                     TensorSource.TensorInfo ti = src.info(n);
                     System.out.printf(Locale.ROOT, "  %-70s %-5s %s%n", n, ti.dtype(),
-                            java.util.Arrays.toString(ti.shape()));
+                            Arrays.toString(ti.shape()));
                     shown++;
                 }
             }

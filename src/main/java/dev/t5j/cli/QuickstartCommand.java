@@ -1,5 +1,7 @@
 package dev.t5j.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.UserError;
 import dev.t5j.demo.Quickstart;
@@ -25,8 +27,8 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of(out);
-        if (java.nio.file.Files.exists(dir.resolve("metrics.jsonl"))) {
+        Path dir = Path.of(out);
+        if (Files.exists(dir.resolve("metrics.jsonl"))) {
             if (!overwrite)
                 throw new UserError(dir
                         + " holds an earlier quickstart run; pass --overwrite to replace it or --out DIR");

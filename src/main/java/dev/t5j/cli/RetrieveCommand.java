@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.io.IOException;
 import dev.t5j.engine.Tensors;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
@@ -99,7 +100,7 @@ public final class RetrieveCommand implements Callable<Integer> {
         }
     }
 
-    static List<String> readQueries(Path file, String qaPrompt) throws java.io.IOException {
+    static List<String> readQueries(Path file, String qaPrompt) throws IOException {
         if (!Files.isRegularFile(file)) throw new UserError(file + ": file not found");
         List<String> out = new ArrayList<>();
         try (BufferedReader br = Files.newBufferedReader(file)) {

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.util.ArrayList;
 import dev.t5j.data.DataVocabularies;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
@@ -55,7 +56,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
 
-    static final class TaskNames extends java.util.ArrayList<String> {
+    static final class TaskNames extends ArrayList<String> {
         TaskNames() {
             super(SyntheticTasks.PAPER_TASKS);
         }

@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import java.nio.file.Files;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.demo.TransferDemo;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ public final class TransferCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String sub : new String[]{"scratch", "pretrained"})
-            if (java.nio.file.Files.exists(out.resolve(sub))) AtomicFiles.deleteRecursively(out.resolve(sub));
+            if (Files.exists(out.resolve(sub))) AtomicFiles.deleteRecursively(out.resolve(sub));
         TransferDemo.run(pretrained, task, steps, out, overrides, System.out);
         return 0;
     }

@@ -1,5 +1,9 @@
 package dev.t5j.common;
 
+import java.io.BufferedOutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -26,8 +30,8 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = newSibling(dir, "." + target.getFileName() + ".", ".tmp", false);
         try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-                 OutputStream os = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch),
+            try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch),
                          1 << 16)) {
                 body.accept(os);
                 os.flush();

@@ -1,5 +1,6 @@
 package dev.t5j.common;
 
+import java.io.FileNotFoundException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,7 @@ public final class Json {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid JSON: " + problem(e));
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+        } catch (NoSuchFileException | FileNotFoundException e) {
             throw new UserError(file + ": file not found");
         } catch (IOException e) {
             throw UserError.unreadable(file, 0, e);

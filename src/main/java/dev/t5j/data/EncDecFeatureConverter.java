@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import java.util.LinkedHashMap;
 import dev.t5j.common.UserError;
 import java.util.Iterator;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class EncDecFeatureConverter {
      * Converts, dropping the first {@code skipRows} rows of the first packing window (see {@link Packing.Position}).
      */
     public Rows convert(Iterator<Example> examples, int skipRows) {
-        Map<String, Integer> lengths = new java.util.LinkedHashMap<>();
+        Map<String, Integer> lengths = new LinkedHashMap<>();
         lengths.put("inputs", inputsLength);
         lengths.put("targets", targetsLength);
         Packing.RowIterator rows = pack ? Packing.pack(examples, lengths, skipRows) : Packing.pad(examples, lengths);

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -163,7 +164,7 @@ public final class Example {
     static String typeName(Object v) {
         if (v instanceof int[]) return "token ids";
         if (v instanceof List) return "list";
-        return v.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        return v.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     @Override

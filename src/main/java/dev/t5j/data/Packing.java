@@ -1,5 +1,7 @@
 package dev.t5j.data;
 
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,11 +32,11 @@ public final class Packing {
     }
 
     /** A row iterator that can tell its {@link Position}. */
-    public interface RowIterator extends java.util.Iterator<Row> {
+    public interface RowIterator extends Iterator<Row> {
         Position position();
     }
 
-    public static RowIterator pack(java.util.Iterator<Example> in, Map<String, Integer> lengths) {
+    public static RowIterator pack(Iterator<Example> in, Map<String, Integer> lengths) {
         return pack(in, lengths, 0);
     }
 
@@ -42,7 +44,7 @@ public final class Packing {
      * Packs {@code in}, whose first example starts a packing window, dropping the first {@code skipRows} rows of that
      * window (resume from a {@link Position}: skip {@code examples} in the input, pass {@code rowsIntoWindow}).
      */
-    public static RowIterator pack(java.util.Iterator<Example> in, Map<String, Integer> lengths, int skipRows) {
+    public static RowIterator pack(Iterator<Example> in, Map<String, Integer> lengths, int skipRows) {
         List<String> keys = new ArrayList<>(lengths.keySet());
         int window = lengths.values().stream().mapToInt(Integer::intValue).max().orElse(1);
         return new RowIterator() {
@@ -76,7 +78,7 @@ public final class Packing {
 
             @Override
             public Row next() {
-                if (!hasNext()) throw new java.util.NoSuchElementException();
+                if (!hasNext()) throw new NoSuchElementException();
                 return ready.get(readyIdx++);
             }
 
@@ -153,7 +155,7 @@ public final class Packing {
     }
 
     /** {@code trim_and_pad_dataset}: each example trimmed and zero-padded to its lengths; no segment ids/positions. */
-    public static RowIterator pad(java.util.Iterator<Example> in, Map<String, Integer> lengths) {
+    public static RowIterator pad(Iterator<Example> in, Map<String, Integer> lengths) {
         return new RowIterator() {
             long consumed;
 

@@ -1,5 +1,7 @@
 package dev.t5j.data;
 
+import java.util.List;
+
 /**
  * Atlas passage jsonl ({@code {"id","title","text"[,"section"]}}): {@code id} and {@code text} are required; a
  * non-empty {@code section} is merged into the title as {@code "title: section"} exactly as Atlas's loader does.
@@ -7,7 +9,7 @@ package dev.t5j.data;
  */
 public final class PassageSource extends JsonlSource {
     public PassageSource(FileSplits files) {
-        super(files, java.util.List.of("id", "text"));
+        super(files, List.of("id", "text"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 
 import java.io.IOException;
@@ -126,7 +127,7 @@ public final class ShardFile {
             }
             int len = buf.position();
             buf.putInt(0, len - 4);
-            if (count == offsets.length) offsets = java.util.Arrays.copyOf(offsets, count * 2);
+            if (count == offsets.length) offsets = Arrays.copyOf(offsets, count * 2);
             offsets[count++] = position;
             emit(buf.array(), len, true);
         }
@@ -175,7 +176,7 @@ public final class ShardFile {
                 map.order(ByteOrder.LITTLE_ENDIAN);
                 byte[] m = new byte[8];
                 map.get(0, m);
-                if (!java.util.Arrays.equals(m, MAGIC)) throw UserError.atByte(path, 0,
+                if (!Arrays.equals(m, MAGIC)) throw UserError.atByte(path, 0,
                         "not a t5j cache shard (bad magic)");
                 int version = map.getInt(8);
                 if (version != VERSION) throw UserError.atByte(path, 8, "cache shard format version " + version
@@ -183,7 +184,7 @@ public final class ShardFile {
                 int t = (int) size - TRAILER;
                 byte[] end = new byte[8];
                 map.get(t + 20, end);
-                if (!java.util.Arrays.equals(end, END)) throw UserError.atByte(path, t + 20,
+                if (!Arrays.equals(end, END)) throw UserError.atByte(path, t + 20,
                         "truncated or corrupt cache shard (no end marker)");
                 long n = map.getLong(t);
                 footerOffset = map.getLong(t + 8);

@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import java.nio.file.Path;
 import dev.t5j.common.UserError;
 
 import java.util.ArrayList;
@@ -49,8 +50,8 @@ public final class SlicedSource implements DataSource {
     }
 
     @Override
-    public List<java.nio.file.Path> files(String split) {
-        List<java.nio.file.Path> out = new ArrayList<>();
+    public List<Path> files(String split) {
+        List<Path> out = new ArrayList<>();
         for (Part p : specs.getOrDefault(split, List.of())) out.addAll(base.files(p.split));
         return out;
     }

@@ -1,5 +1,8 @@
 package dev.t5j.data;
 
+import java.util.Arrays;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.DirectoryLock;
@@ -76,7 +79,7 @@ public final class TaskCache {
         CacheStats stats = new CacheStats(task.outputFeatures().values().iterator().next().vocabulary().eosId(),
                 task.outputFeatures().values().iterator().next().vocabulary().padId());
         List<Map<String, Object>> shardInfo = new ArrayList<>();
-        Map<String, String> featureTypes = new java.util.TreeMap<>();
+        Map<String, String> featureTypes = new TreeMap<>();
         AtomicLong bytes = new AtomicLong();
         try (Progress progress = new Progress("cache " + task.name() + "/" + read.split(), totalSource,
                 "source examples",
@@ -141,7 +144,7 @@ public final class TaskCache {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException r) throw r;
             if (c instanceof IOException io) throw io;
@@ -162,7 +165,7 @@ public final class TaskCache {
         CacheStats local = new CacheStats(stats.eos(), stats.pad());
         long[] crc = new long[1];
         int[] count = new int[1];
-        Map<String, String> types = new java.util.TreeMap<>();
+        Map<String, String> types = new TreeMap<>();
         AtomicFiles.write(file, os -> {
             ShardFile.Writer w = new ShardFile.Writer(os);
             ReadOptions ro = read.withShard(new Shard(i, n));
@@ -246,7 +249,7 @@ public final class TaskCache {
                 starts[i + 1] = starts[i] + shards[i].numExamples();
             }
             total = starts[shards.length];
-            levels = java.util.Arrays.stream(shards).mapToLong(ShardFile.Reader::numExamples).filter(x
+            levels = Arrays.stream(shards).mapToLong(ShardFile.Reader::numExamples).filter(x
                     -> x > 0).distinct().sorted().toArray();
         }
 

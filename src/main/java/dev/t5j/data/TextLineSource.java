@@ -1,5 +1,6 @@
 package dev.t5j.data;
 
+import java.util.Map;
 import java.nio.file.Path;
 
 /** Plain text, one example per non-blank line, in field {@code field} (default {@code text}). */
@@ -13,7 +14,7 @@ public final class TextLineSource extends LineSource {
 
     @Override
     protected Example parse(Path file, long lineNo, String line) {
-        return Example.of(java.util.Map.of(field, line), new Example.Origin(file, lineNo));
+        return Example.of(Map.of(field, line), new Example.Origin(file, lineNo));
     }
 
     @Override

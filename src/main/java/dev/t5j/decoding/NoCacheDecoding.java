@@ -1,5 +1,6 @@
 package dev.t5j.decoding;
 
+import org.bytedeco.pytorch.LongOptional;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5ForConditionalGeneration;
 import org.bytedeco.javacpp.PointerScope;
@@ -28,7 +29,7 @@ public final class NoCacheDecoding {
                     for (int i = 0; i < b; i++) System.arraycopy(prefix, i * (steps + 1), cur, i * (t + 1), t + 1);
                     Tensor logits = model.logits(model.decode(Tensors.longs(cur, b, t + 1), enc, mask, null,
                             null)).select(1, t);
-                    long[] next = Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+                    long[] next = Tensors.toLongs(logits.argmax(new LongOptional(1), false));
                     for (int i = 0; i < b; i++) {
                         out[i][t] = (int) next[i];
                         prefix[i * (steps + 1) + t + 1] = next[i];

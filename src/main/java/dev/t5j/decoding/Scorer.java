@@ -1,5 +1,6 @@
 package dev.t5j.decoding;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -55,7 +56,7 @@ public final class Scorer {
                 float[][] rowLogits = null;
                 if (withLogits) {
                     rowLogits = new float[len][];
-                    for (int j = 0; j < len; j++) rowLogits[j] = java.util.Arrays.copyOfRange(all, (i * t + j) * v,
+                    for (int j = 0; j < len; j++) rowLogits[j] = Arrays.copyOfRange(all, (i * t + j) * v,
                             (i * t + j + 1) * v);
                 }
                 out[i] = new Score(tok, sum, rowLogits);

@@ -1,5 +1,6 @@
 package dev.t5j.demo;
 
+import java.util.HashMap;
 import dev.t5j.engine.Tensors;
 import dev.t5j.tokenizer.SentencePieceModel;
 import dev.t5j.tokenizer.TrainerConfig;
@@ -209,7 +210,7 @@ public final class AtlasDemo {
 
     /** With {@code passages}, each line also carries its source passage (Atlas's {@code passages} field). */
     static Path writeQa(Path file, List<LookupQuestions.Question> qs, List<Passage> passages) throws IOException {
-        Map<String, Passage> byId = new java.util.HashMap<>();
+        Map<String, Passage> byId = new HashMap<>();
         if (passages != null) for (Passage p : passages) byId.put(p.id(), p);
         StringBuilder sb = new StringBuilder();
         for (LookupQuestions.Question q : qs) {

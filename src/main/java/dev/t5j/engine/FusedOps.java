@@ -1,5 +1,6 @@
 package dev.t5j.engine;
 
+import java.util.Collections;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Dispatcher;
 import org.bytedeco.pytorch.GenericList;
@@ -44,7 +45,7 @@ public final class FusedOps {
             stack.push_back(tensorList(expAvgs));
             stack.push_back(tensorList(expAvgSqs));
             stack.push_back(tensorList(List.of())); // max_exp_avg_sqs: amsgrad off
-            stack.push_back(tensorList(java.util.Collections.nCopies(params.size(), step)));
+            stack.push_back(tensorList(Collections.nCopies(params.size(), step)));
             stack.push_back(new IValue(lr));
             stack.push_back(new IValue(beta1));
             stack.push_back(new IValue(beta2));

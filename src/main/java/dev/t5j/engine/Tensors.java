@@ -1,5 +1,9 @@
 package dev.t5j.engine;
 
+import java.util.Arrays;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Scalar;
@@ -13,7 +17,7 @@ public final class Tensors {
     private Tensors() {}
 
     public static TensorOptions options(ScalarType dtype) {
-        return new TensorOptions(dtype).device(new org.bytedeco.pytorch.DeviceOptional(Torch.device()));
+        return new TensorOptions(dtype).device(new DeviceOptional(Torch.device()));
     }
 
     /** A new int64 tensor of the given shape holding {@code data} (row-major). */
@@ -34,7 +38,7 @@ public final class Tensors {
         int maxLen = 0;
         for (int[] r : rows) maxLen = Math.max(maxLen, r.length);
         long[] flat = new long[rows.length * maxLen];
-        java.util.Arrays.fill(flat, pad);
+        Arrays.fill(flat, pad);
         for (int i = 0; i < rows.length; i++) for (int j = 0; j < rows[i].length; j++) flat[i * maxLen + j] =
                 rows[i][j];
         return longs(flat, rows.length, maxLen);
@@ -85,7 +89,7 @@ public final class Tensors {
     }
 
     public static float[] toFloats(Tensor t) {
-        Tensor c = t.detach().to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Float).contiguous();
+        Tensor c = t.detach().to(new Device("cpu"), ScalarType.Float).contiguous();
         float[] out = new float[(int) c.numel()];
         c.data_ptr_float().get(out);
         return out;
@@ -101,7 +105,7 @@ public final class Tensors {
     }
 
     public static long[] toLongs(Tensor t) {
-        Tensor c = t.detach().to(new org.bytedeco.pytorch.Device("cpu"), ScalarType.Long).contiguous();
+        Tensor c = t.detach().to(new Device("cpu"), ScalarType.Long).contiguous();
         long[] out = new long[(int) c.numel()];
         c.data_ptr_long().get(out);
         return out;
@@ -132,7 +136,7 @@ public final class Tensors {
     }
 
     /** {@link #keep} for any native object (devices, options) that must outlive the current scope. */
-    public static <P extends org.bytedeco.javacpp.Pointer> P keepPointer(P p) {
+    public static <P extends Pointer> P keepPointer(P p) {
         PointerScope s = PointerScope.getInnerScope();
         if (s != null) {
             // detach() drops the scope's reference, which would free the object at once: take our own first.

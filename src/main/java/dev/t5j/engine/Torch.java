@@ -1,5 +1,7 @@
 package dev.t5j.engine;
 
+import java.io.IOException;
+import java.util.Locale;
 import dev.t5j.common.UserError;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.Device;
@@ -32,7 +34,7 @@ public final class Torch {
             try {
                 Loader.cacheResources(org.bytedeco.pytorch.presets.torch.class,
                         "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/");
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("could not extract libtorch natives into the JavaCPP cache: "
                         + e.getMessage(), e);
             }
@@ -116,7 +118,7 @@ public final class Torch {
      */
     public static synchronized void setDevice(String name, String source) {
         init();
-        String n = name == null ? "cpu" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        String n = name == null ? "cpu" : name.trim().toLowerCase(Locale.ROOT);
         if (n.equals("auto")) n = cudaAvailable() ? "cuda" : "cpu";
         if (!n.equals("cpu") && !n.matches("cuda(:\\d+)?"))
             throw new UserError(source + " '" + name + "': unknown device (allowed: cpu, cuda, cuda:N, auto)");

@@ -1,5 +1,6 @@
 package dev.t5j.eval;
 
+import java.util.function.BiFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -108,7 +109,7 @@ public final class QaMetrics {
             QaMetrics::normalizeTriviaQa));
 
     /** A metric from a name and a function. */
-    record Named(String name, java.util.function.BiFunction<List<String>, List<List<String>>, Map<String,
+    record Named(String name, BiFunction<List<String>, List<List<String>>, Map<String,
             Double>> fn) implements Metric {
         @Override
         public Map<String, Double> compute(List<String> predictions, List<List<String>> references) {

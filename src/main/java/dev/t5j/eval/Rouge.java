@@ -1,5 +1,6 @@
 package dev.t5j.eval;
 
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,7 +50,7 @@ public final class Rouge implements Metric {
     }
 
     public List<String> tokenize(String text) {
-        String t = NON_ALNUM.matcher(text.toLowerCase(java.util.Locale.ROOT)).replaceAll(" ");
+        String t = NON_ALNUM.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ");
         List<String> out = new ArrayList<>();
         for (String tok : t.strip().split(" +")) {
             if (tok.isEmpty()) continue;

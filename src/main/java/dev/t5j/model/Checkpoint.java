@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.io.CheckpointFiles;
@@ -104,9 +105,9 @@ public final class Checkpoint {
 
     private static void expectShape(List<String> out, TensorSource src, String name, long... want) {
         long[] have = src.info(name).shape();
-        if (!java.util.Arrays.equals(have, want))
-            out.add(name + " has shape " + java.util.Arrays.toString(have) + " but config.json implies "
-                    + java.util.Arrays.toString(want));
+        if (!Arrays.equals(have, want))
+            out.add(name + " has shape " + Arrays.toString(have) + " but config.json implies "
+                    + Arrays.toString(want));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import java.util.Arrays;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -123,7 +124,7 @@ public final class DecoderCache implements AutoCloseable {
         long cur = t.size(dim);
         if (cur == size) return t;
         long[] reps = new long[(int) t.dim()];
-        java.util.Arrays.fill(reps, 1);
+        Arrays.fill(reps, 1);
         reps[dim] = size - cur;
         return torch.cat(new TensorVector(t, torch.zeros_like(t.narrow(dim, 0, 1)).repeat(reps)), dim);
     }

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -166,7 +167,7 @@ public final class InitSchemes {
         Map<String, Tensor> src = stats.parameters();
         Map<String, Tensor> dst = fresh.parameters();
         for (String n : dst.keySet())
-            if (!src.containsKey(n) || !java.util.Arrays.equals(Tensors.shape(src.get(n)), Tensors.shape(dst.get(n))))
+            if (!src.containsKey(n) || !Arrays.equals(Tensors.shape(src.get(n)), Tensors.shape(dst.get(n))))
                 throw new UserError("model.init_stats_from: the statistics model's parameter '" + n
                         + "' is missing or has another shape");
         SplittableRandom rng = new SplittableRandom(seed);

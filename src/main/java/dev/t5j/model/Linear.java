@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import java.util.Arrays;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -15,7 +16,7 @@ final class Linear {
         long in = x.size(-1);
         if (x.numel() != in) return torch.linear(x, w);
         long[] shape = new long[(int) x.dim()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[shape.length - 1] = w.size(0);
         return torch.mv(w, x.reshape(in)).view(shape);
     }

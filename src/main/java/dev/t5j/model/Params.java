@@ -1,5 +1,8 @@
 package dev.t5j.model;
 
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
 import org.bytedeco.pytorch.Tensor;
@@ -34,9 +37,9 @@ public final class Params implements AutoCloseable {
     public Tensor normal(String name, double std, long... shape) {
         Torch.init();
         Tensor t;
-        try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-            t = torch.empty(shape, Tensors.options(ScalarType.Float), new org.bytedeco.pytorch.MemoryFormatOptional());
-            t.normal_(0.0, std, new org.bytedeco.pytorch.GeneratorOptional());
+        try (var noGrad = new NoGradGuard()) {
+            t = torch.empty(shape, Tensors.options(ScalarType.Float), new MemoryFormatOptional());
+            t.normal_(0.0, std, new GeneratorOptional());
             if (dtype != ScalarType.Float) t = t.to(dtype);
         }
         return add(name, t);
@@ -45,8 +48,8 @@ public final class Params implements AutoCloseable {
     public Tensor constant(String name, double value, long... shape) {
         Torch.init();
         Tensor t;
-        try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-            t = torch.empty(shape, Tensors.options(ScalarType.Float), new org.bytedeco.pytorch.MemoryFormatOptional());
+        try (var noGrad = new NoGradGuard()) {
+            t = torch.empty(shape, Tensors.options(ScalarType.Float), new MemoryFormatOptional());
             t.fill_(Tensors.scalar(value));
             if (dtype != ScalarType.Float) t = t.to(dtype);
         }
@@ -88,7 +91,7 @@ public final class Params implements AutoCloseable {
      */
     public void copyInto(String name, Tensor src) {
         Tensor dst = get(name);
-        try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+        try (var noGrad = new NoGradGuard()) {
             dst.copy_(src);
         }
     }

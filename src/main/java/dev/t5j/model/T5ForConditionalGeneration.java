@@ -1,5 +1,8 @@
 package dev.t5j.model;
 
+import java.util.List;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.TensorVector;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
@@ -123,7 +126,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
      * probability times the value norm, averaged over heads: [B, T, K] fp32. Atlas's attention-distillation teacher
      * (ADist) is built from it. Pass null to stop recording.
      */
-    public void recordCrossAttention(java.util.List<Tensor> sink) {
+    public void recordCrossAttention(List<Tensor> sink) {
         for (T5Block b : decoder.block) b.crossAttention.probe = sink;
     }
 
@@ -168,7 +171,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         Tensor start = torch.full(new long[]{b, 1}, Tensors.scalar(config.decoderStartTokenId()),
                 Tensors.options(torch.ScalarType.Long));
         Tensor body = labels.narrow(1, 0, t - 1);
-        Tensor shifted = torch.cat(new org.bytedeco.pytorch.TensorVector(start, body), 1);
+        Tensor shifted = torch.cat(new TensorVector(start, body), 1);
         return shifted.masked_fill(shifted.eq(Tensors.scalar(IGNORE_INDEX)), Tensors.scalar(config.padTokenId()));
     }
 
@@ -185,7 +188,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     /** Per-token log-probabilities [B, T] of {@code targets} under {@code logits} [B, T, V] (fp32). */
     public static Tensor tokenLogProbs(Tensor logits, Tensor targets) {
         Tensor lp = torch.log_softmax(logits.to(torch.ScalarType.Float), -1, new ScalarTypeOptional());
-        Tensor safe = targets.clamp_min(new org.bytedeco.pytorch.Scalar(0L)); // a long scalar keeps the index dtype
+        Tensor safe = targets.clamp_min(new Scalar(0L)); // a long scalar keeps the index dtype
         return torch.gather(lp, 2, safe.unsqueeze(2)).squeeze(2);
     }
 

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import org.bytedeco.pytorch.Scalar;
 import dev.t5j.engine.Profiler;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -24,9 +25,9 @@ final class T5LayerNorm {
     }
 
     private Tensor norm(Tensor x) {
-        Tensor variance = x.to(ScalarType.Float).pow(new org.bytedeco.pytorch.Scalar(2.0))
+        Tensor variance = x.to(ScalarType.Float).pow(new Scalar(2.0))
                 .mean(new long[]{-1}, true, new ScalarTypeOptional());
-        Tensor h = x.mul(torch.rsqrt(variance.add(new org.bytedeco.pytorch.Scalar(eps))));
+        Tensor h = x.mul(torch.rsqrt(variance.add(new Scalar(eps))));
         ScalarType wt = weight.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
         if (wt == ScalarType.Half || wt == ScalarType.BFloat16) h = h.to(wt);
         return weight.mul(h);

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import org.bytedeco.pytorch.Scalar;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.Tensor;
@@ -53,7 +54,7 @@ final class T5Stack {
         if (attentionMask != null) {
             selfBias = selfBias.add(extendedMask(attentionMask));
             // Two masks can both hit a key: keep the sum finite so a fully masked (padding) row never turns into NaN.
-            if (isDecoder && t > 1) selfBias = selfBias.clamp_min(new org.bytedeco.pytorch.Scalar(MASK_MIN));
+            if (isDecoder && t > 1) selfBias = selfBias.clamp_min(new Scalar(MASK_MIN));
         }
         Tensor crossBias = encoderMask == null ? null : extendedMask(encoderMask);
         Profiler.stop(Profiler.Kind.SELF_ATTENTION, t0);

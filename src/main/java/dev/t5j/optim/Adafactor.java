@@ -1,5 +1,7 @@
 package dev.t5j.optim;
 
+import java.util.Arrays;
+import java.util.Collections;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -45,7 +47,7 @@ public final class Adafactor implements Optimizer {
         if (!cfg.factored() || shape.length < 2) return null;
         Integer[] order = new Integer[shape.length];
         for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(shape[a], shape[b])); // stable, as np.argsort on ties
+        Arrays.sort(order, (a, b) -> Long.compare(shape[a], shape[b])); // stable, as np.argsort on ties
         int d1 = order[order.length - 2];
         int d0 = order[order.length - 1];
         if (shape[d1] < cfg.minDimSizeToFactor()) return null;
@@ -121,7 +123,7 @@ public final class Adafactor implements Optimizer {
 
     @Override
     public Map<String, Tensor> state() {
-        return java.util.Collections.unmodifiableMap(state);
+        return Collections.unmodifiableMap(state);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.t5j.optim;
 
+import java.util.Collections;
 import dev.t5j.engine.FusedOps;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;
@@ -75,7 +76,7 @@ public final class AdamW implements Optimizer {
         Map<String, Tensor> all = new LinkedHashMap<>();
         m.forEach((k, t) -> all.put("m/" + k, t));
         v.forEach((k, t) -> all.put("v/" + k, t));
-        return java.util.Collections.unmodifiableMap(all);
+        return Collections.unmodifiableMap(all);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval;
 
+import java.util.Arrays;
 import dev.t5j.model.bert.BertCheckpoint;
 import dev.t5j.model.bert.BertConfig;
 import dev.t5j.model.bert.BertModel;
@@ -162,7 +163,7 @@ public final class Contriever implements AutoCloseable {
         if (padding == Padding.MAX_LENGTH) t = Math.max(t, effectiveMaxLength(textMaxLength));
         long[] ids = new long[b * t];
         long[] mask = new long[b * t];
-        java.util.Arrays.fill(ids, vocab.padId());
+        Arrays.fill(ids, vocab.padId());
         for (int i = 0; i < b; i++) {
             BertEncoding e = enc.get(i);
             for (int j = 0; j < e.length(); j++) {
@@ -200,7 +201,7 @@ public final class Contriever implements AutoCloseable {
                 + "\n").getBytes(StandardCharsets.UTF_8));
         md.update(vocabText().getBytes(StandardCharsets.UTF_8));
         for (Map.Entry<String, Tensor> e : bert.parameters().entrySet()) {
-            md.update((e.getKey() + java.util.Arrays.toString(Tensors.shape(e.getValue()))
+            md.update((e.getKey() + Arrays.toString(Tensors.shape(e.getValue()))
                     + "\n").getBytes(StandardCharsets.UTF_8));
             float[] v;
             try (PointerScope s = new PointerScope()) {

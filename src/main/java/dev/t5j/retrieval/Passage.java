@@ -1,5 +1,7 @@
 package dev.t5j.retrieval;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,7 +14,7 @@ public record Passage(String id, String title, String text, Map<String, Object> 
     public static final String RETRIEVER_FORMAT = "{title} {text}";
 
     public Passage {
-        extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
+        extra = extra == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
         title = title == null ? "" : title;
     }
 

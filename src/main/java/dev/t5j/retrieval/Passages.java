@@ -1,5 +1,8 @@
 package dev.t5j.retrieval;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.MalformedInputException;
+import java.util.HexFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.Json;
@@ -68,7 +71,7 @@ public final class Passages {
                 }
             } catch (NoSuchFileException e) {
                 throw new UserError(file + ": file not found");
-            } catch (java.nio.charset.MalformedInputException e) {
+            } catch (MalformedInputException e) {
                 throw new UserError(file + ": not UTF-8 text");
             } catch (IOException e) {
                 throw new UserError(file + ": cannot read: " + e.getMessage(), e);
@@ -150,7 +153,7 @@ public final class Passages {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        java.nio.ByteBuffer len = java.nio.ByteBuffer.allocate(4);
+        ByteBuffer len = ByteBuffer.allocate(4);
         for (Passage p : passages) {
             for (String s : new String[] {p.id(), p.title(), p.text()}) {
                 byte[] b = s.getBytes(StandardCharsets.UTF_8);
@@ -160,6 +163,6 @@ public final class Passages {
                 md.update(b);
             }
         }
-        return java.util.HexFormat.of().formatHex(md.digest());
+        return HexFormat.of().formatHex(md.digest());
     }
 }

@@ -1,5 +1,8 @@
 package dev.t5j.run;
 
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -59,7 +62,7 @@ public final class ConfigTree {
             if (user != null && !user.isNull() && !user.isObject()) throw new UserError(file
                     + ": the config must be a mapping of sections");
             return user == null || user.isNull() ? null : user;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new UserError(file + ": config file not found");
         } catch (IOException e) {
             throw new UserError(file + ": not valid YAML/JSON: " + e.getMessage().lines().findFirst().orElse(""));
@@ -150,7 +153,7 @@ public final class ConfigTree {
     }
 
     private static UserError unknownKey(String source, String key, ObjectNode parent) {
-        List<String> allowed = new java.util.ArrayList<>();
+        List<String> allowed = new ArrayList<>();
         parent.fieldNames().forEachRemaining(allowed::add);
         return new UserError(source + ": unknown config key '" + key + "'; allowed here: " + String.join(", ",
                 allowed));
@@ -166,7 +169,7 @@ public final class ConfigTree {
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
             if (child == null || !child.isObject()) throw unknownKey("--set", String.join(".",
-                    java.util.Arrays.copyOf(parts, i + 1)), node);
+                    Arrays.copyOf(parts, i + 1)), node);
             node = (ObjectNode) child;
         }
         String leaf = parts[parts.length - 1];

@@ -1,5 +1,6 @@
 package dev.t5j.run;
 
+import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
@@ -196,7 +197,7 @@ public final class MetricsLog implements Closeable {
             whole = false;
         }
         // A complete record that only lacks its newline (e.g. edited by hand) is kept; a torn one is cut.
-        byte[] keep = whole ? java.util.Arrays.copyOf(bytes, bytes.length + 1) : java.util.Arrays.copyOf(bytes, end);
+        byte[] keep = whole ? Arrays.copyOf(bytes, bytes.length + 1) : Arrays.copyOf(bytes, end);
         if (whole) keep[bytes.length] = '\n';
         AtomicFiles.writeBytes(file, keep);
     }

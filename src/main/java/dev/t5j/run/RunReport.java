@@ -1,5 +1,6 @@
 package dev.t5j.run;
 
+import java.util.Arrays;
 import dev.t5j.common.AtomicFiles;
 
 import java.io.IOException;
@@ -208,7 +209,7 @@ public final class RunReport {
                 tx[n] = xs[first]; ty[n++] = ys[first];
                 if (second != first) { tx[n] = xs[second]; ty[n++] = ys[second]; }
             }
-            return new Curve(java.util.Arrays.copyOf(tx, n), java.util.Arrays.copyOf(ty, n));
+            return new Curve(Arrays.copyOf(tx, n), Arrays.copyOf(ty, n));
         }
     }
 

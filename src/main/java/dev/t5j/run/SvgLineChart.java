@@ -1,5 +1,7 @@
 package dev.t5j.run;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -267,7 +269,7 @@ public final class SvgLineChart {
             int exp = Integer.parseInt(s.substring(s.indexOf('e') + 1));
             return mant + "e" + exp;
         }
-        return stripZeros(new java.math.BigDecimal(v).round(new java.math.MathContext(4)).toPlainString());
+        return stripZeros(new BigDecimal(v).round(new MathContext(4)).toPlainString());
     }
 
     private static String stripZeros(String s) {

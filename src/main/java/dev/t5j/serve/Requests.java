@@ -1,5 +1,7 @@
 package dev.t5j.serve;
 
+import java.io.IOException;
+import java.util.TreeSet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
@@ -35,7 +37,7 @@ final class Requests {
             n = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw ApiError.invalid("malformed JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw ApiError.invalid("unreadable body: " + e.getMessage());
         }
         if (n == null || !n.isObject()) throw ApiError.invalid("the body must be a JSON object");
@@ -100,7 +102,7 @@ final class Requests {
             String f = it.next();
             if (!fields.contains(f))
                 throw ApiError.invalid("unknown field '" + f + "' (allowed: " + String.join(", ",
-                        new java.util.TreeSet<>(fields)) + ")");
+                        new TreeSet<>(fields)) + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.t5j.synth;
 
+import java.util.Locale;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -39,7 +40,7 @@ public final class LimeTask implements SyntheticTask {
 
     @Override
     public String name() {
-        return mode == null ? "lime" : "lime_" + mode.name().toLowerCase(java.util.Locale.ROOT);
+        return mode == null ? "lime" : "lime_" + mode.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

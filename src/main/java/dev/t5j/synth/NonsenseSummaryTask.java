@@ -1,5 +1,8 @@
 package dev.t5j.synth;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,14 +90,14 @@ public final class NonsenseSummaryTask implements SyntheticTask {
         return "__" + id + "__" + k + "__";
     }
 
-    private static final java.util.Map<String, List<String>> KEYWORDS = new java.util.HashMap<>();
-    private static final java.util.Map<String, java.util.Set<String>> KEYWORD_SETS = new java.util.HashMap<>();
+    private static final Map<String, List<String>> KEYWORDS = new HashMap<>();
+    private static final Map<String, Set<String>> KEYWORD_SETS = new HashMap<>();
 
     static {
         for (String id : TRANSFORMS) {
             List<String> k = List.copyOf(buildKeywords(id));
             KEYWORDS.put(id, k);
-            KEYWORD_SETS.put(id, java.util.Set.copyOf(k));
+            KEYWORD_SETS.put(id, Set.copyOf(k));
         }
     }
 
@@ -184,7 +187,7 @@ public final class NonsenseSummaryTask implements SyntheticTask {
     }
 
     /** {@code find_line_indices_with_keywords}: lines holding any keyword, with the keywords found (in word order). */
-    private static List<int[]> linesWith(List<String> lines, java.util.Set<String> kws, List<List<String>> found) {
+    private static List<int[]> linesWith(List<String> lines, Set<String> kws, List<List<String>> found) {
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             List<String> f = new ArrayList<>();

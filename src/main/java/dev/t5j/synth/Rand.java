@@ -1,5 +1,8 @@
 package dev.t5j.synth;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -42,7 +45,7 @@ final class Rand {
             // Few picks from a large pool (e.g. 109 of 31,998): rejection on a small open-addressing set of indices.
             int cap = Integer.highestOneBit(Math.max(4, k * 4)) << 1;
             int[] seen = new int[cap];
-            java.util.Arrays.fill(seen, -1);
+            Arrays.fill(seen, -1);
             for (int i = 0; i < k; ) {
                 int idx = r.nextInt(n);
                 int h = (idx * 0x9E3779B9) >>> 1 & (cap - 1);
@@ -81,8 +84,8 @@ final class Rand {
         }
     }
 
-    static <T> void shuffle(RandomGenerator r, java.util.List<T> a) {
-        for (int i = a.size() - 1; i > 0; i--) java.util.Collections.swap(a, i, r.nextInt(i + 1));
+    static <T> void shuffle(RandomGenerator r, List<T> a) {
+        for (int i = a.size() - 1; i > 0; i--) Collections.swap(a, i, r.nextInt(i + 1));
     }
 
     /** {@code np.random.multinomial(n, [1/k]*k)}: n balls thrown uniformly into k bins (bins may stay empty). */

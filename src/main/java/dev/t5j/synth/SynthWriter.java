@@ -1,5 +1,6 @@
 package dev.t5j.synth;
 
+import java.util.concurrent.ExecutionException;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Progress;
 
@@ -42,7 +43,7 @@ public final class SynthWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException re) throw re;
                 throw new IOException(e.getCause());
             }

@@ -1,5 +1,6 @@
 package dev.t5j.synth;
 
+import java.util.stream.IntStream;
 import dev.t5j.tokenizer.Vocabulary;
 
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public final class TokenSpace {
     public static TokenSpace of(Vocabulary vocab) {
         if (vocab instanceof SimpleVocabulary s && s.hasContentTokens()) return of(s);
         int n = vocab.vocabSize() - vocab.extraIds();
-        int[] pool = java.util.stream.IntStream.range(0, n).filter(i -> i != vocab.padId() && i !=
+        int[] pool = IntStream.range(0, n).filter(i -> i != vocab.padId() && i !=
                 vocab.eosId()).toArray();
         return new TokenSpace(vocab, pool, randomVocabWords(5000));
     }

@@ -1,5 +1,6 @@
 package dev.t5j.synth;
 
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
@@ -63,7 +64,7 @@ public final class TokenTask implements SyntheticTask {
         this.minLength = minLength;
         this.maxLength = maxLength;
         int[] name = space.encodeText(kind.generatorName);
-        prefix = java.util.Arrays.copyOf(name, name.length + 1);
+        prefix = Arrays.copyOf(name, name.length + 1);
         prefix[name.length] = space.taskDivider();
     }
 

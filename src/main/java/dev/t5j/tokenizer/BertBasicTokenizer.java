@@ -1,5 +1,6 @@
 package dev.t5j.tokenizer;
 
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,7 +44,7 @@ public record BertBasicTokenizer(boolean lowercase, boolean stripAccents, boolea
         if (word.length() == 0) return;
         String w = word.toString();
         word.setLength(0);
-        if (lowercase) w = w.toLowerCase(java.util.Locale.ROOT);
+        if (lowercase) w = w.toLowerCase(Locale.ROOT);
         if (stripAccents) w = stripAccents(w);
         // split on punctuation; each punctuation char is its own token
         int start = 0;

@@ -1,5 +1,8 @@
 package dev.t5j.tokenizer;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import dev.t5j.common.Progress;
 
 import java.util.ArrayList;
@@ -99,7 +102,7 @@ final class BpeTrainer {
                 merges.add(s);
                 progress.step(1);
                 stamp++;
-                java.util.Set<Long> touched = new java.util.HashSet<>();
+                Set<Long> touched = new HashSet<>();
                 IntList ws = where.get(top[1]);
                 for (int q = 0; q < ws.size(); q++) {
                     int i = ws.get(q);
@@ -122,7 +125,7 @@ final class BpeTrainer {
                     }
                     if (!changed) continue;
                     for (int k = 0; k + 1 < n; k++) bump(counts, null, key(sy[k], sy[k + 1]), -f, i, null);
-                    w[i] = java.util.Arrays.copyOf(out, o);
+                    w[i] = Arrays.copyOf(out, o);
                     for (int k = 0; k + 1 < o; k++) bump(counts, where, key(w[i][k], w[i][k + 1]), f, i, touched);
                 }
                 counts.remove(top[1]);
@@ -134,7 +137,7 @@ final class BpeTrainer {
             }
         }
         List<Map.Entry<String, Float>> out = new ArrayList<>();
-        java.util.Set<String> seenPieces = new java.util.HashSet<>();
+        Set<String> seenPieces = new HashSet<>();
         for (String m : merges) if (seenPieces.add(m)) out.add(Map.entry(m, (float) -out.size()));
         for (int c : corpus.requiredChars) {
             String s = new String(Character.toChars(c));
@@ -147,7 +150,7 @@ final class BpeTrainer {
 
     /** Adjusts a pair count; increased pairs are queued once per merge (through {@code touched}), decreases lazily. */
     private static void bump(Map<Long, long[]> counts, Map<Long, IntList> where, long k, long delta, int word,
-                             java.util.Set<Long> touched) {
+                             Set<Long> touched) {
         long[] c = counts.computeIfAbsent(k, x -> new long[1]);
         c[0] += delta;
         if (touched != null) touched.add(k);

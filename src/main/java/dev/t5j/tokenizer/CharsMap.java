@@ -1,5 +1,7 @@
 package dev.t5j.tokenizer;
 
+import java.util.Arrays;
+
 /**
  * SentencePiece's precompiled character map ({@code NormalizerSpec.precompiled_charsmap}): a little-endian uint32
  * trie size, a darts-clone double-array trie over UTF-8 input bytes whose values are offsets into the NUL-terminated
@@ -46,7 +48,7 @@ final class CharsMap {
         for (int i = 0, p = 4; i < n; i++, p += 4)
             units[i] = (blob[p] & 0xFF) | (blob[p + 1] & 0xFF) << 8 | (blob[p + 2] & 0xFF) << 16 | (blob[p
                     + 3] & 0xFF) << 24;
-        byte[] normalized = java.util.Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
+        byte[] normalized = Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
         return new CharsMap(units, normalized);
     }
 

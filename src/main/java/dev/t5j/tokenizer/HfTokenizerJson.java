@@ -1,5 +1,6 @@
 package dev.t5j.tokenizer;
 
+import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
@@ -76,9 +77,9 @@ public final class HfTokenizerJson {
         while (base > 0 && pieces[base - 1].equals(SentencePieceVocabulary.sentinel(n - base))) base--;
         int extraIds = n - base + extraCount;
         if (base < n) {
-            pieces = java.util.Arrays.copyOf(pieces, base);
-            scores = java.util.Arrays.copyOf(scores, base);
-            types = java.util.Arrays.copyOf(types, base);
+            pieces = Arrays.copyOf(pieces, base);
+            scores = Arrays.copyOf(scores, base);
+            types = Arrays.copyOf(types, base);
         }
 
         byte[] charsmap = new byte[0];

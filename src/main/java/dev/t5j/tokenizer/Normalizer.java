@@ -1,5 +1,7 @@
 package dev.t5j.tokenizer;
 
+import java.util.Arrays;
+
 /**
  * SentencePiece text normalization (normalizer.cc): precompiled character map (e.g. nmt_nfkc), user-defined symbols
  * copied verbatim, leading/trailing/duplicate whitespace removal, dummy prefix and U+2581 escaping. Works on UTF-8
@@ -46,13 +48,13 @@ final class Normalizer {
         int n;
 
         void add(byte x) {
-            if (n == b.length) b = java.util.Arrays.copyOf(b, n * 2);
+            if (n == b.length) b = Arrays.copyOf(b, n * 2);
             b[n++] = x;
         }
 
         void add(byte[] src, int from, int to) {
             int len = to - from;
-            if (n + len > b.length) b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, n + len));
+            if (n + len > b.length) b = Arrays.copyOf(b, Math.max(b.length * 2, n + len));
             System.arraycopy(src, from, b, n, len);
             n += len;
         }

@@ -1,5 +1,6 @@
 package dev.t5j.tokenizer;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 
 import java.io.IOException;
@@ -142,8 +143,8 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
                         throw new ProtoReader.Malformed(at, "piece " + pieces.size() + " has unknown type " + type);
                     int i = pieces.size();
                     if (i == scores.length) {
-                        scores = java.util.Arrays.copyOf(scores, i * 2);
-                        types = java.util.Arrays.copyOf(types, i * 2);
+                        scores = Arrays.copyOf(scores, i * 2);
+                        types = Arrays.copyOf(types, i * 2);
                     }
                     pieces.add(piece);
                     scores[i] = score;
@@ -166,8 +167,8 @@ public record SentencePieceModel(String[] pieces, float[] scores, byte[] types, 
         if (!sawTrainer) throw new ProtoReader.Malformed(data.length, "no trainer_spec (file truncated?)");
         if (normalizer == null) normalizer = new NormalizerSpec("", new byte[0], true, true, true);
         int n = pieces.size();
-        return new SentencePieceModel(pieces.toArray(new String[0]), java.util.Arrays.copyOf(scores, n),
-                java.util.Arrays.copyOf(types, n), trainer, normalizer);
+        return new SentencePieceModel(pieces.toArray(new String[0]), Arrays.copyOf(scores, n),
+                Arrays.copyOf(types, n), trainer, normalizer);
     }
 
     private static TrainerSpec readTrainer(ProtoReader r) {

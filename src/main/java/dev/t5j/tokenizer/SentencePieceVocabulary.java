@@ -1,5 +1,7 @@
 package dev.t5j.tokenizer;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ public final class SentencePieceVocabulary implements Vocabulary {
         this.extraIds = extraIds;
         List<byte[]> keys = new ArrayList<>();
         IntList ids = new IntList();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 0; i < sp.pieceSize(); i++) {
             if (sp.isControl(i) || sp.isUnknown(i)) {
                 keys.add(sp.idToPiece(i).getBytes(StandardCharsets.UTF_8));

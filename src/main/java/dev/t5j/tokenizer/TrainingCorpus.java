@@ -1,5 +1,7 @@
 package dev.t5j.tokenizer;
 
+import java.util.HashSet;
+import java.util.Set;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
 
@@ -110,7 +112,7 @@ final class TrainingCorpus {
             keep.add(e.getKey());
             keepF.add(e.getValue()[0]);
         }
-        java.util.Set<Integer> keepSet = new java.util.HashSet<>(keep);
+        Set<Integer> keepSet = new HashSet<>(keep);
         // rare characters become UNK_CHAR inside words so no piece learns them
         Map<String, long[]> words = new HashMap<>();
         StringBuilder sb = new StringBuilder();

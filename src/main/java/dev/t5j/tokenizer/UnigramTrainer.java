@@ -1,5 +1,7 @@
 package dev.t5j.tokenizer;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import dev.t5j.common.Progress;
 
 import java.nio.charset.StandardCharsets;
@@ -60,7 +62,7 @@ final class UnigramTrainer {
                     scores = new float[kept.size()];
                     for (int i = 0; i < scores.length; i++) scores[i] = (float) (digamma(freq.get(i)) - logsum);
                     pieces = kept;
-                    progress.setExtra(String.format(java.util.Locale.ROOT, "pieces %d obj %.4f", pieces.size(),
+                    progress.setExtra(String.format(Locale.ROOT, "pieces %d obj %.4f", pieces.size(),
                             objective / Math.max(1, corpus.words.length)));
                     progress.step(1);
                 }
@@ -395,7 +397,7 @@ final class UnigramTrainer {
         Map<String, Float> sp = new HashMap<>();
         for (int i = 0; i < scores.length; i++) sp.put(pieces.get(i), scores[i]);
         float min = minScore(scores);
-        Map<String, Float> fin = new java.util.LinkedHashMap<>();
+        Map<String, Float> fin = new LinkedHashMap<>();
         float penalty = 0;
         for (int c : corpus.requiredChars) {
             String s = new String(Character.toChars(c));

@@ -1,5 +1,7 @@
 package dev.t5j.tokenizer;
 
+import java.util.Arrays;
+
 /** UTF-8 helpers with exactly sentencepiece's rules (util.h), so malformed input is handled the same way. */
 final class Utf8 {
     private Utf8() {}
@@ -70,7 +72,7 @@ final class Utf8 {
                 out[o++] = (byte) (0x80 | (c & 0x3F));
             }
         }
-        return o == out.length ? out : java.util.Arrays.copyOf(out, o);
+        return o == out.length ? out : Arrays.copyOf(out, o);
     }
 
     /** Byte offset of the first invalid UTF-8 sequence in {@code s[from,to)} (strict), or -1 if it is all valid. */

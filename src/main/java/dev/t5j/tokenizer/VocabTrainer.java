@@ -1,5 +1,8 @@
 package dev.t5j.tokenizer;
 
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.Set;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.UserError;
 
@@ -46,7 +49,7 @@ public final class VocabTrainer {
         pieces.add("<pad>"); scores.add(0f); types.add(SentencePieceModel.CONTROL);
         pieces.add("</s>"); scores.add(0f); types.add(SentencePieceModel.CONTROL);
         pieces.add("<unk>"); scores.add(0f); types.add(SentencePieceModel.UNKNOWN);
-        java.util.Set<String> reserved = new java.util.HashSet<>(pieces);
+        Set<String> reserved = new HashSet<>(pieces);
         for (String u : cfg.userDefinedSymbols()) {
             if (!reserved.add(u)) throw new UserError("user-defined symbol '" + u
                     + "' is given twice or clashes with a reserved piece");
@@ -97,7 +100,7 @@ public final class VocabTrainer {
             if (in == null) throw new IllegalStateException("missing resource nmt_nfkc.charsmap");
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.t5j.tokenizer;
 
+import java.util.Locale;
 import dev.t5j.common.UserError;
 
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class Vocabularies {
             throw new UserError(file
                     + ": directory holds no spiece.model, tokenizer.model, tokenizer.json or vocab.txt");
         }
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".json")) return HfTokenizerJson.load(file);
         if (name.endsWith(".txt")) return WordPieceVocabulary.load(file);
         return SentencePieceVocabulary.load(file, extraIds);

@@ -1,5 +1,7 @@
 package dev.t5j.tokenizer;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 
 import java.io.IOException;
@@ -71,7 +73,7 @@ public final class WordPieceVocabulary implements Vocabulary {
                 if (end > start && data[end - 1] == '\r') end--;
                 try {
                     String tok = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .decode(java.nio.ByteBuffer.wrap(data, start, end - start)).toString();
+                            .decode(ByteBuffer.wrap(data, start, end - start)).toString();
                     vocab.add(tok.strip());
                 } catch (CharacterCodingException e) {
                     throw UserError.at(vocabTxt, lineNo, null, "invalid UTF-8");
@@ -211,8 +213,8 @@ public final class WordPieceVocabulary implements Vocabulary {
 
     private BertEncoding padTo(BertEncoding e, int len) {
         if (e.length() == len) return e;
-        int[] in = java.util.Arrays.copyOf(e.inputIds(), len), ty = java.util.Arrays.copyOf(e.tokenTypeIds(), len),
-                at = java.util.Arrays.copyOf(e.attentionMask(), len);
+        int[] in = Arrays.copyOf(e.inputIds(), len), ty = Arrays.copyOf(e.tokenTypeIds(), len),
+                at = Arrays.copyOf(e.attentionMask(), len);
         for (int i = e.length(); i < len; i++) in[i] = pad;
         return new BertEncoding(in, ty, at);
     }

@@ -1,5 +1,6 @@
 package dev.t5j.train;
 
+import java.util.ArrayList;
 import dev.t5j.engine.ComputeDtype;
 import dev.t5j.run.ConfigTree;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -165,7 +166,7 @@ public record TrainConfig(Model model, Data data, OptimizerCfg optimizer, Schedu
     }
 
     private void validate(String source) {
-        List<String> errs = new java.util.ArrayList<>();
+        List<String> errs = new ArrayList<>();
         int sources = (model.preset() != null ? 1 : 0) + (model.config() != null ? 1 : 0) + (model.initFrom() != null
                 ? 1 : 0);
         if (sources != 1) errs.add("model: give exactly one of preset, config, init_from (got " + sources + ")");

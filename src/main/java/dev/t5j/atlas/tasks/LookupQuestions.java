@@ -1,5 +1,7 @@
 package dev.t5j.atlas.tasks;
 
+import java.util.Arrays;
+import java.util.Collections;
 import dev.t5j.retrieval.Passage;
 
 import java.util.ArrayList;
@@ -36,11 +38,11 @@ public final class LookupQuestions {
             if (windows < trainPerPassage + 1) continue;
             List<Integer> order = new ArrayList<>();
             for (int w = 1; w < windows; w++) order.add(w); // window 0 often repeats the title: skip it
-            java.util.Collections.shuffle(order, rng);
+            Collections.shuffle(order, rng);
             int used = 0;
             boolean wantEval = i % evalEvery == 0;
             for (int w : order) {
-                String phrase = String.join(" ", java.util.Arrays.copyOfRange(words, w * phraseWords, (w
+                String phrase = String.join(" ", Arrays.copyOfRange(words, w * phraseWords, (w
                         + 1) * phraseWords));
                 if (!informative(phrase)) continue;
                 Question q = new Question("which article mentions \"" + phrase + "\"?", p.title(), p.id());
@@ -54,7 +56,7 @@ public final class LookupQuestions {
                 if (!wantEval && used == trainPerPassage) break;
             }
         }
-        java.util.Collections.shuffle(train, rng);
+        Collections.shuffle(train, rng);
         return new Split(train, eval);
     }
 

@@ -1,5 +1,6 @@
 package dev.t5j.atlas.tasks;
 
+import java.nio.file.NoSuchFileException;
 import dev.t5j.common.UserError;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class MmluFormat {
         String text;
         try {
             text = Files.readString(csv, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new UserError(csv + ": file not found");
         } catch (IOException e) {
             throw new UserError(csv + ": cannot read: " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package dev.t5j.atlas.tasks;
 
+import java.util.Arrays;
+import java.util.Collections;
 import dev.t5j.tokenizer.Vocabulary;
 
 import java.util.ArrayList;
@@ -48,7 +50,7 @@ public final class MultipleChoiceTask implements AtlasTask {
             ids.put(l, HfText.encode(vocabulary, l, true)[0]); // tokenizer(letter)["input_ids"][0]
         }
         this.letters = List.copyOf(ls);
-        this.choiceIds = java.util.Collections.unmodifiableMap(ids);
+        this.choiceIds = Collections.unmodifiableMap(ids);
         this.trainPermutations = trainPermutations;
         this.evalPermutations = evalPermutations;
     }
@@ -132,7 +134,7 @@ public final class MultipleChoiceTask implements AtlasTask {
             int maxQ = maxTokens - HfText.encode(v, promptOf("", withSep), true).length;
             int[] ids = HfText.encode(v, question, true);
             int start = maxQ > 0 ? Math.max(ids.length - maxQ, 0) : Math.min(-maxQ, ids.length); // ids[-max_qlen:]
-            prompt = promptOf(HfText.decode(v, java.util.Arrays.copyOfRange(ids, start, ids.length), true), withSep);
+            prompt = promptOf(HfText.decode(v, Arrays.copyOfRange(ids, start, ids.length), true), withSep);
         }
         return prompt;
     }

@@ -1,5 +1,7 @@
 package dev.t5j.atlas.tasks;
 
+import java.util.HashMap;
+import java.util.Map;
 import dev.t5j.retrieval.Passage;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ public final class PyFormat {
      * {@code id}, {@code title}, {@code text} and other fields available by name.
      */
     public static String readerInput(String encoderFormat, String query, Passage p) {
-        java.util.Map<String, Object> fields = passageFields(p);
+        Map<String, Object> fields = passageFields(p);
         fields.put("query", query);
         return format(encoderFormat, fields);
     }
@@ -32,8 +34,8 @@ public final class PyFormat {
         return format(retrieverFormat, passageFields(p));
     }
 
-    private static java.util.Map<String, Object> passageFields(Passage p) {
-        java.util.Map<String, Object> fields = new java.util.HashMap<>(p.extra());
+    private static Map<String, Object> passageFields(Passage p) {
+        Map<String, Object> fields = new HashMap<>(p.extra());
         fields.put("id", p.id());
         fields.put("title", p.title());
         fields.put("text", p.text());

@@ -1,5 +1,6 @@
 package dev.t5j.data.objectives;
 
+import java.util.Map;
 import dev.t5j.data.Example;
 import dev.t5j.data.ExampleIterator;
 import dev.t5j.data.Feature;
@@ -71,7 +72,7 @@ public final class Denoising {
                     int start = maxLength * rng.nextInt(numSegments);
                     t = Arrays.copyOfRange(t, start, Math.min(t.length, start + maxLength));
                 }
-                return Example.of(java.util.Map.of("targets", t), e.origin());
+                return Example.of(Map.of("targets", t), e.origin());
             }
         };
     }
@@ -98,7 +99,7 @@ public final class Denoising {
                             n += t.length;
                             k++;
                         }
-                        return Example.of(java.util.Map.of("targets", Arrays.copyOf(buf, n)), origin);
+                        return Example.of(Map.of("targets", Arrays.copyOf(buf, n)), origin);
                     }
                 }, in);
             }
@@ -117,7 +118,7 @@ public final class Denoising {
                 int[] t = e.tokens("targets");
                 List<Example> out = new ArrayList<>((t.length + maxTokens - 1) / maxTokens);
                 for (int s = 0; s < t.length; s += maxTokens)
-                    out.add(Example.of(java.util.Map.of("targets", Arrays.copyOfRange(t, s, Math.min(t.length, s
+                    out.add(Example.of(Map.of("targets", Arrays.copyOfRange(t, s, Math.min(t.length, s
                             + maxTokens))), e.origin()));
                 return out;
             }
@@ -157,7 +158,7 @@ public final class Denoising {
                 boolean[] mask = maskFn.mask(tokens.length, rng);
                 int[] inputs = inputsFn.apply(tokens, mask, vocabSize);
                 int[] targets = targetsFn == null ? tokens : targetsFn.apply(tokens, mask, vocabSize);
-                return Example.of(java.util.Map.of("inputs", inputs, "targets", targets), e.origin());
+                return Example.of(Map.of("inputs", inputs, "targets", targets), e.origin());
             }
         };
     }

@@ -1,5 +1,7 @@
 package dev.t5j.data.objectives;
 
+import java.util.Map;
+import java.util.Set;
 import dev.t5j.data.Example;
 import dev.t5j.data.PreprocessContext;
 import dev.t5j.data.Preprocessor;
@@ -18,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class SalientSpanMasking implements Preprocessor.FlatMap {
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?][\"”’')]?\\s+(?=[\\p{Lu}\\p{N}\"“])");
-    private static final java.util.Set<String> ABBREVIATIONS = java.util.Set.of("Mr", "Mrs", "Ms", "Dr", "Prof", "St",
+    private static final Set<String> ABBREVIATIONS = Set.of("Mr", "Mrs", "Ms", "Dr", "Prof", "St",
             "Jr",
             "Sr", "vs", "etc", "No", "Vol", "Gen", "Col", "Lt", "Sgt", "Capt", "Mt", "Ft", "Inc", "Ltd", "Co", "Corp",
                     "approx",
@@ -51,7 +53,7 @@ public final class SalientSpanMasking implements Preprocessor.FlatMap {
         for (String sentence : splitSentences ? sentences(text) : List.of(text)) {
             for (SalientSpanRecognizer.Span s : recognizer.find(sentence)) {
                 String inputs = prefix + sentence.substring(0, s.start()) + mask + sentence.substring(s.end());
-                out.add(Example.of(java.util.Map.of("inputs", inputs, "targets", sentence.substring(s.start(), s.end()),
+                out.add(Example.of(Map.of("inputs", inputs, "targets", sentence.substring(s.start(), s.end()),
                         "span_type", s.type()), e.origin()));
             }
         }

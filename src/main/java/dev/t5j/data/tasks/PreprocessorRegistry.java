@@ -1,5 +1,6 @@
 package dev.t5j.data.tasks;
 
+import java.util.TreeSet;
 import dev.t5j.data.Preprocessor;
 import dev.t5j.data.Preprocessors;
 import dev.t5j.data.objectives.Denoising;
@@ -93,7 +94,7 @@ public final class PreprocessorRegistry {
 
     public String doc(String name) {
         Entry e = entries.get(name);
-        return e == null ? null : e.doc + (e.params.isEmpty() ? "" : " params: " + new java.util.TreeSet<>(e.params));
+        return e == null ? null : e.doc + (e.params.isEmpty() ? "" : " params: " + new TreeSet<>(e.params));
     }
 
     /** Builds one preprocessor from a string name or an object with {@code name} and parameters. */
@@ -117,7 +118,7 @@ public final class PreprocessorRegistry {
                 throw new UserError(where + ": unknown parameter" + (unknown.size() > 1 ? "s " : " ") + unknown
                         + " for preprocessor '" + name
                         + "' (allowed: " + (e.params.isEmpty() ? "none" : String.join(", ",
-                                new java.util.TreeSet<>(e.params))) + ")");
+                                new TreeSet<>(e.params))) + ")");
         }
         return e.factory.apply(new Params(params, where, e.params));
     }

@@ -1,5 +1,6 @@
 package dev.t5j.data.tasks;
 
+import java.util.LinkedHashMap;
 import dev.t5j.data.DataCatalog;
 import dev.t5j.data.Feature;
 import dev.t5j.data.GeneratorSource;
@@ -46,7 +47,7 @@ public final class SyntheticTaskDefs {
      */
     public static Map<String, String> register(DataCatalog catalog, Vocabulary catalogVocab,
             SyntheticTasks.Options lengths, long seed) {
-        Map<String, String> skipped = new java.util.LinkedHashMap<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
         Vocabulary vocab = featureVocabulary(catalogVocab);
         TokenSpace space = vocab instanceof SimpleVocabulary sv ? TokenSpace.of(sv) : TokenSpace.of(vocab);
         SyntheticTasks.Options o = lengths.withSpace(space);

@@ -1,5 +1,8 @@
 package dev.t5j.data.tasks;
 
+import java.io.FileNotFoundException;
+import java.util.Locale;
+import java.util.TreeSet;
 import dev.t5j.data.DataCatalog;
 import dev.t5j.data.DataSource;
 import dev.t5j.data.Feature;
@@ -68,14 +71,14 @@ public final class TaskConfig {
     }
 
     static JsonNode read(Path file) {
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!(name.endsWith(".yaml") || name.endsWith(".yml"))) return Json.read(file);
         try {
             return YAML.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw UserError.at(file, loc == null ? 0 : loc.getLineNr(), null, "invalid YAML: " + Json.problem(e));
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+        } catch (NoSuchFileException | FileNotFoundException e) {
             throw new UserError(file + ": file not found");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read: " + e.getMessage(), e);
@@ -120,7 +123,7 @@ public final class TaskConfig {
             String k = it.next();
             if (!allowed.contains(k))
                 throw err(where.isEmpty() ? k : where + "." + k, "unknown key (allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                        + String.join(", ", new TreeSet<>(allowed)) + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.t5j.model.bert;
 
+import org.bytedeco.javacpp.PointerScope;
 import dev.t5j.model.Params;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -25,7 +26,7 @@ final class BertEmbeddings {
         tokenTypeEmbeddings = p.normal("embeddings.token_type_embeddings.weight", c.initializerRange(),
                 c.typeVocabSize(), c.hiddenSize());
         // nn.Embedding(padding_idx=pad_token_id): HF's _init_weights zeroes that row.
-        try (NoGradGuard ng = new NoGradGuard(); var s = new org.bytedeco.javacpp.PointerScope()) {
+        try (NoGradGuard ng = new NoGradGuard(); var s = new PointerScope()) {
             wordEmbeddings.select(0, c.padTokenId()).zero_();
         }
         layerNorm = new BertLayerNorm(p, "embeddings.LayerNorm", c);

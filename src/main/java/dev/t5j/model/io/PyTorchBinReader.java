@@ -1,5 +1,6 @@
 package dev.t5j.model.io;
 
+import java.util.HashSet;
 import dev.t5j.common.UserError;
 import dev.t5j.model.io.Unpickler.PyGlobal;
 import dev.t5j.model.io.Unpickler.PyTuple;
@@ -202,7 +203,7 @@ public final class PyTorchBinReader implements TensorSource {
     }
 
     private static Set<String> valueGlobals() {
-        Set<String> s = new java.util.HashSet<>(STORAGE_TYPES.keySet());
+        Set<String> s = new HashSet<>(STORAGE_TYPES.keySet());
         s.addAll(UNSUPPORTED_STORAGE);
         s.add("torch.Tensor");
         s.add("torch.nn.parameter.Parameter");

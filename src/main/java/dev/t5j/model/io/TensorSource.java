@@ -1,5 +1,6 @@
 package dev.t5j.model.io;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 
 import java.nio.file.Path;
@@ -38,9 +39,9 @@ public interface TensorSource extends AutoCloseable {
     default RawTensor getChecked(String name, long... expectedShape) {
         TensorInfo i = info(name);
         if (i == null) throw missing(path(), name);
-        if (!java.util.Arrays.equals(i.shape(), expectedShape)) {
-            throw new UserError(i.file() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(i.shape())
-                    + " but the model expects " + java.util.Arrays.toString(expectedShape));
+        if (!Arrays.equals(i.shape(), expectedShape)) {
+            throw new UserError(i.file() + ": tensor '" + name + "' has shape " + Arrays.toString(i.shape())
+                    + " but the model expects " + Arrays.toString(expectedShape));
         }
         return get(name);
     }

@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import java.util.Arrays;
 import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
@@ -302,7 +303,7 @@ public final class FlatIndex implements PassageIndex {
     private synchronized double maxRowNorm(int shard) {
         if (maxNorms == null) {
             maxNorms = new double[shards.size()];
-            java.util.Arrays.fill(maxNorms, -1);
+            Arrays.fill(maxNorms, -1);
         }
         if (maxNorms[shard] < 0) {
             Shard sh = shards.get(shard);

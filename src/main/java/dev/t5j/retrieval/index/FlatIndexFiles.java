@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import java.util.Arrays;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.UserError;
 import dev.t5j.retrieval.Passage;
@@ -189,7 +190,7 @@ final class FlatIndexFiles {
             h.flip();
             byte[] magic = new byte[MAGIC.length];
             h.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw UserError.atByte(file, 0,
+            if (!Arrays.equals(magic, MAGIC)) throw UserError.atByte(file, 0,
                     "not a t5j embeddings file (bad magic)");
             int version = h.getInt();
             if (version != HEADER_VERSION) throw UserError.atByte(file, 8, "unknown embeddings header version "

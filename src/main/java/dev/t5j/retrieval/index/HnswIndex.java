@@ -1,5 +1,9 @@
 package dev.t5j.retrieval.index;
 
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import dev.t5j.retrieval.Passages;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Progress;
@@ -74,8 +78,8 @@ public final class HnswIndex implements PassageIndex {
     static {
         // Lucene 9 on Java 17 notes once that it runs without SIMD; the figures in BENCHMARKS.md, "Passage index"
         // already say so.
-        java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization")
-                .setLevel(java.util.logging.Level.SEVERE);
+        Logger.getLogger("org.apache.lucene.internal.vectorization")
+                .setLevel(Level.SEVERE);
     }
 
     /** Builds the graphs from a flat index's vectors (fp16 rows are widened). */
@@ -94,7 +98,7 @@ public final class HnswIndex implements PassageIndex {
             for (Future<Partition> f : futures) parts.add(f.get());
         } catch (Exception e) {
             for (Partition p : parts) closeQuietly(p);
-            Throwable c = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            Throwable c = e instanceof ExecutionException ? e.getCause() : e;
             if (c instanceof RuntimeException r) throw r;
             throw new IllegalStateException("HNSW build failed: " + c, c);
         } finally {
@@ -257,7 +261,7 @@ public final class HnswIndex implements PassageIndex {
                     Directory src = parts.get(i).dir;
                     for (String f : src.listAll()) if (!f.equals("write.lock")) dst.copyFrom(src, f, f,
                             IOContext.DEFAULT);
-                    dst.sync(java.util.Arrays.asList(dst.listAll()));
+                    dst.sync(Arrays.asList(dst.listAll()));
                 }
             }
             m[0] = describe(sha);

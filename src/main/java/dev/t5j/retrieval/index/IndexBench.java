@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import java.util.Arrays;
 import dev.t5j.common.Progress;
 import dev.t5j.engine.Torch;
 import dev.t5j.retrieval.Passage;
@@ -73,7 +74,7 @@ public final class IndexBench {
                         c.dim(), new float[][] {q64[i]}, 10));
                 s = (System.nanoTime() - t0) / 1e9;
                 int same = 0;
-                for (int i = 0; i < 64; i++) if (java.util.Arrays.equals(parts[i].rows()[0],
+                for (int i = 0; i < 64; i++) if (Arrays.equals(parts[i].rows()[0],
                         rowsOf(exact64.get(i)))) same++;
                 add(rows, out, "plain Java loop, " + Math.min(threads, Runtime.getRuntime().availableProcessors())
                         + " threads (parallel over queries), batch 64", 64 / s,

@@ -1,5 +1,8 @@
 package dev.t5j.retrieval.index;
 
+import java.io.BufferedOutputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import dev.t5j.common.UserError;
 import dev.t5j.retrieval.Passage;
 import dev.t5j.retrieval.Passages;
@@ -27,7 +30,7 @@ final class IndexFiles {
     static String writePassages(Path dir, List<Passage> passages) throws IOException {
         MessageDigest md = sha256();
         try (var os =
-                new DigestOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(dir.resolve(PASSAGES)),
+                new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(dir.resolve(PASSAGES)),
                 1 << 16), md);
              var w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
             Passages.write(w, passages);
@@ -84,6 +87,6 @@ final class IndexFiles {
     }
 
     static String now() {
-        return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

@@ -1,5 +1,8 @@
 package dev.t5j.retrieval.index;
 
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Properties;
 import dev.t5j.retrieval.Embedder;
 import dev.t5j.retrieval.Passages;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +55,7 @@ public record IndexManifest(int formatVersion, String type, int count, int dim, 
 
     public IndexManifest {
         shards = List.copyOf(shards);
-        params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        params = params == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(params));
     }
 
     public String toJson() {
@@ -180,11 +183,11 @@ public record IndexManifest(int formatVersion, String type, int count, int dim, 
         if (v != null) return v;
         try (var in = IndexManifest.class.getResourceAsStream("/META-INF/maven/dev.t5j/t5j/pom.properties")) {
             if (in != null) {
-                var props = new java.util.Properties();
+                var props = new Properties();
                 props.load(in);
                 return props.getProperty("version", "unknown");
             }
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // fall through: the version is informational
         }
         return "unknown";

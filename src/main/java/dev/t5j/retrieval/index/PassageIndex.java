@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import java.util.Arrays;
 import dev.t5j.retrieval.Embedder;
 import dev.t5j.engine.Tensors;
 import dev.t5j.retrieval.Passage;
@@ -42,11 +43,11 @@ public interface PassageIndex extends AutoCloseable {
     default List<List<Hit>> search(Tensor queries, int k) {
         if (queries.dim() != 2 || queries.size(1) != dim())
             throw new IllegalArgumentException("queries must be [batch, " + dim() + "], got "
-                    + java.util.Arrays.toString(Tensors.shape(queries)));
+                    + Arrays.toString(Tensors.shape(queries)));
         int b = (int) queries.size(0);
         float[] flat = Tensors.toFloats(queries);
         float[][] q = new float[b][];
-        for (int i = 0; i < b; i++) q[i] = java.util.Arrays.copyOfRange(flat, i * dim(), (i + 1) * dim());
+        for (int i = 0; i < b; i++) q[i] = Arrays.copyOfRange(flat, i * dim(), (i + 1) * dim());
         return search(q, k);
     }
 

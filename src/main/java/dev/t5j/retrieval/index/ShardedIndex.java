@@ -1,5 +1,6 @@
 package dev.t5j.retrieval.index;
 
+import java.util.Arrays;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Progress;
 import dev.t5j.common.UserError;
@@ -170,7 +171,7 @@ public final class ShardedIndex implements PassageIndex {
             // candidates as [queries, kk] tensors, padded with row -1 where this rank holds fewer than kk rows
             float[] scores = new float[all.length * kk];
             long[] rows = new long[all.length * kk];
-            java.util.Arrays.fill(rows, -1);
+            Arrays.fill(rows, -1);
             for (int q = 0; q < all.length; q++) {
                 List<Hit> h = localHits.get(q);
                 for (int j = 0; j < h.size(); j++) {
@@ -220,7 +221,7 @@ public final class ShardedIndex implements PassageIndex {
         int at = 0;
         for (int r = 0; r < n.length; r++) {
             float[] v = Tensors.toFloats(g.get(r));
-            for (int i = 0; i < n[r]; i++) all[at++] = java.util.Arrays.copyOfRange(v, i * d, (i + 1) * d);
+            for (int i = 0; i < n[r]; i++) all[at++] = Arrays.copyOfRange(v, i * d, (i + 1) * d);
         }
         return all;
     }
@@ -243,7 +244,7 @@ public final class ShardedIndex implements PassageIndex {
         group.barrier();
         int per = globalShards / group.world();
         long[] mine = FlatIndexFiles.writeHeldShards(local, staging, group.rank() * per);
-        long[] padded = java.util.Arrays.copyOf(mine, per); // a rank may hold fewer shards than rows allow
+        long[] padded = Arrays.copyOf(mine, per); // a rank may hold fewer shards than rows allow
         long[][] crcs = new long[group.world()][];
         try (PointerScope scope = new PointerScope()) {
             List<Tensor> g = group.allGather(Tensors.cpuLongs(padded, per));

@@ -1,5 +1,7 @@
 package dev.t5j.retrieval.index;
 
+import java.util.Arrays;
+
 /**
  * The k best (score, row) pairs seen so far, in a bounded min-heap whose root is the worst kept pair. The order is
  * total and deterministic: higher score first, and among equal scores the lower row first. Per-shard results merged
@@ -76,7 +78,7 @@ final class TopK {
         // pack (score order, row) into sortable longs: no boxing, no comparator
         long[] keys = new long[size];
         for (int i = 0; i < size; i++) keys[i] = ((long) descendingKey(scores[i]) << 32) | (rows[i] & 0xffffffffL);
-        java.util.Arrays.sort(keys);
+        Arrays.sort(keys);
         return keys;
     }
 
