@@ -1,6 +1,7 @@
 package dev.t5j.cli;
 
 import dev.t5j.bench.AdapterBench;
+import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +35,7 @@ public final class BenchAdaptersCommand implements Callable<Integer> {
     public Integer call() {
         if (threads != null) Torch.init(threads);
         else Torch.init();
+        MachineInfo.print(System.out);
         AdapterBench.run(new AdapterBench.Config(preset, batch, inputLen, targetLen, steps, methods), System.out);
         return 0;
     }

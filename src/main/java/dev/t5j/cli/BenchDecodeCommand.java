@@ -2,6 +2,7 @@ package dev.t5j.cli;
 
 import dev.t5j.bench.DecodeBench;
 import dev.t5j.common.UserError;
+import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
 import picocli.CommandLine.Command;
@@ -44,6 +45,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         positive("--beams", beams);
         positive("--runs", runs);
         Torch.init(threads);
+        MachineInfo.print(System.out);
         if (profile) Profiler.enable();
         DecodeBench.run(new DecodeBench.Config(preset, batch, inputLen, newTokens, beams, runs), System.out);
         return 0;

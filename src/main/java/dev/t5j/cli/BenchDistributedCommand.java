@@ -6,6 +6,7 @@ import dev.t5j.common.UserError;
 import dev.t5j.distributed.GlooReplicas;
 import dev.t5j.distributed.Launcher;
 import dev.t5j.distributed.Rendezvous;
+import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.Torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +60,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
             }
             return 0;
         }
-        System.out.println("cpu: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        MachineInfo.print(System.out);
         System.out.printf(Locale.ROOT, "%s training step, global batch %d x (%d in, %d out), AdamW%n", preset, batch,
                 inputLen, targetLen);
         DistributedBench.StepResult one = DistributedBench.step(c, null);
@@ -75,14 +76,5 @@ public final class BenchDistributedCommand implements Callable<Integer> {
         args.addAll(List.of("--sizes-mib", sz.toString()));
         return new Launcher(new Launcher.Options(nproc, 1, 0, null, null, Duration.ofMinutes(10), null), System.err)
                 .run(T5jCli.class.getName(), args);
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.t5j.cli;
 
 import dev.t5j.bench.ModelBench;
+import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
@@ -47,6 +48,7 @@ public final class BenchModelCommand implements Callable<Integer> {
     public Integer call() {
         if (threads != null) Torch.init(threads);
         else Torch.init();
+        MachineInfo.print(System.out);
         if (profile) Profiler.enable();
         ModelBench.run(new ModelBench.Config(preset, batch, inputLen, targetLen, steps, genTokens,
                 dtype.resolve(System.err)), System.out);

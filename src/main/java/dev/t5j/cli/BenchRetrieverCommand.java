@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.Torch;
 import dev.t5j.bench.RetrieverBench;
 import picocli.CommandLine.Command;
@@ -43,6 +44,7 @@ public final class BenchRetrieverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Torch.init();
+        MachineInfo.print(System.out);
         RetrieverBench.run(new RetrieverBench.Config(presets, passages, vocab, count, maxLength, batch, threads, seed),
                 System.out);
         return 0;

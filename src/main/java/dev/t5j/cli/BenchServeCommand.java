@@ -1,5 +1,6 @@
 package dev.t5j.cli;
 
+import dev.t5j.engine.MachineInfo;
 import dev.t5j.api.T5j;
 import dev.t5j.serve.ServeBench;
 import dev.t5j.serve.ServeSoak;
@@ -46,6 +47,7 @@ public final class BenchServeCommand implements Callable<Integer> {
         ServeSoak.Config soakCfg = soak == null ? null : new ServeSoak.Config(soak,
                 clients.stream().mapToInt(Integer::intValue).max().orElse(1), tokens);
         model.apply();
+        MachineInfo.print(System.out);
         try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
             if (soakCfg != null) ServeSoak.run(t5, soakCfg, System.out);
             else ServeBench.run(t5, cfg, System.out);

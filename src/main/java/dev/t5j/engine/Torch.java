@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Locale;
 import dev.t5j.common.UserError;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_full;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
 
@@ -40,6 +41,7 @@ public final class Torch {
             }
             Loader.load(torch.class);
             initialized = true;
+            MachineInfo.warnIfNarrow(System.err);
         }
         setThreads(numThreads);
     }
@@ -53,14 +55,14 @@ public final class Torch {
         if (numThreads < 1)
             throw new UserError("thread count (--threads / train.threads) must be at least 1, got " + numThreads);
         torch.set_num_threads(numThreads);
-        org.bytedeco.openblas.global.openblas_full.openblas_set_num_threads(numThreads);
+        openblas_full.openblas_set_num_threads(numThreads);
         threads = numThreads;
     }
 
     /** OpenBLAS's thread count (for tests and diagnostics). */
     public static int blasThreads() {
         init();
-        return org.bytedeco.openblas.global.openblas_full.openblas_get_num_threads();
+        return openblas_full.openblas_get_num_threads();
     }
 
     public static int threads() {

@@ -13,6 +13,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,27 +61,52 @@ public final class ServeSoak {
     }
 
     /**
-     * Memory at one point: process RSS, JavaCPP's tracked bytes and live pointers, and the Java heap's committed
-     * size (part of RSS: RSS minus it is the native side, metaspace and thread stacks included).
+     * Memory at one point: process RSS, JavaCPP's tracked bytes and live pointers, and what the JVM itself holds
+     * outside native libraries: the Java heap's committed size, non-heap pools (metaspace, JIT code cache), NIO
+     * buffers (Jetty's pool) and live threads (each with its stack). RSS minus the three byte figures is what
+     * libtorch, glibc's allocator and the thread stacks hold.
      */
-    public record Memory(long rssBytes, long javacppBytes, long livePointers, long heapCommittedBytes) {
+    public record Memory(long rssBytes, long javacppBytes, long livePointers, long heapCommittedBytes,
+            long nonHeapCommittedBytes, long bufferBytes, int threads) {
         static Memory now() throws InterruptedException {
             for (int i = 0; i < 3; i++) { // let JavaCPP's deallocator thread free what the collector found
                 System.gc();
                 Thread.sleep(100);
             }
+            long nonHeap = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+                if (pool.getType() == MemoryType.NON_HEAP) nonHeap += pool.getUsage().getCommitted();
+            long buffers = 0;
+            for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+                buffers += Math.max(0, pool.getMemoryUsed());
             return new Memory(Pointer.physicalBytes(), Pointer.totalBytes(), Pointer.totalCount(),
-                    Runtime.getRuntime().totalMemory());
+                    Runtime.getRuntime().totalMemory(), nonHeap, buffers, Thread.activeCount());
+        }
+
+        /** RSS not accounted for by the JVM's own pools: native libraries' heap and thread stacks. */
+        long nativeBytes() {
+            return rssBytes - heapCommittedBytes - nonHeapCommittedBytes - bufferBytes;
         }
     }
 
-    /** The run's figures: memory after the warm-up and at the end, and what was sent. */
-    public record Result(int requests, int measured, Memory before, Memory after, Map<String, Long> kinds,
-            double seconds) {
+    /**
+     * The run's figures: memory after the warm-up, after each tenth of the measured requests ({@code trace}, whose
+     * last entry is {@code after}), and what was sent.
+     */
+    public record Result(int requests, int measured, Memory before, Memory after, List<Memory> trace,
+            Map<String, Long> kinds, double seconds) {
         long rssGrowth() {
             return after.rssBytes() - before.rssBytes();
         }
+
+        /** RSS growth over the second half of the measured requests: near zero when memory has levelled off. */
+        long rssGrowthSecondHalf() {
+            return after.rssBytes() - trace.get(trace.size() / 2 - 1).rssBytes();
+        }
     }
+
+    /** Memory readings over the measured requests. */
+    static final int READINGS = 10;
 
     static final int PROMPTS = 8;
     static final long MAX_BODY = 16 * 1024;
@@ -110,6 +139,7 @@ public final class ServeSoak {
         AtomicLong next = new AtomicLong();
         Memory before;
         Memory after;
+        List<Memory> trace = new ArrayList<>();
         long t0;
         try (T5jServer server = T5jServer.start(t5, sc);
              Progress p = new Progress("bench serve --soak", cfg.requests(), "requests")) {
@@ -118,8 +148,13 @@ public final class ServeSoak {
                 runPhase(pool, cfg.clients(), next, cfg.warmup(), i -> one(http, server, i, cfg, want, kinds, p));
                 before = Memory.now();
                 t0 = System.nanoTime();
-                runPhase(pool, cfg.clients(), next, cfg.requests(), i -> one(http, server, i, cfg, want, kinds, p));
-                after = Memory.now();
+                long measured = cfg.requests() - cfg.warmup();
+                for (int r = 1; r <= READINGS; r++) {
+                    runPhase(pool, cfg.clients(), next, cfg.warmup() + measured * r / READINGS,
+                            i -> one(http, server, i, cfg, want, kinds, p));
+                    trace.add(Memory.now());
+                }
+                after = trace.get(trace.size() - 1);
             } finally {
                 pool.shutdownNow();
             }
@@ -127,7 +162,7 @@ public final class ServeSoak {
         double sec = (System.nanoTime() - t0) / 1e9;
         Map<String, Long> counts = new LinkedHashMap<>();
         kinds.forEach((k, v) -> counts.put(k, v.get()));
-        Result r = new Result(cfg.requests(), cfg.requests() - cfg.warmup(), before, after, counts, sec);
+        Result r = new Result(cfg.requests(), cfg.requests() - cfg.warmup(), before, after, trace, counts, sec);
         report(r, out);
         return r;
     }
@@ -227,11 +262,21 @@ public final class ServeSoak {
         row(out, "Java heap committed", r.before().heapCommittedBytes(), r.after().heapCommittedBytes());
         row(out, "RSS - Java heap committed", r.before().rssBytes() - r.before().heapCommittedBytes(),
                 r.after().rssBytes() - r.after().heapCommittedBytes());
+        row(out, "  JVM non-heap committed", r.before().nonHeapCommittedBytes(), r.after().nonHeapCommittedBytes());
+        row(out, "  NIO buffers", r.before().bufferBytes(), r.after().bufferBytes());
+        row(out, "  rest: native heap, stacks", r.before().nativeBytes(), r.after().nativeBytes());
+        out.printf(Locale.ROOT, "%-28s %14d %14d %+14d%n", "live threads", r.before().threads(), r.after().threads(),
+                r.after().threads() - r.before().threads());
         row(out, "JavaCPP Pointer.totalBytes", r.before().javacppBytes(), r.after().javacppBytes());
         out.printf(Locale.ROOT, "%-28s %14d %14d %+14d%n", "live JavaCPP pointers", r.before().livePointers(),
                 r.after().livePointers(), r.after().livePointers() - r.before().livePointers());
         out.printf(Locale.ROOT, "RSS growth per 1,000 requests: %.2f MiB%n",
                 r.rssGrowth() / 1048576.0 / r.measured() * 1000);
+        StringBuilder tenths = new StringBuilder();
+        for (Memory m : r.trace()) tenths.append(String.format(Locale.ROOT, " %.1f", m.rssBytes() / 1048576.0));
+        out.println("RSS (MiB) after each tenth of the measured requests:" + tenths);
+        out.printf(Locale.ROOT, "RSS growth: first half %+.1f MiB, second half %+.1f MiB%n",
+                (r.rssGrowth() - r.rssGrowthSecondHalf()) / 1048576.0, r.rssGrowthSecondHalf() / 1048576.0);
         out.println(Json.write(r));
     }
 

@@ -15,6 +15,8 @@ class DecodeBenchTest {
     private static final Pattern LINE = Pattern.compile(
             "t5j tiny (greedy|beam2) batch=2 in=5 new=3 threads=\\d+: best ([0-9.]+) s, ([0-9.]+) tokens/s, "
                     + "[0-9.]+ ms/step");
+    private static final Pattern SPLIT = Pattern.compile(
+            " {2}split: encoder ([0-9.]+) s \\(best of 1, timed alone\\), decoder -?[0-9.]+ ms/step \\(the rest\\)");
 
     @Test
     void greedyAndBeamPrintTheParsedLineWithTokensOverBestTime() {
@@ -23,11 +25,18 @@ class DecodeBenchTest {
             DecodeBench.Result r = DecodeBench.run(new DecodeBench.Config("tiny", 2, 5, 3, beams, 1),
                     new PrintStream(buf, true, StandardCharsets.UTF_8));
             String out = buf.toString(StandardCharsets.UTF_8).trim();
-            Matcher m = LINE.matcher(out);
+            String[] lines = out.split("\n");
+            assertEquals(2, lines.length, out);
+            Matcher m = LINE.matcher(lines[0]);
             assertTrue(m.matches(), out);
             assertEquals(beams == 1 ? "greedy" : "beam2", m.group(1));
             assertEquals(2 * 3 / r.bestSeconds(), r.tokensPerSecond(), 1e-9);
             assertEquals(r.tokensPerSecond(), Double.parseDouble(m.group(3)), 0.051);
+            // the encoder alone, timed apart, and the steps' share of the best run (as the ONNX Runtime anchor prints)
+            Matcher split = SPLIT.matcher(lines[1]);
+            assertTrue(split.matches(), lines[1]);
+            double enc = Double.parseDouble(split.group(1));
+            assertTrue(enc >= 0 && enc < r.bestSeconds() * 10, lines[1]);
         }
     }
 }

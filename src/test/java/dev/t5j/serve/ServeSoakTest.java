@@ -44,5 +44,11 @@ class ServeSoakTest {
         assertTrue(pointers <= MAX_POINTER_GROWTH, "live JavaCPP pointers grew by " + pointers + "\n" + report);
         assertTrue(r.rssGrowth() < MAX_RSS_GROWTH, "RSS grew by " + (r.rssGrowth() >> 20) + " MiB\n" + report);
         assertTrue(report.contains("RSS (Pointer.physicalBytes)") && report.contains("per 1,000 requests"), report);
+        // a reading after each tenth of the measured requests, the last one the end figure
+        assertEquals(ServeSoak.READINGS, r.trace().size(), report);
+        assertEquals(r.after(), r.trace().get(ServeSoak.READINGS - 1));
+        assertTrue(report.contains("second half") && report.contains("rest: native heap, stacks"), report);
+        assertTrue(r.after().heapCommittedBytes() > 0 && r.after().nonHeapCommittedBytes() > 0
+                && r.after().threads() > 0, report);
     }
 }
