@@ -19,6 +19,8 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -66,8 +68,8 @@ public final class ServeSoak {
      * buffers (Jetty's pool) and live threads (each with its stack). RSS minus the three byte figures is what
      * libtorch, glibc's allocator and the thread stacks hold.
      */
-    public record Memory(long rssBytes, long javacppBytes, long livePointers, long heapCommittedBytes,
-            long nonHeapCommittedBytes, long bufferBytes, int threads) {
+    public record Memory(long rssBytes, long rssAnonBytes, long rssFileBytes, long javacppBytes, long livePointers,
+            long heapCommittedBytes, long nonHeapCommittedBytes, long bufferBytes, int threads) {
         static Memory now() throws InterruptedException {
             for (int i = 0; i < 3; i++) { // let JavaCPP's deallocator thread free what the collector found
                 System.gc();
@@ -79,8 +81,24 @@ public final class ServeSoak {
             long buffers = 0;
             for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
                 buffers += Math.max(0, pool.getMemoryUsed());
-            return new Memory(Pointer.physicalBytes(), Pointer.totalBytes(), Pointer.totalCount(),
-                    Runtime.getRuntime().totalMemory(), nonHeap, buffers, Thread.activeCount());
+            return new Memory(Pointer.physicalBytes(), statusKb("RssAnon:") << 10, statusKb("RssFile:") << 10,
+                    Pointer.totalBytes(), Pointer.totalCount(), Runtime.getRuntime().totalMemory(), nonHeap, buffers,
+                    Thread.activeCount());
+        }
+
+        /**
+         * A /proc/self/status field in KiB, -1 where absent. RssFile is mapped files (libtorch's code is hundreds of
+         * MiB, paged in as new kernels are first used), RssAnon the process's own allocations, where a leak shows.
+         */
+        static long statusKb(String field) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+                    if (line.startsWith(field)) return Long.parseLong(line.substring(field.length()).trim()
+                            .split("\\s+")[0]);
+            } catch (IOException | RuntimeException e) {
+                // not Linux
+            }
+            return -1;
         }
 
         /** RSS not accounted for by the JVM's own pools: native libraries' heap and thread stacks. */
@@ -259,6 +277,8 @@ public final class ServeSoak {
                 r.measured() / r.seconds());
         out.printf(Locale.ROOT, "%-28s %14s %14s %14s%n", "", "after warm-up", "at the end", "growth");
         row(out, "RSS (Pointer.physicalBytes)", r.before().rssBytes(), r.after().rssBytes());
+        row(out, "  anonymous (RssAnon)", r.before().rssAnonBytes(), r.after().rssAnonBytes());
+        row(out, "  mapped files (RssFile)", r.before().rssFileBytes(), r.after().rssFileBytes());
         row(out, "Java heap committed", r.before().heapCommittedBytes(), r.after().heapCommittedBytes());
         row(out, "RSS - Java heap committed", r.before().rssBytes() - r.before().heapCommittedBytes(),
                 r.after().rssBytes() - r.after().heapCommittedBytes());
@@ -273,8 +293,13 @@ public final class ServeSoak {
         out.printf(Locale.ROOT, "RSS growth per 1,000 requests: %.2f MiB%n",
                 r.rssGrowth() / 1048576.0 / r.measured() * 1000);
         StringBuilder tenths = new StringBuilder();
-        for (Memory m : r.trace()) tenths.append(String.format(Locale.ROOT, " %.1f", m.rssBytes() / 1048576.0));
+        StringBuilder anon = new StringBuilder();
+        for (Memory m : r.trace()) {
+            tenths.append(String.format(Locale.ROOT, " %.1f", m.rssBytes() / 1048576.0));
+            anon.append(String.format(Locale.ROOT, " %.1f", m.rssAnonBytes() / 1048576.0));
+        }
         out.println("RSS (MiB) after each tenth of the measured requests:" + tenths);
+        out.println("RssAnon (MiB) after each tenth:" + anon);
         out.printf(Locale.ROOT, "RSS growth: first half %+.1f MiB, second half %+.1f MiB%n",
                 (r.rssGrowth() - r.rssGrowthSecondHalf()) / 1048576.0, r.rssGrowthSecondHalf() / 1048576.0);
         out.println(Json.write(r));
