@@ -40,14 +40,14 @@ for r in $(seq 1 "$rounds"); do
   for row in "${rows[@]}"; do
     IFS='|' read -r name b beams <<<"$row"
     t=$(OPENBLAS_THREAD_TIMEOUT=4 "$here/t5j" bench decode --batch "$b" --beams "$beams" --input-len "$in" \
-        --new-tokens "$new" --threads "$threads" 2>&1 | grep '^t5j ' ); echo "$t"
+        --new-tokens "$new" --threads "$threads" 2>&1 | grep -E '^t5j |^  split' ); echo "$t"
     h=$("$venv/bin/python" "$here/bench/anchors/hf_generate.py" t5-small "$b" "$in" "$new" "$beams" "$threads" 2>&1 \
         | grep '^hf '); echo "$h"
     o=""
     if [ -n "$ort" ] && [ "$beams" = 1 ]; then
       ids="$ort/data/ids_b${b}_in${in}.txt"; [ -f "$ids" ] || ids=-
       o=$(cd "$ort" && java -cp "target/ort-anchor-1.0.jar:$(cat target/cp.txt)" ortanchor.OrtT5Greedy models "$b" \
-          "$in" "$new" "$threads" "$ids" 2>&1 | grep '^ort greedy'); echo "$o"
+          "$in" "$new" "$threads" "$ids" 2>&1 | grep -E '^ort greedy|best run split'); echo "$o"
     fi
     echo "$name|$(echo "$t" | rate)|$(echo "$h" | rate)|$(echo "$o" | rate)" >>"$log"
   done

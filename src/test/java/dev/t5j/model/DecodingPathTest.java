@@ -117,4 +117,54 @@ class DecodingPathTest {
             }
         }
     }
+
+    @Test
+    void smallBatchLinearTakesTheTransposedProductWithoutGradientsAndLibtorchsLinearWithThem() {
+        try (var s = new PointerScope()) {
+            torch.manual_seed(4);
+            Tensor w = torch.randn(1024, 512); // 2^19 entries: the transposed product's smallest weights
+            try (var ng = new NoGradGuard()) {
+                for (long[] shape : new long[][]{{2, 512}, {4, 1, 512}, {32, 1, 512}, {33, 1, 512}}) {
+                    Tensor x = torch.randn(shape);
+                    Tensor y = Linear.apply(x, w);
+                    assertTrue(y.is_contiguous(), java.util.Arrays.toString(shape));
+                    assertTrue(maxDiff(y, torch.linear(x, w)) < 1e-4, java.util.Arrays.toString(shape));
+                }
+            }
+            Tensor wg = w.detach().requires_grad_(true);
+            Tensor x = torch.randn(4, 1, 512);
+            Tensor y = Linear.apply(x, wg);
+            assertTrue(y.requires_grad(), "with gradients on, the product must stay differentiable");
+            y.sum().backward();
+            assertTrue(maxDiff(wg.grad(), x.reshape(4, 512).sum(new long[]{0}, true,
+                    new org.bytedeco.pytorch.ScalarTypeOptional()).expand(1024, 512)) < 1e-4);
+        }
+    }
+
+    /**
+     * Batched incremental decoding (the fused attention kernel over the cache, the transposed products of 2-32 rows,
+     * rms_norm) against the full pass, at a width where the transposed product applies (d_model 512, d_ff 1024).
+     */
+    @Test
+    void batchFourIncrementalDecodingMatchesFullPassAtT5SmallWidth() {
+        T5Config b = T5Config.preset("t5-small");
+        T5Config c = new T5Config(200, b.dModel(), b.dKv(), 1024, 1, 2, b.numHeads(), 32, 128, 0.0, 1e-6, 1.0,
+                b.feedForwardProj(), b.tieWordEmbeddings(), 0, 1, 0);
+        int[][] input = {{5, 9, 13, 7, 1}, {4, 4, 8, 1, 0}, {11, 1, 0, 0, 0}, {6, 19, 3, 2, 1}};
+        int[][] dec = {{0, 17, 3, 9}, {0, 5, 5, 2}, {0, 12, 8, 7}, {0, 1, 14, 6}};
+        try (var m = T5ForConditionalGeneration.init(c, 9); var s = new PointerScope();
+             var ng = new NoGradGuard(); DecoderCache cache = m.newCache(2)) {
+            Tensor ids = Tensors.longs(input, 0);
+            Tensor mask = Tensors.lengthMask(new int[][]{{1, 2, 3, 4, 5}, {1, 2, 3, 4}, {1, 2}, {1, 2, 3, 4, 5}});
+            Tensor decIds = Tensors.longs(dec, 0);
+            Tensor full = m.forward(ids, mask, decIds); // [4, T, V]
+            Tensor enc = m.encode(ids, mask);
+            for (int t = 0; t < dec[0].length; t++) {
+                Tensor step = m.logits(m.decode(decIds.narrow(1, t, 1), enc, mask, null, cache));
+                Tensor want = full.narrow(1, t, 1);
+                double scale = Math.max(1, Tensors.toFloats(want.abs().max())[0]);
+                assertTrue(maxDiff(step, want) < 2e-5 * scale, "t=" + t + ": " + maxDiff(step, want));
+            }
+        }
+    }
 }
