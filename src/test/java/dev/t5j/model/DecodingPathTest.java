@@ -3,10 +3,13 @@ package dev.t5j.model;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The incremental-decoding fast paths against the plain ones they replace: gemv rows, stacked q/k/v, cache buffers. */
 class DecodingPathTest {
     private static double maxDiff(Tensor a, Tensor b) {
-        assertEquals(java.util.Arrays.toString(Tensors.shape(a)), java.util.Arrays.toString(Tensors.shape(b)));
+        assertEquals(Arrays.toString(Tensors.shape(a)), Arrays.toString(Tensors.shape(b)));
         float[] x = Tensors.toFloats(a);
         float[] y = Tensors.toFloats(b);
         double d = 0;
@@ -29,7 +32,7 @@ class DecodingPathTest {
             Tensor w = torch.randn(96, 40);
             for (long[] shape : new long[][]{{1, 1, 40}, {1, 40}, {40}, {3, 1, 40}}) {
                 Tensor x = torch.randn(shape);
-                assertTrue(maxDiff(Linear.apply(x, w), torch.linear(x, w)) < 1e-5, java.util.Arrays.toString(shape));
+                assertTrue(maxDiff(Linear.apply(x, w), torch.linear(x, w)) < 1e-5, Arrays.toString(shape));
             }
         }
     }
@@ -127,8 +130,8 @@ class DecodingPathTest {
                 for (long[] shape : new long[][]{{2, 512}, {4, 1, 512}, {32, 1, 512}, {33, 1, 512}}) {
                     Tensor x = torch.randn(shape);
                     Tensor y = Linear.apply(x, w);
-                    assertTrue(y.is_contiguous(), java.util.Arrays.toString(shape));
-                    assertTrue(maxDiff(y, torch.linear(x, w)) < 1e-4, java.util.Arrays.toString(shape));
+                    assertTrue(y.is_contiguous(), Arrays.toString(shape));
+                    assertTrue(maxDiff(y, torch.linear(x, w)) < 1e-4, Arrays.toString(shape));
                 }
             }
             Tensor wg = w.detach().requires_grad_(true);
@@ -137,7 +140,7 @@ class DecodingPathTest {
             assertTrue(y.requires_grad(), "with gradients on, the product must stay differentiable");
             y.sum().backward();
             assertTrue(maxDiff(wg.grad(), x.reshape(4, 512).sum(new long[]{0}, true,
-                    new org.bytedeco.pytorch.ScalarTypeOptional()).expand(1024, 512)) < 1e-4);
+                    new ScalarTypeOptional()).expand(1024, 512)) < 1e-4);
         }
     }
 
