@@ -90,7 +90,10 @@ public final class Trainer implements RunTask {
     private Path modelVocabFile;
     private AdapterTraining adapters;
     private MultitaskBatches multitask; // [adapters] per-task adapters on a mixture: one sampled task per batch
-    private final List<String> stepTasks = new ArrayList<>(); // the task of every micro-batch trained, in order
+    /** The task of each micro-batch trained, in order, for tests; the first {@link #STEP_TASKS_KEPT} only. */
+    private final List<String> stepTasks = new ArrayList<>();
+    /** Bounds {@link #stepTasks} so that a long multitask run does not grow the list without end. */
+    static final int STEP_TASKS_KEPT = 100_000;
     private final Replicas replicas;
 
     public Trainer(TrainConfig cfg, PrintStream log) {
@@ -303,7 +306,7 @@ public final class Trainer implements RunTask {
             if (b.rows() == 0) continue;
             if (multitask != null) { // [adapters] this micro-batch's task selects its adapter
                 adapters.selectTask(microTasks.get(i));
-                stepTasks.add(microTasks.get(i));
+                if (stepTasks.size() < STEP_TASKS_KEPT) stepTasks.add(microTasks.get(i));
             }
             try (PointerScope s = new PointerScope()) {
                 Tensor lossSum;
