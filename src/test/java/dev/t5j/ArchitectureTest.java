@@ -121,6 +121,24 @@ class ArchitectureTest {
         assertTrue(bad.isEmpty(), "inline fully-qualified names: " + bad);
     }
 
+    /** The same for the JDK and the libraries in the product's code: imports, not inline package names. */
+    @Test
+    void libraryClassesAreImportedNotNamedInlineInMain() {
+        Pattern inline = Pattern.compile("(?<![\\w.\"])(?:java|javax|org\\.bytedeco|com\\.fasterxml|picocli"
+                + "|io\\.javalin|org\\.apache|org\\.eclipse)(?:\\.[a-z]\\w*)+\\.[A-Z]");
+        List<String> bad = new ArrayList<>();
+        for (Path f : javaFiles(MAIN)) {
+            String[] lines = read(f).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                String l = lines[i].strip();
+                if (l.startsWith("import ") || l.startsWith("package ") || l.startsWith("*") || l.startsWith("//"))
+                    continue;
+                if (inline.matcher(l).find()) bad.add(f + ":" + (i + 1));
+            }
+        }
+        assertTrue(bad.isEmpty(), "inline fully-qualified names: " + bad);
+    }
+
     /** Lines of at most 120 columns (code points) in every Java file, main and test. */
     @Test
     void noLineIsLongerThan120Columns() {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import dev.t5j.atlas.tasks.PyFormat;
 import dev.t5j.optim.Schedule;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.UserError;
@@ -58,7 +59,7 @@ public record AtlasConfig(Reader reader, Retriever retriever, Index index, TaskC
                           String multipleChoiceTrainPermutations, String multipleChoiceEvalPermutations) {}
 
     public record Atlas(int nContext,
-            @com.fasterxml.jackson.annotation.JsonProperty("retriever_n_context") int retrieverNContext,
+            @JsonProperty("retriever_n_context") int retrieverNContext,
                     GoldScoreMode goldScoreMode, boolean trainRetriever,
                         double temperatureScore, double temperatureGold, int textMaxlength, int targetMaxlength,
                         long freezeRetrieverSteps, boolean retrieveWithRerank, int nToRerankWithRetrieveWithRerank,

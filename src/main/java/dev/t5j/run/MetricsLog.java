@@ -2,6 +2,7 @@ package dev.t5j.run;
 
 import java.util.Arrays;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.t5j.common.AtomicFiles;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
@@ -192,7 +193,7 @@ public final class MetricsLog implements Closeable {
         String tail = new String(bytes, end, bytes.length - end, StandardCharsets.UTF_8).strip();
         boolean whole;
         try {
-            whole = Json.MAPPER.readTree(tail) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
+            whole = Json.MAPPER.readTree(tail) instanceof ObjectNode;
         } catch (IOException e) {
             whole = false;
         }

@@ -1,5 +1,6 @@
 package dev.t5j.tokenizer;
 
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ public record BertBasicTokenizer(boolean lowercase, boolean stripAccents, boolea
         boolean ascii = true;
         for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) { ascii = false; break; }
         if (ascii) return s;
-        String nfd = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFD);
+        String nfd = Normalizer.normalize(s, Normalizer.Form.NFD);
         StringBuilder sb = new StringBuilder(nfd.length());
         for (int i = 0; i < nfd.length(); ) {
             int cp = nfd.codePointAt(i);
