@@ -10,7 +10,8 @@
 # T5J_CPUINFO (default /proc/cpuinfo) lets a test feed other CPUs' flags.
 t5j_kernels="${T5J_BLAS_KERNELS:-auto}"
 if [[ "$t5j_kernels" == auto ]]; then
-  t5j_flags=" $(grep -m1 '^flags' "${T5J_CPUINFO:-/proc/cpuinfo}" 2>/dev/null | cut -d: -f2) "
+  # || true: ./t5j sources this under set -euo pipefail, and a machine without /proc/cpuinfo must still start
+  t5j_flags=" $(grep -m1 '^flags' "${T5J_CPUINFO:-/proc/cpuinfo}" 2>/dev/null | cut -d: -f2 || true) "
   t5j_best=""
   if [[ "$t5j_flags" == *" avx512f "* && "$t5j_flags" == *" avx512cd "* && "$t5j_flags" == *" avx512bw "* \
         && "$t5j_flags" == *" avx512dq "* && "$t5j_flags" == *" avx512vl "* ]]; then

@@ -70,6 +70,21 @@ class OpenblasEnvTest {
                 source(ZEN5, Map.of("OPENBLAS_CORETYPE", "Haswell", "T5J_BLAS_KERNELS", "SkylakeX")));
     }
 
+    /** ./t5j sources the script under {@code set -euo pipefail}: an unreadable cpuinfo must not end the launcher. */
+    @Test
+    void aMachineWithoutCpuinfoStillStartsUnderTheLaunchersStrictMode() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", "set -euo pipefail; source bin/openblas-env.sh; "
+                + "echo \"reached ${OPENBLAS_CORETYPE:--}\""));
+        pb.environment().remove("OPENBLAS_CORETYPE");
+        pb.environment().remove("T5J_BLAS_KERNELS");
+        pb.environment().put("T5J_CPUINFO", tmp.resolve("absent").toString());
+        Process p = pb.redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("reached -", out);
+    }
+
     @Test
     void narrowKernelsAreFlaggedOnlyOnAvx512Cpus() {
         assertTrue(MachineInfo.narrowerThanCpu("Haswell", ZEN5));
