@@ -140,9 +140,8 @@ public final class TrainCommand implements Callable<Integer> {
             try {
                 return run(runConfig, replicas, out);
             } catch (GlooReplicas.PeerFailure e) {
-                Path runDir = Path.of(ConfigTree.outOf(runConfig != null ? runConfig : config, overrides) != null
-                        ? ConfigTree.outOf(runConfig != null ? runConfig : config, overrides)
-                        : TrainConfig.defaults().path("out").asText());
+                String outKey = ConfigTree.outOf(runConfig != null ? runConfig : config, overrides);
+                Path runDir = Path.of(outKey != null ? outKey : TrainConfig.defaults().path("out").asText());
                 System.err.println("t5j: error: " + e.getMessage() + ". " + Launcher.lastCheckpoint(runDir));
                 System.err.flush();
                 return Launcher.PEER_FAILED;
