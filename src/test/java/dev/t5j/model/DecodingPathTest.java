@@ -170,4 +170,22 @@ class DecodingPathTest {
             }
         }
     }
+
+    /** The lm head's packed copy (decoding steps) follows the weights, including writes that bypass versions. */
+    @Test
+    void packedLmHeadEqualsTheProductAndFollowsWeightUpdates() {
+        T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
+        try (var m = T5ForConditionalGeneration.init(c, 8); var s = new PointerScope(); var ng = new NoGradGuard()) {
+            Tensor h = torch.randn(3, 1, c.dModel());
+            Tensor scaled = c.scaleDecoderOutputs() ? h.mul(Tensors.scalar(Math.pow(c.dModel(), -0.5))) : h;
+            assertTrue(maxDiff(m.logits(h), torch.linear(scaled, m.lmHead)) < 1e-4);
+            m.lmHead.mul_(Tensors.scalar(2.0)); // in place: the version counter moves
+            assertTrue(maxDiff(m.logits(h), torch.linear(scaled, m.lmHead)) < 1e-4, "stale after an in-place update");
+            float[] w = Tensors.toFloats(m.lmHead);
+            for (int i = 0; i < w.length; i++) w[i] = -w[i] + 0.25f;
+            m.lmHead.data_ptr_float().put(w); // bypasses the counter, as the fused AdamW kernel does
+            m.weightsChanged();
+            assertTrue(maxDiff(m.logits(h), torch.linear(scaled, m.lmHead)) < 1e-4, "stale after weightsChanged()");
+        }
+    }
 }

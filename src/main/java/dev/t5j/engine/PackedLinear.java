@@ -1,0 +1,108 @@
+package dev.t5j.engine;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Dispatcher;
+import org.bytedeco.pytorch.GenericList;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.IValueVector;
+import org.bytedeco.pytorch.NumberType;
+import org.bytedeco.pytorch.OperatorHandle;
+import org.bytedeco.pytorch.OptionalType;
+import org.bytedeco.pytorch.SingletonTypePtr;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.Type;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * {@code x·Wᵀ} through oneDNN with the weight packed once into oneDNN's blocked layout, for inference: OpenBLAS
+ * packs the weight again on every call, which for the lm head (32128 × 512, 66 MB) costs more than the product.
+ * Measured through libtorch, 1 thread, fp32 (BENCHMARKS.md, decoding section): the lm head at 32 rows 16.8 → 9.0 ms,
+ * at 1 row 10.5 ms (`mv`: 2.3–3.7 ms) → 1.74 ms.
+ *
+ * <p>The two ops are libtorch's ({@code mkldnn::_reorder_linear_weight} and {@code mkldnn::_linear_pointwise}, what
+ * PyTorch's inductor emits for CPU linears after freezing); the presets do not map them, so they are called through
+ * the dispatcher with a boxed stack, as {@link FusedOps} does. No autograd through the packed copy: callers use it
+ * only with gradients off. The copy does not follow the source weight: the owner rebuilds it when the weight changes.
+ */
+public final class PackedLinear implements AutoCloseable {
+    private static volatile OperatorHandle reorderOp;
+    private static volatile OperatorHandle linearOp;
+    private static volatile Boolean available;
+
+    private final Tensor packed;
+    private final long outFeatures;
+    private final long inFeatures;
+
+    private PackedLinear(Tensor packed, long outFeatures, long inFeatures) {
+        this.packed = packed;
+        this.outFeatures = outFeatures;
+        this.inFeatures = inFeatures;
+    }
+
+    /**
+     * Whether {@code w} can be packed: libtorch was built with oneDNN (its ops are registered), the weight is a 2-D
+     * fp32 tensor on the CPU.
+     */
+    public static boolean supports(Tensor w) {
+        return w.dim() == 2 && w.scalar_type().intern() == ScalarType.Float && !w.is_cuda() && opsAvailable();
+    }
+
+    /** Packs {@code w} [out, in] for products of about {@code rows} rows (oneDNN picks its blocking from it). */
+    public static PackedLinear pack(Tensor w, long rows) {
+        try (PointerScope s = new PointerScope()) {
+            IValueVector stack = new IValueVector();
+            stack.push_back(new IValue(w.contiguous()));
+            stack.push_back(new IValue(rows));
+            reorderOp.callBoxed(stack);
+            // toTensor() points into the stack's IValue: copy the handle (a new reference) before the stack goes
+            return new PackedLinear(Tensors.keep(new Tensor(stack.get(0).toTensor())), w.size(0), w.size(1));
+        }
+    }
+
+    /** {@code x·Wᵀ} for {@code x} [..., in] (fp32, CPU); the result [..., out] is a dense tensor. */
+    public Tensor apply(Tensor x) {
+        long rows = x.numel() / inFeatures;
+        long[] shape = x.sizes().vec().get();
+        shape[shape.length - 1] = outFeatures;
+        IValueVector stack = new IValueVector();
+        stack.push_back(new IValue(x.reshape(rows, inFeatures).contiguous()));
+        stack.push_back(new IValue(packed));
+        stack.push_back(new IValue()); // no bias
+        stack.push_back(new IValue("none")); // no fused activation
+        stack.push_back(new IValue(emptyScalarList()));
+        stack.push_back(new IValue()); // algorithm
+        linearOp.callBoxed(stack);
+        return new Tensor(stack.get(0).toTensor()).view(shape); // a handle of its own, as in pack
+    }
+
+    @Override
+    public void close() {
+        Tensors.free(packed);
+    }
+
+    /** The op's {@code Scalar?[] scalars} argument, empty: a list typed Optional[Number] (the unboxing checks it). */
+    private static GenericList emptyScalarList() {
+        return new GenericList(OptionalType.get(new Type.TypePtr(new SingletonTypePtr(
+                NumberType.getNumberIntTypePtr().get()))));
+    }
+
+    private static boolean opsAvailable() {
+        if (available == null) {
+            synchronized (PackedLinear.class) {
+                if (available == null) {
+                    Torch.init();
+                    try {
+                        reorderOp = Tensors.keepPointer(Dispatcher.singleton()
+                                .findSchemaOrThrow("mkldnn::_reorder_linear_weight", ""));
+                        linearOp = Tensors.keepPointer(Dispatcher.singleton()
+                                .findSchemaOrThrow("mkldnn::_linear_pointwise", ""));
+                        available = true;
+                    } catch (RuntimeException e) { // a libtorch built without oneDNN
+                        available = false;
+                    }
+                }
+            }
+        }
+        return available;
+    }
+}
