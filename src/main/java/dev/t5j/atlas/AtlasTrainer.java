@@ -249,6 +249,9 @@ public final class AtlasTrainer implements RunTask {
 
     @Override
     public StepOutput forwardBackward(long step) {
+        // the last optimizer update may have bypassed version counters (fused AdamW): the reader's no-grad scoring
+        // below (distillation targets) must not use decode-time copies of older weights
+        model.reader().t5().weightsChanged();
         // Atlas increments its step before this test and after the refresh test: step + 1 here, step there
         boolean trainRetriever = cfg.usesRetrieval() && cfg.atlas().trainRetriever()
                 && step + 1 > cfg.atlas().freezeRetrieverSteps();

@@ -274,6 +274,9 @@ public final class Trainer implements RunTask {
     public StepOutput forwardBackward(long step) {
         long t0 = System.nanoTime();
         long p0 = Profiler.start();
+        // the last optimizer update may have bypassed version counters (fused AdamW): drop the decode-time copies
+        // (stacked q/k/v, packed lm head) so that any no-grad product of this step sees the current weights
+        model.weightsChanged();
         model.train(true);
         List<Batch> micro = new ArrayList<>();
         List<String> microTasks = new ArrayList<>();
