@@ -10,9 +10,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
-import java.io.PrintStream;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +62,7 @@ public final class BenchRankCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         Torch.init(threads);
-        out.print(machineHeader());
+        out.print(MachineInfo.header());
         out.printf(Locale.ROOT,
                 "model %s (random), input %d tokens, choices of %d tokens, %d examples, batch %d, %d threads%n",
                 preset, inputLength, choiceLength, examples, batch, threads);
@@ -80,11 +77,5 @@ public final class BenchRankCommand implements Runnable {
                         t, rs, 1.0));
         }
         out.flush();
-    }
-
-    private static String machineHeader() {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        MachineInfo.print(new PrintStream(b, true, StandardCharsets.UTF_8));
-        return b.toString(StandardCharsets.UTF_8);
     }
 }

@@ -80,11 +80,16 @@ public final class MachineInfo {
         return b.toString();
     }
 
-    /** The header every benchmark prints. */
+    /** The header every libtorch benchmark prints: two lines, each ending in a newline. */
+    public static String header() {
+        return "machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, flags "
+                + String.join(" ", namedFlags()) + System.lineSeparator()
+                + blasLine() + ", libtorch threads " + Torch.threads() + System.lineSeparator();
+    }
+
+    /** Prints {@link #header()}. */
     public static void print(PrintStream out) {
-        out.println("machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, flags "
-                + String.join(" ", namedFlags()));
-        out.println(blasLine() + ", libtorch threads " + Torch.threads());
+        out.print(header());
     }
 
     /**

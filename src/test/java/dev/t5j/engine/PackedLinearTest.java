@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link PackedLinear}: oneDNN's product on a weight packed once equals libtorch's {@code linear}. */
@@ -36,8 +37,8 @@ class PackedLinearTest {
     @Test
     void onlyTwoDimensionalFp32WeightsArePacked() {
         try (PointerScope s = new PointerScope()) {
-            assertTrue(!PackedLinear.supports(torch.randn(8, 4).to(torch.ScalarType.BFloat16)));
-            assertTrue(!PackedLinear.supports(torch.randn(8)));
+            assertFalse(PackedLinear.supports(torch.randn(8, 4).to(torch.ScalarType.BFloat16)));
+            assertFalse(PackedLinear.supports(torch.randn(8)));
         }
     }
 }
