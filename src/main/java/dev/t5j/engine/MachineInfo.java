@@ -1,5 +1,6 @@
 package dev.t5j.engine;
 
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_full;
 
 import java.io.IOException;
@@ -80,11 +81,32 @@ public final class MachineInfo {
         return b.toString();
     }
 
-    /** The header every libtorch benchmark prints: two lines, each ending in a newline. */
+    /**
+     * One line: the allocator settings a step's speed depends on (bin/native-env.sh): glibc malloc's thresholds and
+     * JavaCPP's per-allocation memory check ({@link Torch#turnOffPerAllocationMemoryCheck}).
+     */
+    public static String memoryLine() {
+        Torch.init();
+        return memoryLine(System.getenv("GLIBC_TUNABLES"), Pointer.maxPhysicalBytes());
+    }
+
+    static String memoryLine(String tunables, long maxPhysicalBytes) {
+        List<String> malloc = new ArrayList<>();
+        if (tunables != null)
+            for (String t : tunables.split(":"))
+                if (t.startsWith("glibc.malloc.")) malloc.add(t.substring("glibc.malloc.".length()));
+        return "memory: glibc malloc " + (malloc.isEmpty() ? "defaults (mmap/trim thresholds not set: slower steps; "
+                + "./t5j sets them, T5J_MALLOC=inherit keeps the environment's)" : String.join(" ", malloc))
+                + ", JavaCPP memory check per allocation " + (maxPhysicalBytes > 0 ? "on (maxPhysicalBytes="
+                + maxPhysicalBytes + ": about 4 µs more per libtorch call)" : "off");
+    }
+
+    /** The header every libtorch benchmark prints: three lines, each ending in a newline. */
     public static String header() {
         return "machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, flags "
                 + String.join(" ", namedFlags()) + System.lineSeparator()
-                + blasLine() + ", libtorch threads " + Torch.threads() + System.lineSeparator();
+                + blasLine() + ", libtorch threads " + Torch.threads() + System.lineSeparator()
+                + memoryLine() + System.lineSeparator();
     }
 
     /** Prints {@link #header()}. */

@@ -26,6 +26,23 @@ class TorchTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("result 7.0 10.0 15.0 22.0 threads 1"), out);
         assertTrue(Files.isDirectory(cache), "natives were extracted into the given cache dir");
+        // no -D given: Torch turned JavaCPP's per-allocation /proc read off before the Pointer class initialised
+        assertTrue(out.contains("maxPhysicalBytes 0"), out);
+    }
+
+    /** A value the user gives for JavaCPP's memory ceiling is kept (either spelling JavaCPP reads). */
+    @Test
+    void aUserChosenJavacppMemoryCeilingIsKept(@TempDir Path tmp) throws Exception {
+        for (String property : new String[]{"maxPhysicalBytes", "maxphysicalbytes"}) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    "-Dorg.bytedeco.javacpp." + property + "=3g", TorchSmokeMain.class.getName()))
+                    .redirectErrorStream(true).start();
+            assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child JVM timed out");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("maxPhysicalBytes " + (3L << 30)), out);
+        }
     }
 
     @Test

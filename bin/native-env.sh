@@ -1,0 +1,22 @@
+# Sourced by ./t5j and .ci/run before any JVM starts: the native libraries' settings, read once when they load.
+# Each one is measured in BENCHMARKS.md, "Native settings"; a value the environment already sets is kept.
+#
+# OpenBLAS workers spin ~0.1 s after each matrix product and starve libtorch's own threads; 2^4 cycles is its minimum
+# (t5-small step 5.5 s -> 3.0 s with 2 threads).
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
+# libtorch's OpenMP workers likewise spin (GNU OpenMP: 300,000 rounds by default) after each parallel region, while
+# OpenBLAS's own threads need the same cores for the next product: at 2 threads a t5-small step ran at 500-570
+# tokens/s, 700-880 with a short spin.
+export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-10000}"
+# glibc malloc: libtorch allocates every intermediate tensor with malloc. By default glibc serves large blocks with
+# fresh mmap'ed pages and hands freed heap tops back to the kernel, so each step faults its working set in again
+# (a third of a batch-32 decoding step). Blocks of any size from the heap, and freed memory kept up to 256 MiB, keep
+# the pages: decoding batch 32 70 -> 41 ms per step, a t5-small training step 1.3x. T5J_MALLOC=inherit keeps the
+# environment's GLIBC_TUNABLES as they are; so does a GLIBC_TUNABLES that already sets either malloc threshold.
+if [[ "${T5J_MALLOC:-auto}" != inherit && "${GLIBC_TUNABLES:-}" != *glibc.malloc.mmap_threshold* \
+      && "${GLIBC_TUNABLES:-}" != *glibc.malloc.trim_threshold* ]]; then
+  export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.mmap_threshold=2147483647"\
+":glibc.malloc.trim_threshold=268435456"
+fi
+# Which OpenBLAS kernels (AVX-512 where the CPU has them): see the script.
+source "$(dirname "${BASH_SOURCE[0]}")/openblas-env.sh"

@@ -1,0 +1,75 @@
+package dev.t5j.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code bin/native-env.sh}, which ./t5j and .ci/run source: the spin and malloc settings it exports, what it keeps
+ * from the environment, and the {@link MachineInfo#memoryLine} benchmarks print about them.
+ */
+class NativeEnvTest {
+    static final String MALLOC = "glibc.malloc.mmap_threshold=2147483647:glibc.malloc.trim_threshold=268435456";
+
+    /** Sources the script under {@code set -euo pipefail} (as ./t5j does) and prints the named variables. */
+    private static List<String> source(Map<String, String> env, String... names)
+            throws IOException, InterruptedException {
+        StringBuilder echo = new StringBuilder("set -euo pipefail; source bin/native-env.sh");
+        for (String n : names) echo.append("; echo \"${").append(n).append(":--}\"");
+        ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", echo.toString()));
+        for (String n : List.of("GLIBC_TUNABLES", "T5J_MALLOC", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT"))
+            pb.environment().remove(n);
+        pb.environment().putAll(env);
+        Process p = pb.redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().toList();
+    }
+
+    @Test
+    void mallocKeepsItsPagesAndSpinIsShortByDefault() throws Exception {
+        assertEquals(List.of(MALLOC, "10000", "4"),
+                source(Map.of(), "GLIBC_TUNABLES", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT"));
+    }
+
+    @Test
+    void otherTunablesAreKeptAndTheThresholdsAppended() throws Exception {
+        assertEquals(List.of("glibc.malloc.arena_max=2:" + MALLOC),
+                source(Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2"), "GLIBC_TUNABLES"));
+    }
+
+    @Test
+    void theEnvironmentsOwnChoicesWin() throws Exception {
+        assertEquals(List.of("glibc.malloc.trim_threshold=1"),
+                source(Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1"), "GLIBC_TUNABLES"));
+        assertEquals(List.of("glibc.malloc.mmap_threshold=65536"),
+                source(Map.of("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=65536"), "GLIBC_TUNABLES"));
+        assertEquals(List.of("-"), source(Map.of("T5J_MALLOC", "inherit"), "GLIBC_TUNABLES"));
+        assertEquals(List.of("300000", "100"), source(Map.of("GOMP_SPINCOUNT", "300000",
+                "OPENBLAS_THREAD_TIMEOUT", "100"), "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT"));
+    }
+
+    @Test
+    void theOpenblasKernelChoiceIsStillMade() throws Exception {
+        // native-env.sh sources openblas-env.sh (OpenblasEnvTest covers its choices); an explicit name passes through
+        assertEquals(List.of("SkylakeX"), source(Map.of("T5J_BLAS_KERNELS", "SkylakeX"), "OPENBLAS_CORETYPE"));
+    }
+
+    @Test
+    void benchmarksNameTheAllocatorSettings() {
+        String set = MachineInfo.memoryLine("glibc.rtld.x=1:" + MALLOC, 0);
+        assertTrue(set.contains("glibc malloc mmap_threshold=2147483647 trim_threshold=268435456"), set);
+        assertTrue(set.endsWith("JavaCPP memory check per allocation off"), set);
+        String unset = MachineInfo.memoryLine(null, 1L << 33);
+        assertTrue(unset.contains("glibc malloc defaults"), unset);
+        assertTrue(unset.contains("on (maxPhysicalBytes=8589934592"), unset);
+        assertTrue(MachineInfo.header().lines().anyMatch(l -> l.startsWith("memory: ")), MachineInfo.header());
+    }
+}
