@@ -11,7 +11,12 @@ import org.bytedeco.pytorch.OptionalType;
 import org.bytedeco.pytorch.SingletonTypePtr;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.Type;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code x·Wᵀ} through oneDNN with the weight packed once into oneDNN's blocked layout, for inference: OpenBLAS
@@ -28,6 +33,8 @@ public final class PackedLinear implements AutoCloseable {
     private static volatile OperatorHandle reorderOp;
     private static volatile OperatorHandle linearOp;
     private static volatile Boolean available;
+    /** Shapes [out, in, threads] whose packing failed the check in {@link #pack}. */
+    private static final Set<List<Long>> WRONG_SHAPES = ConcurrentHashMap.newKeySet();
 
     private final Tensor packed;
     private final long outFeatures;
@@ -47,16 +54,45 @@ public final class PackedLinear implements AutoCloseable {
         return w.dim() == 2 && w.scalar_type().intern() == ScalarType.Float && !w.is_cuda() && opsAvailable();
     }
 
-    /** Packs {@code w} [out, in] for products of about {@code rows} rows (oneDNN picks its blocking from it). */
+    /**
+     * Packs {@code w} [out, in] for products of about {@code rows} rows (oneDNN picks its blocking from it), or
+     * returns null where the packing is wrong. This libtorch's oneDNN reorder packs some fp32 shapes wrongly, and
+     * which ones depends on the thread count it runs with (measured, every row count 1–64 alike: 200×512, 300×32 and
+     * 520×512 wrong at 1 and 2 threads, 48×32 only at 1, 64×32 and 128×32 only at 2; T5's shapes (512×512,
+     * 1536×512, 2048×512, 512×2048, 32128×512) right at both). The product itself does not depend on the thread count,
+     * so a packing that computes right once stays right. PyTorch packs fp32 weights this way only in builds without
+     * MKL. So every packing is checked against libtorch's linear on two fixed probe rows, and a shape that fails is
+     * remembered, per thread count, and not packed again.
+     */
     public static PackedLinear pack(Tensor w, long rows) {
+        if (!supports(w)) throw new IllegalArgumentException("PackedLinear needs a 2-D fp32 CPU weight and a libtorch "
+                + "with oneDNN (see supports)");
+        List<Long> shape = List.of(w.size(0), w.size(1), (long) torch.get_num_threads());
+        if (WRONG_SHAPES.contains(shape)) return null;
+        PackedLinear p;
         try (PointerScope s = new PointerScope()) {
             IValueVector stack = new IValueVector();
             stack.push_back(new IValue(w.contiguous()));
             stack.push_back(new IValue(rows));
             reorderOp.callBoxed(stack);
             // toTensor() points into the stack's IValue: copy the handle (a new reference) before the stack goes
-            return new PackedLinear(Tensors.keep(new Tensor(stack.get(0).toTensor())), w.size(0), w.size(1));
+            p = new PackedLinear(Tensors.keep(new Tensor(stack.get(0).toTensor())), w.size(0), w.size(1));
+            if (agrees(p, w)) return p;
         }
+        p.close();
+        WRONG_SHAPES.add(shape);
+        return null;
+    }
+
+    /** Whether the packed product equals libtorch's linear (to fp32 rounding) on two fixed, non-random rows. */
+    private static boolean agrees(PackedLinear p, Tensor w) {
+        int in = (int) w.size(1);
+        float[] probe = new float[2 * in];
+        for (int i = 0; i < probe.length; i++) probe[i] = (float) Math.sin(0.37 * i + 0.11);
+        Tensor x = Tensors.floats(probe, 2, in);
+        Tensor want = torch.linear(x, w.detach());
+        double scale = want.abs().max().item_double() + 1e-6;
+        return p.apply(x).sub(want).abs().max().item_double() <= 1e-4 * scale;
     }
 
     /** {@code x·Wᵀ} for {@code x} [..., in] (fp32, CPU); the result [..., out] is a dense tensor. */

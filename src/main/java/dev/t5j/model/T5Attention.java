@@ -5,7 +5,6 @@ import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -30,9 +29,10 @@ final class T5Attention {
     /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
     ModelHooks hooks;
     private static final DoubleOptional UNSCALED = new DoubleOptional(1.0);
-    /** q, k, v weights stacked for {@link #projectQkv}; null until first used. */
-    private Tensor fusedQkv;
-    private long fusedVersion = -1;
+    /** Decoding steps' products: q, k and v stacked (self-attention), q alone (cross-attention), o. */
+    private final DecodeLinear stepQkv;
+    private final DecodeLinear stepQ;
+    private final DecodeLinear stepO;
 
     T5Attention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
         double f = c.initializerFactor();
@@ -53,6 +53,9 @@ final class T5Attention {
         maxDistance = c.relativeAttentionMaxDistance();
         dropout = c.dropoutRate();
         this.prefix = prefix;
+        stepQkv = new DecodeLinear(q, k, v);
+        stepQ = new DecodeLinear(q);
+        stepO = new DecodeLinear(o);
     }
 
     /**
@@ -98,6 +101,12 @@ final class T5Attention {
         return linear(x, w).view(b, -1, heads, dKv).transpose(1, 2);
     }
 
+    /** {@link #shape} of the query projection in a decoding step (its copies of q: {@link DecodeLinear}). */
+    Tensor shapeQueryStep(Tensor x) {
+        long b = x.size(0);
+        return stepLinear(x, stepQ, "q").view(b, -1, heads, dKv).transpose(1, 2);
+    }
+
     /**
      * Attention of {@code hidden} (queries) over keys/values.
      *
@@ -138,7 +147,7 @@ final class T5Attention {
             // matmul-add-softmax-matmul chain at batch 32 (its batched products loop over tiny per-head matrices)
             Tensor a = torch.scaled_dot_product_attention(query, keys, values,
                     bias == null ? new TensorOptional() : new TensorOptional(bias), 0.0, false, UNSCALED, false);
-            return linear(a.transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), o);
+            return stepLinear(a.transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), stepO, "o");
         }
         Tensor scores = query.matmul(keys.transpose(3, 2));
         if (bias != null) scores = scores.add(bias);
@@ -147,34 +156,39 @@ final class T5Attention {
                 : torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(vt);
         if (weightsOut != null) weightsOut[0] = weights;
         if (train) weights = torch.dropout(weights, dropout, true);
-        return linear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), o);
+        return stepLinear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv),
+                stepO, "o");
     }
 
     /**
-     * Query, key and value of {@code x} [B, T, d] split into heads ([B, h, T, d_kv] each) through one product with
-     * the q, k and v weights stacked: incremental decoding reads the three matrices in one pass. The stacked copy is
-     * built on first use and rebuilt when any of the three weights changed in place since (their version counters:
-     * training between decodes); checkpoints and training keep the separate q/k/v parameters. With hooks installed
-     * (LoRA on q/k/v) the three projections stay separate.
+     * Query, key and value of {@code x} [B, T, d] split into heads ([B, h, T, d_kv] each) in a decoding step, through
+     * one product with the q, k and v weights stacked: the step reads the three matrices in one pass
+     * ({@link DecodeLinear} keeps the stacked copy, rebuilt when any of the three weights changed); checkpoints and
+     * training keep the separate q/k/v parameters. With hooks installed (LoRA on q/k/v) the three projections stay
+     * separate.
      */
     Tensor[] projectQkv(Tensor x) {
         if (hooks != null) return new Tensor[]{shape(x, q), shape(x, k), shape(x, v)};
-        long version = q.__dispatch__version() + k.__dispatch__version() + v.__dispatch__version();
-        if (fusedQkv == null || version != fusedVersion) {
-            Tensors.free(fusedQkv);
-            fusedQkv = Tensors.keep(torch.cat(new TensorVector(q, k, v), 0).detach());
-            fusedVersion = version; // counters only grow, so their sum changes whenever one does
-        }
         long b = x.size(0);
-        Tensor qkv = Linear.apply(x, fusedQkv).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
+        Tensor qkv = stepQkv.apply(x).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
         return new Tensor[]{qkv.select(2, 0).transpose(1, 2), qkv.select(2, 1).transpose(1, 2),
                 qkv.select(2, 2).transpose(1, 2)};
     }
 
-    /** Frees the stacked q/k/v copy (the model is closing); the next {@link #projectQkv} would rebuild it. */
-    void freeStacked() {
-        Tensors.free(fusedQkv);
-        fusedQkv = null;
+    /** Drops the decoding steps' weight copies (weights changed, or the model is closing); rebuilt when next used. */
+    void freeDecodeCopies() {
+        stepQkv.free();
+        stepQ.free();
+        stepO.free();
+    }
+
+    /** Whether any decoding-step copy is held (tests). */
+    boolean hasDecodeCopies() {
+        return stepQkv.hasCopies() || stepQ.hasCopies() || stepO.hasCopies();
+    }
+
+    private Tensor stepLinear(Tensor x, DecodeLinear step, String name) {
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, step);
     }
 
     private Tensor linear(Tensor x, Tensor w) {

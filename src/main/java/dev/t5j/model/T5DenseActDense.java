@@ -12,6 +12,8 @@ final class T5DenseActDense implements FeedForward {
     private final String prefix;
     /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
     ModelHooks hooks;
+    private final DecodeLinear stepWi;
+    private final DecodeLinear stepWo;
 
     T5DenseActDense(Params p, String prefix, T5Config c) {
         double f = c.initializerFactor();
@@ -20,13 +22,26 @@ final class T5DenseActDense implements FeedForward {
         act = c.denseActFn();
         dropout = c.dropoutRate();
         this.prefix = prefix;
+        stepWi = new DecodeLinear(wi);
+        stepWo = new DecodeLinear(wo);
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean train) {
-        Tensor h = Activations.apply(act, linear(x, wi, "wi"));
+    public Tensor forward(Tensor x, boolean train, boolean step) {
+        Tensor h = Activations.apply(act, step ? stepLinear(x, stepWi, "wi") : linear(x, wi, "wi"));
         h = torch.dropout(h, dropout, train);
-        return linear(h, wo, "wo");
+        return step ? stepLinear(h, stepWo, "wo") : linear(h, wo, "wo");
+    }
+
+    @Override
+    public void freeDecodeCopies() {
+        stepWi.free();
+        stepWo.free();
+    }
+
+    @Override
+    public boolean hasDecodeCopies() {
+        return stepWi.hasCopies() || stepWo.hasCopies();
     }
 
     @Override
@@ -35,6 +50,10 @@ final class T5DenseActDense implements FeedForward {
     }
 
     private Tensor linear(Tensor x, Tensor w, String name) {
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
+    }
+
+    private Tensor stepLinear(Tensor x, DecodeLinear w, String name) {
         return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

@@ -15,6 +15,9 @@ final class T5DenseGatedActDense implements FeedForward {
     private final String prefix;
     /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
     ModelHooks hooks;
+    private final DecodeLinear stepWi0;
+    private final DecodeLinear stepWi1;
+    private final DecodeLinear stepWo;
 
     T5DenseGatedActDense(Params p, String prefix, T5Config c) {
         double f = c.initializerFactor();
@@ -24,14 +27,29 @@ final class T5DenseGatedActDense implements FeedForward {
         act = c.denseActFn();
         dropout = c.dropoutRate();
         this.prefix = prefix;
+        stepWi0 = new DecodeLinear(wi0);
+        stepWi1 = new DecodeLinear(wi1);
+        stepWo = new DecodeLinear(wo);
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean train) {
-        Tensor gelu = Activations.apply(act, linear(x, wi0, "wi_0"));
-        Tensor h = gelu.mul(linear(x, wi1, "wi_1"));
+    public Tensor forward(Tensor x, boolean train, boolean step) {
+        Tensor gelu = Activations.apply(act, step ? stepLinear(x, stepWi0, "wi_0") : linear(x, wi0, "wi_0"));
+        Tensor h = gelu.mul(step ? stepLinear(x, stepWi1, "wi_1") : linear(x, wi1, "wi_1"));
         h = torch.dropout(h, dropout, train);
-        return linear(h, wo, "wo");
+        return step ? stepLinear(h, stepWo, "wo") : linear(h, wo, "wo");
+    }
+
+    @Override
+    public void freeDecodeCopies() {
+        stepWi0.free();
+        stepWi1.free();
+        stepWo.free();
+    }
+
+    @Override
+    public boolean hasDecodeCopies() {
+        return stepWi0.hasCopies() || stepWi1.hasCopies() || stepWo.hasCopies();
     }
 
     @Override
@@ -40,6 +58,10 @@ final class T5DenseGatedActDense implements FeedForward {
     }
 
     private Tensor linear(Tensor x, Tensor w, String name) {
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
+    }
+
+    private Tensor stepLinear(Tensor x, DecodeLinear w, String name) {
         return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

@@ -1,10 +1,8 @@
 package dev.t5j.model;
 
 import java.util.List;
-import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.TensorVector;
-import dev.t5j.engine.PackedLinear;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import dev.t5j.engine.Torch;
@@ -12,7 +10,6 @@ import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.util.Map;
 
@@ -34,11 +31,8 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     final T5Stack encoder;
     final T5Stack decoder;
     final Tensor lmHead; // same tensor as shared when tied
-    /** Decoding steps' rows up to which the lm head goes through its packed copy. */
-    static final long PACKED_HEAD_MAX_ROWS = 64;
-    /** The lm head packed for oneDNN (decoding only); null until first used or after {@link #weightsChanged}. */
-    private PackedLinear packedHead;
-    private long packedHeadVersion = -1;
+    /** The lm head's products with few rows (decoding steps, scoring): its copies laid out for them. */
+    private final DecodeLinear headSteps;
     private boolean training;
     private ModelHooks hooks;
 
@@ -68,6 +62,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         decoder = new T5Stack(params, "decoder", config, shared, true);
         lmHead = config.tieWordEmbeddings() ? shared : params.normal("lm_head.weight", f * 1.0, config.vocabSize(),
                 config.dModel());
+        headSteps = new DecodeLinear(lmHead);
     }
 
     public T5Config config() {
@@ -118,36 +113,11 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         long t0 = Profiler.start();
         Tensor h = config.scaleDecoderOutputs()
                 ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
-        Tensor logits = headProduct(h);
+        // few rows without gradients (decoding steps): the head's packed copy, 16.8 → 9.0 ms at 32 rows, 1.7 ms at
+        // one row against 2.3–3.7 ms for a matrix-vector product (DecodeLinear); anything else libtorch's linear
+        Tensor logits = headSteps.apply(h);
         Profiler.stop(Profiler.Kind.LM_HEAD_LOSS, t0);
         return logits;
-    }
-
-    /**
-     * The lm head's product. Decoding steps (at most {@link #PACKED_HEAD_MAX_ROWS} rows, gradients off, fp32 weights)
-     * go through oneDNN with the head packed once ({@link PackedLinear}: 16.8 → 9.0 ms at 32 rows, 1.7 ms at one row
-     * against 2.3–3.7 for a matrix-vector product); the packed copy is rebuilt when the head's version counter moves
-     * and freed by {@link #weightsChanged}. Everything else keeps {@link Linear}.
-     */
-    private Tensor headProduct(Tensor h) {
-        long rows = h.numel() / h.size(-1);
-        if (rows > PACKED_HEAD_MAX_ROWS || GradMode.is_enabled() || h.scalar_type().intern() != ScalarType.Float
-                || !PackedLinear.supports(lmHead))
-            return Linear.apply(h, lmHead);
-        long version = lmHead.__dispatch__version();
-        if (packedHead == null || version != packedHeadVersion) {
-            freePackedHead();
-            // packed for one row: as fast at 32 rows as a 32-row packing (7.1 vs 7.7 ms), and at one row 1.8 ms
-            // against 3.6 ms for the 32-row packing (measured)
-            packedHead = PackedLinear.pack(lmHead.detach(), 1);
-            packedHeadVersion = version;
-        }
-        return packedHead.apply(h);
-    }
-
-    private void freePackedHead() {
-        if (packedHead != null) packedHead.close();
-        packedHead = null;
     }
 
     /** Full teacher-forced forward: logits [B, T, V]. */
@@ -190,14 +160,27 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     }
 
     /**
-     * Says that training changed the weights: the decode-time stacked q/k/v copies are freed and rebuilt from the
-     * current weights at the next decoding. Version counters miss updates that bypass autograd's in-place tracking
-     * (the fused AdamW kernel), so a trainer calls this before it decodes (evaluation during a run). Not for use
-     * while another thread decodes with this model.
+     * Says that training changed the weights: the decoding steps' weight copies ({@link DecodeLinear}: stacked
+     * q/k/v, packed and transposed layouts, the packed lm head) are freed and rebuilt from the current weights at the
+     * next decoding. Version counters miss updates that bypass autograd's in-place tracking (the fused AdamW
+     * kernel), so the trainers call this at every step. Not for use while another thread decodes with this model.
      */
     public void weightsChanged() {
-        for (T5Block b : decoder.block) b.selfAttention.selfAttention.freeStacked();
-        freePackedHead();
+        for (T5Block b : decoder.block) {
+            b.selfAttention.selfAttention.freeDecodeCopies();
+            b.crossAttention.encDecAttention.freeDecodeCopies();
+            b.ff.denseReluDense.freeDecodeCopies();
+        }
+        headSteps.free();
+    }
+
+    /** Whether any decoding-step weight copy is held (tests of {@link #weightsChanged}). */
+    boolean hasDecodeCopies() {
+        boolean any = headSteps.hasCopies();
+        for (T5Block b : decoder.block)
+            any |= b.selfAttention.selfAttention.hasDecodeCopies() || b.crossAttention.encDecAttention.hasDecodeCopies()
+                    || b.ff.denseReluDense.hasDecodeCopies();
+        return any;
     }
 
     /** HF {@code _shift_right}: prepend the decoder start token, drop the last label, replace -100 by pad. */
@@ -230,8 +213,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
 
     @Override
     public void close() {
-        for (T5Block b : decoder.block) b.selfAttention.selfAttention.freeStacked();
-        freePackedHead();
+        weightsChanged();
         params.close();
     }
 }

@@ -46,8 +46,8 @@ final class T5LayerCrossAttention {
         }
         Tensor[] weights = probe == null ? null : new Tensor[1];
         Tensor out = cache == null ? encDecAttention.attend(normed, keys, values, crossBias, train, weights)
-                : encDecAttention.attendStep(encDecAttention.shape(normed, encDecAttention.q), keys, values, crossBias,
-                        train, weights);
+                : encDecAttention.attendStep(encDecAttention.shapeQueryStep(normed), keys, values, crossBias, train,
+                        weights);
         if (probe != null) {
             // Atlas's "norms" aggregate (evalnormsum): attention probability scaled by the L2 norm of the value it
             // reads.

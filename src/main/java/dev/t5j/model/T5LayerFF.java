@@ -21,9 +21,10 @@ final class T5LayerFF {
         dropout = c.dropoutRate();
     }
 
-    Tensor forward(Tensor x, boolean train) {
+    /** @param step whether this is an incremental decoding step (its products go through {@link DecodeLinear}) */
+    Tensor forward(Tensor x, boolean train, boolean step) {
         long t0 = Profiler.start();
-        Tensor h = denseReluDense.forward(layerNorm.forward(x), train);
+        Tensor h = denseReluDense.forward(layerNorm.forward(x), train, step);
         if (hooks != null) h = hooks.afterSubLayer(site, h);
         Tensor y = x.add(torch.dropout(h, dropout, train));
         Profiler.stop(Profiler.Kind.FEED_FORWARD, t0);

@@ -1,0 +1,138 @@
+package dev.t5j.model;
+
+import dev.t5j.engine.Tensors;
+import dev.t5j.model.DecodeLinear.Path;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@link DecodeLinear}: which layout each step shape takes, that each equals the plain product, and staleness. */
+class DecodeLinearTest {
+    private static double maxDiff(Tensor a, Tensor b) {
+        assertEquals(Arrays.toString(Tensors.shape(a)), Arrays.toString(Tensors.shape(b)));
+        return Tensors.toFloats(a.sub(b).abs().max())[0];
+    }
+
+    @Test
+    void eachStepShapeTakesItsMeasuredLayout() {
+        assertEquals(Path.TRANSPOSED, DecodeLinear.choose(1, 1536, 512)); // stacked q/k/v, wi
+        assertEquals(Path.LINEAR, DecodeLinear.choose(1, 512, 2048)); // wo: faster as it is
+        assertEquals(Path.LINEAR, DecodeLinear.choose(1, 512, 512));
+        assertEquals(Path.PACKED, DecodeLinear.choose(1, 32128, 512)); // the lm head
+        for (long rows : new long[]{2, 4, 32, 64}) assertEquals(Path.PACKED, DecodeLinear.choose(rows, 512, 2048));
+        assertEquals(Path.LINEAR, DecodeLinear.choose(65, 512, 2048)); // the encoder, teacher-forced passes
+    }
+
+    /** Every path against libtorch's linear, at shapes that reach each one (the vocabulary-sized one included). */
+    @Test
+    void everyPathEqualsTheProduct() {
+        torch.manual_seed(21);
+        // shapes oneDNN packs correctly (PackedLinear.pack refuses others; PackedLinearTest)
+        Map<long[], long[]> weights = Map.of(new long[]{64, 32}, new long[]{1, 2, 3, 64, 65},
+                new long[]{32, 64}, new long[]{1, 5}, new long[]{16512, 32}, new long[]{1, 3});
+        try (var s = new PointerScope(); var ng = new NoGradGuard()) {
+            for (var e : weights.entrySet()) {
+                Tensor w = torch.randn(e.getKey());
+                DecodeLinear d = new DecodeLinear(w);
+                for (long rows : e.getValue()) {
+                    for (long[] shape : new long[][]{{rows, 1, w.size(1)}, {rows, w.size(1)}}) {
+                        Tensor x = torch.randn(shape);
+                        String what = Arrays.toString(e.getKey()) + " x " + Arrays.toString(shape);
+                        assertTrue(maxDiff(d.apply(x), torch.linear(x, w)) < 1e-4, what);
+                    }
+                }
+                assertTrue(d.hasCopies());
+                d.free();
+                assertFalse(d.hasCopies());
+            }
+        }
+    }
+
+    @Test
+    void withGradientsTheProductStaysDifferentiableAndTakesNoCopy() {
+        try (var s = new PointerScope()) {
+            torch.manual_seed(22);
+            Tensor w = torch.randn(96, 40).requires_grad_(true);
+            DecodeLinear d = new DecodeLinear(w);
+            Tensor x = torch.randn(4, 1, 40);
+            Tensor y = d.apply(x);
+            assertTrue(y.requires_grad());
+            y.sum().backward();
+            assertTrue(maxDiff(w.grad(), x.reshape(4, 40).sum(new long[]{0}, true, new ScalarTypeOptional())
+                    .expand(96, 40)) < 1e-4);
+            assertFalse(d.hasCopies());
+        }
+    }
+
+    /** Stacked parts: one product equals the parts' products side by side, and follows an in-place update of any. */
+    @Test
+    void stackedPartsFollowInPlaceUpdates() {
+        try (var s = new PointerScope(); var ng = new NoGradGuard()) {
+            torch.manual_seed(23);
+            Tensor a = torch.randn(48, 40);
+            Tensor b = torch.randn(48, 40);
+            DecodeLinear d = new DecodeLinear(a, b);
+            for (long rows : new long[]{1, 4, 80}) {
+                Tensor x = torch.randn(rows, 40);
+                Tensor want = torch.cat(new TensorVector(torch.linear(x, a), torch.linear(x, b)), 1);
+                assertTrue(maxDiff(d.apply(x), want) < 1e-4, "rows " + rows);
+                b.mul_(Tensors.scalar(-3.0)); // the next product must see it
+                want = torch.cat(new TensorVector(torch.linear(x, a), torch.linear(x, b)), 1);
+                assertTrue(maxDiff(d.apply(x), want) < 1e-4, "stale after an update, rows " + rows);
+            }
+        }
+    }
+
+    /**
+     * Decoding steps at batch 1 and 3 build copies of every decoder weight; a write that bypasses the version
+     * counters (the fused AdamW kernel) followed by the trainers' weightsChanged() drops them all, and the next steps
+     * equal a full pass over the new weights.
+     */
+    @Test
+    void weightsChangedDropsEveryDecoderCopy() {
+        for (String preset : new String[]{"tiny", "tiny-v1_1"}) {
+            T5Config c = T5ForConditionalGenerationTest.small(preset, 2);
+            try (var m = T5ForConditionalGeneration.init(c, 12); var s = new PointerScope();
+                 var ng = new NoGradGuard()) {
+                int[][] input = {{5, 9, 13, 7, 1}, {4, 4, 8, 1, 0}, {11, 1, 0, 0, 0}};
+                int[][] dec = {{0, 17, 3}, {0, 5, 5}, {0, 12, 8}};
+                for (int batch : new int[]{1, 3}) stepsMatchFullPass(m, input, dec, batch, preset);
+                assertTrue(m.hasDecodeCopies());
+                for (var e : m.parameters().entrySet()) {
+                    if (!e.getKey().startsWith("decoder.") && !e.getKey().equals("shared.weight")) continue;
+                    float[] v = Tensors.toFloats(e.getValue());
+                    for (int i = 0; i < v.length; i++) v[i] = 0.5f * v[i] + 0.01f * (i % 7);
+                    e.getValue().data_ptr_float().put(v);
+                }
+                m.weightsChanged();
+                assertFalse(m.hasDecodeCopies());
+                for (int batch : new int[]{1, 3}) stepsMatchFullPass(m, input, dec, batch, preset + " after update");
+            }
+        }
+    }
+
+    private static void stepsMatchFullPass(T5ForConditionalGeneration m, int[][] input, int[][] dec, int batch,
+            String what) {
+        try (var s = new PointerScope(); DecoderCache cache = m.newCache(2)) {
+            Tensor ids = Tensors.longs(Arrays.copyOf(input, batch), 0);
+            Tensor decIds = Tensors.longs(Arrays.copyOf(dec, batch), 0);
+            Tensor full = m.forward(ids, null, decIds);
+            Tensor enc = m.encode(ids, null);
+            for (int t = 0; t < dec[0].length; t++) {
+                Tensor step = m.logits(m.decode(decIds.narrow(1, t, 1), enc, null, null, cache));
+                Tensor want = full.narrow(1, t, 1);
+                double scale = Math.max(1, Tensors.toFloats(want.abs().max())[0]);
+                assertTrue(maxDiff(step, want) < 2e-5 * scale, what + " batch " + batch + " t=" + t);
+            }
+        }
+    }
+}
