@@ -24,9 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Measured through libtorch, 1 thread, fp32 (BENCHMARKS.md, decoding section): the lm head at 32 rows 16.8 → 9.0 ms,
  * at 1 row 10.5 ms (`mv`: 2.3–3.7 ms) → 1.74 ms.
  *
- * <p>The two ops are libtorch's ({@code mkldnn::_reorder_linear_weight} and {@code mkldnn::_linear_pointwise}, what
- * PyTorch's inductor emits for CPU linears after freezing); the presets do not map them, so they are called through
- * the dispatcher with a boxed stack, as {@link FusedOps} does. No autograd through the packed copy: callers use it
+ * <p>The two ops are libtorch's ({@code mkldnn::_reorder_linear_weight} and {@code mkldnn::_linear_pointwise}, the
+ * ones PyTorch's inductor uses for linears with prepacked weights); the presets do not map them, so they are called
+ * through the dispatcher with a boxed stack, as {@link FusedOps} does. No autograd through the packed copy: callers use it
  * only with gradients off. The copy does not follow the source weight: the owner rebuilds it when the weight changes.
  */
 public final class PackedLinear implements AutoCloseable {
@@ -60,9 +60,8 @@ public final class PackedLinear implements AutoCloseable {
      * which ones depends on the thread count it runs with (measured, every row count 1–64 alike: 200×512, 300×32 and
      * 520×512 wrong at 1 and 2 threads, 48×32 only at 1, 64×32 and 128×32 only at 2; T5's shapes (512×512,
      * 1536×512, 2048×512, 512×2048, 32128×512) right at both). The product itself does not depend on the thread count,
-     * so a packing that computes right once stays right. PyTorch packs fp32 weights this way only in builds without
-     * MKL. So every packing is checked against libtorch's linear on two fixed probe rows, and a shape that fails is
-     * remembered, per thread count, and not packed again.
+     * so a packing that computes right once stays right. So every packing is checked against libtorch's linear on
+     * two fixed probe rows, and a shape that fails is remembered, per thread count, and not packed again.
      */
     public static PackedLinear pack(Tensor w, long rows) {
         if (!supports(w)) throw new IllegalArgumentException("PackedLinear needs a 2-D fp32 CPU weight and a libtorch "
