@@ -52,17 +52,25 @@ public final class MissingMembers {
             }
         }
         if (missing.isEmpty()) return missing;
-        String list = byDataset.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + " tasks)").toList()
-                .toString();
+        List<String> datasets = byDataset.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + " tasks)")
+                .toList();
         String what = "mixture '" + p.name() + "': " + missing.size() + " of " + tasks.size()
-                + " members cannot be read"
-                + " for split '" + o.split() + "': " + list;
-        if (!allowMissing)
-            throw new UserError(what + "; " + allowedBy + " to use the " + (tasks.size() - missing.size())
+                + " members cannot be read for split '" + o.split() + "': ";
+        if (!allowMissing) {
+            // the error names a few datasets (t0_train misses dozens when only some are on disk); the note, which
+            // the user asked for, names them all
+            String shown = datasets.size() <= ERROR_DATASETS ? datasets.toString()
+                    : datasets.subList(0, ERROR_DATASETS) + " and " + (datasets.size() - ERROR_DATASETS)
+                    + " more datasets (`t5j data show --mixture " + p.name() + " --allow-missing` lists them all)";
+            throw new UserError(what + shown + "; " + allowedBy + " to use the " + (tasks.size() - missing.size())
                     + " others");
-        note.accept("t5j: note: " + what + "; skipped, as allowed");
+        }
+        note.accept("t5j: note: " + what + datasets + "; skipped, as allowed");
         return missing;
     }
+
+    /** Datasets an error names before "and N more". */
+    static final int ERROR_DATASETS = 4;
 
     /**
      * Training on a mixture: itself when every member can be read; else an error naming the missing members, or
