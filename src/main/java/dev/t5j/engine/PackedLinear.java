@@ -24,10 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Measured through libtorch, 1 thread, fp32 (BENCHMARKS.md, decoding section): the lm head at 32 rows 16.8 → 9.0 ms,
  * at 1 row 10.5 ms (`mv`: 2.3–3.7 ms) → 1.74 ms.
  *
- * <p>The two ops are libtorch's ({@code mkldnn::_reorder_linear_weight} and {@code mkldnn::_linear_pointwise}, the
- * ones PyTorch's inductor uses for linears with prepacked weights); the presets do not map them, so they are called
- * through the dispatcher with a boxed stack, as {@link FusedOps} does. No autograd through the packed copy: callers use it
- * only with gradients off. The copy does not follow the source weight: the owner rebuilds it when the weight changes.
+ * <p>The two ops are libtorch's ({@code mkldnn::_reorder_linear_weight} and
+ * {@code mkldnn::_linear_pointwise}, the ones PyTorch's inductor uses for linears with prepacked weights); the presets
+ * do not map them, so they are called through the dispatcher with a boxed stack, as {@link FusedOps} does. No
+ * autograd through the packed copy: callers use it only with gradients off. The copy does not follow the source
+ * weight: the owner rebuilds it when the weight changes.
  */
 public final class PackedLinear implements AutoCloseable {
     private static volatile OperatorHandle reorderOp;

@@ -47,9 +47,12 @@ class PlaygroundBrowserTest {
 
             browser.open(server.url() + "/");
             browser.waitUntil("document.getElementById('model').textContent === 'model: m'", 30);
-            // record every state of the answer box, to see it arrive in pieces
-            browser.eval("window.seen = []; new MutationObserver(() => window.seen.push("
-                    + "document.getElementById('output').textContent)).observe(document.getElementById('output'), "
+            // record every state of the answer box, to see it arrive in pieces: one entry per mutation, read from
+            // the text node each update put in (the observer runs once per batch of mutations, and a fast decoder's
+            // events can all land in one network read, so reading the box at callback time would see only the end)
+            browser.eval("window.seen = []; new MutationObserver(rs => rs.forEach(r => { if (r.type === "
+                    + "'characterData') window.seen.push(r.target.data); else r.addedNodes.forEach(n => "
+                    + "window.seen.push(n.textContent)); })).observe(document.getElementById('output'), "
                     + "{childList: true, characterData: true, subtree: true}); true");
             browser.eval("document.getElementById('max').value = '" + MAX_NEW + "'; "
                     + "document.getElementById('prompt').focus(); true");
