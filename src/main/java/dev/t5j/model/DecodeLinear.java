@@ -18,9 +18,9 @@ import java.util.Arrays;
  *   <li>2 to {@link #MAX_PACKED_ROWS} rows (batched greedy, beams): oneDNN with W packed once ({@link PackedLinear}).
  *       At 4 rows 1.6–2.1× faster than OpenBLAS (512→2048: 0.51 → 0.25 ms), at 32 rows 1.2–1.5× (0.77 → 0.51 ms);
  *       OpenBLAS packs the weights again on every call.</li>
- *   <li>one row, more outputs than inputs (q/k/v stacked, {@code wi}): a matrix-vector product over W stored
- *       transposed, which OpenBLAS streams at 24–27 GB/s against 18–20 GB/s for W as it is (512→1536: 0.17 →
- *       0.12 ms). Fewer outputs than inputs ({@code wo}) are faster as they are.</li>
+ *   <li>one row, at least as many outputs as inputs (q/k/v stacked, {@code wi}, {@code o}): W stored transposed,
+ *       which OpenBLAS streams at 24–27 GB/s against 18–20 GB/s for W as it is (512→1536: 0.17 → 0.12 ms; 512→512
+ *       0.060 → 0.048 ms as a one-row product). Fewer outputs than inputs ({@code wo}) are faster as they are.</li>
  *   <li>one row against the lm head (more than {@link #MAX_TRANSPOSED_OUT} outputs): the packed copy, 2.6 ms against
  *       3.4 ms.</li>
  * </ul>
@@ -55,7 +55,7 @@ final class DecodeLinear {
     enum Path {
         /** {@link Linear}: libtorch's product over W as it is (with gradients, other dtypes, many rows). */
         LINEAR,
-        /** A matrix-vector product over the transposed copy. */
+        /** A one-row product over the transposed copy. */
         TRANSPOSED,
         /** oneDNN over the packed copy. */
         PACKED
@@ -63,7 +63,7 @@ final class DecodeLinear {
 
     /** The path for {@code rows} rows against W [out, in], gradients off and fp32 (the measured rules above). */
     static Path choose(long rows, long out, long in) {
-        if (rows == 1 && out > in && out <= MAX_TRANSPOSED_OUT) return Path.TRANSPOSED;
+        if (rows == 1 && out >= in && out <= MAX_TRANSPOSED_OUT) return Path.TRANSPOSED;
         if ((rows >= 2 && rows <= MAX_PACKED_ROWS) || (rows == 1 && out > MAX_TRANSPOSED_OUT)) return Path.PACKED;
         return Path.LINEAR;
     }
@@ -82,7 +82,10 @@ final class DecodeLinear {
                 long[] shape = new long[(int) x.dim()];
                 Arrays.fill(shape, 1);
                 shape[shape.length - 1] = out;
-                return torch.mv(transposed.t(), x.reshape(in)).view(shape);
+                // square weights: a one-row product over Wᵀ beats both matrix-vector forms (512²: 0.048 ms against
+                // 0.056 and 0.060); wider ones: the matrix-vector product over Wᵀ
+                return (out == in ? x.reshape(1, in).mm(transposed) : torch.mv(transposed.t(), x.reshape(in)))
+                        .view(shape);
             }
             case PACKED -> {
                 // packed for one row: as fast at 32 rows as a 32-row packing (the lm head: 7.1 vs 7.7 ms), and at

@@ -26,7 +26,7 @@ class DecodeLinearTest {
     void eachStepShapeTakesItsMeasuredLayout() {
         assertEquals(Path.TRANSPOSED, DecodeLinear.choose(1, 1536, 512)); // stacked q/k/v, wi
         assertEquals(Path.LINEAR, DecodeLinear.choose(1, 512, 2048)); // wo: faster as it is
-        assertEquals(Path.LINEAR, DecodeLinear.choose(1, 512, 512));
+        assertEquals(Path.TRANSPOSED, DecodeLinear.choose(1, 512, 512)); // o, cross-attention q
         assertEquals(Path.PACKED, DecodeLinear.choose(1, 32128, 512)); // the lm head
         for (long rows : new long[]{2, 4, 32, 64}) assertEquals(Path.PACKED, DecodeLinear.choose(rows, 512, 2048));
         assertEquals(Path.LINEAR, DecodeLinear.choose(65, 512, 2048)); // the encoder, teacher-forced passes
@@ -38,7 +38,8 @@ class DecodeLinearTest {
         torch.manual_seed(21);
         // shapes oneDNN packs correctly (PackedLinear.pack refuses others; PackedLinearTest)
         Map<long[], long[]> weights = Map.of(new long[]{64, 32}, new long[]{1, 2, 3, 64, 65},
-                new long[]{32, 64}, new long[]{1, 5}, new long[]{16512, 32}, new long[]{1, 3});
+                new long[]{32, 64}, new long[]{1, 5}, new long[]{64, 64}, new long[]{1, 4},
+                new long[]{16512, 32}, new long[]{1, 3});
         try (var s = new PointerScope(); var ng = new NoGradGuard()) {
             for (var e : weights.entrySet()) {
                 Tensor w = torch.randn(e.getKey());
