@@ -35,6 +35,11 @@ final class DecodeLinear {
     static final long MAX_PACKED_ROWS = 64;
     /** Output sizes up to which one row takes the transposed copy; larger (the vocabulary) take the packed one. */
     static final long MAX_TRANSPOSED_OUT = 16384;
+    /**
+     * Whether decoding steps use the copies: {@code T5J_DECODE_COPIES=0} turns them off for a process where the
+     * memory matters more (they hold about the decoder's weights and the lm head once more; t5-small ~150 MB).
+     */
+    private static volatile boolean enabled = !"0".equals(System.getenv("T5J_DECODE_COPIES"));
 
     private final Tensor[] parts;
     /** The parts stacked along the output axis (several parts only); null until used. */
@@ -70,12 +75,19 @@ final class DecodeLinear {
 
     /** {@code x·Wᵀ} for {@code x} [..., in]: [..., out] (the parts' outputs side by side). */
     Tensor apply(Tensor x) {
+        if (!enabled) { // libtorch's product per part, no copy kept
+            if (hasCopies()) free();
+            if (parts.length == 1) return Linear.apply(x, parts[0]);
+            TensorVector outs = new TensorVector();
+            for (Tensor p : parts) outs.push_back(Linear.apply(x, p));
+            return torch.cat(outs, -1);
+        }
         Tensor w = weight();
         long in = x.size(-1);
         long rows = x.numel() / in;
         long out = w.size(0);
-        Path path = GradMode.is_enabled() || x.scalar_type().intern() != ScalarType.Float
-                || !PackedLinear.supports(w) ? Path.LINEAR : choose(rows, out, in);
+        Path path = GradMode.is_enabled() || x.scalar_type().intern() != ScalarType.Float || !PackedLinear.supports(w)
+                ? Path.LINEAR : choose(rows, out, in);
         switch (path) {
             case TRANSPOSED -> {
                 if (transposed == null) transposed = Tensors.keep(w.detach().t().contiguous());
@@ -113,6 +125,13 @@ final class DecodeLinear {
         if (parts.length == 1) return parts[0];
         if (stacked == null) stacked = Tensors.keep(torch.cat(new TensorVector(parts), 0).detach());
         return stacked;
+    }
+
+    /** Turns the copies on or off ({@code T5J_DECODE_COPIES}); returns the previous setting (tests). */
+    static boolean setEnabled(boolean on) {
+        boolean was = enabled;
+        enabled = on;
+        return was;
     }
 
     /** Whether any copy is held (tests). */

@@ -121,6 +121,24 @@ class DecodeLinearTest {
         }
     }
 
+    /** {@code T5J_DECODE_COPIES=0}: decoding steps keep no copy and still equal the full pass. */
+    @Test
+    void turnedOffTheStepsKeepNoCopy() {
+        boolean was = DecodeLinear.setEnabled(false);
+        try {
+            T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
+            try (var m = T5ForConditionalGeneration.init(c, 13); var s = new PointerScope();
+                 var ng = new NoGradGuard()) {
+                int[][] input = {{5, 9, 13, 7, 1}, {4, 4, 8, 1, 0}, {11, 1, 0, 0, 0}};
+                int[][] dec = {{0, 17, 3}, {0, 5, 5}, {0, 12, 8}};
+                for (int batch : new int[]{1, 3}) stepsMatchFullPass(m, input, dec, batch, "copies off");
+                assertFalse(m.hasDecodeCopies());
+            }
+        } finally {
+            DecodeLinear.setEnabled(was);
+        }
+    }
+
     private static void stepsMatchFullPass(T5ForConditionalGeneration m, int[][] input, int[][] dec, int batch,
             String what) {
         try (var s = new PointerScope(); DecoderCache cache = m.newCache(2)) {
