@@ -37,7 +37,8 @@ final class DecodeLinear {
     static final long MAX_TRANSPOSED_OUT = 16384;
     /**
      * Whether decoding steps use the copies: {@code T5J_DECODE_COPIES=0} turns them off for a process where the
-     * memory matters more (they hold about the decoder's weights and the lm head once more; t5-small: 150–220 MB more peak RSS).
+     * memory matters more (they hold about the decoder's weights and the lm head once more; t5-small: 150–220 MB
+     * more peak RSS).
      */
     private static volatile boolean enabled = !"0".equals(System.getenv("T5J_DECODE_COPIES"));
 
