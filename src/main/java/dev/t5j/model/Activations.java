@@ -12,6 +12,14 @@ public final class Activations {
     /** The names {@link #apply} knows. */
     public static final List<String> NAMES = List.of("relu", "gelu_new", "gelu", "silu", "swish", "tanh");
 
+    /**
+     * {@code torch.dropout} as HF's {@code nn.Dropout}: outside training the input itself, without the libtorch
+     * call (which returns its input then too, at ~2 µs through the binding; a decoding step made ~26 of them).
+     */
+    public static Tensor dropout(Tensor x, double p, boolean train) {
+        return train ? torch.dropout(x, p, true) : x;
+    }
+
     public static Tensor apply(String name, Tensor x) {
         return switch (name) {
             case "relu" -> torch.relu(x);

@@ -131,7 +131,7 @@ final class T5Attention {
         Tensor weights = torch.softmax(scores.to(ScalarType.Float), -1,
                 new ScalarTypeOptional()).to(values.scalar_type());
         if (weightsOut != null) weightsOut[0] = weights;
-        weights = torch.dropout(weights, dropout, train);
+        weights = Activations.dropout(weights, dropout, train);
         Tensor out = weights.matmul(values).transpose(1, 2).contiguous().view(b, -1, (long) heads * dKv);
         return linear(out, o);
     }
@@ -155,7 +155,7 @@ final class T5Attention {
         Tensor weights = vt == ScalarType.Float ? torch.softmax(scores, -1, new ScalarTypeOptional())
                 : torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(vt);
         if (weightsOut != null) weightsOut[0] = weights;
-        if (train) weights = torch.dropout(weights, dropout, true);
+        weights = Activations.dropout(weights, dropout, train);
         return stepLinear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv),
                 stepO, "o");
     }

@@ -29,7 +29,7 @@ final class T5DenseActDense implements FeedForward {
     @Override
     public Tensor forward(Tensor x, boolean train, boolean step) {
         Tensor h = Activations.apply(act, step ? stepLinear(x, stepWi, "wi") : linear(x, wi, "wi"));
-        h = torch.dropout(h, dropout, train);
+        h = Activations.dropout(h, dropout, train);
         return step ? stepLinear(h, stepWo, "wo") : linear(h, wo, "wo");
     }
 

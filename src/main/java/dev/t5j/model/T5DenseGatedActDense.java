@@ -36,7 +36,7 @@ final class T5DenseGatedActDense implements FeedForward {
     public Tensor forward(Tensor x, boolean train, boolean step) {
         Tensor gelu = Activations.apply(act, step ? stepLinear(x, stepWi0, "wi_0") : linear(x, wi0, "wi_0"));
         Tensor h = gelu.mul(step ? stepLinear(x, stepWi1, "wi_1") : linear(x, wi1, "wi_1"));
-        h = torch.dropout(h, dropout, train);
+        h = Activations.dropout(h, dropout, train);
         return step ? stepLinear(h, stepWo, "wo") : linear(h, wo, "wo");
     }
 

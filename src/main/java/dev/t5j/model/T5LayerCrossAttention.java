@@ -57,6 +57,6 @@ final class T5LayerCrossAttention {
             probe.add(weights[0].to(torch.ScalarType.Float).mul(vNorm.unsqueeze(2)).mean(new long[]{1}, false,
                     new ScalarTypeOptional()));
         }
-        return x.add(torch.dropout(out, dropout, train));
+        return x.add(Activations.dropout(out, dropout, train));
     }
 }

@@ -26,7 +26,7 @@ final class T5LayerFF {
         long t0 = Profiler.start();
         Tensor h = denseReluDense.forward(layerNorm.forward(x), train, step);
         if (hooks != null) h = hooks.afterSubLayer(site, h);
-        Tensor y = x.add(torch.dropout(h, dropout, train));
+        Tensor y = x.add(Activations.dropout(h, dropout, train));
         Profiler.stop(Profiler.Kind.FEED_FORWARD, t0);
         return y;
     }

@@ -40,6 +40,6 @@ final class T5LayerSelfAttention {
             out = selfAttention.attendStep(qkv[0], cache.selfK, cache.selfV, bias, train, null);
         }
         if (hooks != null) out = hooks.afterSubLayer(site, out);
-        return x.add(torch.dropout(out, dropout, train));
+        return x.add(Activations.dropout(out, dropout, train));
     }
 }

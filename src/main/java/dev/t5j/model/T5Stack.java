@@ -43,7 +43,7 @@ final class T5Stack {
     Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor encoderHidden, Tensor encoderMask, DecoderCache cache,
             boolean train) {
         long t0 = Profiler.start();
-        Tensor x = torch.dropout(torch.embedding(embedTokens, inputIds), dropout, train);
+        Tensor x = Activations.dropout(torch.embedding(embedTokens, inputIds), dropout, train);
         Profiler.stop(Profiler.Kind.EMBEDDING, t0);
         t0 = Profiler.start(); // position bias and masks: counted with self-attention
         int t = (int) inputIds.size(1);
@@ -62,7 +62,7 @@ final class T5Stack {
             x = block[i].forward(x, selfBias, encoderHidden, crossBias, train, cache == null ? null : cache.layers[i]);
         }
         if (cache != null) cache.advance(t);
-        return torch.dropout(finalLayerNorm.forward(x), dropout, train);
+        return Activations.dropout(finalLayerNorm.forward(x), dropout, train);
     }
 
     /**

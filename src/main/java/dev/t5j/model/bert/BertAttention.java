@@ -1,5 +1,6 @@
 package dev.t5j.model.bert;
 
+import dev.t5j.model.Activations;
 import dev.t5j.model.Params;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -54,7 +55,7 @@ final class BertAttention {
                 : new TensorOptional(bias),
                 train ? attentionDropout : 0.0, false, new DoubleOptional(), false);
         Tensor merged = ctx.transpose(1, 2).reshape(b, t, (long) heads * headDim);
-        Tensor out = torch.dropout(outputDense.forward(merged), hiddenDropout, train);
+        Tensor out = Activations.dropout(outputDense.forward(merged), hiddenDropout, train);
         return outputLayerNorm.forward(out.add(hidden));
     }
 }

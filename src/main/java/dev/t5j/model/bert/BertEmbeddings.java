@@ -1,5 +1,6 @@
 package dev.t5j.model.bert;
 
+import dev.t5j.model.Activations;
 import org.bytedeco.javacpp.PointerScope;
 import dev.t5j.model.Params;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -48,6 +49,6 @@ final class BertEmbeddings {
         x = x.add(pos);
         if (tokenTypeIds != null) x = x.add(torch.embedding(tokenTypeEmbeddings, tokenTypeIds));
         else x = x.add(tokenTypeEmbeddings.select(0, 0));
-        return torch.dropout(layerNorm.forward(x), dropout, train);
+        return Activations.dropout(layerNorm.forward(x), dropout, train);
     }
 }

@@ -1,5 +1,6 @@
 package dev.t5j.model.bert;
 
+import dev.t5j.model.Activations;
 import dev.t5j.model.Params;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -28,7 +29,7 @@ final class BertLayer {
     Tensor forward(Tensor hidden, Tensor bias, boolean train) {
         Tensor a = attention.forward(hidden, bias, train);
         Tensor h = activation(intermediate.forward(a));
-        Tensor out = torch.dropout(output.forward(h), dropout, train);
+        Tensor out = Activations.dropout(output.forward(h), dropout, train);
         return outputLayerNorm.forward(out.add(a));
     }
 
