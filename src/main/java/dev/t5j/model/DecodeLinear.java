@@ -91,7 +91,7 @@ final class DecodeLinear {
                 ? Path.LINEAR : choose(rows, out, in);
         switch (path) {
             case TRANSPOSED -> {
-                if (transposed == null) transposed = Tensors.keep(w.detach().t().contiguous());
+                Tensor transposed = transposedCopy(w);
                 long[] shape = new long[(int) x.dim()];
                 Arrays.fill(shape, 1);
                 shape[shape.length - 1] = out;
@@ -101,12 +101,7 @@ final class DecodeLinear {
                         .view(shape);
             }
             case PACKED -> {
-                // packed for one row: as fast at 32 rows as a 32-row packing (the lm head: 7.1 vs 7.7 ms), and at
-                // one row 1.8 ms against 3.6 ms for the 32-row packing
-                if (packed == null && !unpackable) {
-                    packed = PackedLinear.pack(w.detach(), 1);
-                    unpackable = packed == null; // a shape oneDNN gets wrong (PackedLinear.pack)
-                }
+                PackedLinear packed = packedCopy(w);
                 return packed != null ? packed.apply(x) : Linear.apply(x, w);
             }
             default -> {
@@ -115,8 +110,29 @@ final class DecodeLinear {
         }
     }
 
-    /** The weight the products use: the single part, or the stacked copy (rebuilt after any part changed). */
-    Tensor weight() {
+    /** The transposed copy of {@code w}, built on first use. */
+    private synchronized Tensor transposedCopy(Tensor w) {
+        if (transposed == null) transposed = Tensors.keep(w.detach().t().contiguous());
+        return transposed;
+    }
+
+    /** The packed copy of {@code w}, built on first use; null where oneDNN packs this shape wrongly. */
+    private synchronized PackedLinear packedCopy(Tensor w) {
+        if (packed == null && !unpackable) {
+            // packed for one row: as fast at 32 rows as a 32-row packing (the lm head: 7.1 vs 7.7 ms), and at one
+            // row 1.8 ms against 3.6 ms for the 32-row packing
+            packed = PackedLinear.pack(w.detach(), 1);
+            unpackable = packed == null; // a shape oneDNN gets wrong (PackedLinear.pack)
+        }
+        return packed;
+    }
+
+    /**
+     * The weight the products use: the single part, or the stacked copy (rebuilt after any part changed). The copies
+     * are built under this object's lock: a server scores on request threads while its batcher decodes, and both
+     * reach the lm head's copies.
+     */
+    synchronized Tensor weight() {
         long v = 0;
         for (Tensor p : parts) v += p.__dispatch__version(); // counters only grow: the sum moves when one does
         if (v != version) {
@@ -136,12 +152,12 @@ final class DecodeLinear {
     }
 
     /** Whether any copy is held (tests). */
-    boolean hasCopies() {
+    synchronized boolean hasCopies() {
         return stacked != null || packed != null || transposed != null;
     }
 
     /** Drops the copies; the next product rebuilds what it needs from the current weights. */
-    void free() {
+    synchronized void free() {
         Tensors.free(stacked);
         Tensors.free(transposed);
         if (packed != null) packed.close();

@@ -10,8 +10,14 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -119,6 +125,34 @@ class DecodeLinearTest {
                 for (int batch : new int[]{1, 3}) stepsMatchFullPass(m, input, dec, batch, preset + " after update");
             }
         }
+    }
+
+    /** A server's request threads and its batcher reach the same copies: first uses from several threads agree. */
+    @Test
+    void concurrentFirstUsesGiveTheProduct() throws Exception {
+        torch.manual_seed(24);
+        Tensor w = Tensors.keep(torch.randn(64, 32));
+        DecodeLinear d = new DecodeLinear(w);
+        List<Callable<Double>> jobs = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            long rows = t % 2 == 0 ? 1 : 4; // the transposed and the packed copy, each built by several threads
+            jobs.add(() -> {
+                try (var s = new PointerScope(); var ng = new NoGradGuard()) {
+                    Tensor x = torch.ones(rows, 32);
+                    return maxDiff(d.apply(x), torch.linear(x, w));
+                }
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<Double> f : pool.invokeAll(jobs)) assertTrue(f.get() < 1e-4);
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(d.hasCopies());
+        d.free();
+        assertFalse(d.hasCopies());
+        Tensors.free(w);
     }
 
     /** {@code T5J_DECODE_COPIES=0}: decoding steps keep no copy and still equal the full pass. */
