@@ -30,6 +30,9 @@ class PackedLinearTest {
                     double diff = Tensors.toFloats(got.sub(want).abs().max())[0];
                     assertTrue(diff < 1e-3, Arrays.toString(shape) + ": max diff " + diff);
                 }
+                Tensor strided = torch.randn(512, 4).t(); // a non-contiguous input [4, 512]
+                double diff = Tensors.toFloats(p.apply(strided).sub(torch.linear(strided, w)).abs().max())[0];
+                assertTrue(diff < 1e-3, "non-contiguous input: max diff " + diff);
             }
         }
     }
