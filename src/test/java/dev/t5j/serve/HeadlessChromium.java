@@ -15,11 +15,14 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,14 +148,28 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the browser and waits for all its processes: its renderer and utility children can still be writing into
+     * the profile folder after the main process exits, and the test's temporary folder could then not be deleted.
+     */
     @Override
     public void close() {
         socket.abort();
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
+        children.forEach(ProcessHandle::destroy);
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+            for (ProcessHandle c : children) {
+                try {
+                    c.onExit().get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    c.destroyForcibly();
+                }
+            }
         } catch (InterruptedException e) {
             process.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
             Thread.currentThread().interrupt();
         }
     }
