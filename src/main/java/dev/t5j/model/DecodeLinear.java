@@ -49,6 +49,8 @@ final class DecodeLinear {
     /** W transposed, [in, out] contiguous; null until used. */
     private Tensor transposed;
     private long version = -1;
+    /** Whether the weights can take the copies at all (2-D fp32 on the CPU, oneDNN present): set with the version. */
+    private boolean supported;
     /** Whether packing this weight's shape was refused ({@link PackedLinear#pack} returned null). */
     private boolean unpackable;
 
@@ -87,7 +89,7 @@ final class DecodeLinear {
         long in = x.size(-1);
         long rows = x.numel() / in;
         long out = w.size(0);
-        Path path = GradMode.is_enabled() || x.scalar_type().intern() != ScalarType.Float || !PackedLinear.supports(w)
+        Path path = !supported || GradMode.is_enabled() || x.scalar_type().intern() != ScalarType.Float
                 ? Path.LINEAR : choose(rows, out, in);
         switch (path) {
             case TRANSPOSED -> {
@@ -138,6 +140,7 @@ final class DecodeLinear {
         if (v != version) {
             free();
             version = v;
+            supported = PackedLinear.supports(parts[0]); // once per version, not per product (five native calls)
         }
         if (parts.length == 1) return parts[0];
         if (stacked == null) stacked = Tensors.keep(torch.cat(new TensorVector(parts), 0).detach());

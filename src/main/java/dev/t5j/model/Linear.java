@@ -7,16 +7,18 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.Arrays;
 
 /**
- * {@code x·Wᵀ} without bias, with two shapes of incremental decoding routed around OpenBLAS's weak spots (measured on
- * this project's machine, 1 thread, AVX-512 kernels; BENCHMARKS.md, decoding section):
+ * {@code x·Wᵀ} without bias, with two shapes of few rows routed around OpenBLAS's weak spots (measured on this
+ * project's machine, 1 thread, AVX-512 kernels; BENCHMARKS.md, decoding section):
  * <ul>
- *   <li>a single input row (batch 1) goes through a matrix-vector product: sgemm with one row ran 3–17× slower than
- *       sgemv on the same weights (2048×512: 1.9 ms vs 0.13 ms);</li>
- *   <li>2 to 32 rows without gradients (batched greedy and beam steps) against a layer's weights of at least half a
- *       million entries compute {@code (W·xᵀ)ᵀ}: OpenBLAS then packs the few input rows instead of the weights, 20–50 %
- *       faster (2048×512 at 32 rows: 0.72 vs 0.57 ms; 512×2048: 0.84 vs 0.53 ms). Not the lm head, where it was
- *       slower from 16 rows, and not in training, whose products keep libtorch's linear and its backward.</li>
+ *   <li>a single input row goes through a matrix-vector product: sgemm with one row ran 3–17× slower than sgemv on
+ *       the same weights (2048×512: 1.9 ms vs 0.13 ms);</li>
+ *   <li>2 to 32 rows without gradients against a layer's weights of at least half a million entries compute
+ *       {@code (W·xᵀ)ᵀ}: OpenBLAS then packs the few input rows instead of the weights, 20–50 % faster (2048×512 at
+ *       32 rows: 0.72 vs 0.57 ms; 512×2048: 0.84 vs 0.53 ms). Not the lm head, where it was slower from 16 rows,
+ *       and not in training, whose products keep libtorch's linear and its backward.</li>
  * </ul>
+ * Decoding steps take {@link DecodeLinear}'s copies first; these rules serve the other passes without gradients
+ * (scoring, short encoder inputs) and the steps whose weights oneDNN cannot pack or whose copies are turned off.
  */
 final class Linear {
     /** Most rows that take the transposed product. */
