@@ -111,8 +111,9 @@ public final class DecoderCache implements AutoCloseable {
                 l.setSelf(torch.cat(new TensorVector(l.selfK, zeroRows(l.selfK, n)), 0),
                         torch.cat(new TensorVector(l.selfV, zeroRows(l.selfV, n)), 0));
             T5Attention a = model.decoder.block[i].crossAttention.encDecAttention;
-            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(a.shape(enc, a.k), 2, s)), 0);
-            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(a.shape(enc, a.v), 2, s)), 0);
+            Tensor[] kv = a.projectKv(enc);
+            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(kv[0], 2, s)), 0);
+            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(kv[1], 2, s)), 0);
             Tensors.free(l.crossK);
             Tensors.free(l.crossV);
             l.setCross(k, v);

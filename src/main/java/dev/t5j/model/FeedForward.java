@@ -4,14 +4,14 @@ import org.bytedeco.pytorch.Tensor;
 
 /** The inner feed-forward of a {@link T5LayerFF}: {@link T5DenseActDense} or {@link T5DenseGatedActDense}. */
 interface FeedForward {
-    /** @param step whether this is an incremental decoding step (products through {@link DecodeLinear}) */
-    Tensor forward(Tensor x, boolean train, boolean step);
+    /** Products through {@link InferenceLinear}: the parameters with gradients on, copies without. */
+    Tensor forward(Tensor x, boolean train);
 
-    /** Drops the decoding steps' weight copies ({@link DecodeLinear#free}). */
-    void freeDecodeCopies();
+    /** Drops the inference products' weight copies ({@link InferenceLinear#free}). */
+    void freeInferenceCopies();
 
-    /** Whether any decoding-step weight copy is held (tests). */
-    boolean hasDecodeCopies();
+    /** Whether any inference weight copy is held (tests). */
+    boolean hasInferenceCopies();
 
     /** Installs (or, with null, removes) the linear hooks. */
     void setHooks(ModelHooks h);

@@ -17,7 +17,7 @@ import java.util.Arrays;
  *       32 rows: 0.72 vs 0.57 ms; 512×2048: 0.84 vs 0.53 ms). Not the lm head, where it was slower from 16 rows,
  *       and not in training, whose products keep libtorch's linear and its backward.</li>
  * </ul>
- * Decoding steps take {@link DecodeLinear}'s copies first; these rules serve the other passes without gradients
+ * Decoding steps take {@link InferenceLinear}'s copies first; these rules serve the other passes without gradients
  * (scoring, short encoder inputs) and the steps whose weights oneDNN cannot pack or whose copies are turned off.
  */
 final class Linear {

@@ -2,6 +2,7 @@ package dev.t5j.model;
 
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -29,10 +30,14 @@ final class T5Attention {
     /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
     ModelHooks hooks;
     private static final DoubleOptional UNSCALED = new DoubleOptional(1.0);
-    /** Decoding steps' products: q, k and v stacked (self-attention), q alone (cross-attention), o. */
-    private final DecodeLinear stepQkv;
-    private final DecodeLinear stepQ;
-    private final DecodeLinear stepO;
+    /**
+     * Products of passes without gradients (decoding steps, the encoder, scoring): q, k and v stacked
+     * (self-attention), q alone and k, v stacked (cross-attention), o.
+     */
+    private final InferenceLinear qkvProduct;
+    private final InferenceLinear qProduct;
+    private final InferenceLinear kvProduct;
+    private final InferenceLinear oProduct;
 
     T5Attention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
         double f = c.initializerFactor();
@@ -53,9 +58,10 @@ final class T5Attention {
         maxDistance = c.relativeAttentionMaxDistance();
         dropout = c.dropoutRate();
         this.prefix = prefix;
-        stepQkv = new DecodeLinear(q, k, v);
-        stepQ = new DecodeLinear(q);
-        stepO = new DecodeLinear(o);
+        qkvProduct = new InferenceLinear(q, k, v);
+        qProduct = new InferenceLinear(q);
+        kvProduct = new InferenceLinear(k, v);
+        oProduct = new InferenceLinear(o);
     }
 
     /**
@@ -101,10 +107,10 @@ final class T5Attention {
         return linear(x, w).view(b, -1, heads, dKv).transpose(1, 2);
     }
 
-    /** {@link #shape} of the query projection in a decoding step (its copies of q: {@link DecodeLinear}). */
-    Tensor shapeQueryStep(Tensor x) {
+    /** {@link #shape} of the query projection (without gradients through its copies: {@link InferenceLinear}). */
+    Tensor projectQuery(Tensor x) {
         long b = x.size(0);
-        return stepLinear(x, stepQ, "q").view(b, -1, heads, dKv).transpose(1, 2);
+        return hookedLinear(x, qProduct, "q").view(b, -1, heads, dKv).transpose(1, 2);
     }
 
     /**
@@ -137,9 +143,10 @@ final class T5Attention {
     }
 
     /**
-     * Incremental decoding: {@link #attend} for a query already projected and split into heads ([B, h, T, d_kv]), with
-     * fewer libtorch calls per step (each costs microseconds through the binding, hundreds per step): no dtype
-     * round-trip when already fp32, no dropout call outside training, no copy where the heads merge as a view.
+     * {@link #attend} for a query already projected and split into heads ([B, h, T, d_kv]), for decoding steps and
+     * passes without gradients, with fewer libtorch calls (each costs microseconds through the binding, hundreds per
+     * step): no dtype round-trip when already fp32, no dropout call outside training, no copy where the heads merge
+     * as a view.
      */
     Tensor attendStep(Tensor query, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
         if (weightsOut == null && !train) {
@@ -147,7 +154,7 @@ final class T5Attention {
             // matmul-add-softmax-matmul chain at batch 32 (its batched products loop over tiny per-head matrices)
             Tensor a = torch.scaled_dot_product_attention(query, keys, values,
                     bias == null ? new TensorOptional() : new TensorOptional(bias), 0.0, false, UNSCALED, false);
-            return stepLinear(a.transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), stepO, "o");
+            return hookedLinear(a.transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), oProduct, "o");
         }
         Tensor scores = query.matmul(keys.transpose(3, 2));
         if (bias != null) scores = scores.add(bias);
@@ -156,43 +163,54 @@ final class T5Attention {
                 : torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(vt);
         if (weightsOut != null) weightsOut[0] = weights;
         weights = Activations.dropout(weights, dropout, train);
-        return stepLinear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv),
-                stepO, "o");
+        return hookedLinear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv),
+                oProduct, "o");
     }
 
     /**
-     * Query, key and value of {@code x} [B, T, d] split into heads ([B, h, T, d_kv] each) in a decoding step, through
-     * one product with the q, k and v weights stacked: the step reads the three matrices in one pass
-     * ({@link DecodeLinear} keeps the stacked copy, rebuilt when any of the three weights changed); checkpoints and
-     * training keep the separate q/k/v parameters. With hooks installed (LoRA on q/k/v) the three projections stay
-     * separate.
+     * Query, key and value of {@code x} [B, T, d] split into heads ([B, h, T, d_kv] each), without gradients through
+     * one product with the q, k and v weights stacked: one pass over the three matrices ({@link InferenceLinear} keeps
+     * the stacked copy, rebuilt when any of the three weights changed); checkpoints and training keep the separate
+     * q/k/v parameters. With gradients on or hooks installed (LoRA on q/k/v) the three projections stay separate.
      */
     Tensor[] projectQkv(Tensor x) {
-        if (hooks != null) return new Tensor[]{shape(x, q), shape(x, k), shape(x, v)};
+        if (hooks != null || GradMode.is_enabled()) return new Tensor[]{shape(x, q), shape(x, k), shape(x, v)};
         long b = x.size(0);
-        Tensor qkv = stepQkv.apply(x).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
+        Tensor qkv = qkvProduct.apply(x).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
         return new Tensor[]{qkv.select(2, 0).transpose(1, 2), qkv.select(2, 1).transpose(1, 2),
                 qkv.select(2, 2).transpose(1, 2)};
     }
 
-    /** Drops the decoding steps' weight copies (weights changed, or the model is closing); rebuilt when next used. */
-    void freeDecodeCopies() {
-        stepQkv.free();
-        stepQ.free();
-        stepO.free();
+    /**
+     * Key and value of {@code x} [B, S, d] split into heads ([B, h, S, d_kv] each): the cross-attention keys/values of
+     * the encoder output, without gradients through one product with k and v stacked (as {@link #projectQkv}).
+     */
+    Tensor[] projectKv(Tensor x) {
+        if (hooks != null || GradMode.is_enabled()) return new Tensor[]{shape(x, k), shape(x, v)};
+        long b = x.size(0);
+        Tensor kv = kvProduct.apply(x).view(b, -1, 2, heads, dKv); // [B, S, 2, h, d_kv]
+        return new Tensor[]{kv.select(2, 0).transpose(1, 2), kv.select(2, 1).transpose(1, 2)};
     }
 
-    /** Whether any decoding-step copy is held (tests). */
-    boolean hasDecodeCopies() {
-        return stepQkv.hasCopies() || stepQ.hasCopies() || stepO.hasCopies();
+    /** Drops the inference products' weight copies (weights changed, or the model is closing); rebuilt when used. */
+    void freeInferenceCopies() {
+        qkvProduct.free();
+        qProduct.free();
+        kvProduct.free();
+        oProduct.free();
     }
 
-    private Tensor stepLinear(Tensor x, DecodeLinear step, String name) {
-        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, step);
+    /** Whether any inference copy is held (tests). */
+    boolean hasInferenceCopies() {
+        return qkvProduct.hasCopies() || qProduct.hasCopies() || kvProduct.hasCopies() || oProduct.hasCopies();
+    }
+
+    private Tensor hookedLinear(Tensor x, InferenceLinear product, String name) {
+        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, product);
     }
 
     private Tensor linear(Tensor x, Tensor w) {
-        if (hooks == null) return Linear.apply(x, w);
+        if (hooks == null) return w == q ? qProduct.apply(x) : w == o ? oProduct.apply(x) : Linear.apply(x, w);
         String name = w == q ? "q" : w == k ? "k" : w == v ? "v" : "o";
         return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }

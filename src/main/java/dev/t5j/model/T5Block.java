@@ -18,7 +18,7 @@ final class T5Block {
             DecoderCache.Layer cache) {
         Tensor h = selfAttention.forward(x, selfBias, train, cache);
         if (crossAttention != null) h = crossAttention.forward(h, encoderHidden, crossBias, train, cache);
-        return ff.forward(h, train, cache != null);
+        return ff.forward(h, train);
     }
 
     /** Installs {@code h} (null removes it) on every sub-layer and linear map of this block. */

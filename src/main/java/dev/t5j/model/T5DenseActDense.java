@@ -12,8 +12,8 @@ final class T5DenseActDense implements FeedForward {
     private final String prefix;
     /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
     ModelHooks hooks;
-    private final DecodeLinear stepWi;
-    private final DecodeLinear stepWo;
+    private final InferenceLinear wiProduct;
+    private final InferenceLinear woProduct;
 
     T5DenseActDense(Params p, String prefix, T5Config c) {
         double f = c.initializerFactor();
@@ -22,26 +22,26 @@ final class T5DenseActDense implements FeedForward {
         act = c.denseActFn();
         dropout = c.dropoutRate();
         this.prefix = prefix;
-        stepWi = new DecodeLinear(wi);
-        stepWo = new DecodeLinear(wo);
+        wiProduct = new InferenceLinear(wi);
+        woProduct = new InferenceLinear(wo);
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean train, boolean step) {
-        Tensor h = Activations.apply(act, step ? stepLinear(x, stepWi, "wi") : linear(x, wi, "wi"));
+    public Tensor forward(Tensor x, boolean train) {
+        Tensor h = Activations.apply(act, linear(x, wiProduct, "wi"));
         h = Activations.dropout(h, dropout, train);
-        return step ? stepLinear(h, stepWo, "wo") : linear(h, wo, "wo");
+        return linear(h, woProduct, "wo");
     }
 
     @Override
-    public void freeDecodeCopies() {
-        stepWi.free();
-        stepWo.free();
+    public void freeInferenceCopies() {
+        wiProduct.free();
+        woProduct.free();
     }
 
     @Override
-    public boolean hasDecodeCopies() {
-        return stepWi.hasCopies() || stepWo.hasCopies();
+    public boolean hasInferenceCopies() {
+        return wiProduct.hasCopies() || woProduct.hasCopies();
     }
 
     @Override
@@ -49,11 +49,7 @@ final class T5DenseActDense implements FeedForward {
         hooks = h;
     }
 
-    private Tensor linear(Tensor x, Tensor w, String name) {
-        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
-    }
-
-    private Tensor stepLinear(Tensor x, DecodeLinear w, String name) {
+    private Tensor linear(Tensor x, InferenceLinear w, String name) {
         return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

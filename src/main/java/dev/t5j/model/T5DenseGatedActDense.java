@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -15,9 +16,12 @@ final class T5DenseGatedActDense implements FeedForward {
     private final String prefix;
     /** Null = plain T5; see {@link ModelHooks#afterLinear}. */
     ModelHooks hooks;
-    private final DecodeLinear stepWi0;
-    private final DecodeLinear stepWi1;
-    private final DecodeLinear stepWo;
+    private final InferenceLinear wi0Product;
+    private final InferenceLinear wi1Product;
+    private final InferenceLinear woProduct;
+    /** wi_0 and wi_1 stacked: one pass over both in products without gradients. */
+    private final InferenceLinear wiProduct;
+    private final long dFf;
 
     T5DenseGatedActDense(Params p, String prefix, T5Config c) {
         double f = c.initializerFactor();
@@ -27,29 +31,37 @@ final class T5DenseGatedActDense implements FeedForward {
         act = c.denseActFn();
         dropout = c.dropoutRate();
         this.prefix = prefix;
-        stepWi0 = new DecodeLinear(wi0);
-        stepWi1 = new DecodeLinear(wi1);
-        stepWo = new DecodeLinear(wo);
+        wi0Product = new InferenceLinear(wi0);
+        wi1Product = new InferenceLinear(wi1);
+        woProduct = new InferenceLinear(wo);
+        wiProduct = new InferenceLinear(wi0, wi1);
+        dFf = c.dFf();
     }
 
     @Override
-    public Tensor forward(Tensor x, boolean train, boolean step) {
-        Tensor gelu = Activations.apply(act, step ? stepLinear(x, stepWi0, "wi_0") : linear(x, wi0, "wi_0"));
-        Tensor h = gelu.mul(step ? stepLinear(x, stepWi1, "wi_1") : linear(x, wi1, "wi_1"));
+    public Tensor forward(Tensor x, boolean train) {
+        Tensor h;
+        if (hooks == null && !GradMode.is_enabled()) {
+            Tensor both = wiProduct.apply(x);
+            h = Activations.apply(act, both.narrow(-1, 0, dFf)).mul(both.narrow(-1, dFf, dFf));
+        } else {
+            h = Activations.apply(act, linear(x, wi0Product, "wi_0")).mul(linear(x, wi1Product, "wi_1"));
+        }
         h = Activations.dropout(h, dropout, train);
-        return step ? stepLinear(h, stepWo, "wo") : linear(h, wo, "wo");
+        return linear(h, woProduct, "wo");
     }
 
     @Override
-    public void freeDecodeCopies() {
-        stepWi0.free();
-        stepWi1.free();
-        stepWo.free();
+    public void freeInferenceCopies() {
+        wi0Product.free();
+        wi1Product.free();
+        wiProduct.free();
+        woProduct.free();
     }
 
     @Override
-    public boolean hasDecodeCopies() {
-        return stepWi0.hasCopies() || stepWi1.hasCopies() || stepWo.hasCopies();
+    public boolean hasInferenceCopies() {
+        return wi0Product.hasCopies() || wi1Product.hasCopies() || wiProduct.hasCopies() || woProduct.hasCopies();
     }
 
     @Override
@@ -57,11 +69,7 @@ final class T5DenseGatedActDense implements FeedForward {
         hooks = h;
     }
 
-    private Tensor linear(Tensor x, Tensor w, String name) {
-        return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
-    }
-
-    private Tensor stepLinear(Tensor x, DecodeLinear w, String name) {
+    private Tensor linear(Tensor x, InferenceLinear w, String name) {
         return HookedLinear.apply(hooks, prefix + "." + name + ".weight", x, w);
     }
 }

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.TensorVector;
@@ -31,8 +32,8 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     final T5Stack encoder;
     final T5Stack decoder;
     final Tensor lmHead; // same tensor as shared when tied
-    /** The lm head's products with few rows (decoding steps, scoring): its copies laid out for them. */
-    private final DecodeLinear headSteps;
+    /** The lm head's products without gradients (decoding steps, scoring): its copies laid out for them. */
+    private final InferenceLinear headProduct;
     private boolean training;
     private ModelHooks hooks;
 
@@ -62,7 +63,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         decoder = new T5Stack(params, "decoder", config, shared, true);
         lmHead = config.tieWordEmbeddings() ? shared : params.normal("lm_head.weight", f * 1.0, config.vocabSize(),
                 config.dModel());
-        headSteps = new DecodeLinear(lmHead);
+        headProduct = new InferenceLinear(lmHead);
     }
 
     public T5Config config() {
@@ -113,9 +114,9 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         long t0 = Profiler.start();
         Tensor h = config.scaleDecoderOutputs()
                 ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
-        // few rows without gradients (decoding steps): the head's packed copy, 16.8 → 9.0 ms at 32 rows, 1.7 ms at
-        // one row against 2.3–3.7 ms for a matrix-vector product (DecodeLinear); anything else libtorch's linear
-        Tensor logits = headSteps.apply(h);
+        // without gradients (decoding steps, scoring): the head's packed copy, 16.8 → 9.0 ms at 32 rows, 1.7 ms at one
+        // row against 2.3–3.7 ms for a matrix-vector product (InferenceLinear); with gradients libtorch's linear
+        Tensor logits = headProduct.apply(h);
         Profiler.stop(Profiler.Kind.LM_HEAD_LOSS, t0);
         return logits;
     }
@@ -160,27 +161,35 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     }
 
     /**
-     * Says that training changed the weights: the decoding steps' weight copies ({@link DecodeLinear}: stacked
+     * Says that training changed the weights: the inference products' weight copies ({@link InferenceLinear}: stacked
      * q/k/v, packed and transposed layouts, the packed lm head) are freed and rebuilt from the current weights at the
-     * next decoding. Version counters miss updates that bypass autograd's in-place tracking (the fused AdamW
-     * kernel), so the trainers call this at every step. Not for use while another thread decodes with this model.
+     * next pass without gradients. Version counters miss updates that bypass autograd's in-place tracking (the fused
+     * AdamW kernel), so the trainers call this at every step. Not for use while another thread decodes with this
+     * model.
      */
     public void weightsChanged() {
-        for (T5Block b : decoder.block) {
-            b.selfAttention.selfAttention.freeDecodeCopies();
-            b.crossAttention.encDecAttention.freeDecodeCopies();
-            b.ff.denseReluDense.freeDecodeCopies();
+        for (T5Block b : blocks()) {
+            b.selfAttention.selfAttention.freeInferenceCopies();
+            if (b.crossAttention != null) b.crossAttention.encDecAttention.freeInferenceCopies();
+            b.ff.denseReluDense.freeInferenceCopies();
         }
-        headSteps.free();
+        headProduct.free();
     }
 
-    /** Whether any decoding-step weight copy is held (tests of {@link #weightsChanged}). */
-    boolean hasDecodeCopies() {
-        boolean any = headSteps.hasCopies();
-        for (T5Block b : decoder.block)
-            any |= b.selfAttention.selfAttention.hasDecodeCopies() || b.crossAttention.encDecAttention.hasDecodeCopies()
-                    || b.ff.denseReluDense.hasDecodeCopies();
+    /** Whether any inference weight copy is held (tests of {@link #weightsChanged}). */
+    boolean hasInferenceCopies() {
+        boolean any = headProduct.hasCopies();
+        for (T5Block b : blocks())
+            any |= b.selfAttention.selfAttention.hasInferenceCopies() || b.ff.denseReluDense.hasInferenceCopies()
+                    || b.crossAttention != null && b.crossAttention.encDecAttention.hasInferenceCopies();
         return any;
+    }
+
+    /** The encoder's blocks, then the decoder's. */
+    private List<T5Block> blocks() {
+        List<T5Block> all = new ArrayList<>(List.of(encoder.block));
+        all.addAll(List.of(decoder.block));
+        return all;
     }
 
     /** HF {@code _shift_right}: prepend the decoder start token, drop the last label, replace -100 by pad. */

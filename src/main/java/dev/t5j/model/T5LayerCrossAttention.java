@@ -1,6 +1,7 @@
 package dev.t5j.model;
 
 import dev.t5j.engine.Profiler;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -40,13 +41,15 @@ final class T5LayerCrossAttention {
             keys = cache.crossK;
             values = cache.crossV;
         } else {
-            keys = encDecAttention.shape(encoderHidden, encDecAttention.k);
-            values = encDecAttention.shape(encoderHidden, encDecAttention.v);
+            Tensor[] kv = encDecAttention.projectKv(encoderHidden);
+            keys = kv[0];
+            values = kv[1];
             if (cache != null) cache.setCross(keys, values);
         }
         Tensor[] weights = probe == null ? null : new Tensor[1];
-        Tensor out = cache == null ? encDecAttention.attend(normed, keys, values, crossBias, train, weights)
-                : encDecAttention.attendStep(encDecAttention.shapeQueryStep(normed), keys, values, crossBias, train,
+        Tensor out = cache == null && GradMode.is_enabled()
+                ? encDecAttention.attend(normed, keys, values, crossBias, train, weights)
+                : encDecAttention.attendStep(encDecAttention.projectQuery(normed), keys, values, crossBias, train,
                         weights);
         if (probe != null) {
             // Atlas's "norms" aggregate (evalnormsum): attention probability scaled by the L2 norm of the value it

@@ -21,10 +21,9 @@ final class T5LayerFF {
         dropout = c.dropoutRate();
     }
 
-    /** @param step whether this is an incremental decoding step (its products go through {@link DecodeLinear}) */
-    Tensor forward(Tensor x, boolean train, boolean step) {
+    Tensor forward(Tensor x, boolean train) {
         long t0 = Profiler.start();
-        Tensor h = denseReluDense.forward(layerNorm.forward(x), train, step);
+        Tensor h = denseReluDense.forward(layerNorm.forward(x), train);
         if (hooks != null) h = hooks.afterSubLayer(site, h);
         Tensor y = x.add(Activations.dropout(h, dropout, train));
         Profiler.stop(Profiler.Kind.FEED_FORWARD, t0);

@@ -1,6 +1,7 @@
 package dev.t5j.model;
 
 import dev.t5j.engine.Profiler;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -29,10 +30,14 @@ final class T5LayerSelfAttention {
     private Tensor timedForward(Tensor x, Tensor bias, boolean train, DecoderCache.Layer cache) {
         Tensor normed = layerNorm.forward(x);
         Tensor out;
-        if (cache == null) {
+        if (cache == null && GradMode.is_enabled()) {
             Tensor keys = selfAttention.shape(normed, selfAttention.k);
             Tensor values = selfAttention.shape(normed, selfAttention.v);
             out = selfAttention.attend(normed, keys, values, bias, train);
+        } else if (cache == null) {
+            // without gradients (the encoder of a generation, scoring): one stacked product, the fused attention
+            Tensor[] qkv = selfAttention.projectQkv(normed);
+            out = selfAttention.attendStep(qkv[0], qkv[1], qkv[2], bias, train, null);
         } else {
             // incremental decoding: one stacked q/k/v product, keys/values written into the cache's buffers in place
             Tensor[] qkv = selfAttention.projectQkv(normed);

@@ -148,6 +148,10 @@ class AdapterFormulasTest {
         check(cfg("hyperformer++", List.of("rte", "mrpc", "cola"), false, true, false, false), tiny("gated-gelu"));
     }
 
+    /**
+     * Identity hooks change nothing but rounding: with hooks the q/k/v products run one by one instead of through the
+     * stacked inference copy, so the sums run in another order. Removing the hooks restores the model bit for bit.
+     */
     @Test
     void modelWithoutHooksIsBitIdentical() {
         T5Config base = tiny("relu");
@@ -158,7 +162,9 @@ class AdapterFormulasTest {
             Tensor dec = Tensors.longs(new int[][]{DEC}, 0);
             float[] before = Tensors.toFloats(model.forward(enc, null, dec));
             model.setHooks(new ModelHooks() {});
-            assertArrayEquals(before, Tensors.toFloats(model.forward(enc, null, dec)), "identity hooks change nothing");
+            float[] identity = Tensors.toFloats(model.forward(enc, null, dec));
+            for (int i = 0; i < before.length; i++)
+                assertEquals(before[i], identity[i], 1e-5 * Math.max(1, Math.abs(before[i])), "identity hooks, " + i);
             model.setHooks(m);
             assertFalse(Arrays.equals(before, Tensors.toFloats(model.forward(enc, null, dec))));
             model.setHooks(null);

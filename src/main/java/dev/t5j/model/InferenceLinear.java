@@ -1,5 +1,7 @@
 package dev.t5j.model;
 
+import com.sun.management.OperatingSystemMXBean;
+import dev.t5j.common.UserError;
 import dev.t5j.engine.PackedLinear;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.GradMode;
@@ -8,16 +10,20 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code x·Wᵀ} for the few rows of an incremental decoding step (gradients off, fp32), through copies of W laid out
- * for the step's row count; everything else takes {@link Linear}. Measured through libtorch with 1 thread and the
- * weights read from memory, not cache, as a decoding step reads them (BENCHMARKS.md, "Decoding: weight layouts"):
+ * {@code x·Wᵀ} for passes without gradients in fp32 (decoding steps, the encoder and cross-attention keys/values of
+ * a generation, scoring, evaluation), through copies of W laid out for the row count; with gradients (training) the
+ * product reads the parameters themselves through {@link Linear}. Measured through libtorch with the weights read as
+ * a pass reads them (BENCHMARKS.md, "Decoding: weight layouts" and "Inference products"):
  * <ul>
- *   <li>2 to {@link #MAX_PACKED_ROWS} rows (batched greedy, beams): oneDNN with W packed once ({@link PackedLinear}).
- *       At 4 rows 1.6–2.1× faster than OpenBLAS (512→2048: 0.51 → 0.25 ms), at 32 rows 1.2–1.5× (0.77 → 0.51 ms);
- *       OpenBLAS packs the weights again on every call.</li>
+ *   <li>two rows or more (batched steps, beams, the encoder, teacher-forced scoring): oneDNN with W packed once
+ *       ({@link PackedLinear}). OpenBLAS packs the weights again on every call: at 4 rows 1.6–2.1× faster
+ *       (512→2048: 0.51 → 0.25 ms), at 32 rows 1.2–1.5×, at 64 rows 1.3–1.6× (1 thread) and 1.6–2.0× (2 threads),
+ *       at 2048 rows 1.05–1.09× (1 thread) and 1.1–1.2× (2 threads).</li>
  *   <li>one row, at least as many outputs as inputs (q/k/v stacked, {@code wi}, {@code o}): W stored transposed,
  *       which OpenBLAS streams at 24–27 GB/s against 18–20 GB/s for W as it is (512→1536: 0.17 → 0.12 ms; 512→512
  *       0.060 → 0.048 ms as a one-row product). Fewer outputs than inputs ({@code wo}) are faster as they are.</li>
@@ -27,20 +33,25 @@ import java.util.Arrays;
  * The copies are built on first use and rebuilt when the weights' version counters move (training in place between
  * decodes); {@link #free} drops them (the trainers call it through {@link T5ForConditionalGeneration#weightsChanged}
  * at every step, since the fused optimizer kernels bypass the counters). Several weights (q, k, v) can be stacked
- * into one product: one pass over the three matrices. The stacked weights are a detached copy: a product with
- * gradients on still reads them, so callers use the stacked form only in decoding steps, as before.
+ * into one product: one pass over the matrices; with gradients on, a stacked product is computed part by part from
+ * the parameters, so its gradients reach them. All copies together stay within a budget ({@link #budgetBytes}); a
+ * weight whose copy would exceed it is read as it is.
  */
-final class DecodeLinear {
-    /** Most rows that take the packed copy. */
-    static final long MAX_PACKED_ROWS = 64;
+final class InferenceLinear {
     /** Output sizes up to which one row takes the transposed copy; larger (the vocabulary) take the packed one. */
     static final long MAX_TRANSPOSED_OUT = 16384;
     /**
-     * Whether decoding steps use the copies: {@code T5J_DECODE_COPIES=0} turns them off for a process where the
-     * memory matters more (they hold about the decoder's weights and the lm head once more; t5-small: 150–220 MB
-     * more peak RSS).
+     * Whether inference passes use the copies: {@code T5J_DECODE_COPIES=0} turns them off for a process where the
+     * memory matters more (they hold about the model's weights once more; t5-small: 150–300 MB more peak RSS).
      */
     private static volatile boolean enabled = !"0".equals(System.getenv("T5J_DECODE_COPIES"));
+    /**
+     * Most bytes all copies of the process hold together: {@code T5J_DECODE_COPIES_MB}, else a quarter of the
+     * machine's memory (a t5-3b's copies would otherwise double its 11 GB).
+     */
+    private static volatile long budgetBytes = -1; // read on first use: a bad value is a UserError, not a class error
+    /** Bytes held by all copies of the process. */
+    private static final AtomicLong heldBytes = new AtomicLong();
 
     private final Tensor[] parts;
     /** The parts stacked along the output axis (several parts only); null until used. */
@@ -48,6 +59,8 @@ final class DecodeLinear {
     private PackedLinear packed;
     /** W transposed, [in, out] contiguous; null until used. */
     private Tensor transposed;
+    /** Bytes of this object's copies, counted in {@link #heldBytes}. */
+    private long bytes;
     private long version = -1;
     /** Whether the weights can take the copies at all (2-D fp32 on the CPU, oneDNN present): set with the version. */
     private boolean supported;
@@ -55,13 +68,13 @@ final class DecodeLinear {
     private boolean unpackable;
 
     /** One weight [out, in], or several with the same input size whose products are computed as one. */
-    DecodeLinear(Tensor... parts) {
+    InferenceLinear(Tensor... parts) {
         this.parts = parts;
     }
 
     /** How a product is computed. */
     enum Path {
-        /** {@link Linear}: libtorch's product over W as it is (with gradients, other dtypes, many rows). */
+        /** {@link Linear}: libtorch's product over W as it is (with gradients, other dtypes, {@code wo} at 1 row). */
         LINEAR,
         /** A one-row product over the transposed copy. */
         TRANSPOSED,
@@ -71,29 +84,27 @@ final class DecodeLinear {
 
     /** The path for {@code rows} rows against W [out, in], gradients off and fp32 (the measured rules above). */
     static Path choose(long rows, long out, long in) {
-        if (rows == 1 && out >= in && out <= MAX_TRANSPOSED_OUT) return Path.TRANSPOSED;
-        if ((rows >= 2 && rows <= MAX_PACKED_ROWS) || (rows == 1 && out > MAX_TRANSPOSED_OUT)) return Path.PACKED;
-        return Path.LINEAR;
+        if (rows >= 2 || out > MAX_TRANSPOSED_OUT) return Path.PACKED;
+        return out >= in ? Path.TRANSPOSED : Path.LINEAR;
     }
 
     /** {@code x·Wᵀ} for {@code x} [..., in]: [..., out] (the parts' outputs side by side). */
     Tensor apply(Tensor x) {
         if (!enabled) { // libtorch's product per part, no copy kept
             if (hasCopies()) free();
-            if (parts.length == 1) return Linear.apply(x, parts[0]);
-            TensorVector outs = new TensorVector();
-            for (Tensor p : parts) outs.push_back(Linear.apply(x, p));
-            return torch.cat(outs, -1);
+            return perPart(x);
         }
+        if (GradMode.is_enabled()) return perPart(x); // the parameters themselves, for autograd
         Tensor w = weight();
+        if (w == null) return perPart(x); // the stacked copy is over the budget
         long in = x.size(-1);
         long rows = x.numel() / in;
         long out = w.size(0);
-        Path path = !supported || GradMode.is_enabled() || x.scalar_type().intern() != ScalarType.Float
-                ? Path.LINEAR : choose(rows, out, in);
+        Path path = !supported || x.scalar_type().intern() != ScalarType.Float ? Path.LINEAR : choose(rows, out, in);
         switch (path) {
             case TRANSPOSED -> {
                 Tensor transposed = transposedCopy(w);
+                if (transposed == null) return Linear.apply(x, w);
                 long[] shape = new long[(int) x.dim()];
                 Arrays.fill(shape, 1);
                 shape[shape.length - 1] = out;
@@ -112,27 +123,36 @@ final class DecodeLinear {
         }
     }
 
+    /** The product from the parameters themselves, part by part (gradients on, copies off or over the budget). */
+    private Tensor perPart(Tensor x) {
+        if (parts.length == 1) return Linear.apply(x, parts[0]);
+        TensorVector outs = new TensorVector();
+        for (Tensor p : parts) outs.push_back(Linear.apply(x, p));
+        return torch.cat(outs, -1);
+    }
+
     /** The transposed copy of {@code w}, built on first use. */
     private synchronized Tensor transposedCopy(Tensor w) {
-        if (transposed == null) transposed = Tensors.keep(w.detach().t().contiguous());
+        if (transposed == null && reserve(w.numel() * 4)) transposed = Tensors.keep(w.detach().t().contiguous());
         return transposed;
     }
 
     /** The packed copy of {@code w}, built on first use; null where oneDNN packs this shape wrongly. */
     private synchronized PackedLinear packedCopy(Tensor w) {
-        if (packed == null && !unpackable) {
+        if (packed == null && !unpackable && reserve(w.numel() * 4)) {
             // packed for one row: as fast at 32 rows as a 32-row packing (the lm head: 7.1 vs 7.7 ms), and at one
             // row 1.8 ms against 3.6 ms for the 32-row packing
             packed = PackedLinear.pack(w.detach(), 1);
             unpackable = packed == null; // a shape oneDNN gets wrong (PackedLinear.pack)
+            if (unpackable) release(w.numel() * 4);
         }
         return packed;
     }
 
     /**
-     * The weight the products use: the single part, or the stacked copy (rebuilt after any part changed). The copies
-     * are built under this object's lock: a server scores on request threads while its batcher decodes, and both
-     * reach the lm head's copies.
+     * The weight the products use: the single part, or the stacked copy (rebuilt after any part changed; null when it
+     * would exceed the budget). The copies are built under this object's lock: a server scores on request threads
+     * while its batcher decodes, and both reach the lm head's copies.
      */
     synchronized Tensor weight() {
         long v = 0;
@@ -143,7 +163,12 @@ final class DecodeLinear {
             supported = PackedLinear.supports(parts[0]); // once per version, not per product (five native calls)
         }
         if (parts.length == 1) return parts[0];
-        if (stacked == null) stacked = Tensors.keep(torch.cat(new TensorVector(parts), 0).detach());
+        if (stacked == null) {
+            long n = 0;
+            for (Tensor p : parts) n += p.numel() * p.element_size();
+            if (!reserve(n)) return null;
+            stacked = Tensors.keep(torch.cat(new TensorVector(parts), 0).detach());
+        }
         return stacked;
     }
 
@@ -167,5 +192,49 @@ final class DecodeLinear {
         stacked = transposed = null;
         packed = null;
         version = -1;
+        release(bytes);
+    }
+
+    /** Counts {@code n} more bytes of copies for this object, unless the process's copies would exceed the budget. */
+    private boolean reserve(long n) {
+        if (budgetBytes < 0) budgetBytes = defaultBudget();
+        for (long held = heldBytes.get(); held + n <= budgetBytes; held = heldBytes.get()) {
+            if (heldBytes.compareAndSet(held, held + n)) {
+                bytes += n;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void release(long n) {
+        heldBytes.addAndGet(-n);
+        bytes -= n;
+    }
+
+    /** {@code T5J_DECODE_COPIES_MB} in bytes, else a quarter of the machine's memory. */
+    private static long defaultBudget() {
+        String mb = System.getenv("T5J_DECODE_COPIES_MB");
+        if (mb != null && !mb.isBlank()) {
+            try {
+                return Long.parseLong(mb.trim()) << 20;
+            } catch (NumberFormatException e) {
+                throw new UserError("T5J_DECODE_COPIES_MB must be a whole number of MiB, got '" + mb + "'");
+            }
+        }
+        OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
+        return os.getTotalMemorySize() / 4;
+    }
+
+    /** Sets the budget of all copies in bytes; returns the previous one (tests). */
+    static long setBudgetBytes(long b) {
+        long was = budgetBytes;
+        budgetBytes = b;
+        return was;
+    }
+
+    /** Bytes all copies of the process hold (tests). */
+    static long heldBytes() {
+        return heldBytes.get();
     }
 }
