@@ -3,8 +3,8 @@ package dev.t5j.model;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * {@code x·Wᵀ} (or a decoding step's {@link InferenceLinear}) passed through {@link ModelHooks#afterLinear} when hooks
- * are installed (LoRA), else plain.
+ * {@code x·Wᵀ} (or an {@link InferenceLinear}'s product) passed through {@link ModelHooks#afterLinear} when hooks are
+ * installed (LoRA), else plain.
  */
 final class HookedLinear {
     private HookedLinear() {}
@@ -14,9 +14,9 @@ final class HookedLinear {
         return hooks == null ? y : hooks.afterLinear(weightName, x, y);
     }
 
-    /** As above, in an incremental decoding step: the product through {@code step}'s copies of the weight. */
-    static Tensor apply(ModelHooks hooks, String weightName, Tensor x, InferenceLinear step) {
-        Tensor y = step.apply(x);
+    /** As above, the product through {@code product} (its weight copies when gradients are off). */
+    static Tensor apply(ModelHooks hooks, String weightName, Tensor x, InferenceLinear product) {
+        Tensor y = product.apply(x);
         return hooks == null ? y : hooks.afterLinear(weightName, x, y);
     }
 }

@@ -17,8 +17,8 @@ import java.util.Arrays;
  *       32 rows: 0.72 vs 0.57 ms; 512×2048: 0.84 vs 0.53 ms). Not the lm head, where it was slower from 16 rows,
  *       and not in training, whose products keep libtorch's linear and its backward.</li>
  * </ul>
- * Decoding steps take {@link InferenceLinear}'s copies first; these rules serve the other passes without gradients
- * (scoring, short encoder inputs) and the steps whose weights oneDNN cannot pack or whose copies are turned off.
+ * Passes without gradients take {@link InferenceLinear}'s copies first; these rules serve the products with hooks
+ * installed (adapters, LoRA), weights oneDNN cannot pack or whose copies are turned off or over their budget.
  */
 final class Linear {
     /** Most rows that take the transposed product. */
