@@ -212,18 +212,21 @@ final class InferenceLinear {
         bytes -= n;
     }
 
-    /** {@code T5J_DECODE_COPIES_MB} in bytes, else a quarter of the machine's memory. */
     private static long defaultBudget() {
-        String mb = System.getenv("T5J_DECODE_COPIES_MB");
-        if (mb != null && !mb.isBlank()) {
-            try {
-                return Long.parseLong(mb.trim()) << 20;
-            } catch (NumberFormatException e) {
-                throw new UserError("T5J_DECODE_COPIES_MB must be a whole number of MiB, got '" + mb + "'");
-            }
-        }
         OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
-        return os.getTotalMemorySize() / 4;
+        return budgetFrom(System.getenv("T5J_DECODE_COPIES_MB"), os.getTotalMemorySize());
+    }
+
+    /** The budget in bytes: {@code mb} MiB ({@code T5J_DECODE_COPIES_MB}), else a quarter of {@code memoryBytes}. */
+    static long budgetFrom(String mb, long memoryBytes) {
+        if (mb == null || mb.isBlank()) return memoryBytes / 4;
+        try {
+            long v = Long.parseLong(mb.trim());
+            if (v >= 0 && v < 1L << 43) return v << 20;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UserError("T5J_DECODE_COPIES_MB must be a whole number of MiB (0 or more), got '" + mb + "'");
     }
 
     /** Sets the budget of all copies in bytes; returns the previous one (tests). */

@@ -1,5 +1,6 @@
 package dev.t5j.model;
 
+import dev.t5j.common.UserError;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.InferenceLinear.Path;
 import org.bytedeco.javacpp.PointerScope;
@@ -137,6 +138,18 @@ class InferenceLinearTest {
                 both.free();
             }
             assertEquals(held, InferenceLinear.heldBytes());
+        }
+    }
+
+    @Test
+    void budgetIsTheSettingOrAQuarterOfTheMemory() {
+        assertEquals(4L << 30, InferenceLinear.budgetFrom(null, 16L << 30));
+        assertEquals(4L << 30, InferenceLinear.budgetFrom(" ", 16L << 30));
+        assertEquals(512L << 20, InferenceLinear.budgetFrom("512", 16L << 30));
+        assertEquals(0, InferenceLinear.budgetFrom("0", 16L << 30));
+        for (String bad : new String[]{"1.5", "-3", "2GB"}) {
+            UserError e = assertThrows(UserError.class, () -> InferenceLinear.budgetFrom(bad, 16L << 30));
+            assertTrue(e.getMessage().contains("T5J_DECODE_COPIES_MB") && e.getMessage().contains(bad), e.getMessage());
         }
     }
 
