@@ -172,6 +172,11 @@ final class InferenceLinear {
         return stacked;
     }
 
+    /** Whether inference passes use copies of the weights ({@code T5J_DECODE_COPIES}). */
+    static boolean enabled() {
+        return enabled;
+    }
+
     /** Turns the copies on or off ({@code T5J_DECODE_COPIES}); returns the previous setting (tests). */
     static boolean setEnabled(boolean on) {
         boolean was = enabled;

@@ -173,6 +173,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
             if (b.crossAttention != null) b.crossAttention.encDecAttention.freeInferenceCopies();
             b.ff.denseReluDense.freeInferenceCopies();
         }
+        for (T5LayerNorm n : layerNorms()) n.freeInferenceCopies();
         headProduct.free();
     }
 
@@ -182,6 +183,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         for (T5Block b : blocks())
             any |= b.selfAttention.selfAttention.hasInferenceCopies() || b.ff.denseReluDense.hasInferenceCopies()
                     || b.crossAttention != null && b.crossAttention.encDecAttention.hasInferenceCopies();
+        for (T5LayerNorm n : layerNorms()) any |= n.hasInferenceCopies();
         return any;
     }
 
@@ -189,6 +191,17 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
     private List<T5Block> blocks() {
         List<T5Block> all = new ArrayList<>(List.of(encoder.block));
         all.addAll(List.of(decoder.block));
+        return all;
+    }
+
+    /** Every layer norm of both stacks, the final ones included. */
+    private List<T5LayerNorm> layerNorms() {
+        List<T5LayerNorm> all = new ArrayList<>(List.of(encoder.finalLayerNorm, decoder.finalLayerNorm));
+        for (T5Block b : blocks()) {
+            all.add(b.selfAttention.layerNorm);
+            if (b.crossAttention != null) all.add(b.crossAttention.layerNorm);
+            all.add(b.ff.layerNorm);
+        }
         return all;
     }
 

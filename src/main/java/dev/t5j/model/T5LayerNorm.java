@@ -1,7 +1,9 @@
 package dev.t5j.model;
 
 import dev.t5j.engine.Profiler;
+import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -15,6 +17,10 @@ final class T5LayerNorm {
     private final double eps;
     /** rms_norm's normalized shape: the last axis, d_model. */
     private final long[] normalizedShape;
+    /** {@link #weight}'s values for {@link #oneRow}, with the version counter they were read at; null until used. */
+    private volatile RowWeight rowWeight;
+
+    private record RowWeight(float[] values, long version) {}
 
     T5LayerNorm(Params p, String prefix, T5Config c) {
         this.weight = p.constant(prefix + ".weight", c.initializerFactor(), c.dModel());
@@ -31,15 +37,63 @@ final class T5LayerNorm {
 
     private Tensor norm(Tensor x) {
         ScalarType xt = x.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
-        if (xt == ScalarType.Float && weight.scalar_type().intern() == ScalarType.Float)
+        if (xt == ScalarType.Float && weight.scalar_type().intern() == ScalarType.Float) {
+            if (x.numel() == normalizedShape[0] && !GradMode.is_enabled() && InferenceLinear.enabled() && !x.is_cuda()
+                    && x.is_contiguous())
+                return oneRow(x);
             // libtorch's rms_norm: the same formula in one call instead of seven (each costs microseconds through
             // the binding, 24 norms per decoding step); other dtypes keep HF's casts below
             return torch.rms_norm(x, normalizedShape, new TensorOptional(weight), new DoubleOptional(eps));
+        }
         Tensor variance = x.to(ScalarType.Float).pow(new Scalar(2.0))
                 .mean(new long[]{-1}, true, new ScalarTypeOptional());
         Tensor h = x.mul(torch.rsqrt(variance.add(new Scalar(eps))));
         ScalarType wt = weight.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
         if (wt == ScalarType.Half || wt == ScalarType.BFloat16) h = h.to(wt);
         return weight.mul(h);
+    }
+
+    /**
+     * One row without gradients (a batch-1 decoding step, 19 norms per step in t5-small), computed here: libtorch's
+     * {@code rms_norm} is seven ops inside, 10–13 µs per call at d_model 512 against 1.8 µs for the copy out, the
+     * loop and the copy back (BENCHMARKS.md, "JVM collector"). Same formula and order as {@code rms_norm}: the mean
+     * of squares (summed in double here), {@code x * rsqrt(mean + eps)}, then times the weight, in fp32. Keeps the
+     * weight's values, like {@link InferenceLinear}'s copies, and not when those are turned off.
+     */
+    private Tensor oneRow(Tensor x) {
+        float[] w = rowWeight();
+        float[] row = new float[w.length];
+        x.data_ptr_float().get(row);
+        double squares = 0;
+        for (float v : row) squares += (double) v * v;
+        float inv = (float) (1.0 / Math.sqrt((float) (squares / row.length) + eps));
+        for (int i = 0; i < row.length; i++) row[i] = (row[i] * inv) * w[i];
+        Tensor out = torch.empty_like(x);
+        out.data_ptr_float().put(row);
+        return out;
+    }
+
+    /** The weight's values, read again when its version counter moved or {@link #freeInferenceCopies} dropped them. */
+    private float[] rowWeight() {
+        long version = weight.__dispatch__version();
+        RowWeight r = rowWeight;
+        if (r == null || r.version() != version) {
+            r = new RowWeight(Tensors.toFloats(weight), version);
+            rowWeight = r;
+        }
+        return r.values();
+    }
+
+    /**
+     * Drops the weight values read for one-row norms: the fused optimizer kernels write the weights without moving
+     * their version counters ({@link T5ForConditionalGeneration#weightsChanged}).
+     */
+    void freeInferenceCopies() {
+        rowWeight = null;
+    }
+
+    /** Whether the weight values for one-row norms are held (tests). */
+    boolean hasInferenceCopies() {
+        return rowWeight != null;
     }
 }

@@ -1,0 +1,72 @@
+package dev.t5j.model;
+
+import dev.t5j.engine.Tensors;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@link T5LayerNorm}'s one-row path (computed in Java) against libtorch's {@code rms_norm}, and its weight cache. */
+class T5LayerNormTest {
+    private static double relDiff(Tensor got, Tensor want) {
+        return Tensors.toFloats(got.sub(want).abs().max())[0] / Tensors.toFloats(want.abs().max())[0];
+    }
+
+    private static Tensor reference(T5LayerNorm n, Tensor x, T5Config c) {
+        return torch.rms_norm(x, new long[]{c.dModel()}, new TensorOptional(n.weight),
+                new DoubleOptional(c.layerNormEpsilon()));
+    }
+
+    @Test
+    void oneRowEqualsRmsNormAndFollowsTheWeight() {
+        T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
+        try (var m = T5ForConditionalGeneration.init(c, 31); var s = new PointerScope(); var ng = new NoGradGuard()) {
+            T5LayerNorm n = m.decoder.block[1].ff.layerNorm;
+            n.weight.copy_(torch.randn(c.dModel()));
+            for (int i = 0; i < 5; i++) {
+                Tensor x = torch.randn(1, 1, c.dModel()).mul(Tensors.scalar(Math.pow(10, i - 2)));
+                assertTrue(relDiff(n.forward(x), reference(n, x, c)) < 1e-6, "scale 1e" + (i - 2));
+            }
+            assertTrue(n.hasInferenceCopies());
+            Tensor x = torch.randn(1, 1, c.dModel());
+            n.weight.mul_(Tensors.scalar(-2.0)); // in place: the version counter moves
+            assertTrue(relDiff(n.forward(x), reference(n, x, c)) < 1e-6, "after an in-place update");
+            float[] w = Tensors.toFloats(n.weight);
+            for (int i = 0; i < w.length; i++) w[i] = 0.5f + 0.01f * i;
+            n.weight.data_ptr_float().put(w); // bypasses the counter, as the fused optimizer kernels do
+            m.weightsChanged();
+            assertFalse(n.hasInferenceCopies());
+            assertTrue(relDiff(n.forward(x), reference(n, x, c)) < 1e-6, "after weightsChanged");
+        }
+    }
+
+    @Test
+    void severalRowsGradientsAndCopiesOffKeepLibtorch() {
+        T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
+        try (var m = T5ForConditionalGeneration.init(c, 32); var s = new PointerScope()) {
+            T5LayerNorm n = m.encoder.finalLayerNorm;
+            Tensor x = torch.randn(1, 1, c.dModel()).requires_grad_(true);
+            Tensor y = n.forward(x); // gradients on
+            assertTrue(y.requires_grad());
+            assertFalse(n.hasInferenceCopies());
+            try (var ng = new NoGradGuard()) {
+                Tensor rows = torch.randn(2, 3, c.dModel());
+                assertTrue(relDiff(n.forward(rows), reference(n, rows, c)) < 1e-6);
+                assertFalse(n.hasInferenceCopies());
+                boolean was = InferenceLinear.setEnabled(false);
+                try {
+                    Tensor one = torch.randn(1, 1, c.dModel());
+                    assertTrue(relDiff(n.forward(one), reference(n, one, c)) < 1e-6);
+                    assertFalse(n.hasInferenceCopies());
+                } finally {
+                    InferenceLinear.setEnabled(was);
+                }
+            }
+        }
+    }
+}
