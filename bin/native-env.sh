@@ -18,5 +18,18 @@ if [[ "${T5J_MALLOC:-auto}" != inherit && "${GLIBC_TUNABLES:-}" != *glibc.malloc
   export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.mmap_threshold=2147483647"\
 ":glibc.malloc.trim_threshold=268435456"
 fi
+# The JVM's garbage collector for ./t5j's java: Parallel, unless the JVM options name one. Every libtorch call returns a
+# new JavaCPP object that is linked into long-lived lists (the step's PointerScope, JavaCPP's deallocator list); with
+# G1, the JVM's default, a call cost ~0.5 µs more (a `view` 1.2-1.3 against 0.7 µs), and a batch-1 decoding step
+# makes ~290 of them: batch-1 decoding 1.15x faster with Parallel (BENCHMARKS.md, "JVM collector"). t5j's Java heap is
+# small (tensors live in native memory), so Parallel's pauses are short. T5J_GC=inherit keeps the JVM's default.
+t5j_gc_re='-XX:\+Use[A-Za-z0-9]*GC[[:space:]]'
+if [[ "${T5J_GC:-auto}" != inherit && ! " ${T5J_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} " =~ $t5j_gc_re ]]
+then
+  T5J_GC_OPTS="-XX:+UseParallelGC"
+else
+  T5J_GC_OPTS=""
+fi
+unset t5j_gc_re
 # Which OpenBLAS kernels (AVX-512 where the CPU has them): see the script.
 source "$(dirname "${BASH_SOURCE[0]}")/openblas-env.sh"

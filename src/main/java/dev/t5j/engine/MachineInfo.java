@@ -4,6 +4,8 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_full;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,12 +84,25 @@ public final class MachineInfo {
     }
 
     /**
-     * One line: the allocator settings a step's speed depends on (bin/native-env.sh): glibc malloc's thresholds and
-     * JavaCPP's per-allocation memory check ({@link Torch#turnOffPerAllocationMemoryCheck}).
+     * One line: the allocator settings a step's speed depends on (bin/native-env.sh): glibc malloc's thresholds,
+     * JavaCPP's per-allocation memory check ({@link Torch#turnOffPerAllocationMemoryCheck}) and the JVM's collector.
      */
     public static String memoryLine() {
         Torch.init();
-        return memoryLine(System.getenv("GLIBC_TUNABLES"), Pointer.maxPhysicalBytes());
+        List<String> beans = new ArrayList<>();
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) beans.add(b.getName());
+        return memoryLine(System.getenv("GLIBC_TUNABLES"), Pointer.maxPhysicalBytes()) + ", JVM collector "
+                + collector(beans);
+    }
+
+    /** The collector named by the JVM's collector beans (G1 with a note: ./t5j picks Parallel, bin/native-env.sh). */
+    static String collector(List<String> beanNames) {
+        String names = String.join(" ", beanNames);
+        if (names.contains("PS Scavenge")) return "Parallel";
+        if (names.contains("G1 ")) return "G1 (about 0.5 µs more per libtorch call than Parallel, which ./t5j picks; "
+                + "T5J_GC=inherit keeps the JVM's)";
+        if (names.contains("MarkSweepCompact")) return "Serial";
+        return beanNames.isEmpty() ? "unknown" : beanNames.get(0);
     }
 
     static String memoryLine(String tunables, long maxPhysicalBytes) {

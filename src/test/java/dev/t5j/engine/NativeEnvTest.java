@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@code bin/native-env.sh}, which ./t5j and .ci/run source: the spin and malloc settings it exports, what it keeps
- * from the environment, and the {@link MachineInfo#memoryLine} benchmarks print about them.
+ * {@code bin/native-env.sh}, which ./t5j and .ci/run source: the spin and malloc settings it exports, the JVM
+ * collector it picks for ./t5j, what it keeps from the environment, and the {@link MachineInfo#memoryLine}
+ * benchmarks print about them.
  */
 class NativeEnvTest {
     static final String MALLOC = "glibc.malloc.mmap_threshold=2147483647:glibc.malloc.trim_threshold=268435456";
@@ -23,7 +24,8 @@ class NativeEnvTest {
         StringBuilder echo = new StringBuilder("set -euo pipefail; source bin/native-env.sh");
         for (String n : names) echo.append("; echo \"${").append(n).append(":--}\"");
         ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", echo.toString()));
-        for (String n : List.of("GLIBC_TUNABLES", "T5J_MALLOC", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT"))
+        for (String n : List.of("GLIBC_TUNABLES", "T5J_MALLOC", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT", "T5J_GC",
+                "T5J_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"))
             pb.environment().remove(n);
         pb.environment().putAll(env);
         Process p = pb.redirectErrorStream(true).start();
@@ -60,6 +62,26 @@ class NativeEnvTest {
     void theOpenblasKernelChoiceIsStillMade() throws Exception {
         // native-env.sh sources openblas-env.sh (OpenblasEnvTest covers its choices); an explicit name passes through
         assertEquals(List.of("SkylakeX"), source(Map.of("T5J_BLAS_KERNELS", "SkylakeX"), "OPENBLAS_CORETYPE"));
+    }
+
+    @Test
+    void theLauncherPicksTheParallelCollectorUnlessOneIsNamed() throws Exception {
+        assertEquals(List.of("-XX:+UseParallelGC"), source(Map.of(), "T5J_GC_OPTS"));
+        assertEquals(List.of("-XX:+UseParallelGC"), source(Map.of("T5J_JAVA_OPTS", "-Xmx2g -XX:+PrintGCDetails"),
+                "T5J_GC_OPTS"));
+        assertEquals(List.of("-"), source(Map.of("T5J_JAVA_OPTS", "-Xmx2g -XX:+UseZGC"), "T5J_GC_OPTS"));
+        assertEquals(List.of("-"), source(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC"), "T5J_GC_OPTS"));
+        assertEquals(List.of("-"), source(Map.of("T5J_GC", "inherit"), "T5J_GC_OPTS"));
+    }
+
+    @Test
+    void benchmarksNameTheCollector() {
+        assertEquals("Parallel", MachineInfo.collector(List.of("PS Scavenge", "PS MarkSweep")));
+        assertEquals("Serial", MachineInfo.collector(List.of("Copy", "MarkSweepCompact")));
+        assertTrue(MachineInfo.collector(List.of("G1 Young Generation", "G1 Concurrent GC", "G1 Old Generation"))
+                .startsWith("G1 (about 0.5 µs more per libtorch call"));
+        assertEquals("ZGC Cycles", MachineInfo.collector(List.of("ZGC Cycles", "ZGC Pauses")));
+        assertTrue(MachineInfo.memoryLine().contains(", JVM collector "), MachineInfo.memoryLine());
     }
 
     @Test
