@@ -21,7 +21,7 @@ fi
 # The JVM's garbage collector for ./t5j's java: Parallel, unless the JVM options name one. Every libtorch call returns a
 # new JavaCPP object that is linked into long-lived lists (the step's PointerScope, JavaCPP's deallocator list); with
 # G1, the JVM's default, a call cost ~0.5 µs more (a `view` 1.2-1.3 against 0.7 µs), and a batch-1 decoding step
-# makes ~290 of them: batch-1 decoding 1.15x faster with Parallel (BENCHMARKS.md, "JVM collector"). t5j's Java heap is
+# makes ~290 of them: batch-1 decoding 1.13x faster with Parallel (BENCHMARKS.md, "JVM collector"). t5j's Java heap is
 # small (tensors live in native memory), so Parallel's pauses are short. T5J_GC=inherit keeps the JVM's default.
 t5j_gc_re='-XX:\+Use[A-Za-z0-9]*GC[[:space:]]'
 if [[ "${T5J_GC:-auto}" != inherit && ! " ${T5J_JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} " =~ $t5j_gc_re ]]

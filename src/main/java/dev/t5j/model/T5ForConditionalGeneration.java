@@ -55,6 +55,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
      */
     public T5ForConditionalGeneration(T5Config config, torch.ScalarType dtype) {
         Torch.init();
+        InferenceLinear.checkBudget();
         this.config = config;
         this.params = new Params(dtype);
         double f = config.initializerFactor();
