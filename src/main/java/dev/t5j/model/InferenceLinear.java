@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ({@link PackedLinear}). OpenBLAS packs the weights again on every call: at 4 rows 1.6–2.1× faster
  *       (512→2048: 0.51 → 0.25 ms), at 32 rows 1.2–1.5×, at 64 rows 1.3–1.6× (1 thread) and 1.6–2.0× (2 threads),
  *       at 2048 rows 1.05–1.09× (1 thread) and 1.1–1.2× (2 threads).</li>
- *   <li>one row, at least as many outputs as inputs (q/k/v stacked, {@code wi}, {@code o}): W stored transposed,
- *       which OpenBLAS streams at 24–27 GB/s against 18–20 GB/s for W as it is (512→1536: 0.17 → 0.12 ms; 512→512
- *       0.060 → 0.048 ms as a one-row product). Fewer outputs than inputs ({@code wo}) are faster as they are.</li>
- *   <li>one row against the lm head (more than {@link #MAX_TRANSPOSED_OUT} outputs): the packed copy, 2.6 ms against
- *       3.4 ms.</li>
+ *   <li>one row, at least as many outputs as inputs (q/k/v stacked, {@code wi}, {@code o}, the lm head): a
+ *       matrix-vector product over W stored transposed, which OpenBLAS streams faster than W as it is. Fewer outputs
+ *       than inputs ({@code wo}) are faster as they are. This is the choice that is best or close to it on both CPUs
+ *       measured: on AMD Zen 4 (1 thread, weights read from memory) 512→1536 0.26 → 0.14 ms, 512² 0.083 → 0.072 ms
+ *       (a one-row {@code mm} over Wᵀ: 0.107), the lm head 2.2–2.5 ms against 3.0–3.9 ms for the packed copy; on
+ *       Zen 5 the packed head was 6 % faster (2.61 against 2.77 ms) and squares as a one-row {@code mm} 10 % (0.048
+ *       against 0.051–0.056 ms).</li>
  * </ul>
  * The copies are built on first use and rebuilt when the weights' version counters move (training in place between
  * decodes); {@link #free} drops them (the trainers call it through {@link T5ForConditionalGeneration#weightsChanged}
@@ -38,8 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * weight whose copy would exceed it is read as it is.
  */
 final class InferenceLinear {
-    /** Output sizes up to which one row takes the transposed copy; larger (the vocabulary) take the packed one. */
-    static final long MAX_TRANSPOSED_OUT = 16384;
     /**
      * Whether inference passes use the copies: {@code T5J_DECODE_COPIES=0} turns them off for a process where the
      * memory matters more (they hold about the model's weights once more; t5-small: 250–270 MB more peak RSS in
@@ -85,7 +85,7 @@ final class InferenceLinear {
 
     /** The path for {@code rows} rows against W [out, in], gradients off and fp32 (the measured rules above). */
     static Path choose(long rows, long out, long in) {
-        if (rows >= 2 || out > MAX_TRANSPOSED_OUT) return Path.PACKED;
+        if (rows >= 2) return Path.PACKED;
         return out >= in ? Path.TRANSPOSED : Path.LINEAR;
     }
 
@@ -109,10 +109,7 @@ final class InferenceLinear {
                 long[] shape = new long[(int) x.dim()];
                 Arrays.fill(shape, 1);
                 shape[shape.length - 1] = out;
-                // square weights: a one-row product over Wᵀ beats both matrix-vector forms (512²: 0.048 ms against
-                // 0.056 and 0.060); wider ones: the matrix-vector product over Wᵀ
-                return (out == in ? x.reshape(1, in).mm(transposed) : torch.mv(transposed.t(), x.reshape(in)))
-                        .view(shape);
+                return torch.mv(transposed.t(), x.reshape(in)).view(shape);
             }
             case PACKED -> {
                 PackedLinear packed = packedCopy(w);

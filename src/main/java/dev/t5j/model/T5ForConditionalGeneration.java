@@ -115,8 +115,8 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
         long t0 = Profiler.start();
         Tensor h = config.scaleDecoderOutputs()
                 ? decoderHidden.mul(Tensors.scalar(Math.pow(config.dModel(), -0.5))) : decoderHidden;
-        // without gradients (decoding steps, scoring): the head's packed copy, 16.8 → 9.0 ms at 32 rows, 1.7 ms at one
-        // row against 2.3–3.7 ms for a matrix-vector product (InferenceLinear); with gradients libtorch's linear
+        // without gradients (decoding steps, scoring): the head's copies (InferenceLinear), packed for several rows
+        // (16.8 → 9.0 ms at 32 rows), transposed for one; with gradients libtorch's linear
         Tensor logits = headProduct.apply(h);
         Profiler.stop(Profiler.Kind.LM_HEAD_LOSS, t0);
         return logits;
@@ -163,7 +163,7 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
 
     /**
      * Says that training changed the weights: the inference products' weight copies ({@link InferenceLinear}: stacked
-     * q/k/v, packed and transposed layouts, the packed lm head) are freed and rebuilt from the current weights at the
+     * q/k/v, packed and transposed layouts, the lm head's) are freed and rebuilt from the current weights at the
      * next pass without gradients. Version counters miss updates that bypass autograd's in-place tracking (the fused
      * AdamW kernel), so the trainers call this at every step. Not for use while another thread decodes with this
      * model.

@@ -38,7 +38,7 @@ class InferenceLinearTest {
         assertEquals(Path.TRANSPOSED, InferenceLinear.choose(1, 1536, 512)); // stacked q/k/v, wi
         assertEquals(Path.LINEAR, InferenceLinear.choose(1, 512, 2048)); // wo: faster as it is
         assertEquals(Path.TRANSPOSED, InferenceLinear.choose(1, 512, 512)); // o, cross-attention q
-        assertEquals(Path.PACKED, InferenceLinear.choose(1, 32128, 512)); // the lm head
+        assertEquals(Path.TRANSPOSED, InferenceLinear.choose(1, 32128, 512)); // the lm head
         // batched steps, beams, and the encoder or teacher-forced passes without gradients
         for (long rows : new long[]{2, 4, 32, 64, 65, 2048})
             assertEquals(Path.PACKED, InferenceLinear.choose(rows, 512, 2048));
