@@ -270,7 +270,16 @@ public final class ContinuousBatcher implements AutoCloseable {
         leaveNs += t2 - t1;
         int batch = rows.size();
         int past = cache.length();
-        float[] logits;
+        int eos = model.config().eosTokenId();
+        boolean[] eosBlocked = new boolean[batch];
+        int sampling = 0;
+        for (int b = 0; b < batch; b++) {
+            Row row = rows.get(b);
+            eosBlocked[b] = row.len < row.req.cfg.minNewTokens();
+            if (row.sampler != null) sampling++;
+        }
+        float[] sampledLogits = null; // the sampling rows' logits, in row order
+        GreedyPick.Picks picks = null; // greedy rows: chosen in libtorch, only ids and scores cross to Java
         int vocab;
         try (PointerScope s = new PointerScope()) {
             long[] cur = new long[batch];
@@ -284,16 +293,27 @@ public final class ContinuousBatcher implements AutoCloseable {
             Tensor h = model.decode(Tensors.longs(cur, batch, 1), enc, encMask, decMask, cache);
             Tensor l = model.logits(h).select(1, 0); // [B, V]
             vocab = (int) l.size(1);
-            logits = Tensors.toFloats(l);
+            if (sampling > 0) { // copied before the greedy pick forbids EOS in place
+                long[] at = new long[sampling];
+                for (int b = 0, i = 0; b < batch; b++) if (rows.get(b).sampler != null) at[i++] = b;
+                sampledLogits = Tensors.toFloats(sampling == batch ? l
+                        : l.index_select(0, Tensors.longs(at, sampling)));
+            }
+            if (sampling < batch) picks = GreedyPick.pick(l, eosBlocked, eos);
         }
-        int eos = model.config().eosTokenId();
-        for (int b = 0; b < batch; b++) {
+        for (int b = 0, sampled = 0; b < batch; b++) {
             Row row = rows.get(b);
-            GenerationConfig c = row.req.cfg;
-            float[] v = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab);
-            if (row.len < c.minNewTokens()) v[eos] = Float.NEGATIVE_INFINITY;
-            int tok = row.sampler != null ? row.sampler.sample(v) : Generator.argmax(v);
-            row.score += v[tok] - Generator.logSumExp(v);
+            int tok;
+            if (row.sampler != null) {
+                float[] v = Arrays.copyOfRange(sampledLogits, sampled * vocab, (sampled + 1) * vocab);
+                sampled++;
+                if (eosBlocked[b]) v[eos] = Float.NEGATIVE_INFINITY;
+                tok = row.sampler.sample(v);
+                row.score += v[tok] - Generator.logSumExp(v);
+            } else {
+                tok = (int) picks.ids()[b];
+                row.score += picks.logProbs()[b];
+            }
             row.out[row.len++] = tok;
             row.last = tok;
             if (row.req.onToken != null) {

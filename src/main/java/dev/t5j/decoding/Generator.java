@@ -6,9 +6,7 @@ import dev.t5j.model.DecoderCache;
 import dev.t5j.model.T5ForConditionalGeneration;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 import java.util.Arrays;
 
@@ -77,6 +75,8 @@ public final class Generator {
         Sampler sampler = cfg.doSample() ? new Sampler(cfg.temperature(), cfg.topK(), cfg.topP(), cfg.seed()) : null;
         long[] next = new long[batch];
         Arrays.fill(next, model.config().decoderStartTokenId());
+        boolean[] allRows = new boolean[batch];
+        Arrays.fill(allRows, true);
         try (DecoderCache cache = model.newCache(Math.min(cfg.maxNewTokens(), 512))) {
             for (int step = 0; step < cfg.maxNewTokens(); step++) {
                 float[] logp = null; // sampling: raw logits [B, V]
@@ -90,14 +90,10 @@ public final class Generator {
                     if (sampler != null) {
                         logp = Tensors.toFloats(logits);
                     } else {
-                        // greedy: argmax and log-softmax in libtorch; only B ids and B scores cross to Java
-                        // (32 rows × 32128 Math.exp calls in Java cost more than the decoder step at batch 32)
-                        Tensor lg = logits.to(torch.ScalarType.Float);
-                        if (step < cfg.minNewTokens())
-                            lg.select(1, eos).fill_(Tensors.scalar(Double.NEGATIVE_INFINITY));
-                        T_TensorTensor_T top = lg.max(1, false);
-                        tokLogProb = Tensors.toFloats(top.get0().sub(lg.logsumexp(new long[]{1}, false)));
-                        argmax = Tensors.toLongs(top.get1());
+                        GreedyPick.Picks picks = GreedyPick.pick(logits, step < cfg.minNewTokens() ? allRows : null,
+                                eos);
+                        tokLogProb = picks.logProbs();
+                        argmax = picks.ids();
                     }
                 }
                 int remaining = 0;
@@ -137,12 +133,5 @@ public final class Generator {
         double sum = 0;
         for (float f : row) sum += Math.exp(f - max);
         return max + Math.log(sum);
-    }
-
-    /** First index of the maximum, as torch.argmax. */
-    static int argmax(float[] row) {
-        int best = 0;
-        for (int i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-        return best;
     }
 }
