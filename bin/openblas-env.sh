@@ -1,7 +1,8 @@
 # Sourced by ./t5j and .ci/run before any JVM starts: which OpenBLAS kernels libtorch's fp32 matrix products use.
-# OpenBLAS reads OPENBLAS_CORETYPE once, when it loads. This machine image exports OPENBLAS_CORETYPE=Haswell (AVX2),
-# which on an AVX-512 CPU halves the fp32 matmul rate (BENCHMARKS.md, "OpenBLAS kernels"); OpenBLAS's own detection
-# picks the AVX-512 kernels. T5J_BLAS_KERNELS chooses:
+# OpenBLAS reads OPENBLAS_CORETYPE once, when it loads. This machine image exported OPENBLAS_CORETYPE=Haswell (AVX2),
+# which on AMD Zen 5 halved the rate of wide fp32 products (BENCHMARKS.md, "OpenBLAS kernels"; on Zen 4, whose
+# AVX-512 runs on 256-bit units, both kernel sets run at the same rate); OpenBLAS's own detection picks the AVX-512
+# kernels. T5J_BLAS_KERNELS chooses:
 #   auto (default)  on an AVX-512 CPU the widest kernels it runs: Cooperlake (with BF16) or SkylakeX; an inherited
 #                   OPENBLAS_CORETYPE that differs is replaced and named in T5J_OPENBLAS_REPLACED (benchmarks print
 #                   it); on other CPUs the environment's value, else OpenBLAS's own detection

@@ -131,7 +131,8 @@ public final class MachineInfo {
 
     /**
      * Warns once when OpenBLAS runs narrower kernels than the CPU has (a library user whose environment sets
-     * OPENBLAS_CORETYPE=Haswell, as this project's machine image does): fp32 products then run at half speed.
+     * OPENBLAS_CORETYPE=Haswell, as this project's machine image did): on AMD Zen 5 wide fp32 products then ran at
+     * half speed; on Zen 4, whose AVX-512 runs on 256-bit units, the AVX2 kernels were as fast (BENCHMARKS.md).
      */
     static void warnIfNarrow(PrintStream err) {
         if (warned) return;
@@ -139,7 +140,8 @@ public final class MachineInfo {
         String core = openblas_full.openblas_get_corename().getString();
         if (!narrowerThanCpu(core, ComputeDtype.readCpuFlags(Path.of("/proc/cpuinfo")))) return;
         err.println("t5j: warning: OpenBLAS runs its " + core + " kernels on this AVX-512 CPU (OPENBLAS_CORETYPE="
-                + System.getenv("OPENBLAS_CORETYPE") + "): fp32 matrix products at about half speed; start the JVM "
-                + "with OPENBLAS_CORETYPE=SkylakeX (./t5j does)");
+                + System.getenv("OPENBLAS_CORETYPE") + "): fp32 matrix products can run at half speed (AMD Zen 5: "
+                + "2048x512->2048 at 77 against 180 GFLOP/s); start the JVM with OPENBLAS_CORETYPE=SkylakeX "
+                + "(./t5j does)");
     }
 }
