@@ -72,8 +72,12 @@ class ContinuousBatcherTest {
             assertEquals(ContinuousBatcher.Finish.LENGTH, f.finish());
             Set<String> distinct = new HashSet<>();
             for (int i = 0; i < later.size(); i++) {
-                int[] got = later.get(i).result().get(60, TimeUnit.SECONDS).ids();
+                ContinuousBatcher.Output out = later.get(i).result().get(60, TimeUnit.SECONDS);
+                int[] got = out.ids();
                 assertArrayEquals(alone(prompt(i + 1), cfgs.get(i)), got, "prompt " + (i + 1));
+                // the sequence's log-probability too (greedy rows: GreedyPick; the sampled one: Java's log-sum-exp)
+                double want = new Generator(model).generate(new int[][]{prompt(i + 1)}, cfgs.get(i)).scores()[0];
+                assertEquals(want, out.score(), 1e-4 * Math.max(1, Math.abs(want)), "score of prompt " + (i + 1));
                 distinct.add(java.util.Arrays.toString(got));
             }
             assertTrue(distinct.size() >= 3, "prompts give different outputs, so mixing would show: " + distinct);
