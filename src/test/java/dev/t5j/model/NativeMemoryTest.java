@@ -2,14 +2,12 @@ package dev.t5j.model;
 
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
+import dev.t5j.engine.NativeMemoryProbe;
 import dev.t5j.engine.Tensors;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DEVELOPERS.md trap 2: every step in a PointerScope; native memory must stay flat over many steps. */
 class NativeMemoryTest {
@@ -39,17 +37,8 @@ class NativeMemoryTest {
                 trainStep(m);
                 gen.generate(new int[][]{{5, 6, 7, 1}}, GenerationConfig.beam(6, 2));
             };
-            for (int i = 0; i < 30; i++) round.run(); // warm-up: allocator pools, grads, thread pools
-            System.gc();
-            long count0 = Pointer.totalCount();
-            long rss0 = Pointer.physicalBytes();
-            for (int i = 0; i < 200; i++) round.run();
-            System.gc();
-            long count1 = Pointer.totalCount();
-            long rss1 = Pointer.physicalBytes();
-            assertTrue(count1 - count0 <= 16, "live native pointers grew from " + count0 + " to " + count1);
-            assertTrue(rss1 - rss0 < 64L << 20, "resident memory grew by " + ((rss1 - rss0) >> 20)
-                    + " MiB over 200 steps");
+            // 3 windows of 80 rounds: a leak of 200 KB a round fails every window
+            NativeMemoryProbe.assertFlat(round, 30, 3, 80, 16L << 20);
         }
     }
 }

@@ -1,0 +1,63 @@
+package dev.t5j.engine;
+
+import org.bytedeco.javacpp.Pointer;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The native-memory flatness check that the step tests share (DEVELOPERS.md trap 2).
+ *
+ * <p>Two readings. Live JavaCPP pointers must not grow beyond a few lazily built caches: a Tensor outside its step's
+ * PointerScope is a leak however small. Resident memory, less the Java heap's committed size, must not grow in every
+ * window of rounds. A leak grows it window after window; a one-off rise does not: the JIT's compiler arenas, or glibc
+ * keeping a new high-water mark (bin/native-env.sh keeps freed memory up to 256 MiB). A single before/after reading
+ * over 200 steps saw such a rise of 83 MiB once in CI and none in the same suite here, so the resident check asks
+ * for the smallest growth of several windows.
+ */
+public final class NativeMemoryProbe {
+    /** Live pointers a run may add: lazily built caches (a packed weight, a thread's scope). */
+    static final long MAX_POINTER_GROWTH = 16;
+
+    private NativeMemoryProbe() {
+    }
+
+    /**
+     * Runs {@code warmUp} rounds, then {@code windows} windows of {@code rounds} rounds each, and fails unless the live
+     * pointer count stayed within {@link #MAX_POINTER_GROWTH} and at least one window grew resident memory by less than
+     * {@code maxWindowGrowth} bytes.
+     *
+     * @return the resident growth of each window, in bytes
+     */
+    public static List<Long> assertFlat(Runnable round, int warmUp, int windows, int rounds, long maxWindowGrowth) {
+        for (int i = 0; i < warmUp; i++) round.run(); // allocator pools, grads, thread pools, packed copies
+        System.gc();
+        long count0 = Pointer.totalCount();
+        long rss = nativeResident();
+        List<Long> growth = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            for (int i = 0; i < rounds; i++) round.run();
+            System.gc();
+            long now = nativeResident();
+            growth.add(now - rss);
+            rss = now;
+        }
+        long count1 = Pointer.totalCount();
+        assertTrue(count1 - count0 <= MAX_POINTER_GROWTH, "live native pointers grew from " + count0 + " to " + count1);
+        long least = growth.stream().mapToLong(Long::longValue).min().orElseThrow();
+        assertTrue(least < maxWindowGrowth, "resident memory grew in every window of " + rounds + " rounds: "
+                + growth.stream().map(g -> (g >> 20) + " MiB").toList());
+        return growth;
+    }
+
+    /**
+     * Resident memory less the Java heap's committed size: a collection that shrinks the heap (garbage of earlier
+     * tests in the same JVM) would otherwise hide native growth in the same window.
+     */
+    private static long nativeResident() {
+        return Pointer.physicalBytes() - ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+    }
+}
