@@ -32,7 +32,9 @@ class TensorDeviceTest {
                     + "the same tasks whatever the device",
             "data/tasks/HyperFormerSplits.java", "randperm with a seeded CPU generator, as HyperFormer splits",
             "bench/ModelBench.java", "measures this machine's CPU BLAS peak and the per-op overhead of the binding",
-            "bench/DistributedBench.java", "measures Gloo's all-reduce over loopback, which runs on CPU tensors");
+            "bench/DistributedBench.java", "measures Gloo's all-reduce over loopback, which runs on CPU tensors",
+            "engine/Dropout.java", "draws masks in Java for CPU inputs only (others go to torch.dropout); its seed "
+                    + "comes from the CPU generator that Torch.seed seeds");
 
     /** A tensor made from nothing: libtorch factories (the *_like ones follow their input's device) and options. */
     static final Pattern CREATION = Pattern.compile("\\bnew TensorOptions\\(|\\btorch\\.(zeros|ones|empty|full|arange"

@@ -1,5 +1,6 @@
 package dev.t5j.adapters;
 
+import dev.t5j.model.Activations;
 import dev.t5j.model.Params;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -90,7 +91,7 @@ public final class LoraAdapters extends AdapterModule {
     public Tensor afterLinear(String weight, Tensor x, Tensor y) {
         Pair p = byWeight.get(weight);
         if (p == null) return y;
-        Tensor in = config.loraDropout() > 0 ? torch.dropout(x, config.loraDropout(), training()) : x;
+        Tensor in = config.loraDropout() > 0 ? Activations.dropout(x, config.loraDropout(), training()) : x;
         return y.add(torch.linear(torch.linear(in, p.a), p.b).mul(Tensors.scalar(scale)));
     }
 
