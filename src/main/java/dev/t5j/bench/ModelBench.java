@@ -27,11 +27,14 @@ import java.util.SplittableRandom;
  * excluding the embedding lookup (PaLM/Kaplan "6N" rule applied per stack; attention score FLOPs not counted).
  */
 public final class ModelBench {
-    /** {@code dtype}: what the training step's forward and generation run in (bf16 = autocast, fp32 weights). */
+    /**
+     * {@code dtype}: what the training step's forward and generation run in (bf16 = autocast, fp32 weights);
+     * {@code dropout}: the model's dropout rate in the training step (0 as the anchors; T5 fine-tunes with 0.1).
+     */
     public record Config(String preset, int batch, int inputLen, int targetLen, int steps, int genTokens,
-                         ComputeDtype dtype) {
+                         ComputeDtype dtype, double dropout) {
         public Config(String preset, int batch, int inputLen, int targetLen, int steps, int genTokens) {
-            this(preset, batch, inputLen, targetLen, steps, genTokens, ComputeDtype.FP32);
+            this(preset, batch, inputLen, targetLen, steps, genTokens, ComputeDtype.FP32, 0.0);
         }
     }
 
@@ -74,12 +77,13 @@ public final class ModelBench {
     }
 
     public static Result run(Config c, PrintStream out) {
-        T5Config mc = T5Config.preset(c.preset()).withDropout(0.0);
+        T5Config mc = T5Config.preset(c.preset()).withDropout(c.dropout());
         double peak = sgemmPeak();
         double op = opOverheadMicros();
         out.printf(Locale.ROOT,
                 "sgemm peak (1024^3 fp32, libtorch, %d threads): %.1f GFLOP/s; per-op overhead %.2f us%n",
                 org.bytedeco.pytorch.global.torch.get_num_threads(), peak, op);
+        if (c.dropout() > 0) out.printf(Locale.ROOT, "dropout %s in the training step%n", c.dropout());
         if (c.dtype() != ComputeDtype.FP32)
             out.printf(Locale.ROOT, "dtype %s: matrix products in bf16 (libtorch CPU autocast), fp32 weights and "
                     + "optimizer%n", c.dtype().key());

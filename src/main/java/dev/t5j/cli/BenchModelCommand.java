@@ -5,6 +5,7 @@ import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
+import dev.t5j.common.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,9 @@ public final class BenchModelCommand implements Callable<Integer> {
             description = "fp32, or bf16: forward matrix products in bf16 (CPU autocast) with fp32 weights and "
                     + "optimizer; falls back to fp32 with a warning on CPUs without bf16 units")
     ComputeDtype dtype;
+    @Option(names = "--dropout", defaultValue = "0", description = "Dropout rate in the training step (default "
+            + "${DEFAULT-VALUE}, as the PyTorch anchors; T5 fine-tunes with 0.1)")
+    double dropout;
     @Option(names = "--threads", description = "libtorch threads (default: all cores)")
     Integer threads;
     @Option(names = "--profile", description = "Also print time per module kind (embedding, attention, "
@@ -46,12 +50,13 @@ public final class BenchModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!(dropout >= 0 && dropout < 1)) throw new UserError("--dropout " + dropout + ": must be in [0, 1)");
         if (threads != null) Torch.init(threads);
         else Torch.init();
         MachineInfo.print(System.out);
         if (profile) Profiler.enable();
         ModelBench.run(new ModelBench.Config(preset, batch, inputLen, targetLen, steps, genTokens,
-                dtype.resolve(System.err)), System.out);
+                dtype.resolve(System.err), dropout), System.out);
         return 0;
     }
 }
