@@ -5,6 +5,7 @@ import dev.t5j.decoding.Generator;
 import dev.t5j.decoding.NoCacheDecoding;
 import dev.t5j.engine.Autocast;
 import dev.t5j.engine.ComputeDtype;
+import dev.t5j.engine.Dropout;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
 import dev.t5j.model.T5Config;
@@ -16,6 +17,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -76,6 +78,29 @@ public final class ModelBench {
         }
     }
 
+    /** Best-of-5 milliseconds of t5j's {@link Dropout} and of libtorch's {@code torch.dropout} on one tensor. */
+    static double[] dropoutMillis(long[] shape, double p) {
+        double ours = Double.MAX_VALUE;
+        double theirs = Double.MAX_VALUE;
+        try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            Tensor x = torch.rand(shape);
+            for (int r = 0; r < 6; r++) { // round 0 warms up
+                try (PointerScope s2 = new PointerScope()) {
+                    long t0 = System.nanoTime();
+                    Dropout.apply(x, p);
+                    long t1 = System.nanoTime();
+                    torch.dropout(x, p, true);
+                    long t2 = System.nanoTime();
+                    if (r > 0) {
+                        ours = Math.min(ours, (t1 - t0) / 1e6);
+                        theirs = Math.min(theirs, (t2 - t1) / 1e6);
+                    }
+                }
+            }
+        }
+        return new double[]{ours, theirs};
+    }
+
     public static Result run(Config c, PrintStream out) {
         T5Config mc = T5Config.preset(c.preset()).withDropout(c.dropout());
         double peak = sgemmPeak();
@@ -83,7 +108,12 @@ public final class ModelBench {
         out.printf(Locale.ROOT,
                 "sgemm peak (1024^3 fp32, libtorch, %d threads): %.1f GFLOP/s; per-op overhead %.2f us%n",
                 org.bytedeco.pytorch.global.torch.get_num_threads(), peak, op);
-        if (c.dropout() > 0) out.printf(Locale.ROOT, "dropout %s in the training step%n", c.dropout());
+        if (c.dropout() > 0) {
+            long[] shape = {c.batch(), mc.numHeads(), c.inputLen(), c.inputLen()};
+            double[] ms = dropoutMillis(shape, c.dropout());
+            out.printf(Locale.ROOT, "dropout %s in the training step; on %s (encoder attention probabilities): t5j "
+                    + "%.2f ms, libtorch's torch.dropout %.2f ms%n", c.dropout(), Arrays.toString(shape), ms[0], ms[1]);
+        }
         if (c.dtype() != ComputeDtype.FP32)
             out.printf(Locale.ROOT, "dtype %s: matrix products in bf16 (libtorch CPU autocast), fp32 weights and "
                     + "optimizer%n", c.dtype().key());

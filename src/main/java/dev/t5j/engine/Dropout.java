@@ -8,6 +8,8 @@ import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -37,7 +39,18 @@ public final class Dropout {
     private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[CHUNK]);
     private static final ThreadLocal<short[]> SHORTS = ThreadLocal.withInitial(() -> new short[CHUNK]);
 
+    /** Threads for large masks, as many as libtorch's (a parallel stream runs in the pool that calls it). */
+    private static ForkJoinPool pool;
+
     private Dropout() {}
+
+    private static synchronized ForkJoinPool pool(int threads) {
+        if (pool == null || pool.getParallelism() != threads) {
+            if (pool != null) pool.shutdown();
+            pool = new ForkJoinPool(threads);
+        }
+        return pool;
+    }
 
     /** {@code torch.dropout(x, p, true)}: CPU float32 and bfloat16 tensors here, anything else by libtorch. */
     public static Tensor apply(Tensor x, double p) {
@@ -69,9 +82,7 @@ public final class Dropout {
         FloatPointer floats = bf16 ? null : m.data_ptr_float();
         ShortPointer shorts = bf16 ? new ShortPointer(m.data_ptr()) : null;
         int chunks = (int) ((n + CHUNK - 1) / CHUNK);
-        IntStream range = IntStream.range(0, chunks);
-        if (Torch.threads() > 1 && n >= PARALLEL_MIN) range = range.parallel();
-        range.forEach(c -> {
+        IntConsumer fill = c -> {
             long start = (long) c * CHUNK;
             int len = (int) Math.min(CHUNK, n - start);
             if (bf16) {
@@ -83,7 +94,12 @@ public final class Dropout {
                 fillFloats(out, start, seed, threshold, bits);
                 new FloatPointer(floats).position(start).put(out, 0, len);
             }
-        });
+        };
+        int threads = Torch.threads();
+        if (threads > 1 && n >= PARALLEL_MIN)
+            pool(threads).submit(() -> IntStream.range(0, chunks).parallel().forEach(fill)).join();
+        else
+            for (int c = 0; c < chunks; c++) fill.accept(c);
         return m;
     }
 
