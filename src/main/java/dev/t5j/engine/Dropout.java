@@ -19,8 +19,8 @@ import java.util.stream.IntStream;
  *
  * <p>Why: libtorch's CPU {@code bernoulli_} draws one Mersenne-Twister number per element in a serial loop, ~7 ns an
  * element; PyTorch 2.13 from pip is as slow (BENCHMARKS.md, "Dropout"). A t5-small training step at 2 × 512/128
- * drops ~50 M elements, 14 % of the step. Here each pair of elements takes one SplitMix64 output (Steele, Lea, Flood
- * 2014, the generator of {@code java.util.SplittableRandom}): its two 32-bit halves, each compared with
+ * drops ~60 M elements, ~0.4 s of a 3 s step. Here each pair of elements takes one SplitMix64 output (Steele, Lea,
+ * Flood 2014, the generator of {@code java.util.SplittableRandom}): its two 32-bit halves, each compared with
  * {@code p · 2^32}. That is finer than the 24-bit uniform floats {@code bernoulli_} compares.
  *
  * <p>Deterministic and resumable: the generator's state for element pair {@code j} is {@code seed + (j + 1) · γ}, so
