@@ -1,8 +1,8 @@
-"""Anchor for `t5j bench model --dropout P`: the HF transformers T5 training step of
+"""Anchor for `t5j bench model --dropout P [--dtype bf16]`: the HF transformers T5 training step of
 ../shared/tools/anchors/bench_hf_t5.py (same random init, shapes, AdamW) with the model's dropout rate as given
-(the anchor itself trains with dropout 0); `bf16` runs the forward and loss under torch.autocast as
-hf_t5_train_autocast.py does. Benchmark helper only (not part of the product, build or tests). Run with the anchor
-venv (torch 2.13 + transformers).
+(the anchor itself trains with dropout 0); `bf16` runs the forward and loss under
+torch.autocast("cpu", dtype=torch.bfloat16), backward and optimizer outside it (PyTorch's AMP recipe). Benchmark
+helper only (not part of the product, build or tests). Run with the anchor venv (torch 2.13 + transformers).
 Usage: hf_t5_train.py PRESET batch in_len tgt_len steps threads dropout [fp32|bf16]"""
 import contextlib, sys, time, torch
 from transformers import T5Config, T5ForConditionalGeneration
