@@ -54,7 +54,9 @@ public final class Dropout {
 
     /** {@code torch.dropout(x, p, true)}: CPU float32 and bfloat16 tensors here, anything else by libtorch. */
     public static Tensor apply(Tensor x, double p) {
-        if (p <= 0) return x;
+        if (!(p >= 0 && p <= 1)) // libtorch's check and message; NaN fails it too
+            throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+        if (p == 0) return x;
         ScalarType dt = x.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
         if (p >= 1 || !x.is_cpu() || (dt != ScalarType.Float && dt != ScalarType.BFloat16))
             return torch.dropout(x, p, true);

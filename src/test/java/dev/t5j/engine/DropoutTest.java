@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Dropout}: libtorch's training dropout, with the keep mask drawn in Java. */
@@ -120,6 +121,8 @@ class DropoutTest {
             float[] dv = Tensors.toFloats(d.to(ScalarType.Float));
             for (float v : dv) assertTrue(v == 0f || v == 2f, "value " + v);
             assertSame(ones, Dropout.apply(ones, 0.0), "p = 0: the input itself");
+            for (double bad : new double[]{-0.1, 1.5, Double.NaN})
+                assertThrows(IllegalArgumentException.class, () -> Dropout.apply(ones, bad), "p = " + bad);
             assertEquals(0f, torch.abs(Dropout.apply(torch.ones(100), 1.0)).sum().item_float(), "p = 1: all dropped");
         }
     }
