@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link T5LayerNorm}'s one-row path (computed in Java) against libtorch's {@code rms_norm}, and its weight cache. */
+/** {@link T5LayerNorm}'s few-row path (computed in Java) against libtorch's {@code rms_norm}, and its weight cache. */
 class T5LayerNormTest {
     private static double relDiff(Tensor got, Tensor want) {
         return Tensors.toFloats(got.sub(want).abs().max())[0] / Tensors.toFloats(want.abs().max())[0];
@@ -23,7 +23,7 @@ class T5LayerNormTest {
     }
 
     @Test
-    void oneRowEqualsRmsNormAndFollowsTheWeight() {
+    void fewRowsEqualRmsNormAndFollowTheWeight() {
         T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
         try (var m = T5ForConditionalGeneration.init(c, 31); var s = new PointerScope(); var ng = new NoGradGuard()) {
             T5LayerNorm n = m.decoder.block[1].ff.layerNorm;
@@ -32,6 +32,15 @@ class T5LayerNormTest {
                 Tensor x = torch.randn(1, 1, c.dModel()).mul(Tensors.scalar(Math.pow(10, i - 2)));
                 assertTrue(relDiff(n.forward(x), reference(n, x, c)) < 1e-6, "scale 1e" + (i - 2));
             }
+            // several rows (a batch of decoding steps, beams), each with its own scale: every row normed alone
+            int k = T5LayerNorm.JAVA_ROWS;
+            float[] scales = new float[k];
+            for (int r = 0; r < k; r++) scales[r] = (float) Math.pow(10, -2 + 4.0 * r / (k - 1));
+            Tensor rows = torch.randn(k, 1, c.dModel()).mul(Tensors.floats(scales, k, 1, 1));
+            Tensor want = reference(n, rows, c);
+            Tensor got = n.forward(rows);
+            for (int r = 0; r < k; r++)
+                assertTrue(relDiff(got.select(0, r), want.select(0, r)) < 1e-6, "row " + r);
             assertTrue(n.hasInferenceCopies());
             Tensor x = torch.randn(1, 1, c.dModel());
             n.weight.mul_(Tensors.scalar(-2.0)); // in place: the version counter moves
@@ -46,7 +55,7 @@ class T5LayerNormTest {
     }
 
     @Test
-    void severalRowsGradientsAndCopiesOffKeepLibtorch() {
+    void manyRowsGradientsAndCopiesOffKeepLibtorch() {
         T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
         try (var m = T5ForConditionalGeneration.init(c, 32); var s = new PointerScope()) {
             T5LayerNorm n = m.encoder.finalLayerNorm;
@@ -55,8 +64,11 @@ class T5LayerNormTest {
             assertTrue(y.requires_grad());
             assertFalse(n.hasInferenceCopies());
             try (var ng = new NoGradGuard()) {
-                Tensor rows = torch.randn(2, 3, c.dModel());
+                Tensor rows = torch.randn(5, 13, c.dModel()); // 65 rows: more than JAVA_ROWS
                 assertTrue(relDiff(n.forward(rows), reference(n, rows, c)) < 1e-6);
+                assertFalse(n.hasInferenceCopies());
+                Tensor strided = torch.randn(4, c.dModel(), 2).select(2, 0); // not contiguous
+                assertTrue(relDiff(n.forward(strided), reference(n, strided, c)) < 1e-6);
                 assertFalse(n.hasInferenceCopies());
                 boolean was = InferenceLinear.setEnabled(false);
                 try {
