@@ -43,8 +43,8 @@ final class T5LayerNorm {
     private Tensor norm(Tensor x) {
         ScalarType xt = x.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
         if (xt == ScalarType.Float && weight.scalar_type().intern() == ScalarType.Float) {
-            if (x.numel() <= JAVA_ROWS * normalizedShape[0] && !GradMode.is_enabled() && InferenceLinear.enabled() && !x.is_cuda()
-                    && x.is_contiguous())
+            if (x.numel() <= JAVA_ROWS * normalizedShape[0] && !GradMode.is_enabled() && InferenceLinear.enabled()
+                    && !x.is_cuda() && x.is_contiguous())
                 return fewRows(x);
             // libtorch's rms_norm: the same formula in one call instead of seven (each costs microseconds through
             // the binding, 24 norms per decoding step); other dtypes keep HF's casts below
