@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.Pointer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,15 +35,21 @@ public final class NativeMemoryProbe {
      * @return the resident growth of each window, in bytes
      */
     public static List<Long> assertFlat(Runnable round, int warmUp, int windows, int rounds, long maxWindowGrowth) {
+        return assertFlat(round, warmUp, windows, rounds, maxWindowGrowth, Pointer::physicalBytes);
+    }
+
+    /** As above, with resident memory read from {@code resident} (the probe's own tests count bytes themselves). */
+    static List<Long> assertFlat(Runnable round, int warmUp, int windows, int rounds, long maxWindowGrowth,
+            LongSupplier resident) {
         for (int i = 0; i < warmUp; i++) round.run(); // allocator pools, grads, thread pools, packed copies
         System.gc();
         long count0 = Pointer.totalCount();
-        long rss = Pointer.physicalBytes();
+        long rss = resident.getAsLong();
         List<Long> growth = new ArrayList<>();
         for (int w = 0; w < windows; w++) {
             for (int i = 0; i < rounds; i++) round.run();
             System.gc();
-            long now = Pointer.physicalBytes();
+            long now = resident.getAsLong();
             growth.add(now - rss);
             rss = now;
         }

@@ -37,8 +37,9 @@ class NativeMemoryTest {
                 trainStep(m);
                 gen.generate(new int[][]{{5, 6, 7, 1}}, GenerationConfig.beam(6, 2));
             };
-            // 3 windows of 80 rounds: a leak of 200 KB a round fails every window
-            NativeMemoryProbe.assertFlat(round, 30, 3, 80, 16L << 20);
+            // 3 windows of 80 rounds: a leak of 300 KB a round fails every window (the single 200-round reading
+            // before allowed 64 MiB, 320 KB a round)
+            NativeMemoryProbe.assertFlat(round, 30, 3, 80, 24L << 20);
         }
     }
 }
