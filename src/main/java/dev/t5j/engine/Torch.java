@@ -13,6 +13,18 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>Contract: call {@link #init()} (or any method here) before touching any {@code org.bytedeco.pytorch} class.
  * It is idempotent and thread-safe. Everything else in t5j reaches torch only after this has run.
+ *
+ * <p>Known traps of libtorch through JavaCPP, each handled here or checked by a test:
+ * <ol>
+ *   <li>The natives must be extracted with {@code Loader.cacheResources} before the first class loads, or the first
+ *       JVM on an empty cache crashes ({@code TorchTest}).</li>
+ *   <li>Every Tensor owns native memory: each step runs in a {@code PointerScope}, and native memory must stay flat
+ *       over many steps ({@code NativeMemoryTest}, {@code RetrieverNativeMemoryTest}, through
+ *       {@code NativeMemoryProbe}).</li>
+ *   <li>Thread counts are set explicitly, libtorch's and OpenBLAS's together ({@link #setThreads}).</li>
+ *   <li>OpenBLAS's idle workers spin and starve libtorch's threads: {@code OPENBLAS_THREAD_TIMEOUT=4}, set by
+ *       {@code bin/native-env.sh} before the JVM starts.</li>
+ * </ol>
  */
 public final class Torch {
     private static volatile boolean initialized;

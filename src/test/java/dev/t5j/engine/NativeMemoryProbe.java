@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The native-memory flatness check that the step tests share (DEVELOPERS.md trap 2).
+ * The native-memory flatness check that the step tests share ({@link Torch}, trap 2).
  *
  * <p>Two readings. Live JavaCPP pointers must not grow beyond a few lazily built caches: a Tensor outside its step's
  * PointerScope is a leak however small. Resident memory must not grow in every window of rounds. A leak grows it

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 class TorchTest {
-    /** The first JVM to extract the natives into an empty JavaCPP cache must not crash (DEVELOPERS.md trap 1). */
+    /** The first JVM to extract the natives into an empty JavaCPP cache must not crash ({@link Torch}, trap 1). */
     @Test
     void firstRunAgainstEmptyNativeCacheWorks(@TempDir Path tmp) throws Exception {
         Path cache = tmp.resolve("javacpp-cache");

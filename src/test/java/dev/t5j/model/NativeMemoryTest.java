@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** DEVELOPERS.md trap 2: every step in a PointerScope; native memory must stay flat over many steps. */
+/** engine.Torch, trap 2: every step in a PointerScope; native memory must stay flat over many steps. */
 class NativeMemoryTest {
     private static void trainStep(T5ForConditionalGeneration m) {
         try (var s = new PointerScope()) {
