@@ -79,21 +79,22 @@ public final class Dropout {
         long threshold = (long) Math.ceil(p * 4294967296.0);
         float scale = (float) (1.0 / (1.0 - p));
         boolean bf16 = dtype == ScalarType.BFloat16;
-        // the bfloat16 bits of the scale, rounded to nearest even as libtorch's div_ in bfloat16 rounds
-        int bits = bf16 ? bf16Bits(scale) : Float.floatToRawIntBits(scale);
+        // bfloat16: the scale rounded to nearest even as libtorch's div_ in bfloat16 rounds, drawn as the float whose
+        // upper half those 16 bits are, then cut to them
+        int bits = bf16 ? bf16Bits(scale) << 16 : Float.floatToRawIntBits(scale);
         FloatPointer floats = bf16 ? null : m.data_ptr_float();
         ShortPointer shorts = bf16 ? new ShortPointer(m.data_ptr()) : null;
         int chunks = (int) ((n + CHUNK - 1) / CHUNK);
         IntConsumer fill = c -> {
             long start = (long) c * CHUNK;
             int len = (int) Math.min(CHUNK, n - start);
+            float[] out = len == CHUNK ? FLOATS.get() : new float[len];
+            fillFloats(out, start, seed, threshold, bits);
             if (bf16) {
-                short[] out = len == CHUNK ? SHORTS.get() : new short[len];
-                fillShorts(out, start, seed, threshold, (short) bits);
-                new ShortPointer(shorts).position(start).put(out, 0, len);
+                short[] cut = len == CHUNK ? SHORTS.get() : new short[len];
+                for (int i = 0; i < len; i++) cut[i] = (short) (Float.floatToRawIntBits(out[i]) >>> 16);
+                new ShortPointer(shorts).position(start).put(cut, 0, len);
             } else {
-                float[] out = len == CHUNK ? FLOATS.get() : new float[len];
-                fillFloats(out, start, seed, threshold, bits);
                 new FloatPointer(floats).position(start).put(out, 0, len);
             }
         };
@@ -127,19 +128,6 @@ public final class Dropout {
             out[i + 1] = Float.intBitsToFloat(bits & keep(z & 0xFFFFFFFFL, threshold));
         }
         if (even < out.length) out[even] = Float.intBitsToFloat(bits & keep(mix(s + GAMMA) >>> 32, threshold));
-    }
-
-    /** {@link #fillFloats} for bfloat16: {@code bits} is the scale's 16 bits. */
-    static void fillShorts(short[] out, long start, long seed, long threshold, short bits) {
-        long s = seed + (start / 2) * GAMMA;
-        int even = out.length & ~1;
-        for (int i = 0; i < even; i += 2) {
-            s += GAMMA;
-            long z = mix(s);
-            out[i] = (short) (bits & keep(z >>> 32, threshold));
-            out[i + 1] = (short) (bits & keep(z & 0xFFFFFFFFL, threshold));
-        }
-        if (even < out.length) out[even] = (short) (bits & keep(mix(s + GAMMA) >>> 32, threshold));
     }
 
     /** All ones (-1) when the 32-bit draw {@code u} is at least {@code threshold}, else 0; no branch. */
