@@ -2,8 +2,10 @@ package dev.t5j.bench;
 
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
+import dev.t5j.engine.Torch;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
 
@@ -11,6 +13,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -28,7 +31,8 @@ public final class DecodeBench {
      * @param beams 1 = greedy, more = beam search (HF semantics)
      * @param runs  timed runs after the warm-up; the best is reported
      */
-    public record Config(String preset, int batch, int inputLen, int newTokens, int beams, int runs) {}
+    public record Config(String preset, int batch, int inputLen, int newTokens, int beams, int runs,
+            ComputeDtype dtype) {}
 
     /** Best wall time of one run (encoder + all steps) and what it makes in generated tokens per second. */
     public record Result(double bestSeconds, double tokensPerSecond) {}
@@ -37,7 +41,9 @@ public final class DecodeBench {
 
     public static Result run(Config c, PrintStream out) {
         T5Config mc = T5Config.preset(c.preset()).withDropout(0.0);
-        try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(mc, 0)) {
+        Torch.seed(0);
+        ScalarType weights = c.dtype() == ComputeDtype.BF16 ? ScalarType.BFloat16 : ScalarType.Float;
+        try (T5ForConditionalGeneration m = new T5ForConditionalGeneration(mc, weights)) {
             m.train(false);
             int[][] ids = ModelBench.randomIds(new SplittableRandom(0), c.batch(), c.inputLen(), mc.vocabSize());
             GenerationConfig g = GenerationConfig.builder(c.newTokens()).minNewTokens(c.newTokens())
@@ -57,9 +63,10 @@ public final class DecodeBench {
                 }
             }
             double tps = (double) c.batch() * c.newTokens() / best;
-            out.printf(Locale.ROOT, "t5j %s %s batch=%d in=%d new=%d threads=%d: best %.3f s, %.1f tokens/s, "
+            out.printf(Locale.ROOT, "t5j %s %s batch=%d in=%d new=%d threads=%d%s: best %.3f s, %.1f tokens/s, "
                             + "%.1f ms/step%n", c.preset(), c.beams() == 1 ? "greedy" : "beam" + c.beams(), c.batch(),
-                    c.inputLen(), c.newTokens(), torch.get_num_threads(), best, tps, 1e3 * best / c.newTokens());
+                    c.inputLen(), c.newTokens(), torch.get_num_threads(),
+                    c.dtype() == ComputeDtype.BF16 ? " dtype=bf16" : "", best, tps, 1e3 * best / c.newTokens());
             double enc = encoderSeconds(m, ids, c.runs());
             out.printf(Locale.ROOT, "  split: encoder %.3f s (best of %d, timed alone), decoder %.1f ms/step "
                     + "(the rest)%n", enc, c.runs(), 1e3 * (best - enc) / c.newTokens());

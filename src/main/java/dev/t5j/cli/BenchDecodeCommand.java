@@ -2,6 +2,7 @@ package dev.t5j.cli;
 
 import dev.t5j.bench.DecodeBench;
 import dev.t5j.common.UserError;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
@@ -34,6 +35,10 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE})")
     int threads;
+    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeOption.class, description = "fp32, or bf16: "
+            + "weights held in bf16, products on the CPU's bf16 units (as generate --dtype bf16); falls back to fp32 "
+            + "with a warning on CPUs without them")
+    ComputeDtype dtype;
     @Option(names = "--profile", description = "Also print time per module kind for the best run (as T5J_PROFILE=1)")
     boolean profile;
 
@@ -47,7 +52,8 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         Torch.init(threads);
         MachineInfo.print(System.out);
         if (profile) Profiler.enable();
-        DecodeBench.run(new DecodeBench.Config(preset, batch, inputLen, newTokens, beams, runs), System.out);
+        DecodeBench.run(new DecodeBench.Config(preset, batch, inputLen, newTokens, beams, runs,
+                dtype.resolve(System.err)), System.out);
         return 0;
     }
 

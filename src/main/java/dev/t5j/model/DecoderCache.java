@@ -3,9 +3,11 @@ package dev.t5j.model;
 import java.util.Arrays;
 import dev.t5j.engine.Tensors;
 import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Key/value cache for incremental decoding: per decoder layer, the self-attention keys/values of all positions so
@@ -14,6 +16,9 @@ import org.bytedeco.pytorch.global.torch;
  * <p>Self-attention keys/values live in preallocated buffers [B, h, capacity, d_kv] that each step writes in place
  * (no concatenation, no copy of the past); a buffer that fills up is replaced by one of twice the size. Attention
  * reads the filled part as a view. Owns its tensors outside any step scope; {@link #close()} frees them.
+ *
+ * <p>Keys and values are held in fp32 whatever the model's dtype: attention runs in fp32
+ * ({@link T5Attention#attendStep} says why), so a bf16 model's are widened once, when cached, not at every step.
  */
 public final class DecoderCache implements AutoCloseable {
     /** Positions a fresh self-attention buffer holds when no capacity was asked for. */
@@ -112,8 +117,8 @@ public final class DecoderCache implements AutoCloseable {
                         torch.cat(new TensorVector(l.selfV, zeroRows(l.selfV, n)), 0));
             T5Attention a = model.decoder.block[i].crossAttention.encDecAttention;
             Tensor[] kv = a.projectKv(enc);
-            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(kv[0], 2, s)), 0);
-            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(kv[1], 2, s)), 0);
+            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(kv[0].to(ScalarType.Float), 2, s)), 0);
+            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(kv[1].to(ScalarType.Float), 2, s)), 0);
             Tensors.free(l.crossK);
             Tensors.free(l.crossV);
             l.setCross(k, v);
@@ -190,9 +195,10 @@ public final class DecoderCache implements AutoCloseable {
         /** New buffers for at least {@code need} positions (twice the old size), holding the filled part. */
         private void grow(Tensor k, Tensor v, long need) {
             long cap = Math.max(need, Math.max(capacity, bufK == null ? 0 : 2 * bufK.size(2)));
-            Tensor nk = torch.empty(new long[]{k.size(0), k.size(1), cap, k.size(3)}, k.options(),
+            ScalarTypeOptional fp32 = new ScalarTypeOptional(ScalarType.Float); // on k's device, in fp32
+            Tensor nk = torch.empty(new long[]{k.size(0), k.size(1), cap, k.size(3)}, k.options().dtype(fp32),
                     new MemoryFormatOptional());
-            Tensor nv = torch.empty(new long[]{v.size(0), v.size(1), cap, v.size(3)}, v.options(),
+            Tensor nv = torch.empty(new long[]{v.size(0), v.size(1), cap, v.size(3)}, v.options().dtype(fp32),
                     new MemoryFormatOptional());
             if (selfK != null) {
                 nk.narrow(2, 0, selfK.size(2)).copy_(selfK);
@@ -245,8 +251,8 @@ public final class DecoderCache implements AutoCloseable {
         void setCross(Tensor k, Tensor v) {
             // contiguous once: the projected keys are a transposed view, which every step's batched product would
             // otherwise copy again (measured: most of a batch-32 step's cross-attention time)
-            crossK = Tensors.keep(k.contiguous());
-            crossV = Tensors.keep(v.contiguous());
+            crossK = Tensors.keep(k.to(ScalarType.Float).contiguous());
+            crossV = Tensors.keep(v.to(ScalarType.Float).contiguous());
         }
 
         void close() {

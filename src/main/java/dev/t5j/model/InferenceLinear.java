@@ -101,7 +101,9 @@ final class InferenceLinear {
         long in = x.size(-1);
         long rows = x.numel() / in;
         long out = w.size(0);
-        Path path = !supported || x.scalar_type().intern() != ScalarType.Float ? Path.LINEAR : choose(rows, out, in);
+        ScalarType t = x.scalar_type().intern();
+        Path path = !supported || t != w.scalar_type().intern() ? Path.LINEAR
+                : t == ScalarType.BFloat16 ? Path.PACKED : choose(rows, out, in);
         switch (path) {
             case TRANSPOSED -> {
                 Tensor transposed = transposedCopy(w);
@@ -134,18 +136,19 @@ final class InferenceLinear {
      * takes, which saves a {@code t()} call per product (a batch-1 step makes 37).
      */
     private synchronized Tensor transposedCopy(Tensor w) {
-        if (transposed == null && reserve(w.numel() * 4)) transposed = Tensors.keep(w.detach().t().contiguous().t());
+        if (transposed == null && reserve(w.numel() * w.element_size()))
+            transposed = Tensors.keep(w.detach().t().contiguous().t());
         return transposed;
     }
 
     /** The packed copy of {@code w}, built on first use; null where oneDNN packs this shape wrongly. */
     private synchronized PackedLinear packedCopy(Tensor w) {
-        if (packed == null && !unpackable && reserve(w.numel() * 4)) {
+        if (packed == null && !unpackable && reserve(w.numel() * w.element_size())) {
             // packed for one row: as fast at 32 rows as a 32-row packing (the lm head: 7.1 vs 7.7 ms), and at one
             // row 1.8 ms against 3.6 ms for the 32-row packing
             packed = PackedLinear.pack(w.detach(), 1);
             unpackable = packed == null; // a shape oneDNN gets wrong (PackedLinear.pack)
-            if (unpackable) release(w.numel() * 4);
+            if (unpackable) release(w.numel() * w.element_size());
         }
         return packed;
     }

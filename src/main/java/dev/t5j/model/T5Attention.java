@@ -38,6 +38,13 @@ final class T5Attention {
     private final InferenceLinear qProduct;
     private final InferenceLinear kvProduct;
     private final InferenceLinear oProduct;
+    /**
+     * Whether the weights are held in a lower precision than fp32 (a bf16 model for inference): passes without
+     * gradients then widen the projections to fp32 and attend in fp32 ({@link #attendStep} says why).
+     */
+    private final boolean widen;
+    /** The weights' dtype: what the {@code o} product takes. */
+    private final ScalarType weightType;
 
     T5Attention(Params p, String prefix, T5Config c, boolean isDecoder, boolean hasRelativeAttentionBias) {
         double f = c.initializerFactor();
@@ -62,6 +69,8 @@ final class T5Attention {
         qProduct = new InferenceLinear(q);
         kvProduct = new InferenceLinear(k, v);
         oProduct = new InferenceLinear(o);
+        weightType = o.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
+        widen = weightType != ScalarType.Float;
     }
 
     /**
@@ -110,7 +119,7 @@ final class T5Attention {
     /** {@link #shape} of the query projection (without gradients through its copies: {@link InferenceLinear}). */
     Tensor projectQuery(Tensor x) {
         long b = x.size(0);
-        return hookedLinear(x, qProduct, "q").view(b, -1, heads, dKv).transpose(1, 2);
+        return widened(hookedLinear(x, qProduct, "q")).view(b, -1, heads, dKv).transpose(1, 2);
     }
 
     /**
@@ -147,24 +156,36 @@ final class T5Attention {
      * passes without gradients, with fewer libtorch calls (each costs microseconds through the binding, hundreds per
      * step): no dtype round-trip when already fp32, no dropout call outside training, no copy where the heads merge
      * as a view.
+     *
+     * <p>Attention itself runs in fp32 whatever the weights' dtype: a bf16 model's projections are widened as they
+     * come out of their products ({@link #projectQkv}, {@link #projectKv}, {@link #projectQuery}), {@link DecoderCache}
+     * keeps them in fp32, and the result is rounded back to bf16 for the {@code o} product. libtorch's fused CPU
+     * attention is far slower in bf16 (1 thread, AMD Zen 4: one query over 64 keys 46 against 8 µs, 64 queries 2.4
+     * against 0.09 ms, batch 32 76 against 4.4 ms), and so is widening a head-split view instead of the product's
+     * contiguous output (1 M values: 17–23 ms; BENCHMARKS.md, "bf16 decoding").
      */
     Tensor attendStep(Tensor query, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
+        if (widen) { // no copies where already fp32 (the projections' and the cache's)
+            query = query.to(ScalarType.Float);
+            keys = keys.to(ScalarType.Float);
+            values = values.to(ScalarType.Float);
+            if (bias != null) bias = bias.to(ScalarType.Float);
+        }
+        Tensor attended;
         if (weightsOut == null && !train) {
             // libtorch's fused CPU kernel (one call; T5 has no 1/sqrt(d) scaling, hence scale 1): 3x the
             // matmul-add-softmax-matmul chain at batch 32 (its batched products loop over tiny per-head matrices)
-            Tensor a = torch.scaled_dot_product_attention(query, keys, values,
+            attended = torch.scaled_dot_product_attention(query, keys, values,
                     bias == null ? new TensorOptional() : new TensorOptional(bias), 0.0, false, UNSCALED, false);
-            return hookedLinear(a.transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv), oProduct, "o");
+        } else {
+            Tensor scores = query.matmul(keys.transpose(3, 2));
+            if (bias != null) scores = scores.add(bias);
+            Tensor weights = torch.softmax(scores, -1, new ScalarTypeOptional());
+            if (weightsOut != null) weightsOut[0] = weights;
+            attended = Activations.dropout(weights, dropout, train).matmul(values);
         }
-        Tensor scores = query.matmul(keys.transpose(3, 2));
-        if (bias != null) scores = scores.add(bias);
-        ScalarType vt = values.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
-        Tensor weights = vt == ScalarType.Float ? torch.softmax(scores, -1, new ScalarTypeOptional())
-                : torch.softmax(scores.to(ScalarType.Float), -1, new ScalarTypeOptional()).to(vt);
-        if (weightsOut != null) weightsOut[0] = weights;
-        weights = Activations.dropout(weights, dropout, train);
-        return hookedLinear(weights.matmul(values).transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv),
-                oProduct, "o");
+        Tensor merged = attended.transpose(1, 2).reshape(query.size(0), -1, (long) heads * dKv);
+        return hookedLinear(widen ? merged.to(weightType) : merged, oProduct, "o");
     }
 
     /**
@@ -176,7 +197,7 @@ final class T5Attention {
     Tensor[] projectQkv(Tensor x) {
         if (hooks != null || GradMode.is_enabled()) return new Tensor[]{shape(x, q), shape(x, k), shape(x, v)};
         long b = x.size(0);
-        Tensor qkv = qkvProduct.apply(x).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
+        Tensor qkv = widened(qkvProduct.apply(x)).view(b, -1, 3, heads, dKv); // [B, T, 3, h, d_kv]
         return new Tensor[]{qkv.select(2, 0).transpose(1, 2), qkv.select(2, 1).transpose(1, 2),
                 qkv.select(2, 2).transpose(1, 2)};
     }
@@ -188,8 +209,13 @@ final class T5Attention {
     Tensor[] projectKv(Tensor x) {
         if (hooks != null || GradMode.is_enabled()) return new Tensor[]{shape(x, k), shape(x, v)};
         long b = x.size(0);
-        Tensor kv = kvProduct.apply(x).view(b, -1, 2, heads, dKv); // [B, S, 2, h, d_kv]
+        Tensor kv = widened(kvProduct.apply(x)).view(b, -1, 2, heads, dKv); // [B, S, 2, h, d_kv]
         return new Tensor[]{kv.select(2, 0).transpose(1, 2), kv.select(2, 1).transpose(1, 2)};
+    }
+
+    /** A product's output in fp32 where the weights are bf16 (one pass over contiguous values), else itself. */
+    private Tensor widened(Tensor product) {
+        return widen ? product.to(ScalarType.Float) : product;
     }
 
     /** Drops the inference products' weight copies (weights changed, or the model is closing); rebuilt when used. */

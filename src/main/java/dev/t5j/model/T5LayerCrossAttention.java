@@ -44,7 +44,11 @@ final class T5LayerCrossAttention {
             Tensor[] kv = encDecAttention.projectKv(encoderHidden);
             keys = kv[0];
             values = kv[1];
-            if (cache != null) cache.setCross(keys, values);
+            if (cache != null) { // the cached form (contiguous, fp32) from the first step on
+                cache.setCross(keys, values);
+                keys = cache.crossK;
+                values = cache.crossV;
+            }
         }
         Tensor[] weights = probe == null ? null : new Tensor[1];
         Tensor out = cache == null && GradMode.is_enabled()

@@ -2,6 +2,7 @@ package dev.t5j.model;
 
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
+import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Scalar;
@@ -42,20 +43,25 @@ final class T5LayerNorm {
 
     private Tensor norm(Tensor x) {
         ScalarType xt = x.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
-        if (xt == ScalarType.Float && weight.scalar_type().intern() == ScalarType.Float) {
-            if (x.numel() <= JAVA_ROWS * normalizedShape[0] && !GradMode.is_enabled() && InferenceLinear.enabled()
-                    && !x.is_cuda() && x.is_contiguous())
-                return fewRows(x);
+        ScalarType wt = weight.scalar_type().intern();
+        if (xt == ScalarType.Float && wt == ScalarType.Float) {
+            if (fewRowsApply(x)) return fewRows(x);
             // libtorch's rms_norm: the same formula in one call instead of seven (each costs microseconds through
             // the binding, 24 norms per decoding step); other dtypes keep HF's casts below
             return torch.rms_norm(x, normalizedShape, new TensorOptional(weight), new DoubleOptional(eps));
         }
+        if (xt == ScalarType.BFloat16 && wt == ScalarType.BFloat16 && fewRowsApply(x)) return fewRowsBf16(x);
         Tensor variance = x.to(ScalarType.Float).pow(new Scalar(2.0))
                 .mean(new long[]{-1}, true, new ScalarTypeOptional());
         Tensor h = x.mul(torch.rsqrt(variance.add(new Scalar(eps))));
-        ScalarType wt = weight.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
         if (wt == ScalarType.Half || wt == ScalarType.BFloat16) h = h.to(wt);
         return weight.mul(h);
+    }
+
+    /** Whether {@code x} is normed in Java: few rows, no gradients, copies on, contiguous on the CPU. */
+    private boolean fewRowsApply(Tensor x) {
+        return x.numel() <= JAVA_ROWS * normalizedShape[0] && !GradMode.is_enabled() && InferenceLinear.enabled()
+                && !x.is_cuda() && x.is_contiguous();
     }
 
     /**
@@ -88,6 +94,46 @@ final class T5LayerNorm {
         Tensor out = torch.empty_like(x);
         out.data_ptr_float().put(rows);
         return out;
+    }
+
+    /**
+     * {@link #fewRows} for a bf16 model (bf16 rows and weight), as HF's casts in {@link #norm} compute it: the mean of
+     * squares in fp32 (here in double), {@code x · rsqrt(mean + eps)} in fp32 rounded to bf16, then times the weight
+     * rounded to bf16 (each rounding to nearest even, as libtorch's). In a bf16 decoding step at batch 1 these six
+     * libtorch calls cost more than the norm's arithmetic (BENCHMARKS.md, "bf16 decoding").
+     */
+    private Tensor fewRowsBf16(Tensor x) {
+        float[] w = rowWeight();
+        int d = w.length;
+        short[] rows = new short[(int) x.numel()];
+        new ShortPointer(x.data_ptr()).get(rows);
+        for (int o = 0; o < rows.length; o += d) {
+            double squares = 0;
+            for (int i = o; i < o + d; i++) {
+                double v = widen(rows[i]);
+                squares += v * v;
+            }
+            float inv = 1f / (float) Math.sqrt((float) ((float) (squares / d) + eps)); // fp32 sqrt, then 1/x
+            for (int j = 0; j < d; j++) {
+                float h = bf16(widen(rows[o + j]) * inv);
+                rows[o + j] = (short) (Float.floatToRawIntBits(bf16(w[j] * h)) >>> 16);
+            }
+        }
+        Tensor out = torch.empty_like(x);
+        new ShortPointer(out.data_ptr()).put(rows);
+        return out;
+    }
+
+    /** The float a bf16 bit pattern stands for (exact). */
+    private static float widen(short bits) {
+        return Float.intBitsToFloat(bits << 16);
+    }
+
+    /** {@code f} rounded to the nearest bf16 (ties to even, NaN kept), as a float: c10's round_to_nearest_even. */
+    static float bf16(float f) {
+        if (Float.isNaN(f)) return Float.NaN;
+        int u = Float.floatToRawIntBits(f);
+        return Float.intBitsToFloat((u + 0x7FFF + ((u >>> 16) & 1)) & 0xFFFF0000);
     }
 
     /** The weight's values, read again when its version counter moved or {@link #freeInferenceCopies} dropped them. */

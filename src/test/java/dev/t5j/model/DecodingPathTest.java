@@ -1,12 +1,16 @@
 package dev.t5j.model;
 
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Tensors;
+import dev.t5j.engine.Torch;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -167,6 +171,47 @@ class DecodingPathTest {
                 Tensor want = full.narrow(1, t, 1);
                 double scale = Math.max(1, Tensors.toFloats(want.abs().max())[0]);
                 assertTrue(maxDiff(step, want) < 2e-5 * scale, "t=" + t + ": " + maxDiff(step, want));
+            }
+        }
+    }
+
+    /**
+     * A bf16 model at t5-small width: its cache holds fp32 keys/values (attention runs in fp32), incremental decoding
+     * tracks its own full pass, and both track an fp32 model holding the same (bf16-rounded) weights. Tolerances:
+     * 2 % of the largest logit between the bf16 paths (bf16 products round their outputs, at other row counts), 5 %
+     * against fp32 (bf16 rounds every product's inputs and outputs to 8 bits).
+     */
+    @Test
+    void bf16IncrementalDecodingTracksItsFullPassAndFp32() {
+        Assumptions.assumeTrue(ComputeDtype.cpuHasBf16(), "bf16 products need the CPU's bf16 units");
+        T5Config b = T5Config.preset("t5-small");
+        T5Config c = new T5Config(256, b.dModel(), b.dKv(), 1024, 2, 2, b.numHeads(), 32, 128, 0.0, 1e-6, 1.0,
+                b.feedForwardProj(), b.tieWordEmbeddings(), 0, 1, 0);
+        int[][] input = {{5, 9, 13, 7, 1}, {4, 4, 8, 1, 0}, {11, 1, 0, 0, 0}, {6, 19, 3, 2, 1}};
+        int[][] dec = {{0, 17, 3, 9, 40}, {0, 5, 5, 2, 2}, {0, 12, 8, 7, 90}, {0, 1, 14, 6, 33}};
+        Torch.seed(11);
+        try (var bf = new T5ForConditionalGeneration(c, ScalarType.BFloat16);
+             var fp = new T5ForConditionalGeneration(c); var s = new PointerScope(); var ng = new NoGradGuard();
+             DecoderCache cache = bf.newCache(2)) {
+            for (var e : bf.parameters().entrySet()) fp.parameters().get(e.getKey()).copy_(e.getValue());
+            Tensor ids = Tensors.longs(input, 0);
+            Tensor mask = Tensors.lengthMask(new int[][]{{1, 2, 3, 4, 5}, {1, 2, 3, 4}, {1, 2}, {1, 2, 3, 4, 5}});
+            Tensor decIds = Tensors.longs(dec, 0);
+            Tensor full = bf.forward(ids, mask, decIds); // [4, T, V]
+            assertEquals(ScalarType.BFloat16, full.scalar_type().intern());
+            Tensor fp32 = fp.forward(ids, mask, decIds);
+            double scale = Math.max(1, Tensors.toFloats(fp32.abs().max())[0]);
+            assertTrue(maxDiff(full, fp32) < 0.05 * scale, "full pass vs fp32: " + maxDiff(full, fp32) / scale);
+            Tensor enc = bf.encode(ids, mask);
+            for (int t = 0; t < dec[0].length; t++) {
+                Tensor step = bf.logits(bf.decode(decIds.narrow(1, t, 1), enc, mask, null, cache));
+                Tensor want = full.narrow(1, t, 1);
+                assertTrue(maxDiff(step, want) < 0.02 * scale, "t=" + t + ": " + maxDiff(step, want) / scale);
+                assertTrue(maxDiff(step, fp32.narrow(1, t, 1)) < 0.05 * scale, "t=" + t + " vs fp32");
+            }
+            for (DecoderCache.Layer l : cache.layers) {
+                assertEquals(ScalarType.Float, l.selfK.scalar_type().intern());
+                assertEquals(ScalarType.Float, l.crossV.scalar_type().intern());
             }
         }
     }

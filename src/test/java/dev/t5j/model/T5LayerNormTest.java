@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -80,5 +81,52 @@ class T5LayerNormTest {
                 }
             }
         }
+    }
+    /**
+     * A bf16 model's few rows (normed in Java) against HF's casts in libtorch (the path with copies off): the same
+     * bf16 values, or one bf16 step apart where the fp32 mean of squares rounds differently (summed in another order).
+     */
+    @Test
+    void bf16FewRowsFollowHfCasts() {
+        T5Config c = T5ForConditionalGenerationTest.small("tiny", 2);
+        try (var m = new T5ForConditionalGeneration(c, ScalarType.BFloat16); var s = new PointerScope();
+             var ng = new NoGradGuard()) {
+            T5LayerNorm n = m.decoder.block[0].ff.layerNorm;
+            n.weight.copy_(torch.randn(c.dModel()));
+            int k = T5LayerNorm.JAVA_ROWS;
+            float[] scales = new float[k];
+            for (int r = 0; r < k; r++) scales[r] = (float) Math.pow(10, -2 + 4.0 * r / (k - 1));
+            Tensor rows = torch.randn(k, 1, c.dModel()).mul(Tensors.floats(scales, k, 1, 1)).to(ScalarType.BFloat16);
+            Tensor got = n.forward(rows);
+            assertTrue(n.hasInferenceCopies(), "the Java path ran");
+            assertEquals(ScalarType.BFloat16, got.scalar_type().intern());
+            Tensor want;
+            boolean was = InferenceLinear.setEnabled(false);
+            try {
+                want = n.forward(rows);
+            } finally {
+                InferenceLinear.setEnabled(was);
+            }
+            float[] g = Tensors.toFloats(got);
+            float[] w = Tensors.toFloats(want);
+            int same = 0;
+            for (int i = 0; i < g.length; i++) {
+                if (g[i] == w[i]) same++;
+                else assertEquals(w[i], g[i], Math.abs(w[i]) / 64, "element " + i); // one bf16 step: 2^-7 to 2^-8
+            }
+            assertTrue(same >= g.length * 0.99, same + " of " + g.length + " equal");
+        }
+    }
+
+    @Test
+    void bf16RoundsToNearestEven() {
+        assertEquals(1.0f, T5LayerNorm.bf16(1.0f));
+        float step = Math.ulp(1.0f) * 65536; // 2^-7: one bf16 step above 1
+        assertEquals(1.0f, T5LayerNorm.bf16(1.0f + step / 2)); // a tie: down to the even 1.0
+        assertEquals(1.0f + 2 * step, T5LayerNorm.bf16(1.0f + 1.5f * step)); // a tie: up to the even
+        assertEquals(1.0f + step, T5LayerNorm.bf16(1.0f + step / 2 + Math.ulp(1.0f)));
+        assertEquals(-3.0f, T5LayerNorm.bf16(-3.0f));
+        assertTrue(Float.isNaN(T5LayerNorm.bf16(Float.NaN)));
+        assertEquals(Float.POSITIVE_INFINITY, T5LayerNorm.bf16(Float.POSITIVE_INFINITY));
     }
 }
