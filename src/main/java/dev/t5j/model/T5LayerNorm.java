@@ -23,6 +23,12 @@ final class T5LayerNorm {
      * libtorch's {@code rms_norm} took 60–90 µs a call (18–27 ms over 16 steps of 19 norms), this loop 35–50 µs.
      */
     static final int JAVA_ROWS = 64;
+    /**
+     * As {@link #JAVA_ROWS} for a bf16 model's rows: its libtorch path (HF's casts, six calls) took 16–18 µs a call
+     * at 1–8 rows and 24 µs at 32, the Java loop (with its bf16 roundings) 3.6 µs at one row, 16 at 8 and 59 at 32
+     * (1 thread, AMD Zen 4, scratch microbenchmark).
+     */
+    static final int JAVA_ROWS_BF16 = 8;
     /** {@link #weight}'s values for {@link #fewRows}, with the version counter they were read at; null until used. */
     private volatile RowWeight rowWeight;
 
@@ -45,12 +51,13 @@ final class T5LayerNorm {
         ScalarType xt = x.scalar_type().intern(); // JavaCPP hands out fresh enum objects: intern() before ==
         ScalarType wt = weight.scalar_type().intern();
         if (xt == ScalarType.Float && wt == ScalarType.Float) {
-            if (fewRowsApply(x)) return fewRows(x);
+            if (fewRowsApply(x, JAVA_ROWS)) return fewRows(x);
             // libtorch's rms_norm: the same formula in one call instead of seven (each costs microseconds through
             // the binding, 24 norms per decoding step); other dtypes keep HF's casts below
             return torch.rms_norm(x, normalizedShape, new TensorOptional(weight), new DoubleOptional(eps));
         }
-        if (xt == ScalarType.BFloat16 && wt == ScalarType.BFloat16 && fewRowsApply(x)) return fewRowsBf16(x);
+        if (xt == ScalarType.BFloat16 && wt == ScalarType.BFloat16 && fewRowsApply(x, JAVA_ROWS_BF16))
+            return fewRowsBf16(x);
         Tensor variance = x.to(ScalarType.Float).pow(new Scalar(2.0))
                 .mean(new long[]{-1}, true, new ScalarTypeOptional());
         Tensor h = x.mul(torch.rsqrt(variance.add(new Scalar(eps))));
@@ -58,9 +65,9 @@ final class T5LayerNorm {
         return weight.mul(h);
     }
 
-    /** Whether {@code x} is normed in Java: few rows, no gradients, copies on, contiguous on the CPU. */
-    private boolean fewRowsApply(Tensor x) {
-        return x.numel() <= JAVA_ROWS * normalizedShape[0] && !GradMode.is_enabled() && InferenceLinear.enabled()
+    /** Whether {@code x} is normed in Java: at most {@code rows} rows, no gradients, copies on, contiguous CPU rows. */
+    private boolean fewRowsApply(Tensor x, int rows) {
+        return x.numel() <= rows * normalizedShape[0] && !GradMode.is_enabled() && InferenceLinear.enabled()
                 && !x.is_cuda() && x.is_contiguous();
     }
 
@@ -97,10 +104,10 @@ final class T5LayerNorm {
     }
 
     /**
-     * {@link #fewRows} for a bf16 model (bf16 rows and weight), as HF's casts in {@link #norm} compute it: the mean of
-     * squares in fp32 (here in double), {@code x · rsqrt(mean + eps)} in fp32 rounded to bf16, then times the weight
-     * rounded to bf16 (each rounding to nearest even, as libtorch's). In a bf16 decoding step at batch 1 these six
-     * libtorch calls cost more than the norm's arithmetic (BENCHMARKS.md, "bf16 decoding").
+     * {@link #fewRows} for up to {@link #JAVA_ROWS_BF16} rows of a bf16 model (bf16 rows and weight), as HF's casts
+     * in {@link #norm} compute it: the mean of squares in fp32 (here in double), {@code x · rsqrt(mean + eps)} in fp32
+     * rounded to bf16, then times the weight rounded to bf16 (each rounding to nearest even, as libtorch's). At these
+     * rows the six libtorch calls cost more than the norm's arithmetic.
      */
     private Tensor fewRowsBf16(Tensor x) {
         float[] w = rowWeight();

@@ -93,10 +93,13 @@ class T5LayerNormTest {
              var ng = new NoGradGuard()) {
             T5LayerNorm n = m.decoder.block[0].ff.layerNorm;
             n.weight.copy_(torch.randn(c.dModel()));
-            int k = T5LayerNorm.JAVA_ROWS;
+            int k = T5LayerNorm.JAVA_ROWS_BF16;
             float[] scales = new float[k];
             for (int r = 0; r < k; r++) scales[r] = (float) Math.pow(10, -2 + 4.0 * r / (k - 1));
             Tensor rows = torch.randn(k, 1, c.dModel()).mul(Tensors.floats(scales, k, 1, 1)).to(ScalarType.BFloat16);
+            Tensor more = torch.randn(k + 1, 1, c.dModel()).to(ScalarType.BFloat16);
+            n.forward(more);
+            assertFalse(n.hasInferenceCopies(), "more rows than JAVA_ROWS_BF16 stay in libtorch");
             Tensor got = n.forward(rows);
             assertTrue(n.hasInferenceCopies(), "the Java path ran");
             assertEquals(ScalarType.BFloat16, got.scalar_type().intern());
