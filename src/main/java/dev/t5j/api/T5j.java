@@ -82,6 +82,14 @@ public final class T5j implements AutoCloseable {
     }
 
     /**
+     * A text API over {@code model} (loaded, with hooks such as an adapter installed, by the caller) that owns it:
+     * closing this closes the model. {@code vocab} must fit the model's vocabulary.
+     */
+    public static T5j of(Path dir, T5ForConditionalGeneration model, Vocabulary vocab) {
+        return new T5j(dir, model, vocab, true);
+    }
+
+    /**
      * A text view of a model owned elsewhere (e.g. an Atlas reader): closing the view closes nothing, the owner
      * closes the model.
      */

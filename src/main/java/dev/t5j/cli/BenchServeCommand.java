@@ -1,7 +1,8 @@
 package dev.t5j.cli;
 
-import dev.t5j.engine.MachineInfo;
 import dev.t5j.api.T5j;
+import dev.t5j.engine.ComputeDtype;
+import dev.t5j.engine.MachineInfo;
 import dev.t5j.serve.ServeBench;
 import dev.t5j.serve.ServeSoak;
 import picocli.CommandLine.Command;
@@ -48,7 +49,7 @@ public final class BenchServeCommand implements Callable<Integer> {
                 clients.stream().mapToInt(Integer::intValue).max().orElse(1), tokens);
         model.apply();
         MachineInfo.print(System.out);
-        try (T5j t5 = T5j.load(model.model, vocabOption.vocab)) {
+        try (T5j t5 = model.loadText(null, ComputeDtype.FP32, vocabOption.vocab)) {
             if (soakCfg != null) ServeSoak.run(t5, soakCfg, System.out);
             else ServeBench.run(t5, cfg, System.out);
         }

@@ -130,7 +130,7 @@ public final class GenerateCommand implements Callable<Integer> {
     /** Text mode: one line per input, in input order; newlines inside an output are printed as "\\n". */
     private int generateText(List<String> inputs, GenerationConfig cfg) {
         model.apply();
-        try (T5j t5 = T5j.load(model.model, vocabOption.vocab, dtype.resolve(System.err))) {
+        try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(System.err), vocabOption.vocab)) {
             int[][] ids = new int[inputs.size()][];
             for (int i = 0; i < ids.length; i++) ids[i] = t5.encode(inputs.get(i));
             for (int start = 0; start < ids.length; start += batchSize) {

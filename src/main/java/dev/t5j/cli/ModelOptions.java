@@ -3,11 +3,14 @@ package dev.t5j.cli;
 import dev.t5j.adapters.AdapterConfig;
 import dev.t5j.adapters.AdapterFolder;
 import dev.t5j.adapters.AdapterModule;
+import dev.t5j.api.T5j;
 import dev.t5j.common.UserError;
+import dev.t5j.data.ModelVocabulary;
 import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Torch;
 import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
+import dev.t5j.tokenizer.Vocabulary;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import picocli.CommandLine.Option;
 
@@ -52,6 +55,22 @@ final class ModelOptions {
             }
         }
         return m;
+    }
+
+    /**
+     * The model as text in, text out (T5j): its own tokenizer, or {@code vocab} ({@code --vocab}) when given, with
+     * {@code --adapter} installed as {@link #load(String, ComputeDtype)} does. Closing the result closes the model.
+     */
+    T5j loadText(String task, ComputeDtype dtype, String vocab) {
+        if (adapter == null) return T5j.load(model, vocab, dtype);
+        Vocabulary v = ModelVocabulary.resolve(model, vocab);
+        T5ForConditionalGeneration m = load(task, dtype);
+        try {
+            return T5j.of(model, m, v);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 
     /** Selects the adapter of a data task (eval/predict of a mixture switch per task); a single adapter serves all. */

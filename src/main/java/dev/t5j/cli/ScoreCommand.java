@@ -70,7 +70,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 throw new UserError("give either texts (--text, a text --input-file) or token ids, not both");
             if (logits) throw new UserError("--logits works with token ids only");
             model.apply();
-            try (T5j t5 = T5j.load(model.model, vocabOption.vocab, dtype.resolve(System.err))) {
+            try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(System.err), vocabOption.vocab)) {
                 print(t5.scoreTexts(inText, tgText));
             }
             return 0;
