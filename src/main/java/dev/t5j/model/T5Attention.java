@@ -161,8 +161,8 @@ final class T5Attention {
      * come out of their products ({@link #projectQkv}, {@link #projectKv}, {@link #projectQuery}), {@link DecoderCache}
      * keeps them in fp32, and the result is rounded back to bf16 for the {@code o} product. libtorch's fused CPU
      * attention is far slower in bf16 (1 thread, AMD Zen 4: one query over 64 keys 46 against 8 µs, 64 queries 2.4
-     * against 0.09 ms, batch 32 76 against 4.4 ms), and so is widening a head-split view instead of the product's
-     * contiguous output (1 M values: 17–23 ms; BENCHMARKS.md, "bf16 decoding").
+     * against 0.09 ms, batch 32 76 against 4.4 ms; BENCHMARKS.md, "bf16 decoding"). Widening the product's output
+     * is one call where q, k and v would be three.
      */
     Tensor attendStep(Tensor query, Tensor keys, Tensor values, Tensor bias, boolean train, Tensor[] weightsOut) {
         if (widen) { // no copies where already fp32 (the projections' and the cache's)
