@@ -160,7 +160,7 @@ final class T5Attention {
      * <p>Attention itself runs in fp32 whatever the weights' dtype: a bf16 model's projections are widened as they
      * come out of their products ({@link #projectQkv}, {@link #projectKv}, {@link #projectQuery}), {@link DecoderCache}
      * keeps them in fp32, and the result is rounded back to bf16 for the {@code o} product. libtorch's fused CPU
-     * attention is far slower in bf16 (1 thread, AMD Zen 4: one query over 64 keys 46 against 8 µs, 64 queries 2.4
+     * attention is far slower in bf16 (1 thread, AMD Zen 5: one query over 64 keys 46 against 8 µs, 64 queries 2.4
      * against 0.09 ms, batch 32 76 against 4.4 ms; BENCHMARKS.md, "bf16 decoding"). Widening the product's output
      * is one call where q, k and v would be three.
      */

@@ -26,7 +26,7 @@ final class T5LayerNorm {
     /**
      * As {@link #JAVA_ROWS} for a bf16 model's rows: its libtorch path (HF's casts, six calls) took 16–18 µs a call
      * at 1–8 rows and 24 µs at 32, the Java loop (with its bf16 roundings) 3.6 µs at one row, 16 at 8 and 59 at 32
-     * (1 thread, AMD Zen 4, scratch microbenchmark).
+     * (1 thread, AMD Zen 5, scratch microbenchmark).
      */
     static final int JAVA_ROWS_BF16 = 8;
     /** {@link #weight}'s values for {@link #fewRows}, with the version counter they were read at; null until used. */

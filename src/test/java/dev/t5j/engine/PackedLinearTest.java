@@ -86,7 +86,7 @@ class PackedLinearTest {
             Tensor other = torch.randn(72, 40);
             assertNull(PackedLinear.pack(other, 1, w), "a packing of another weight passed the check");
             assertNull(PackedLinear.pack(w, 1), "a refused shape was packed again");
-            // a T5 shape, packed right on every CPU tried (64 × 64 was too, until a Zen 4 VM packed it wrongly)
+            // a T5 shape, packed right on every CPU tried (64 × 64 was too, until a Zen 5 VM packed it wrongly)
             try (PackedLinear p = PackedLinear.pack(torch.randn(512, 512), 1)) {
                 assertNotNull(p, "another shape is still packed");
             }
