@@ -2,11 +2,11 @@ package dev.t5j.cli;
 
 import dev.t5j.bench.DecodeBench;
 import dev.t5j.common.UserError;
-import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.MachineInfo;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
@@ -35,10 +35,8 @@ public final class BenchDecodeCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--threads", defaultValue = "1", description = "libtorch threads (default ${DEFAULT-VALUE})")
     int threads;
-    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeOption.class, description = "fp32, or bf16: "
-            + "weights held in bf16, products on the CPU's bf16 units (as generate --dtype bf16); falls back to fp32 "
-            + "with a warning on CPUs without them")
-    ComputeDtype dtype;
+    @Mixin
+    InferenceDtypeOption dtype = new InferenceDtypeOption();
     @Option(names = "--profile", description = "Also print time per module kind for the best run (as T5J_PROFILE=1)")
     boolean profile;
 
@@ -53,7 +51,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         MachineInfo.print(System.out);
         if (profile) Profiler.enable();
         DecodeBench.run(new DecodeBench.Config(preset, batch, inputLen, newTokens, beams, runs,
-                dtype.resolve(System.err)), System.out);
+                dtype.resolve()), System.out);
         return 0;
     }
 

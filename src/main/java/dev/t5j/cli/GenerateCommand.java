@@ -5,7 +5,6 @@ import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.GenerationConfig;
 import dev.t5j.decoding.Generator;
-import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
@@ -29,10 +28,8 @@ import java.util.concurrent.Callable;
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
-    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeOption.class, description = "fp32, or bf16: "
-            + "weights and matrix products in bf16 on the CPU's bf16 units (falls back to fp32 with a warning "
-            + "without them)")
-    ComputeDtype dtype;
+    @Mixin
+    InferenceDtypeOption dtype = new InferenceDtypeOption();
     @Mixin
     AdapterTaskOption adapterTask = new AdapterTaskOption();
     @Option(names = "--input-ids", description = "Comma-separated input ids; repeat for a batch")
@@ -103,7 +100,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (inputs.isEmpty()) throw new UserError("give --text, --input-ids or --input-file");
         GenerationConfig cfg = config();
         model.apply();
-        try (T5ForConditionalGeneration m = model.load(adapterTask.task, dtype.resolve(System.err))) {
+        try (T5ForConditionalGeneration m = model.load(adapterTask.task, dtype.resolve())) {
             for (int[] in : inputs) ModelOptions.checkRange("input", in, m.config().vocabSize());
             Generator gen = new Generator(m);
             for (int start = 0; start < inputs.size(); start += batchSize) {
@@ -130,7 +127,7 @@ public final class GenerateCommand implements Callable<Integer> {
     /** Text mode: one line per input, in input order; newlines inside an output are printed as "\\n". */
     private int generateText(List<String> inputs, GenerationConfig cfg) {
         model.apply();
-        try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(System.err), vocabOption.vocab)) {
+        try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(), vocabOption.vocab)) {
             int[][] ids = new int[inputs.size()][];
             for (int i = 0; i < ids.length; i++) ids[i] = t5.encode(inputs.get(i));
             for (int start = 0; start < ids.length; start += batchSize) {

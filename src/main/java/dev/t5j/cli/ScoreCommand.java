@@ -4,7 +4,6 @@ import dev.t5j.api.T5j;
 import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.decoding.Scorer;
-import dev.t5j.engine.ComputeDtype;
 import dev.t5j.model.T5ForConditionalGeneration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,10 +26,8 @@ import java.util.concurrent.Callable;
 public final class ScoreCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
-    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeOption.class, description = "fp32, or bf16: "
-            + "weights and matrix products in bf16 on the CPU's bf16 units (falls back to fp32 with a warning "
-            + "without them)")
-    ComputeDtype dtype;
+    @Mixin
+    InferenceDtypeOption dtype = new InferenceDtypeOption();
     @Mixin
     AdapterTaskOption adapterTask = new AdapterTaskOption();
     @Option(names = "--input-ids", description = "Comma-separated input ids")
@@ -70,7 +67,7 @@ public final class ScoreCommand implements Callable<Integer> {
                 throw new UserError("give either texts (--text, a text --input-file) or token ids, not both");
             if (logits) throw new UserError("--logits works with token ids only");
             model.apply();
-            try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(System.err), vocabOption.vocab)) {
+            try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(), vocabOption.vocab)) {
                 print(t5.scoreTexts(inText, tgText));
             }
             return 0;
@@ -89,7 +86,7 @@ public final class ScoreCommand implements Callable<Integer> {
         if (in.isEmpty())
             throw new UserError("give --text with --target-text, --input-ids with --target-ids, or --input-file");
         model.apply();
-        try (T5ForConditionalGeneration m = model.load(adapterTask.task, dtype.resolve(System.err))) {
+        try (T5ForConditionalGeneration m = model.load(adapterTask.task, dtype.resolve())) {
             for (int i = 0; i < in.size(); i++) {
                 ModelOptions.checkRange("input", in.get(i), m.config().vocabSize());
                 ModelOptions.checkRange("target", tg.get(i), m.config().vocabSize());

@@ -26,10 +26,8 @@ public final class ServeCommand implements Callable<Integer> {
     ModelOptions model = new ModelOptions();
     @Mixin
     VocabOption vocabOption = new VocabOption();
-    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeOption.class, description = "fp32, or bf16: "
-            + "weights and matrix products in bf16 on the CPU's bf16 units (falls back to fp32 with a warning "
-            + "without them); T5 models only")
-    ComputeDtype dtype;
+    @Mixin
+    InferenceDtypeOption dtype = new InferenceDtypeOption();
     @Mixin
     AdapterTaskOption adapterTask = new AdapterTaskOption();
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default ${DEFAULT-VALUE}); "
@@ -65,8 +63,9 @@ public final class ServeCommand implements Callable<Integer> {
         model.apply();
         if (AtlasPipeline.isAtlasModel(model.model)) {
             if (vocabOption.vocab != null) throw new UserError("--vocab: an Atlas model uses its reader's vocabulary");
-            if (dtype != ComputeDtype.FP32)
-                throw new UserError("--dtype " + dtype.key() + ": an Atlas model is served in fp32; use --dtype fp32");
+            if (dtype.dtype != ComputeDtype.FP32)
+                throw new UserError("--dtype " + dtype.dtype.key() + ": an Atlas model is served in fp32; use --dtype "
+                        + "fp32");
             if (model.adapter != null) throw new UserError("--adapter: an Atlas model is served without adapters");
             try (AtlasPipeline atlas = AtlasPipeline.load(model.model);
                  T5jServer server = T5jServer.start(atlas, cfg)) {
@@ -75,7 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(System.err), vocabOption.vocab);
+        try (T5j t5 = model.loadText(adapterTask.task, dtype.resolve(), vocabOption.vocab);
              T5jServer server = T5jServer.start(t5, cfg)) {
             await(server);
         }
