@@ -9,6 +9,7 @@ import dev.t5j.common.Json;
 import dev.t5j.common.UserError;
 import dev.t5j.data.DatasetProvider;
 import dev.t5j.decoding.GenerationConfig;
+import dev.t5j.engine.ComputeDtype;
 import dev.t5j.eval.Evaluator;
 import dev.t5j.eval.RankEvaluation;
 import dev.t5j.model.T5ForConditionalGeneration;
@@ -32,6 +33,8 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
+    @Mixin
+    InferenceDtypeOption dtype = new InferenceDtypeOption();
     @Mixin
     DataOptions data = new DataOptions();
     @Option(names = "--split", defaultValue = "validation",
@@ -64,7 +67,7 @@ public final class EvalCommand implements Callable<Integer> {
         DatasetProvider p = data.provider();
         if (RankEvaluation.isScoreEval(p, split)) return rank(p);
         model.apply();
-        try (T5ForConditionalGeneration m = model.load(data.task)) {
+        try (T5ForConditionalGeneration m = model.load(data.task, dtype.resolve())) {
             List<Evaluator.TaskResult> r = new Evaluator(m).beforeTask(model::selectTask).evaluate(p,
                     options(data, split, examples, maxNew, beams));
             if (json) {
@@ -85,7 +88,7 @@ public final class EvalCommand implements Callable<Integer> {
     private int rank(DatasetProvider p) {
         model.apply();
         RankEvaluation.Report rep;
-        try (T5ForConditionalGeneration m = model.load(data.task)) {
+        try (T5ForConditionalGeneration m = model.load(data.task, dtype.resolve())) {
             rep = RankEvaluation.evaluate(m, p, split, RANK_BATCH, examples, data.allowMissing);
         }
         RankCommand.print(rep, json, spec.commandLine().getOut(), spec.commandLine().getErr());
@@ -99,6 +102,9 @@ public final class EvalCommand implements Callable<Integer> {
         if (!AtlasConfig.isAtlasConfig(atlasConfig))
             throw new UserError(atlasConfig
                     + ": not an Atlas config (no atlas or retriever section); --config is for Atlas models");
+        if (dtype.dtype != ComputeDtype.FP32)
+            throw new UserError("--dtype " + dtype.dtype.key() + ": Atlas evaluation runs in fp32; use --dtype fp32");
+        if (model.adapter != null) throw new UserError("--adapter: Atlas evaluation runs without adapters");
         if (model.device != null) overrides.add("train.device=" + model.device);
         AtlasConfig cfg = AtlasConfig.load(atlasConfig, overrides);
         Map<String, Double> m = new AtlasTrainer(cfg, System.err).evaluateOnly(model.model);

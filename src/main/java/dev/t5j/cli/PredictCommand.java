@@ -26,6 +26,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
     @Mixin
+    InferenceDtypeOption dtype = new InferenceDtypeOption();
+    @Mixin
     DataOptions data = new DataOptions();
     @Option(names = "--split", defaultValue = "validation",
             description = "Split to predict (default ${DEFAULT-VALUE})")
@@ -45,7 +47,7 @@ public final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!data.selected()) throw new UserError("give --task (a task or mixture name)");
         model.apply();
-        try (T5ForConditionalGeneration m = model.load(data.task)) {
+        try (T5ForConditionalGeneration m = model.load(data.task, dtype.resolve())) {
             List<Evaluator.TaskResult> results = new Evaluator(m).beforeTask(model::selectTask)
                     .evaluate(data.provider(), EvalCommand.options(data, split, examples, maxNew, beams));
             StringBuilder sb = new StringBuilder();

@@ -10,7 +10,6 @@ import dev.t5j.data.DataVocabularies;
 import dev.t5j.decoding.RankScorer;
 import dev.t5j.eval.RankEvaluation;
 import dev.t5j.eval.RankFile;
-import dev.t5j.model.Checkpoint;
 import dev.t5j.model.T5ForConditionalGeneration;
 import dev.t5j.tokenizer.Vocabulary;
 import picocli.CommandLine;
@@ -33,6 +32,8 @@ import java.util.concurrent.Callable;
 public final class RankCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
+    @Mixin
+    InferenceDtypeOption dtype = new InferenceDtypeOption();
 
     @Option(names = "--vocab", required = true,
             description = "vocabulary: a SentencePiece .model / tokenizer.json, or 'byte'")
@@ -85,7 +86,7 @@ public final class RankCommand implements Callable<Integer> {
         List<RankFile.Line> lines = RankFile.read(input);
         model.apply();
         RankScorer.Result[] results;
-        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
+        try (T5ForConditionalGeneration m = model.load(null, dtype.resolve())) {
             List<RankScorer.Item> items = RankFile.tokenize(v, lines);
             for (RankScorer.Item it : items) {
                 ModelOptions.checkRange("input", it.input(), m.config().vocabSize());
@@ -120,7 +121,8 @@ public final class RankCommand implements Callable<Integer> {
         DatasetProvider p = task != null ? catalog.task(task) : catalog.mixture(mixture);
         model.apply();
         RankEvaluation.Report rep;
-        try (T5ForConditionalGeneration m = Checkpoint.load(model.model)) {
+        // a per-task adapter needs the task's name: a mixture's name is refused unless the adapter is shared
+        try (T5ForConditionalGeneration m = model.load(task != null ? task : mixture, dtype.resolve())) {
             rep = RankEvaluation.evaluate(m, p, split, batch, limit, allowMissing);
         }
         print(rep, json, spec.commandLine().getOut(), spec.commandLine().getErr());

@@ -18,9 +18,9 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@code --adapter} on the text paths of score and generate (they had run the model without it), and serve's
- * refusals for an Atlas model. The adapter is the PEFT LoRA fixture; the model has its base's shapes with a byte
- * vocabulary, so texts tokenize.
+ * {@code --adapter} on the text paths of score and generate and on rank (they had run the model without it), and
+ * the refusals of serve and eval for an Atlas model. The adapter is the PEFT LoRA fixture; the model has its base's
+ * shapes with a byte vocabulary, so texts tokenize.
  */
 class AdapterTextCommandsTest {
     static final Path ADAPTER = Path.of("src/test/resources/adapters/peft-lora/adapter");
@@ -73,6 +73,26 @@ class AdapterTextCommandsTest {
     }
 
     @Test
+    void rankRunsTheAdapter() throws Exception {
+        Path in = tmp.resolve("rank.jsonl");
+        Files.writeString(in, "{\"inputs\": \"abc\", \"choices\": [\"x\", \"yz\"]}\n");
+        String[] args = {"rank", "--model", model.toString(), "--vocab", "byte", "--input", in.toString(), "--json",
+                "--threads", "1"};
+        CliTest.Run plain = CliTest.run(args);
+        assertEquals(0, plain.code(), plain.err());
+        String[] withAdapter = Arrays.copyOf(args, args.length + 2);
+        withAdapter[args.length] = "--adapter";
+        withAdapter[args.length + 1] = ADAPTER.toString();
+        CliTest.Run adapted = CliTest.run(withAdapter);
+        assertEquals(0, adapted.code(), adapted.err());
+        double a = Json.readLine(Path.of("-"), 1, plain.out().lines().findFirst().orElseThrow()).get("scores").get(0)
+                .asDouble();
+        double b = Json.readLine(Path.of("-"), 1, adapted.out().lines().findFirst().orElseThrow()).get("scores")
+                .get(0).asDouble();
+        assertTrue(Math.abs(a - b) > 1e-4, "rank must run the adapter: " + a + " both");
+    }
+
+    @Test
     void serveRefusesBf16AndAdaptersForAnAtlasModel() throws Exception {
         Path atlas = Files.createDirectories(tmp.resolve("atlas"));
         Files.writeString(atlas.resolve("atlas.json"), "{}");
@@ -83,5 +103,11 @@ class AdapterTextCommandsTest {
                 ADAPTER.toString());
         assertEquals(2, adapter.code(), adapter.err());
         assertTrue(adapter.err().contains("--adapter: an Atlas model is served without adapters"), adapter.err());
+        Path cfg = tmp.resolve("atlas.yaml");
+        Files.writeString(cfg, "atlas:\n  n_context: 2\n");
+        CliTest.Run eval = CliTest.run("eval", "--model", atlas.toString(), "--config", cfg.toString(), "--dtype",
+                "bf16");
+        assertEquals(2, eval.code(), eval.err());
+        assertTrue(eval.err().contains("--dtype bf16: Atlas evaluation runs in fp32"), eval.err());
     }
 }
