@@ -5,7 +5,6 @@ import dev.t5j.decoding.Generator;
 import dev.t5j.engine.ComputeDtype;
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
-import dev.t5j.engine.Torch;
 import dev.t5j.model.T5Config;
 import dev.t5j.model.T5ForConditionalGeneration;
 
@@ -41,9 +40,8 @@ public final class DecodeBench {
 
     public static Result run(Config c, PrintStream out) {
         T5Config mc = T5Config.preset(c.preset()).withDropout(0.0);
-        Torch.seed(0);
         ScalarType weights = c.dtype() == ComputeDtype.BF16 ? ScalarType.BFloat16 : ScalarType.Float;
-        try (T5ForConditionalGeneration m = new T5ForConditionalGeneration(mc, weights)) {
+        try (T5ForConditionalGeneration m = T5ForConditionalGeneration.init(mc, 0, weights)) {
             m.train(false);
             int[][] ids = ModelBench.randomIds(new SplittableRandom(0), c.batch(), c.inputLen(), mc.vocabSize());
             GenerationConfig g = GenerationConfig.builder(c.newTokens()).minNewTokens(c.newTokens())

@@ -34,8 +34,8 @@ public final class PackedLinear implements AutoCloseable {
     private static volatile OperatorHandle reorderOp;
     private static volatile OperatorHandle linearOp;
     private static volatile Boolean available;
-    /** Shapes [out, in, threads] whose packing failed the check in {@link #pack}. */
-    private static final Set<List<Long>> WRONG_SHAPES = ConcurrentHashMap.newKeySet();
+    /** Shapes [out, in, threads, dtype] whose packing failed the check in {@link #pack} (or could not be made). */
+    private static final Set<List<Object>> WRONG_SHAPES = ConcurrentHashMap.newKeySet();
 
     /**
      * The op's constant arguments (no bias, no fused activation, no scalars, default algorithm), boxed once: boxing
@@ -91,7 +91,8 @@ public final class PackedLinear implements AutoCloseable {
     static PackedLinear pack(Tensor w, long rows, Tensor reference) {
         if (!supports(w)) throw new IllegalArgumentException("PackedLinear needs a 2-D fp32 or bf16 CPU weight and a "
                 + "libtorch with oneDNN (see supports)");
-        List<Long> shape = List.of(w.size(0), w.size(1), (long) torch.get_num_threads());
+        ScalarType dtype = w.scalar_type().intern();
+        List<Object> shape = List.of(w.size(0), w.size(1), torch.get_num_threads(), dtype.name());
         if (WRONG_SHAPES.contains(shape)) return null;
         PackedLinear p = null;
         try (PointerScope s = new PointerScope()) {
@@ -101,7 +102,7 @@ public final class PackedLinear implements AutoCloseable {
             reorderOp.callBoxed(stack);
             // toTensor() points into the stack's IValue: copy the handle (a new reference) before the stack goes
             p = new PackedLinear(Tensors.keep(new Tensor(stack.get(0).toTensor())), w.size(0), w.size(1));
-            if (agrees(p, reference)) return p;
+            if (agrees(p, reference, dtype)) return p;
         } catch (RuntimeException e) {
             // oneDNN without a kernel for this dtype on this CPU (bf16 without AVX-512): libtorch's linear instead
         }
@@ -114,12 +115,12 @@ public final class PackedLinear implements AutoCloseable {
      * Whether the packed product equals libtorch's linear (to fp32 rounding, or bf16's for a bf16 weight) on two fixed,
      * non-random rows.
      */
-    private static boolean agrees(PackedLinear p, Tensor w) {
+    private static boolean agrees(PackedLinear p, Tensor w, ScalarType dtype) {
         int in = (int) w.size(1);
         float[] probe = new float[2 * in];
         for (int i = 0; i < probe.length; i++) probe[i] = (float) Math.sin(0.37 * i + 0.11);
-        boolean bf16 = w.scalar_type().intern() == ScalarType.BFloat16;
-        Tensor x = Tensors.floats(probe, 2, in).to(w.scalar_type().intern());
+        boolean bf16 = dtype == ScalarType.BFloat16;
+        Tensor x = Tensors.floats(probe, 2, in).to(dtype);
         // the reference in fp32 from the same (bf16-rounded) inputs; a bf16 output is itself rounded to 2^-8
         Tensor want = torch.linear(x.to(ScalarType.Float), w.detach().to(ScalarType.Float));
         double scale = want.abs().max().item_double() + 1e-6;

@@ -117,8 +117,8 @@ public final class DecoderCache implements AutoCloseable {
                         torch.cat(new TensorVector(l.selfV, zeroRows(l.selfV, n)), 0));
             T5Attention a = model.decoder.block[i].crossAttention.encDecAttention;
             Tensor[] kv = a.projectKv(enc);
-            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(kv[0].to(ScalarType.Float), 2, s)), 0);
-            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(kv[1].to(ScalarType.Float), 2, s)), 0);
+            Tensor k = torch.cat(new TensorVector(pad(l.crossK, 2, s), pad(kv[0], 2, s)), 0);
+            Tensor v = torch.cat(new TensorVector(pad(l.crossV, 2, s), pad(kv[1], 2, s)), 0);
             Tensors.free(l.crossK);
             Tensors.free(l.crossV);
             l.setCross(k, v);

@@ -65,6 +65,8 @@ final class InferenceLinear {
     private long version = -1;
     /** Whether the weights can take the copies at all (2-D fp32 on the CPU, oneDNN present): set with the version. */
     private boolean supported;
+    /** The weights' dtype, read with {@link #supported}. */
+    private ScalarType weightType;
     /** Whether packing this weight's shape was refused ({@link PackedLinear#pack} returned null). */
     private boolean unpackable;
 
@@ -102,7 +104,7 @@ final class InferenceLinear {
         long rows = x.numel() / in;
         long out = w.size(0);
         ScalarType t = x.scalar_type().intern();
-        Path path = !supported || t != w.scalar_type().intern() ? Path.LINEAR
+        Path path = !supported || t != weightType ? Path.LINEAR
                 : t == ScalarType.BFloat16 ? Path.PACKED : choose(rows, out, in);
         switch (path) {
             case TRANSPOSED -> {
@@ -165,6 +167,7 @@ final class InferenceLinear {
             free();
             version = v;
             supported = PackedLinear.supports(parts[0]); // once per version, not per product (five native calls)
+            weightType = parts[0].scalar_type().intern();
         }
         if (parts.length == 1) return parts[0];
         if (stacked == null) {

@@ -42,8 +42,13 @@ public final class T5ForConditionalGeneration implements AutoCloseable {
      * {@code seed}.
      */
     public static T5ForConditionalGeneration init(T5Config config, long seed) {
+        return init(config, seed, torch.ScalarType.Float);
+    }
+
+    /** As {@link #init(T5Config, long)} with the parameters held in {@code dtype} (BFloat16: inference). */
+    public static T5ForConditionalGeneration init(T5Config config, long seed, torch.ScalarType dtype) {
         Torch.seed(seed);
-        return new T5ForConditionalGeneration(config);
+        return new T5ForConditionalGeneration(config, dtype);
     }
 
     public T5ForConditionalGeneration(T5Config config) {

@@ -2,6 +2,7 @@ package dev.t5j.model;
 
 import dev.t5j.engine.Profiler;
 import dev.t5j.engine.Tensors;
+import dev.t5j.model.io.HalfFloats;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.GradMode;
@@ -85,22 +86,30 @@ final class T5LayerNorm {
         float[] rows = new float[(int) x.numel()];
         x.data_ptr_float().get(rows);
         for (int o = 0; o < rows.length; o += d) {
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int i = o;
-            for (; i + 3 < o + d; i += 4) {
-                s0 += (double) rows[i] * rows[i];
-                s1 += (double) rows[i + 1] * rows[i + 1];
-                s2 += (double) rows[i + 2] * rows[i + 2];
-                s3 += (double) rows[i + 3] * rows[i + 3];
-            }
-            for (; i < o + d; i++) s0 += (double) rows[i] * rows[i];
-            double squares = (s0 + s1) + (s2 + s3);
-            float inv = (float) (1.0 / Math.sqrt((float) (squares / d) + eps));
+            float inv = inverseRms(rows, o, d);
             for (int j = 0; j < d; j++) rows[o + j] = (rows[o + j] * inv) * w[j];
         }
         Tensor out = torch.empty_like(x);
         out.data_ptr_float().put(rows);
         return out;
+    }
+
+    /**
+     * {@code rsqrt(mean(x²) + eps)} of the row of {@code d} values at {@code o}: the squares summed in double, four
+     * partial sums.
+     */
+    private float inverseRms(float[] rows, int o, int d) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = o;
+        for (; i + 3 < o + d; i += 4) {
+            s0 += (double) rows[i] * rows[i];
+            s1 += (double) rows[i + 1] * rows[i + 1];
+            s2 += (double) rows[i + 2] * rows[i + 2];
+            s3 += (double) rows[i + 3] * rows[i + 3];
+        }
+        for (; i < o + d; i++) s0 += (double) rows[i] * rows[i];
+        double squares = (s0 + s1) + (s2 + s3);
+        return (float) (1.0 / Math.sqrt((float) (squares / d) + eps));
     }
 
     /**
@@ -112,35 +121,20 @@ final class T5LayerNorm {
     private Tensor fewRowsBf16(Tensor x) {
         float[] w = rowWeight();
         int d = w.length;
-        short[] rows = new short[(int) x.numel()];
-        new ShortPointer(x.data_ptr()).get(rows);
+        short[] bits = new short[(int) x.numel()];
+        new ShortPointer(x.data_ptr()).get(bits);
+        float[] rows = new float[bits.length];
+        for (int i = 0; i < rows.length; i++) rows[i] = HalfFloats.bf16ToFloat(bits[i]);
         for (int o = 0; o < rows.length; o += d) {
-            double squares = 0;
-            for (int i = o; i < o + d; i++) {
-                double v = widen(rows[i]);
-                squares += v * v;
-            }
-            float inv = 1f / (float) Math.sqrt((float) ((float) (squares / d) + eps)); // fp32 sqrt, then 1/x
+            float inv = inverseRms(rows, o, d);
             for (int j = 0; j < d; j++) {
-                float h = bf16(widen(rows[o + j]) * inv);
-                rows[o + j] = (short) (Float.floatToRawIntBits(bf16(w[j] * h)) >>> 16);
+                float h = HalfFloats.bf16ToFloat(HalfFloats.floatToBf16(rows[o + j] * inv));
+                bits[o + j] = HalfFloats.floatToBf16(w[j] * h);
             }
         }
         Tensor out = torch.empty_like(x);
-        new ShortPointer(out.data_ptr()).put(rows);
+        new ShortPointer(out.data_ptr()).put(bits);
         return out;
-    }
-
-    /** The float a bf16 bit pattern stands for (exact). */
-    private static float widen(short bits) {
-        return Float.intBitsToFloat(bits << 16);
-    }
-
-    /** {@code f} rounded to the nearest bf16 (ties to even, NaN kept), as a float: c10's round_to_nearest_even. */
-    static float bf16(float f) {
-        if (Float.isNaN(f)) return Float.NaN;
-        int u = Float.floatToRawIntBits(f);
-        return Float.intBitsToFloat((u + 0x7FFF + ((u >>> 16) & 1)) & 0xFFFF0000);
     }
 
     /** The weight's values, read again when its version counter moved or {@link #freeInferenceCopies} dropped them. */
