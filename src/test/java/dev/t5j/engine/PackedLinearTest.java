@@ -93,6 +93,22 @@ class PackedLinearTest {
         }
     }
 
+    /** A bf16 packing refused for a shape does not stop fp32 weights of that shape from being packed. */
+    @Test
+    void refusalsAreRememberedPerDtype() {
+        Assumptions.assumeTrue(ComputeDtype.cpuHasBf16(), "bf16 models run only where the CPU has bf16 units");
+        try (PointerScope s = new PointerScope(); NoGradGuard ng = new NoGradGuard()) {
+            torch.manual_seed(19);
+            Tensor w = torch.randn(3000, 512); // packs right in fp32 on every CPU tried; no model here uses it
+            Tensor other = torch.randn(3000, 512);
+            assertNull(PackedLinear.pack(other.to(torch.ScalarType.BFloat16), 1, w.to(torch.ScalarType.BFloat16)));
+            assertNull(PackedLinear.pack(w.to(torch.ScalarType.BFloat16), 1), "the bf16 refusal is remembered");
+            try (PackedLinear p = PackedLinear.pack(w, 1)) {
+                assertNotNull(p, "fp32 of the same shape is still packed");
+            }
+        }
+    }
+
     @Test
     void onlyTwoDimensionalFp32AndBf16WeightsArePacked() {
         try (PointerScope s = new PointerScope()) {
