@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * benchmarks print about them.
  */
 class NativeEnvTest {
-    static final String MALLOC = "glibc.malloc.mmap_threshold=2147483647:glibc.malloc.trim_threshold=268435456";
+    static final String THRESHOLDS = "glibc.malloc.mmap_threshold=2147483647:glibc.malloc.trim_threshold=17179869184";
+    static final String MALLOC = "glibc.malloc.arena_max=1:" + THRESHOLDS;
 
     /** Sources the script under {@code set -euo pipefail} (as ./t5j does) and prints the named variables. */
     private static List<String> source(Map<String, String> env, String... names)
@@ -43,19 +45,45 @@ class NativeEnvTest {
 
     @Test
     void otherTunablesAreKeptAndTheThresholdsAppended() throws Exception {
-        assertEquals(List.of("glibc.malloc.arena_max=2:" + MALLOC),
-                source(Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2"), "GLIBC_TUNABLES"));
+        assertEquals(List.of("glibc.rtld.optional_static_tls=2048:" + MALLOC),
+                source(Map.of("GLIBC_TUNABLES", "glibc.rtld.optional_static_tls=2048"), "GLIBC_TUNABLES"));
     }
 
     @Test
     void theEnvironmentsOwnChoicesWin() throws Exception {
-        assertEquals(List.of("glibc.malloc.trim_threshold=1"),
+        assertEquals(List.of("glibc.malloc.trim_threshold=1:glibc.malloc.arena_max=1"),
                 source(Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1"), "GLIBC_TUNABLES"));
-        assertEquals(List.of("glibc.malloc.mmap_threshold=65536"),
+        assertEquals(List.of("glibc.malloc.mmap_threshold=65536:glibc.malloc.arena_max=1"),
                 source(Map.of("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=65536"), "GLIBC_TUNABLES"));
+        assertEquals(List.of("glibc.malloc.arena_max=2:" + THRESHOLDS),
+                source(Map.of("GLIBC_TUNABLES", "glibc.malloc.arena_max=2"), "GLIBC_TUNABLES"));
         assertEquals(List.of("-"), source(Map.of("T5J_MALLOC", "inherit"), "GLIBC_TUNABLES"));
         assertEquals(List.of("300000", "100"), source(Map.of("GOMP_SPINCOUNT", "300000",
                 "OPENBLAS_THREAD_TIMEOUT", "100"), "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT"));
+    }
+
+    /**
+     * The reason for one arena: the JVM's main thread is not the process's first, so without it glibc serves its
+     * 80 MiB block from a fresh mapping every round, thresholds or not (a training step faulted ~43,000 pages).
+     */
+    @Test
+    void largeBlocksKeepTheirPagesOnTheJvmsMainThread() throws Exception {
+        assertTrue(freshPagesPerRound(MALLOC) < 100);
+        assertTrue(freshPagesPerRound(THRESHOLDS) > 10_000, "the measure sees the faults it guards against");
+    }
+
+    private static long freshPagesPerRound(String tunables) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                FreshPagesMain.class.getName()));
+        pb.environment().put("GLIBC_TUNABLES", tunables);
+        Process p = pb.redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM timed out");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.exitValue(), out);
+        String last = out.lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("faults per round "), out);
+        return Long.parseLong(last.substring("faults per round ".length()));
     }
 
     @Test
@@ -87,7 +115,7 @@ class NativeEnvTest {
     @Test
     void benchmarksNameTheAllocatorSettings() {
         String set = MachineInfo.memoryLine("glibc.rtld.x=1:" + MALLOC, 0);
-        assertTrue(set.contains("glibc malloc mmap_threshold=2147483647 trim_threshold=268435456"), set);
+        assertTrue(set.contains("glibc malloc arena_max=1 mmap_threshold=2147483647 trim_threshold=17179869184"), set);
         assertTrue(set.endsWith("JavaCPP memory check per allocation off"), set);
         String unset = MachineInfo.memoryLine(null, 1L << 33);
         assertTrue(unset.contains("glibc malloc defaults"), unset);
