@@ -1,4 +1,5 @@
-# Sourced by ./t5j and .ci/run before any JVM starts: the native libraries' settings, read once when they load.
+# Sourced by ./t5j (with its arguments) and .ci/run before any JVM starts: the native libraries' settings, read once
+# when they load.
 # Each one is measured in BENCHMARKS.md, "Native settings"; a value the environment already sets is kept.
 #
 # OpenBLAS workers spin ~0.1 s after each matrix product and starve libtorch's own threads; 2^4 cycles is its minimum
@@ -10,21 +11,30 @@ export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-10000}"
 # glibc malloc: libtorch allocates every intermediate tensor with malloc. By default glibc serves large blocks with
 # fresh mmap'ed pages and hands freed heap tops back to the kernel, so each step faults its working set in again
-# (a third of a batch-32 decoding step). Blocks of any size from the heap, and freed memory kept (up to 16 GiB: the
-# next step needs it again), keep the pages: decoding batch 32 70 -> 41 ms per step. One arena: Java threads, `main`
-# included, are not the process's first thread, so glibc gives them per-thread arenas of 64 MiB heaps, where a larger
-# block is mmap'ed whatever the threshold and an emptied heap is unmapped: a t5-small training step still faulted
-# ~43,000 fresh pages (1 thread: fp32 1.1x, bf16 1.5x faster without them; BENCHMARKS.md, "One malloc arena").
+# (a third of a batch-32 decoding step). Blocks of any size from the heap, and freed memory kept, keep the pages:
+# decoding batch 32 70 -> 41 ms per step. One arena: Java threads, `main` included, are not the process's first
+# thread, so glibc gives them per-thread arenas of 64 MiB heaps, where a larger block is mmap'ed whatever the
+# threshold and an emptied heap is unmapped: a t5-small training step still faulted ~43,000 fresh pages (1 thread:
+# fp32 1.1x, bf16 1.5x faster without them). So batch work runs in one arena and keeps all it freed (up to 16 GiB:
+# the next step needs it again). `serve` and `bench serve` (the launcher passes its arguments), long-lived and
+# many-threaded, keep per-thread arenas and give back a freed heap top above 256 MiB: a 30,000-request soak levelled
+# off at 1.4 GiB so, 2.2 GiB in one arena, at the same speed (BENCHMARKS.md, "One malloc arena").
 # T5J_MALLOC=inherit keeps the environment's GLIBC_TUNABLES as they are; so does a GLIBC_TUNABLES that already sets
 # either threshold (the thresholds) or arena_max (the arena).
 if [[ "${T5J_MALLOC:-auto}" != inherit ]]; then
-  if [[ "${GLIBC_TUNABLES:-}" != *glibc.malloc.arena_max* ]]; then
-    export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.arena_max=1"
+  case "${1:-} ${2:-}" in
+    "serve "* | "bench serve") t5j_trim=268435456 ;;
+    *) t5j_trim=17179869184
+       if [[ "${GLIBC_TUNABLES:-}" != *glibc.malloc.arena_max* ]]; then
+         export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.arena_max=1"
+       fi ;;
+  esac
+  if [[ "${GLIBC_TUNABLES:-}" != *glibc.malloc.mmap_threshold* \
+        && "${GLIBC_TUNABLES:-}" != *glibc.malloc.trim_threshold* ]]; then
+    export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.mmap_threshold=2147483647"\
+":glibc.malloc.trim_threshold=$t5j_trim"
   fi
-  if [[ "$GLIBC_TUNABLES" != *glibc.malloc.mmap_threshold* && "$GLIBC_TUNABLES" != *glibc.malloc.trim_threshold* ]]; then
-    export GLIBC_TUNABLES="$GLIBC_TUNABLES:glibc.malloc.mmap_threshold=2147483647"\
-":glibc.malloc.trim_threshold=17179869184"
-  fi
+  unset t5j_trim
 fi
 # The JVM's garbage collector for ./t5j's java: Parallel, unless the JVM options name one. Every libtorch call returns a
 # new JavaCPP object that is linked into long-lived lists (the step's PointerScope, JavaCPP's deallocator list); with

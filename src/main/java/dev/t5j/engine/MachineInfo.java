@@ -84,8 +84,9 @@ public final class MachineInfo {
     }
 
     /**
-     * One line: the allocator settings a step's speed depends on (bin/native-env.sh): glibc malloc's thresholds,
-     * JavaCPP's per-allocation memory check ({@link Torch#turnOffPerAllocationMemoryCheck}) and the JVM's collector.
+     * One line: the allocator settings a step's speed depends on (bin/native-env.sh): glibc malloc's arena and
+     * thresholds, JavaCPP's per-allocation memory check ({@link Torch#turnOffPerAllocationMemoryCheck}) and the JVM's
+     * collector.
      */
     public static String memoryLine() {
         Torch.init();

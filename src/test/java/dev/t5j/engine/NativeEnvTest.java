@@ -23,7 +23,13 @@ class NativeEnvTest {
     /** Sources the script under {@code set -euo pipefail} (as ./t5j does) and prints the named variables. */
     private static List<String> source(Map<String, String> env, String... names)
             throws IOException, InterruptedException {
-        StringBuilder echo = new StringBuilder("set -euo pipefail; source bin/native-env.sh");
+        return sourceWith("", env, names);
+    }
+
+    /** {@link #source} with the launcher's arguments ({@code ./t5j} passes its own). */
+    private static List<String> sourceWith(String args, Map<String, String> env, String... names)
+            throws IOException, InterruptedException {
+        StringBuilder echo = new StringBuilder("set -euo pipefail; source bin/native-env.sh " + args);
         for (String n : names) echo.append("; echo \"${").append(n).append(":--}\"");
         ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", echo.toString()));
         for (String n : List.of("GLIBC_TUNABLES", "T5J_MALLOC", "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT", "T5J_GC",
@@ -60,6 +66,17 @@ class NativeEnvTest {
         assertEquals(List.of("-"), source(Map.of("T5J_MALLOC", "inherit"), "GLIBC_TUNABLES"));
         assertEquals(List.of("300000", "100"), source(Map.of("GOMP_SPINCOUNT", "300000",
                 "OPENBLAS_THREAD_TIMEOUT", "100"), "GOMP_SPINCOUNT", "OPENBLAS_THREAD_TIMEOUT"));
+    }
+
+    @Test
+    void serversKeepPerThreadArenasAndGiveBackTheirHeapTop() throws Exception {
+        String serving = "glibc.malloc.mmap_threshold=2147483647:glibc.malloc.trim_threshold=268435456";
+        assertEquals(List.of(serving), sourceWith("serve --model m", Map.of(), "GLIBC_TUNABLES"));
+        assertEquals(List.of(serving), sourceWith("bench serve --model m", Map.of(), "GLIBC_TUNABLES"));
+        assertEquals(List.of(MALLOC), sourceWith("bench model --dtype bf16", Map.of(), "GLIBC_TUNABLES"));
+        assertEquals(List.of(MALLOC), sourceWith("train --config c.json", Map.of(), "GLIBC_TUNABLES"));
+        assertEquals(List.of("glibc.malloc.trim_threshold=1"),
+                sourceWith("serve", Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1"), "GLIBC_TUNABLES"));
     }
 
     /**

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Two readings. Live JavaCPP pointers must not grow beyond a few lazily built caches: a Tensor outside its step's
  * PointerScope is a leak however small. Resident memory must not grow in every window of rounds. A leak grows it
  * window after window; a one-off rise does not: the JIT's compiler arenas, or glibc keeping a new high-water mark
- * (bin/native-env.sh keeps freed memory up to 256 MiB). A single before/after reading over 200 steps saw such a rise
+ * (bin/native-env.sh keeps freed memory). A single before/after reading over 200 steps saw such a rise
  * of 83 MiB once in CI and none in the same suite here, so the resident check asks for the smallest growth of several
  * windows. The Java heap is in the reading too (its committed size is not all resident, so subtracting it misreads
  * either way): a collection that shrinks the heap can hide one window's growth, so the check errs toward passing a
