@@ -18,7 +18,7 @@ export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-10000}"
 # fp32 1.1x, bf16 1.5x faster without them). So batch work runs in one arena and keeps all it freed (up to 16 GiB:
 # the next step needs it again). `serve` and `bench serve` (the launcher passes its arguments), long-lived and
 # many-threaded, keep per-thread arenas and give back a freed heap top above 256 MiB: a 30,000-request soak levelled
-# off at 1.4 GiB so, 2.2 GiB in one arena, at the same speed (BENCHMARKS.md, "One malloc arena").
+# off at 1,460 MiB so and at 2,232-2,360 MiB in one arena, at the same speed (BENCHMARKS.md, "One malloc arena").
 # T5J_MALLOC=inherit keeps the environment's GLIBC_TUNABLES as they are; so does a GLIBC_TUNABLES that already sets
 # either threshold (the thresholds) or arena_max (the arena).
 if [[ "${T5J_MALLOC:-auto}" != inherit ]]; then
